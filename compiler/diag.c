@@ -1,0 +1,305 @@
+#include "common.h"
+
+#include "diag.h"
+#include "util.h"
+
+bool warn_enabled(const struct warn_opts *opts, const char *name, bool default_on)
+{
+	bool on = default_on;
+
+	if (!opts)
+		return on;
+	for (size_t i = 0; i < opts->nrules; i++) {
+		const struct warn_rule *r = &opts->rules[i];
+		if (strcmp(r->name, name) != 0)
+			continue;
+		if (r->setting == WARN_ENABLE || r->setting == WARN_AS_ERROR)
+			on = true;
+		else if (r->setting == WARN_DISABLE)
+			on = false;
+	}
+	return on;
+}
+
+static bool warn_as_error(const struct warn_opts *opts, const char *name)
+{
+	if (!opts)
+		return false;
+	bool err = opts->all_as_errors;
+	for (size_t i = 0; i < opts->nrules; i++) {
+		const struct warn_rule *r = &opts->rules[i];
+		if (strcmp(r->name, name) != 0)
+			continue;
+		if (r->setting == WARN_AS_ERROR)
+			err = true;
+		else if (r->setting == WARN_NOT_AS_ERROR)
+			err = false;
+	}
+	return err;
+}
+
+void diag_list_init(struct diag_list *l, struct arena *a,
+		    const struct warn_opts *opts, size_t max_errors)
+{
+	memset(l, 0, sizeof(*l));
+	l->arena = a;
+	l->opts = opts;
+	l->max_errors = max_errors;
+}
+
+struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
+		       const char *name, struct loc loc, const char *fmt,
+		       va_list ap)
+{
+	bool promoted = false;
+
+	if (sev == DIAG_WARNING) {
+		if (!warn_enabled(l->opts, name, true))
+			return NULL;
+		if (warn_as_error(l->opts, name)) {
+			sev = DIAG_ERROR;
+			promoted = true;
+		}
+	}
+	if (sev == DIAG_ERROR) {
+		l->nerrors++;
+		if (l->max_errors && l->nerrors > l->max_errors) {
+			l->capped = true;
+			return NULL;
+		}
+	} else if (sev == DIAG_WARNING) {
+		l->nwarnings++;
+	}
+	ARENA_PUSH(l->arena, l->items, l->n, l->cap);
+	struct diag *d = &l->items[l->n - 1];
+	memset(d, 0, sizeof(*d));
+	d->severity = sev;
+	d->name = name;
+	d->promoted = promoted;
+	d->loc = loc;
+	d->msg = arena_vprintf(l->arena, fmt, ap);
+	return d;
+}
+
+struct diag *diag_add(struct diag_list *l, enum diag_severity sev,
+		      const char *name, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diag *d = diag_vadd(l, sev, name, loc, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
+	       const char *fmt, ...)
+{
+	if (!d)
+		return;
+	ARENA_PUSH(l->arena, d->notes, d->nnotes, d->notes_cap);
+	struct diag_note *n = &d->notes[d->nnotes - 1];
+	va_list ap;
+	va_start(ap, fmt);
+	n->loc = loc;
+	n->msg = arena_vprintf(l->arena, fmt, ap);
+	va_end(ap);
+}
+
+void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
+		const char *text)
+{
+	if (!d)
+		return;
+	ARENA_PUSH(l->arena, d->fixits, d->nfixits, d->fixits_cap);
+	d->fixits[d->nfixits - 1] = (struct diag_fixit){ loc, arena_strdup(l->arena, text) };
+}
+
+/* ---------------------------------------------------------------- printing */
+
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_MAGENTA "\033[1;35m"
+#define C_CYAN "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+#define C_RESET "\033[m"
+
+static const char *sev_word(enum diag_severity sev)
+{
+	switch (sev) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	case DIAG_NOTE:
+		return "note";
+	}
+	BUG();
+}
+
+static const char *sev_color(enum diag_severity sev)
+{
+	switch (sev) {
+	case DIAG_ERROR:
+		return C_RED;
+	case DIAG_WARNING:
+		return C_MAGENTA;
+	case DIAG_NOTE:
+		return C_CYAN;
+	}
+	BUG();
+}
+
+static void paint(FILE *out, bool color, const char *c, const char *text)
+{
+	if (color)
+		fprintf(out, "%s%s%s", c, text, C_RESET);
+	else
+		fputs(text, out);
+}
+
+/* Spaces up to byte column col (1-based), keeping the line's tabs so that the
+ * marker lines up under the source as the terminal shows it. */
+static void pad_to(FILE *out, const char *line, size_t len, unsigned col)
+{
+	for (size_t i = 0; i + 1 < col; i++) {
+		unsigned char c = i < len ? (unsigned char)line[i] : ' ';
+		if (c == '\t')
+			fputc('\t', out);
+		else if ((c & 0xC0) != 0x80) /* one column per UTF-8 character */
+			fputc(' ', out);
+	}
+}
+
+/* Characters in [from, to) of a line, counting each UTF-8 sequence once. */
+static unsigned display_width(const char *line, size_t len, size_t from, size_t to)
+{
+	unsigned w = 0;
+
+	for (size_t i = from; i < to && i < len; i++)
+		w += ((unsigned char)line[i] & 0xC0) != 0x80;
+	return w;
+}
+
+static void print_gutter(FILE *out, unsigned width, const char *num)
+{
+	fprintf(out, " %*s | ", (int)width, num);
+}
+
+static void print_excerpt(FILE *out, const struct source *src, struct loc loc,
+			  const struct diag_fixit *fixits, size_t nfixits,
+			  bool color)
+{
+	unsigned line, col, eline, ecol;
+	source_linecol(src, loc.start, &line, &col);
+	source_linecol(src, loc.end, &eline, &ecol);
+	size_t len;
+	const char *text = source_line(src, line, &len);
+	char num[16];
+	snprintf(num, sizeof(num), "%u", line);
+	unsigned width = (unsigned)strlen(num) < 4 ? 4 : (unsigned)strlen(num);
+
+	print_gutter(out, width, num);
+	/* Bytes that cannot be shown as they are (a NUL, invalid UTF-8, controls)
+	 * are printed as '?', keeping the columns of what follows. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		fputc(c == '\t' || c >= 0x20 ? c : '?', out);
+	}
+	fputc('\n', out);
+
+	size_t endcol = eline == line ? ecol : len + 1;
+	unsigned tildes = endcol > (size_t)col + 1 ?
+		display_width(text, len, col, endcol - 1) : 0;
+	print_gutter(out, width, "");
+	pad_to(out, text, len, col);
+	if (color)
+		fputs(C_GREEN, out);
+	fputc('^', out);
+	for (unsigned i = 0; i < tildes; i++)
+		fputc('~', out);
+	if (color)
+		fputs(C_RESET, out);
+	fputc('\n', out);
+
+	for (size_t i = 0; i < nfixits; i++) {
+		unsigned fl, fc;
+		source_linecol(src, fixits[i].loc.start, &fl, &fc);
+		if (fl != line)
+			continue;
+		print_gutter(out, width, "");
+		pad_to(out, text, len, fc);
+		paint(out, color, C_GREEN, fixits[i].text);
+		fputc('\n', out);
+	}
+}
+
+static void print_one(FILE *out, const struct source *src, enum diag_severity sev,
+		      struct loc loc, const char *msg, const char *tag,
+		      const struct diag_fixit *fixits, size_t nfixits, bool color)
+{
+	char head[64];
+	bool located = src && !loc_is_none(loc);
+
+	if (color)
+		fputs(C_BOLD, out);
+	if (located) {
+		unsigned line, col;
+		source_linecol(src, loc.start, &line, &col);
+		fprintf(out, "%s:%u:%u:", src->name, line, col);
+	} else {
+		fprintf(out, "%s:", src ? src->name : "peerc");
+	}
+	if (color)
+		fputs(C_RESET, out);
+	fputc(' ', out);
+	snprintf(head, sizeof(head), "%s:", sev_word(sev));
+	paint(out, color, sev_color(sev), head);
+	fprintf(out, " %s", msg);
+	if (tag)
+		fprintf(out, " [%s]", tag);
+	fputc('\n', out);
+	if (located)
+		print_excerpt(out, src, loc, fixits, nfixits, color);
+}
+
+void diag_print(FILE *out, const struct source *src, const struct diag *d,
+		bool color)
+{
+	char tag[128];
+	const char *t = NULL;
+
+	if (d->promoted) {
+		snprintf(tag, sizeof(tag), "-Werror=%s", d->name);
+		t = tag;
+	} else if (d->severity == DIAG_WARNING) {
+		snprintf(tag, sizeof(tag), "-W%s", d->name);
+		t = tag;
+	}
+	print_one(out, src, d->severity, d->loc, d->msg, t, d->fixits,
+		  d->nfixits, color);
+	for (size_t i = 0; i < d->nnotes; i++)
+		print_one(out, src, DIAG_NOTE, d->notes[i].loc, d->notes[i].msg,
+			  NULL, NULL, 0, color);
+}
+
+void diag_print_all(FILE *out, const struct source *src,
+		    const struct diag_list *l, bool color)
+{
+	for (size_t i = 0; i < l->n; i++)
+		diag_print(out, src, &l->items[i], color);
+	if (l->capped)
+		print_one(out, src, DIAG_NOTE, LOC_NONE,
+			  "too many errors; the rest are not shown", NULL, NULL,
+			  0, color);
+}
+
+void diag_print_plain(FILE *out, enum diag_severity sev, bool color,
+		      const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_one(out, NULL, sev, LOC_NONE, msg, NULL, NULL, 0, color);
+}

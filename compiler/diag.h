@@ -1,0 +1,99 @@
+/* Diagnostics: every message peerc has for the user is a record here first.
+ * The command line prints them (GCC form); a language server can send them. */
+#ifndef PEERC_DIAG_H
+#define PEERC_DIAG_H
+
+#include "common.h"
+#include "srcpos.h"
+
+struct arena;
+
+enum diag_severity { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+
+/* Another place involved: printed as a "note:" after the main message. */
+struct diag_note {
+	struct loc loc;
+	const char *msg;
+};
+
+/* Replace the bytes of loc with text (an empty loc inserts). */
+struct diag_fixit {
+	struct loc loc;
+	const char *text;
+};
+
+struct diag {
+	enum diag_severity severity;
+	const char *name;  /* stable identity: a check's -W name, or "syntax" */
+	bool promoted;     /* a warning that -Werror turned into an error */
+	struct loc loc;    /* LOC_NONE: about the whole input */
+	const char *msg;
+	struct diag_note *notes;
+	size_t nnotes, notes_cap;
+	struct diag_fixit *fixits;
+	size_t nfixits, fixits_cap;
+};
+
+/* -W options in command-line order; later ones override earlier ones. */
+enum warn_setting {
+	WARN_ENABLE,       /* -Wname */
+	WARN_DISABLE,      /* -Wno-name */
+	WARN_AS_ERROR,     /* -Werror=name */
+	WARN_NOT_AS_ERROR, /* -Wno-error=name */
+};
+struct warn_rule {
+	const char *name;
+	enum warn_setting setting;
+};
+struct warn_opts {
+	bool all_as_errors; /* -Werror */
+	const struct warn_rule *rules;
+	size_t nrules;
+};
+
+/* Whether a warning named `name` is reported, given whether it is on by default. */
+bool warn_enabled(const struct warn_opts *opts, const char *name, bool default_on);
+
+struct diag_list {
+	struct arena *arena;          /* owns every record and string */
+	const struct warn_opts *opts; /* NULL: every warning at its default */
+	struct diag *items;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+	size_t max_errors; /* 0: unlimited; past it errors are counted, not kept */
+	bool capped;       /* max_errors was reached */
+};
+
+void diag_list_init(struct diag_list *l, struct arena *a,
+		    const struct warn_opts *opts, size_t max_errors);
+
+/* Queue a diagnostic. A warning that the options turn off, or an error past
+ * the cap, returns NULL; diag_note and diag_fixit accept NULL and do nothing,
+ * so callers never test the result. A warning is kept only when
+ * warn_enabled(opts, name, true); checks that are off by default ask
+ * warn_enabled themselves before they run. */
+struct diag *diag_add(struct diag_list *l, enum diag_severity sev,
+		      const char *name, struct loc loc, const char *fmt, ...)
+	PRINTF_LIKE(5, 6);
+struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
+		       const char *name, struct loc loc, const char *fmt,
+		       va_list ap) PRINTF_LIKE(5, 0);
+void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
+	       const char *fmt, ...) PRINTF_LIKE(4, 5);
+void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
+		const char *text);
+
+/* GCC form: "FILE:LINE:COL: error: TEXT [-Wname]", the source line, a caret
+ * and tildes under the range, fix-it text, then the notes the same way.
+ * src may be NULL for messages about the command line ("peerc: error: ..."). */
+void diag_print(FILE *out, const struct source *src, const struct diag *d,
+		bool color);
+void diag_print_all(FILE *out, const struct source *src,
+		    const struct diag_list *l, bool color);
+
+/* A message that has no source at all: usage and I/O errors of the command
+ * line. Printed at once, as "peerc: error: TEXT". */
+void diag_print_plain(FILE *out, enum diag_severity sev, bool color,
+		      const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+#endif

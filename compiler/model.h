@@ -1,0 +1,110 @@
+/* The resolved model: what the file means once names are resolved, defaults
+ * applied, hub and mesh statements expanded and every check has passed.
+ * Back ends read this and nothing else; they never re-derive a setting.
+ * Everything lives in the run's arena. Order is the order of declaration, so
+ * output is deterministic. */
+#ifndef PEERC_MODEL_H
+#define PEERC_MODEL_H
+
+#include "common.h"
+#include "addr.h"
+#include "srcpos.h"
+
+struct m_tag {
+	const char *key, *value; /* own tags first, then defaults' not overridden */
+};
+
+struct m_subnet {
+	const char *name;
+	struct ip_prefix prefix;
+	struct loc loc;
+};
+
+enum gateway_kind { GW_NONE, GW_ANY, GW_VPN, GW_EXPRESSROUTE };
+
+struct m_vnet {
+	size_t index;          /* position in model.vnets */
+	const char *handle;    /* the name in the .peer file */
+	const char *name;      /* the Azure resource name */
+	const char *location;  /* NULL only for an existing VNet that gives none */
+	const char *resource_group;
+	const char *subscription; /* a GUID */
+	bool existing;            /* read, not created */
+	const char *id;           /* the literal resource ID given with `id`, or NULL */
+	struct ip_prefix *space;  /* address space, masked, in written order */
+	size_t nspace;
+	struct m_subnet *subnets;
+	size_t nsubnets;
+	struct ip_addr *dns_servers;
+	size_t ndns_servers;
+	enum gateway_kind gateway;
+	bool has_nva;
+	struct ip_addr nva;
+	struct m_tag *tags;
+	size_t ntags;
+	struct loc loc; /* the name in the vnet statement */
+};
+
+/* One Azure peering resource: it lives in `vnet` and points at the other side. */
+struct m_side {
+	struct m_vnet *vnet;
+	const char *name;     /* the peering resource's name */
+	bool access;          /* allowVirtualNetworkAccess */
+	bool forwarded;       /* allowForwardedTraffic */
+	bool gateway_transit; /* allowGatewayTransit */
+	bool remote_gateway;  /* useRemoteGateways */
+};
+
+struct m_peering {
+	struct m_side side[2]; /* side[0] is the first-named VNet (the hub of a hub) */
+	/* The side that must exist before the other is created: the one that
+	 * allows gateway transit when the other uses the remote gateway (Azure
+	 * validates useRemoteGateways at creation). -1 when the order is free. */
+	int first;
+	struct loc loc; /* the first statement that declared the pair */
+};
+
+enum next_hop { HOP_VIRTUAL_APPLIANCE, HOP_VIRTUAL_NETWORK_GATEWAY };
+
+struct m_route {
+	const char *name;
+	struct ip_prefix prefix;
+	enum next_hop hop;
+	struct ip_addr next_hop_ip; /* HOP_VIRTUAL_APPLIANCE only */
+};
+
+/* A route table for hub transit: created in the spoke's resource group and
+ * location, associated with every subnet of the spoke. */
+struct m_route_table {
+	struct m_vnet *vnet; /* the spoke */
+	struct m_vnet *hub;
+	const char *name;
+	struct m_route *routes;
+	size_t nroutes;
+};
+
+struct m_site {
+	const char *name;
+	struct ip_prefix *prefixes;
+	size_t nprefixes;
+	struct m_vnet *via;
+	struct loc loc;
+};
+
+struct model {
+	struct m_vnet *vnets;
+	size_t nvnets;
+	struct m_peering *peerings;
+	size_t npeerings;
+	struct m_route_table *route_tables;
+	size_t nroute_tables;
+	struct m_site *sites;
+	size_t nsites;
+	/* Distinct subscriptions in first-use order; [0] is the default one
+	 * (defaults.subscription when given). */
+	const char **subscriptions;
+	size_t nsubscriptions;
+	const char *api_version; /* Microsoft.Network API version for ARM/Bicep */
+};
+
+#endif

@@ -1,0 +1,17 @@
+/* The front end: source text to AST. */
+#ifndef PEERC_PARSE_H
+#define PEERC_PARSE_H
+
+#include "ast.h"
+
+struct arena;
+struct diag_list;
+struct source;
+
+/* Parses the whole source, reporting every lexical and syntax error (up to the
+ * list's cap) to diags. Returns the AST of what could be parsed; never NULL.
+ * The AST is only meaningful to later passes when no error was reported. */
+struct ast_file *parse_source(const struct source *src, struct arena *a,
+			      struct diag_list *diags);
+
+#endif

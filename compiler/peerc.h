@@ -1,0 +1,66 @@
+/* libpeerc: compile a .peer buffer to infrastructure code. No global state:
+ * one options struct describes how to compile, one result holds everything a
+ * run produced, so a caller (the command line, a language server, a test)
+ * may compile any number of buffers in one process. */
+#ifndef PEERC_PEERC_H
+#define PEERC_PEERC_H
+
+#include "common.h"
+#include "diag.h"
+#include "srcpos.h"
+
+struct arena;
+struct ast_file;
+struct model;
+
+enum peerc_target {
+	PEERC_TARGET_NONE,   /* stop after the checks */
+	PEERC_TARGET_AST,    /* the parsed file as JSON */
+	PEERC_TARGET_TERRAFORM,
+	PEERC_TARGET_BICEP,
+	PEERC_TARGET_ARM,
+};
+
+struct peerc_options {
+	enum peerc_target target;
+	struct warn_opts warnings;
+	size_t max_errors;         /* 0: unlimited */
+	const char *template_dir;  /* NULL: the templates built into peerc */
+	const char *api_version;   /* NULL: the file's, else the default */
+	const char *output_name;   /* the main output's file name, for headers */
+};
+
+/* One file of output: the main file has path NULL; others (Bicep modules)
+ * have a path relative to the main file's directory. */
+struct peerc_output {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+struct peerc_result {
+	struct arena *arena;       /* owns everything below */
+	struct source source;
+	struct diag_list diags;
+	struct ast_file *ast;      /* NULL when the input was not read */
+	struct model *model;       /* NULL when there were errors */
+	struct peerc_output *outputs;
+	size_t noutputs, outputs_cap;
+};
+
+/* Compile `len` bytes of `text` named `name` (for messages). Never NULL. */
+struct peerc_result *peerc_compile(const struct peerc_options *opts,
+				   const char *name, const char *text,
+				   size_t len);
+void peerc_result_free(struct peerc_result *r);
+
+static inline bool peerc_failed(const struct peerc_result *r)
+{
+	return r->diags.nerrors > 0;
+}
+
+const char *peerc_target_name(enum peerc_target t);
+/* "terraform", "bicep", "arm", "ast": the target, or PEERC_TARGET_NONE. */
+enum peerc_target peerc_target_from_name(const char *name);
+
+#endif

@@ -1,0 +1,58 @@
+#include "common.h"
+
+#include "srcpos.h"
+#include "util.h"
+
+bool source_init(struct source *src, struct arena *a, const char *name,
+		 const char *text, size_t len)
+{
+	if (len >= UINT32_MAX - 2)
+		return false;
+	char *copy = arena_alloc(a, len + 2);
+	memcpy(copy, text, len);
+	src->name = arena_strdup(a, name);
+	src->text = copy;
+	src->len = len;
+
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	src->line_start = arena_alloc(a, n * sizeof(*src->line_start));
+	src->nlines = 0;
+	src->line_start[src->nlines++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			src->line_start[src->nlines++] = (uint32_t)(i + 1);
+	return true;
+}
+
+void source_linecol(const struct source *src, uint32_t off, unsigned *line,
+		    unsigned *col)
+{
+	if (off > src->len)
+		off = (uint32_t)src->len;
+	size_t lo = 0, hi = src->nlines;
+	while (hi - lo > 1) { /* last line_start <= off */
+		size_t mid = lo + (hi - lo) / 2;
+		if (src->line_start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (unsigned)lo + 1;
+	*col = off - src->line_start[lo] + 1;
+}
+
+const char *source_line(const struct source *src, unsigned line, size_t *len)
+{
+	if (line == 0 || line > src->nlines) {
+		*len = 0;
+		return "";
+	}
+	size_t start = src->line_start[line - 1];
+	size_t end = line < src->nlines ? src->line_start[line] - 1 : src->len;
+	if (end > start && src->text[end - 1] == '\r')
+		end--;
+	*len = end - start;
+	return src->text + start;
+}

@@ -1,0 +1,329 @@
+#include "common.h"
+
+#include "util.h"
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+/* ---------------------------------------------------------------- arena */
+
+#define ARENA_ALIGN _Alignof(max_align_t)
+#define ARENA_CHUNK (64 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+};
+
+struct arena *arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+static struct chunk *chunk_new(size_t size, struct chunk *next)
+{
+	struct chunk *c = xmalloc(sizeof(*c) + size);
+
+	c->next = next;
+	c->used = 0;
+	c->size = size;
+	return c;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t need = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	struct chunk *c = a->head;
+
+	if (need < n)
+		abort();
+	if (need > ARENA_CHUNK / 4) {
+		/* A big block gets a chunk of its own behind the current one, so
+		 * the space left in the current chunk is not wasted. */
+		struct chunk *big = chunk_new(need, c ? c->next : NULL);
+
+		if (c)
+			c->next = big;
+		else
+			a->head = big;
+		big->used = need;
+		return memset(big->data, 0, n);
+	}
+	if (!c || c->size - c->used < need) {
+		c = chunk_new(ARENA_CHUNK, c);
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += need;
+	return memset(p, 0, n);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		abort();
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *arena_grow(struct arena *a, const void *old, size_t old_n, size_t new_n)
+{
+	void *p = arena_alloc(a, new_n);
+
+	if (old_n)
+		memcpy(p, old, old_n < new_n ? old_n : new_n);
+	return p;
+}
+
+/* ---------------------------------------------------------------- strbuf */
+
+void sb_init(struct strbuf *sb)
+{
+	sb->cap = 64;
+	sb->len = 0;
+	sb->buf = xmalloc(sb->cap);
+	sb->buf[0] = '\0';
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	sb->buf[0] = '\0';
+}
+
+static void sb_reserve(struct strbuf *sb, size_t more)
+{
+	if (sb->len + more + 1 <= sb->cap)
+		return;
+	while (sb->len + more + 1 > sb->cap)
+		sb->cap *= 2;
+	sb->buf = xrealloc(sb->buf, sb->cap);
+}
+
+void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_reserve(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_putc(struct strbuf *sb, char c)
+{
+	sb_putn(sb, &c, 1);
+}
+
+void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_putn(sb, s, strlen(s));
+}
+
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		abort();
+	sb_reserve(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sb_indent(struct strbuf *sb, size_t spaces)
+{
+	sb_reserve(sb, spaces);
+	memset(sb->buf + sb->len, ' ', spaces);
+	sb->len += spaces;
+	sb->buf[sb->len] = '\0';
+}
+
+/* ---------------------------------------------------------------- strmap */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+void strmap_init(struct strmap *m, struct arena *a)
+{
+	m->arena = a;
+	m->n = 0;
+	m->cap = 16;
+	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
+	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+}
+
+static size_t strmap_slot(const char **keys, size_t cap, const char *key)
+{
+	size_t i = (size_t)hash_str(key) & (cap - 1);
+
+	while (keys[i] && strcmp(keys[i], key) != 0)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	size_t i = strmap_slot(m->keys, m->cap, key);
+
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void strmap_rehash(struct strmap *m)
+{
+	size_t cap = m->cap * 2;
+	const char **keys = arena_alloc(m->arena, cap * sizeof(*keys));
+	void **vals = arena_alloc(m->arena, cap * sizeof(*vals));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = strmap_slot(keys, cap, m->keys[i]);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if (2 * (m->n + 1) > m->cap)
+		strmap_rehash(m);
+	size_t i = strmap_slot(m->keys, m->cap, key);
+	if (m->keys[i])
+		return m->vals[i];
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- misc */
+
+size_t edit_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if ((la > lb ? la - lb : lb - la) > max || la > 255 || lb > 255)
+		return max + 1;
+	size_t row[256];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best = i;
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t v = diag + cost;
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb] > max ? max + 1 : row[lb];
+}

@@ -1,0 +1,196 @@
+#include "common.h"
+
+#include <check.h>
+
+#include "diag.h"
+#include "srcpos.h"
+#include "util.h"
+
+/* Print one list to a string, the way the command line would. */
+static char *render(const struct source *src, const struct diag_list *l)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_print_all(f, src, l, false);
+	fclose(f);
+	return buf;
+}
+
+static struct loc at(const struct source *src, const char *needle)
+{
+	const char *p = strstr(src->text, needle);
+	ck_assert_ptr_nonnull(p);
+	uint32_t start = (uint32_t)(p - src->text);
+	return (struct loc){ start, start + (uint32_t)strlen(needle) };
+}
+
+START_TEST(linecol_is_one_based)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	ck_assert(source_init(&src, a, "t.peer", "ab\ncd\r\n\nxyz", 11));
+	unsigned l, c;
+	source_linecol(&src, 0, &l, &c);
+	ck_assert_uint_eq(l, 1);
+	ck_assert_uint_eq(c, 1);
+	source_linecol(&src, 4, &l, &c);
+	ck_assert_uint_eq(l, 2);
+	ck_assert_uint_eq(c, 2);
+	source_linecol(&src, 9, &l, &c);
+	ck_assert_uint_eq(l, 4);
+	ck_assert_uint_eq(c, 2);
+	size_t n;
+	const char *line = source_line(&src, 2, &n);
+	ck_assert_uint_eq(n, 2); /* the \r is not part of the line */
+	ck_assert(strncmp(line, "cd", 2) == 0);
+	source_line(&src, 3, &n);
+	ck_assert_uint_eq(n, 0);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(error_with_caret_and_note)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	const char *text = "vnet hub 10.0.0.0/16\nhub hub -> spok1\n";
+	source_init(&src, a, "t.peer", text, strlen(text));
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 0);
+	struct diag *d = diag_add(&l, DIAG_ERROR, "unknown-name", at(&src, "spok1"),
+				  "unknown VNet '%s'", "spok1");
+	diag_fixit(&l, d, at(&src, "spok1"), "spoke1");
+	diag_note(&l, d, at(&src, "hub 10"), "'%s' is declared here", "hub");
+	char *out = render(&src, &l);
+	ck_assert_str_eq(out,
+		"t.peer:2:12: error: unknown VNet 'spok1'\n"
+		"    2 | hub hub -> spok1\n"
+		"      |            ^~~~~\n"
+		"      |            spoke1\n"
+		"t.peer:1:6: note: 'hub' is declared here\n"
+		"    1 | vnet hub 10.0.0.0/16\n"
+		"      |      ^~~~~~\n");
+	free(out);
+	ck_assert_uint_eq(l.nerrors, 1);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(tabs_are_kept_under_the_caret)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	const char *text = "\tvnet\tx";
+	source_init(&src, a, "t.peer", text, strlen(text));
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 0);
+	diag_add(&l, DIAG_ERROR, "syntax", at(&src, "x"), "bad");
+	char *out = render(&src, &l);
+	ck_assert_str_eq(out, "t.peer:1:7: error: bad\n"
+			      "    1 | \tvnet\tx\n"
+			      "      | \t    \t^\n");
+	free(out);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(warning_options)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	source_init(&src, a, "t.peer", "x", 1);
+	struct warn_rule rules[] = {
+		{ "public-address", WARN_DISABLE },
+		{ "unpeered-vnet", WARN_AS_ERROR },
+		{ "public-address", WARN_ENABLE },
+		{ "region", WARN_DISABLE },
+	};
+	struct warn_opts opts = { false, rules, ARRAY_SIZE(rules) };
+	struct diag_list l;
+	diag_list_init(&l, a, &opts, 0);
+
+	ck_assert_ptr_null(diag_add(&l, DIAG_WARNING, "region", LOC_NONE, "r"));
+	struct diag *d = diag_add(&l, DIAG_WARNING, "public-address", LOC_NONE, "p");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->severity, DIAG_WARNING);
+	d = diag_add(&l, DIAG_WARNING, "unpeered-vnet", (struct loc){ 0, 1 }, "u");
+	ck_assert_int_eq(d->severity, DIAG_ERROR);
+	ck_assert(d->promoted);
+	ck_assert_uint_eq(l.nerrors, 1);
+	ck_assert_uint_eq(l.nwarnings, 1);
+
+	char *out = render(&src, &l);
+	ck_assert_str_eq(out, "t.peer: warning: p [-Wpublic-address]\n"
+			      "t.peer:1:1: error: u [-Werror=unpeered-vnet]\n"
+			      "    1 | x\n"
+			      "      | ^\n");
+	free(out);
+
+	ck_assert(!warn_enabled(&opts, "region", true));
+	ck_assert(warn_enabled(&opts, "public-address", false));
+	ck_assert(!warn_enabled(&opts, "something-else", false));
+
+	struct warn_opts all = { true, NULL, 0 };
+	diag_list_init(&l, a, &all, 0);
+	d = diag_add(&l, DIAG_WARNING, "region", LOC_NONE, "r");
+	ck_assert_int_eq(d->severity, DIAG_ERROR);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(error_cap)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	source_init(&src, a, "t.peer", "", 0);
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 3);
+	for (int i = 0; i < 10; i++)
+		diag_add(&l, DIAG_ERROR, "syntax", LOC_NONE, "e%d", i);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_uint_eq(l.nerrors, 10);
+	ck_assert(l.capped);
+	char *out = render(&src, &l);
+	ck_assert_str_eq(out, "t.peer: error: e0\nt.peer: error: e1\n"
+			      "t.peer: error: e2\n"
+			      "t.peer: note: too many errors; the rest are not shown\n");
+	free(out);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(color_only_when_asked)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_print_plain(f, DIAG_ERROR, true, "no input");
+	fclose(f);
+	ck_assert_str_eq(buf, "\033[1mpeerc:\033[m \033[1;31merror:\033[m no input\n");
+	free(buf);
+}
+END_TEST
+
+static Suite *diag_suite(void)
+{
+	Suite *s = suite_create("diag");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, linecol_is_one_based);
+	tcase_add_test(tc, error_with_caret_and_note);
+	tcase_add_test(tc, tabs_are_kept_under_the_caret);
+	tcase_add_test(tc, warning_options);
+	tcase_add_test(tc, error_cap);
+	tcase_add_test(tc, color_only_when_asked);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(diag_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,108 @@
+#include "common.h"
+
+#include <check.h>
+
+#include "util.h"
+
+START_TEST(arena_zeroes_and_aligns)
+{
+	struct arena *a = arena_new();
+	for (size_t i = 1; i < 5000; i += 97) {
+		unsigned char *p = arena_alloc(a, i);
+		ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+		for (size_t j = 0; j < i; j++)
+			ck_assert_uint_eq(p[j], 0);
+		memset(p, 0xAB, i);
+	}
+	/* A block larger than a chunk. */
+	char *big = arena_alloc(a, 1 << 20);
+	big[(1 << 20) - 1] = 1;
+	ck_assert_str_eq(arena_printf(a, "%s-%d", "x", 42), "x-42");
+	ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(arena_push_grows)
+{
+	struct arena *a = arena_new();
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		ARENA_PUSH(a, v, n, cap);
+		v[n - 1] = i;
+	}
+	ck_assert_uint_eq(n, 1000);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(v[i], i);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(strbuf_appends)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (int i = 0; i < 100; i++)
+		sb_printf(&sb, "%d,", i % 10);
+	ck_assert_uint_eq(sb.len, 200);
+	ck_assert(strncmp(sb.buf, "0,1,2,", 6) == 0);
+	sb_reset(&sb);
+	sb_putn(&sb, "a\0b", 3);
+	ck_assert_uint_eq(sb.len, 3);
+	sb_indent(&sb, 2);
+	ck_assert(memcmp(sb.buf, "a\0b  ", 6) == 0);
+	sb_free(&sb);
+}
+END_TEST
+
+START_TEST(strmap_stores_many)
+{
+	struct arena *a = arena_new();
+	struct strmap m;
+	strmap_init(&m, a);
+	char *keys[5000];
+	for (int i = 0; i < 5000; i++) {
+		keys[i] = arena_printf(a, "vnet-%d", i);
+		ck_assert_ptr_null(strmap_put(&m, keys[i], keys[i]));
+	}
+	ck_assert_ptr_eq(strmap_put(&m, "vnet-7", keys[8]), keys[7]);
+	for (int i = 0; i < 5000; i++)
+		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
+	ck_assert_ptr_null(strmap_get(&m, "vnet-5000"));
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(edit_distance_caps)
+{
+	ck_assert_uint_eq(edit_distance("spoke1", "spoke1", 3), 0);
+	ck_assert_uint_eq(edit_distance("spoke1", "spok1", 3), 1);
+	ck_assert_uint_eq(edit_distance("hub", "bhu", 3), 2);
+	ck_assert_uint_eq(edit_distance("kitten", "sitting", 3), 3);
+	ck_assert_uint_eq(edit_distance("a", "abcdefgh", 3), 4);
+	ck_assert_uint_eq(edit_distance("westeurope", "eastus", 2), 3);
+}
+END_TEST
+
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, arena_zeroes_and_aligns);
+	tcase_add_test(tc, arena_push_grows);
+	tcase_add_test(tc, strbuf_appends);
+	tcase_add_test(tc, strmap_stores_many);
+	tcase_add_test(tc, edit_distance_caps);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
