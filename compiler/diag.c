@@ -268,6 +268,8 @@ void diag_print(FILE *out, const struct source *src, const struct diag *d,
 	char tag[128];
 	const char *t = NULL;
 
+	if (d->src)
+		src = d->src;
 	if (d->promoted) {
 		snprintf(tag, sizeof(tag), "-Werror=%s", d->name);
 		t = tag;

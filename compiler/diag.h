@@ -27,6 +27,8 @@ struct diag {
 	const char *name;  /* stable identity: a check's -W name, or "syntax" */
 	bool promoted;     /* a warning that -Werror turned into an error */
 	struct loc loc;    /* LOC_NONE: about the whole input */
+	const struct source *src; /* where loc points; NULL: the compiled file
+				   * (a template, for instance, is another) */
 	const char *msg;
 	struct diag_note *notes;
 	size_t nnotes, notes_cap;
