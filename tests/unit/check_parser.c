@@ -289,6 +289,165 @@ START_TEST(error_peer_arrow)
 }
 END_TEST
 
+
+/* ---------------------------------------------------- hostile input */
+
+/* Each of these must end in a clean result or located errors: never a
+ * crash, a hang or memory out of proportion to the input. */
+
+START_TEST(hostile_empty_file)
+{
+	struct run r;
+	parse_n(&r, "", 0, 0);
+	assert_clean(&r);
+	ck_assert_ptr_null(r.ast->stmts);
+	done(&r);
+}
+END_TEST
+
+START_TEST(hostile_invalid_utf8)
+{
+	struct run r;
+	parse(&r, "vnet a\xff 10.0.0.0/16\n");
+	assert_diags(&r,
+		"t.peer:1:7: error: invalid UTF-8 byte 0xff\n"
+		"    1 | vnet a\xff 10.0.0.0/16\n"
+		"      |       ^\n");
+	done(&r);
+}
+END_TEST
+
+START_TEST(hostile_nul_byte)
+{
+	struct run r;
+	parse_n(&r, "vnet \0a\n", 8, 0);
+	assert_diags(&r,
+		"t.peer:1:6: error: NUL byte in input\n"
+		"    1 | vnet ?a\n"
+		"      |      ^\n");
+	done(&r);
+}
+END_TEST
+
+START_TEST(hostile_unterminated_string)
+{
+	struct run r;
+	/* the string ends at the line's end; the '}' in it is lost, and the
+	 * block it meant to close is reported unclosed */
+	parse(&r, "vnet a { name = \"abc }\nvnet b\n");
+	assert_diags(&r,
+		"t.peer:1:17: error: unterminated string\n"
+		"    1 | vnet a { name = \"abc }\n"
+		"      |                 ^\n"
+		"t.peer:2:7: error: expected '}', found end of file\n"
+		"    2 | vnet b\n"
+		"      |       ^\n"
+		"t.peer:1:8: note: to match this '{'\n"
+		"    1 | vnet a { name = \"abc }\n"
+		"      |        ^\n");
+	done(&r);
+}
+END_TEST
+
+START_TEST(hostile_unterminated_comment)
+{
+	struct run r;
+	parse(&r, "vnet a\n/* the rest\nvnet b\n");
+	assert_diags(&r,
+		"t.peer:2:1: error: unterminated comment\n"
+		"    2 | /* the rest\n"
+		"      | ^~\n");
+	ck_assert_str_eq(r.ast->stmts->names->name, "a");
+	done(&r);
+}
+END_TEST
+
+START_TEST(hostile_megabyte_line)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "vnet a 10.0.0.0/16 { tags { k = \"");
+	for (size_t i = 0; i < (1u << 20); i++)
+		sb_putc(&sb, (char)('a' + i % 26));
+	sb_puts(&sb, "\" } } # and a comment as long: ");
+	for (size_t i = 0; i < (1u << 20); i++)
+		sb_putc(&sb, 'x');
+	struct run r;
+	parse_n(&r, sb.buf, sb.len, 0);
+	assert_clean(&r);
+	struct value *v = r.ast->stmts->attrs->block->values;
+	ck_assert_uint_eq(strlen(v->u.str), 1u << 20);
+	ck_assert_uint_eq(v->loc.end - v->loc.start, (1u << 20) + 2);
+	done(&r);
+	sb_free(&sb);
+}
+END_TEST
+
+START_TEST(hostile_deep_nesting)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "vnet a ");
+	for (int i = 0; i < 10000; i++)
+		sb_puts(&sb, "{ x ");
+	for (int i = 0; i < 10000; i++)
+		sb_putc(&sb, '}');
+	struct run r;
+	parse_n(&r, sb.buf, sb.len, 0);
+	/* the 33rd '{', at byte 7 + 32 * 4 */
+	ck_assert_uint_eq(r.diags.n, 1);
+	ck_assert_str_eq(r.diags.items[0].msg,
+			 "blocks nested too deeply (the limit is 32 levels)");
+	ck_assert_uint_eq(r.diags.items[0].loc.start, 7 + 32 * 4);
+	ck_assert_uint_eq(r.diags.items[0].loc.end, 8 + 32 * 4);
+	done(&r);
+
+	/* braces alone: one syntax error, then the cap on the scanner */
+	sb_reset(&sb);
+	sb_puts(&sb, "vnet a ");
+	for (int i = 0; i < 10000; i++)
+		sb_putc(&sb, '{');
+	parse_n(&r, sb.buf, sb.len, 0);
+	ck_assert_uint_eq(r.diags.n, 2);
+	ck_assert_str_eq(r.diags.items[0].msg,
+			 "expected an attribute or '}', found '{'");
+	ck_assert_uint_eq(r.diags.items[0].loc.start, 8);
+	ck_assert_uint_eq(r.diags.items[1].loc.start, 7 + 32);
+	done(&r);
+	sb_free(&sb);
+}
+END_TEST
+
+/* 100 MB: 100,000 statements of 1,000 bytes each (a long comment). */
+START_TEST(hostile_100mb_file)
+{
+	const size_t nstmts = 100000, line = 1000;
+	char *text = malloc(nstmts * line);
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < nstmts; i++) {
+		char *p = text + i * line;
+		int n = snprintf(p, line, "vnet v%06zu 10.%zu.%zu.0/24 # ", i,
+				 i / 256 % 256, i % 256);
+		memset(p + n, 'x', line - 1 - (size_t)n);
+		p[line - 1] = '\n';
+	}
+	struct run r;
+	parse_n(&r, text, nstmts * line, 0);
+	assert_clean(&r);
+	size_t count = 0;
+	const struct stmt *last = NULL;
+	for (const struct stmt *s = r.ast->stmts; s; s = s->next) {
+		last = s;
+		count++;
+	}
+	ck_assert_uint_eq(count, nstmts);
+	ck_assert_str_eq(last->names->name, "v099999");
+	ck_assert_uint_eq(last->kw_loc.start, (nstmts - 1) * line);
+	done(&r);
+	free(text);
+}
+END_TEST
+
 static Suite *parser_suite(void)
 {
 	Suite *s = suite_create("parser");
@@ -301,6 +460,17 @@ static Suite *parser_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, error_peer_arrow);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, hostile_empty_file);
+	tcase_add_test(tc, hostile_invalid_utf8);
+	tcase_add_test(tc, hostile_nul_byte);
+	tcase_add_test(tc, hostile_unterminated_string);
+	tcase_add_test(tc, hostile_unterminated_comment);
+	tcase_add_test(tc, hostile_megabyte_line);
+	tcase_add_test(tc, hostile_deep_nesting);
+	tcase_add_test(tc, hostile_100mb_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
