@@ -49,7 +49,7 @@ static const struct cli_option options[] = {
 	  "(or a module file beside it) is not what would be\n"
 	  "written" },
 	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
-	  "--check, and print a unified diff of the changes" },
+	  "as --check, and print a unified diff of the changes" },
 	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
 	  "color the diagnostics: auto (the default: only on\n"
 	  "a terminal, and not when NO_COLOR is set), always\n"
