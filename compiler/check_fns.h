@@ -24,4 +24,8 @@ check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
 
+/* reach.c */
+check_fn check_require_failed;
+check_fn check_deny_failed;
+
 #endif

@@ -58,6 +58,13 @@ static const struct check check_table[] = {
 	{ "unassociated-route-table", CHECK_WARNING,
 	  "a transit route table for a spoke with no subnets to associate it with",
 	  check_unassociated_route_table, { NULL } },
+	/* reach.c: require and deny */
+	{ "require-failed", CHECK_ERROR,
+	  "the two ends of a require cannot talk",
+	  check_require_failed, { NULL } },
+	{ "deny-failed", CHECK_ERROR,
+	  "the two ends of a deny can talk",
+	  check_deny_failed, { NULL } },
 };
 
 size_t check_count(void)
