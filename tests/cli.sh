@@ -132,25 +132,16 @@ expect_err "<stdin>:" "input error on stdin"
 
 ### compiling: statuses 0 and 1, writing, modes, stdin and stdout
 
-cat >good.peer <<'PEER'
+cat >defaults.peer <<'PEER'
 defaults {
   subscription   = "11111111-1111-1111-1111-111111111111"
   resource_group = "rg-network"
   location       = westeurope
 }
-vnet hub 10.0.0.0/16
-vnet spoke1 10.1.0.0/16
-vnet spoke2 10.2.0.0/16
-hub hub -> spoke1, spoke2
 PEER
-cat >lonely.peer <<'PEER'
-defaults {
-  subscription   = "11111111-1111-1111-1111-111111111111"
-  resource_group = "rg-network"
-  location       = westeurope
-}
-vnet lonely 10.0.0.0/16
-PEER
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\nvnet spoke1 10.1.0.0/16\n'
+  printf 'vnet spoke2 10.2.0.0/16\nhub hub -> spoke1, spoke2\n'; } >good.peer
+{ cat defaults.peer; printf 'vnet lonely 10.0.0.0/16\n'; } >lonely.peer
 
 run -t none good.peer
 expect_rc 0 "a clean file"
