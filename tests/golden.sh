@@ -18,6 +18,9 @@ if [ "${1:-}" = "--regen" ]; then
 fi
 case $PEERC in /*) ;; *) PEERC=$builddir/$PEERC ;; esac
 
+for d in tests/golden examples; do
+	[ -d "$top_srcdir/$d" ] || { echo "no directory $top_srcdir/$d"; exit 99; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0
