@@ -1,0 +1,20 @@
+/* Azure public-cloud regions by programmatic name (the `location` of a
+ * resource), to catch a misspelt `in REGION` before Azure does. */
+#ifndef PEERC_REGIONS_H
+#define PEERC_REGIONS_H
+
+#include "common.h"
+
+/* Whether `name` is a known region's programmatic name (exact, lower case). */
+bool region_known(const char *name);
+
+/* The known region `name` most likely means: its programmatic spelling when
+ * `name` is a display name or differs in case, spaces, '-' or '_' ("West
+ * Europe", "west-europe"), else the closest by edit distance; NULL when no
+ * region is close enough to suggest. */
+const char *region_hint(const char *name);
+
+size_t region_count(void);
+const char *region_at(size_t i);
+
+#endif
