@@ -79,9 +79,9 @@ START_TEST(ignores_host_bits)
 END_TEST
 
 static bool not_owner_3(const struct ov_entry *x, const struct ov_entry *y,
-			void *ctx)
+			const void *ctx)
 {
-	uint32_t *skip = ctx;
+	const uint32_t *skip = ctx;
 	return x->owner != *skip && y->owner != *skip;
 }
 
