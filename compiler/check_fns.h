@@ -1,0 +1,27 @@
+/* The check functions of the table in checks.c, by the file that defines
+ * them. A new check: write `void check_NAME(struct check_ctx *ctx)` in the
+ * file of its domain, declare it here, add one row to the table. */
+#ifndef PEERC_CHECK_FNS_H
+#define PEERC_CHECK_FNS_H
+
+#include "checks.h"
+
+/* checks_peering.c */
+check_fn check_vnet_incomplete;
+check_fn check_invalid_vnet_name;
+check_fn check_invalid_subnet_name;
+check_fn check_invalid_peering_name;
+check_fn check_duplicate_peering_name;
+check_fn check_invalid_resource_group;
+check_fn check_invalid_subscription;
+check_fn check_remote_gateway_unavailable;
+check_fn check_remote_gateway_own_gateway;
+check_fn check_remote_gateway_multiple;
+check_fn check_transit_without_nva;
+check_fn check_transit_without_gateway;
+check_fn check_peering_limit;
+check_fn check_gateway_transit_without_gateway;
+check_fn check_unpeered_vnet;
+check_fn check_unassociated_route_table;
+
+#endif

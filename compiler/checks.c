@@ -1,0 +1,147 @@
+#include "common.h"
+
+#include "check_fns.h"
+#include "checks.h"
+#include "diag.h"
+#include "util.h"
+
+/* The one table. A check's prerequisites come before it. Grouped by the file
+ * that implements them; the name is the -W name and never changes. */
+static const struct check check_table[] = {
+	/* checks_peering.c: settings every VNet and peering must have */
+	{ "vnet-incomplete", CHECK_ERROR,
+	  "a VNet lacks its address space, location, resource group or subscription",
+	  check_vnet_incomplete, { NULL } },
+	{ "invalid-vnet-name", CHECK_ERROR,
+	  "a VNet name breaks Azure's rules (2-64 letters, digits, _ . -)",
+	  check_invalid_vnet_name, { NULL } },
+	{ "invalid-subnet-name", CHECK_ERROR,
+	  "a subnet name breaks Azure's rules (1-80 letters, digits, _ . -)",
+	  check_invalid_subnet_name, { NULL } },
+	{ "invalid-peering-name", CHECK_ERROR,
+	  "a peering name breaks Azure's rules (1-80 letters, digits, _ . -)",
+	  check_invalid_peering_name, { NULL } },
+	{ "duplicate-peering-name", CHECK_ERROR,
+	  "two peerings of one VNet have the same name",
+	  check_duplicate_peering_name, { "invalid-peering-name" } },
+	{ "invalid-resource-group", CHECK_ERROR,
+	  "a resource group name breaks Azure's rules (1-90 characters)",
+	  check_invalid_resource_group, { NULL } },
+	{ "invalid-subscription", CHECK_ERROR,
+	  "a subscription is not a GUID",
+	  check_invalid_subscription, { NULL } },
+	/* checks_peering.c: gateways, transit and limits */
+	{ "remote-gateway-unavailable", CHECK_ERROR,
+	  "remote_gateway toward a VNet without a gateway or without gateway_transit",
+	  check_remote_gateway_unavailable, { NULL } },
+	{ "remote-gateway-own-gateway", CHECK_ERROR,
+	  "remote_gateway on a VNet that has its own gateway",
+	  check_remote_gateway_own_gateway, { NULL } },
+	{ "remote-gateway-multiple", CHECK_ERROR,
+	  "more than one peering of one VNet uses a remote gateway",
+	  check_remote_gateway_multiple, { NULL } },
+	{ "transit-without-nva", CHECK_ERROR,
+	  "transit = nva on a hub that has no nva",
+	  check_transit_without_nva, { NULL } },
+	{ "transit-without-gateway", CHECK_ERROR,
+	  "transit = gateway on a hub without a VPN gateway",
+	  check_transit_without_gateway, { NULL } },
+	{ "peering-limit", CHECK_ERROR,
+	  "more than 500 peerings on one VNet (Azure's limit)",
+	  check_peering_limit, { NULL } },
+	{ "gateway-transit-without-gateway", CHECK_WARNING,
+	  "gateway_transit on the side of a VNet that has no gateway",
+	  check_gateway_transit_without_gateway, { NULL } },
+	{ "unpeered-vnet", CHECK_WARNING,
+	  "a declared VNet that nothing peers",
+	  check_unpeered_vnet, { NULL } },
+	{ "unassociated-route-table", CHECK_WARNING,
+	  "a transit route table for a spoke with no subnets to associate it with",
+	  check_unassociated_route_table, { NULL } },
+};
+
+size_t check_count(void)
+{
+	return ARRAY_SIZE(check_table);
+}
+
+const struct check *check_at(size_t i)
+{
+	return i < ARRAY_SIZE(check_table) ? &check_table[i] : NULL;
+}
+
+static ptrdiff_t table_find(const struct check *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+const struct check *check_find(const char *name)
+{
+	ptrdiff_t i = table_find(check_table, ARRAY_SIZE(check_table), name);
+
+	return i < 0 ? NULL : &check_table[i];
+}
+
+struct diag *check_report(struct check_ctx *ctx, struct loc loc,
+			  const char *fmt, ...)
+{
+	enum diag_severity sev = ctx->check->level == CHECK_ERROR ? DIAG_ERROR
+								  : DIAG_WARNING;
+	va_list ap;
+
+	ctx->nproblems++;
+	va_start(ap, fmt);
+	struct diag *d = diag_vadd(ctx->diags, sev, ctx->check->name, loc, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+/* A prerequisite that is not in the table is a bug in the table, not input. */
+static bool prereqs_passed(const struct check *table, size_t i,
+			   const enum check_status *status)
+{
+	for (size_t k = 0; k < CHECK_MAX_PREREQS && table[i].prereqs[k]; k++) {
+		ptrdiff_t p = table_find(table, i, table[i].prereqs[k]);
+		if (p < 0)
+			BUG();
+		if (status[p] == CHECK_FAILED || status[p] == CHECK_SKIPPED)
+			return false;
+	}
+	return true;
+}
+
+void checks_run_table(const struct check *table, size_t n,
+		      const struct sema *sema, struct diag_list *diags,
+		      enum check_status *status)
+{
+	struct check_ctx ctx = { .sema = sema, .diags = diags, .arena = diags->arena };
+
+	for (size_t i = 0; i < n; i++) {
+		if (table[i].level == CHECK_OFF &&
+		    !warn_enabled(diags->opts, table[i].name, false)) {
+			status[i] = CHECK_NOT_RUN;
+			continue;
+		}
+		if (!prereqs_passed(table, i, status)) {
+			status[i] = CHECK_SKIPPED;
+			continue;
+		}
+		ctx.check = &table[i];
+		ctx.nproblems = 0;
+		table[i].fn(&ctx);
+		status[i] = ctx.nproblems ? CHECK_FAILED : CHECK_PASSED;
+	}
+}
+
+void checks_run(const struct sema *sema, struct diag_list *diags,
+		enum check_status *status)
+{
+	enum check_status *st = status;
+
+	if (!st)
+		st = arena_alloc(diags->arena, sizeof(*st) * ARRAY_SIZE(check_table));
+	checks_run_table(check_table, ARRAY_SIZE(check_table), sema, diags, st);
+}

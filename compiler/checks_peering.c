@@ -1,0 +1,456 @@
+#include "common.h"
+
+#include <ctype.h>
+
+#include "check_fns.h"
+#include "checks.h"
+#include "diag.h"
+#include "resolve.h"
+#include "util.h"
+
+/* Azure's peering limit per VNet (azure.md 4.5; 1,000 only through AVNM). */
+#define MAX_PEERINGS 500
+
+static const struct s_vnet *svnet(const struct sema *s, const struct m_vnet *v)
+{
+	return &s->vnets[v->index];
+}
+
+static void note_declared(struct check_ctx *ctx, struct diag *d,
+			  const struct m_vnet *v)
+{
+	diag_note(ctx->diags, d, v->loc, "'%s' is declared here", v->handle);
+}
+
+/* ------------------------------------------------ settings a VNet needs */
+
+/* A value the defaults block gives every VNet is the same string at the same
+ * place: it is checked once, not once per VNet. */
+struct once {
+	bool done;
+};
+
+static bool first_time(struct once *o, const struct s_origin *org)
+{
+	if (!org->from_defaults)
+		return true;
+	if (o->done)
+		return false;
+	o->done = true;
+	return true;
+}
+
+static void report_missing(struct check_ctx *ctx, const struct m_vnet *v,
+			   const char *what, const char *how)
+{
+	struct diag *d = check_report(ctx, v->loc, "VNet '%s' has no %s", v->handle, what);
+	diag_note(ctx->diags, d, v->loc, "%s", how);
+}
+
+void check_vnet_incomplete(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		bool needs_group = !v->existing || !v->id;
+
+		if (v->nspace == 0)
+			report_missing(ctx, v, "address space",
+				       "give its prefixes after the name, or 'address = PREFIX'");
+		if (!v->existing && !v->location)
+			report_missing(ctx, v, "location",
+				       "add 'in REGION', or 'location' here or in defaults");
+		if (needs_group && !v->resource_group)
+			report_missing(ctx, v, "resource group",
+				       "set 'resource_group' here or in defaults");
+		if (needs_group && !v->subscription)
+			report_missing(ctx, v, "subscription",
+				       "set 'subscription' here or in defaults");
+	}
+}
+
+/* ------------------------------------------------ Azure names */
+
+static bool name_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+/* Why name breaks the rule shared by VNets, subnets and peerings (azure.md
+ * 4.6: letters, digits, _ . -; starts with a letter or digit; ends with a
+ * letter, digit or _), or NULL when it does not. */
+static const char *name_problem(const char *name, size_t min, size_t max,
+				char *buf, size_t bufsz)
+{
+	size_t n = strlen(name);
+
+	if (n < min) {
+		snprintf(buf, bufsz, "it is shorter than %zu characters", min);
+		return buf;
+	}
+	if (n > max) {
+		snprintf(buf, bufsz, "it is longer than %zu characters", max);
+		return buf;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (name_char(c))
+			continue;
+		if (c < 0x20 || c >= 0x7f)
+			snprintf(buf, bufsz, "it has the byte 0x%02x", c);
+		else
+			snprintf(buf, bufsz, "it has the character '%c'", c);
+		return buf;
+	}
+	if (!isalnum((unsigned char)name[0]))
+		return "it must start with a letter or digit";
+	if (!isalnum((unsigned char)name[n - 1]) && name[n - 1] != '_')
+		return "it must end with a letter, a digit or '_'";
+	return NULL;
+}
+
+void check_invalid_vnet_name(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+	char buf[64];
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		const char *why = name_problem(v->name, 2, 64, buf, sizeof(buf));
+		if (why)
+			check_report(ctx, svnet(ctx->sema, v)->name.loc,
+				     "'%s' is not a valid Azure VNet name: %s",
+				     v->name, why);
+	}
+}
+
+void check_invalid_subnet_name(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+	char buf[64];
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		for (size_t k = 0; k < v->nsubnets; k++) {
+			const char *why = name_problem(v->subnets[k].name, 1, 80,
+						       buf, sizeof(buf));
+			if (why)
+				check_report(ctx, v->subnets[k].loc,
+					     "'%s' is not a valid Azure subnet name: %s",
+					     v->subnets[k].name, why);
+		}
+	}
+}
+
+void check_invalid_peering_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	char buf[64];
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_side *sd = &p->side[k];
+			const char *why = name_problem(sd->name, 1, 80, buf, sizeof(buf));
+			if (!why)
+				continue;
+			check_report(ctx, s->peerings[i].side[k].name,
+				     "the peering of '%s' to '%s' would be named '%s', "
+				     "not a valid Azure name: %s",
+				     sd->vnet->handle, p->side[1 - k].vnet->handle,
+				     sd->name, why);
+		}
+	}
+}
+
+/* Peering names are unique within their VNet, ignoring case as Azure does. */
+void check_duplicate_peering_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strmap seen;
+
+	strmap_init(&seen, ctx->arena);
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			char *key = arena_printf(ctx->arena, "%zu/%s",
+						 p->side[k].vnet->index, p->side[k].name);
+			for (char *c = key; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			/* the value is 1 + 2 * peering + side, never NULL */
+			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
+			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
+			if (!prev)
+				continue;
+			struct diag *d = check_report(ctx, s->peerings[i].side[k].name,
+				"VNet '%s' has two peerings named '%s'",
+				p->side[k].vnet->handle, p->side[k].name);
+			diag_note(ctx->diags, d,
+				  s->peerings[(prev - 1) / 2].side[(prev - 1) % 2].name,
+				  "the other one is named here");
+		}
+	}
+}
+
+static bool group_char(unsigned char c)
+{
+	/* \w of .NET includes every Unicode letter: any non-ASCII byte passes. */
+	return isalnum(c) || c >= 0x80 || strchr("-_.()", c);
+}
+
+static const char *group_problem(const char *rg, char *buf, size_t bufsz)
+{
+	size_t n = strlen(rg);
+
+	if (n == 0)
+		return "it is empty";
+	if (n > 90)
+		return "it is longer than 90 characters";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)rg[i];
+		if (group_char(c))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			snprintf(buf, bufsz, "it has the byte 0x%02x", c);
+		else
+			snprintf(buf, bufsz, "it has the character '%c'", c);
+		return buf;
+	}
+	if (rg[n - 1] == '.')
+		return "it must not end with '.'";
+	return NULL;
+}
+
+void check_invalid_resource_group(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct once defaults = { false };
+	char buf[64];
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct s_origin *org = &s->vnets[i].resource_group;
+		if (!v->resource_group || !first_time(&defaults, org))
+			continue;
+		const char *why = group_problem(v->resource_group, buf, sizeof(buf));
+		if (why)
+			check_report(ctx, org->loc,
+				     "'%s' is not a valid resource group name: %s",
+				     v->resource_group, why);
+	}
+}
+
+static bool is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+		bool ok = shape[i] == '-' ? s[i] == '-' : isxdigit((unsigned char)s[i]);
+		if (!ok)
+			return false;
+	}
+	return s[sizeof(shape) - 1] == '\0';
+}
+
+void check_invalid_subscription(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct once defaults = { false };
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct s_origin *org = &s->vnets[i].subscription;
+		if (!v->subscription || !first_time(&defaults, org))
+			continue;
+		if (!is_guid(v->subscription))
+			check_report(ctx, org->loc,
+				     "subscription '%s' is not a GUID "
+				     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+				     v->subscription);
+	}
+}
+
+/* ------------------------------------------------ gateways and transit */
+
+/* Azure answers RemoteVnetHasNoGateways when either is missing (azure.md 4.3). */
+static void remote_gateway_side(struct check_ctx *ctx, size_t i, int k)
+{
+	const struct m_peering *p = &ctx->sema->model.peerings[i];
+	const struct s_peering *sp = &ctx->sema->peerings[i];
+	const struct m_vnet *me = p->side[k].vnet, *other = p->side[1 - k].vnet;
+	struct diag *d;
+
+	if (other->gateway == GW_NONE) {
+		d = check_report(ctx, sp->side[k].remote_gateway,
+				 "'%s' uses the gateway of '%s', which has no gateway "
+				 "(Azure: RemoteVnetHasNoGateways)",
+				 me->handle, other->handle);
+		note_declared(ctx, d, other);
+	} else if (!p->side[1 - k].gateway_transit) {
+		d = check_report(ctx, sp->side[k].remote_gateway,
+				 "'%s' uses the gateway of '%s', but the peering does not "
+				 "set '%s.gateway_transit' (Azure: RemoteVnetHasNoGateways)",
+				 me->handle, other->handle, other->handle);
+		diag_note(ctx->diags, d, sp->side[k].remote_gateway,
+			  "'gateway = %s' sets both sides", other->handle);
+	}
+}
+
+void check_remote_gateway_unavailable(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+
+	for (size_t i = 0; i < m->npeerings; i++)
+		for (int k = 0; k < 2; k++)
+			if (m->peerings[i].side[k].remote_gateway)
+				remote_gateway_side(ctx, i, k);
+}
+
+void check_remote_gateway_own_gateway(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_vnet *me = p->side[k].vnet;
+			if (!p->side[k].remote_gateway || me->gateway == GW_NONE)
+				continue;
+			struct diag *d = check_report(ctx, s->peerings[i].side[k].remote_gateway,
+				"'%s' has its own gateway and cannot use the gateway of '%s'",
+				me->handle, p->side[1 - k].vnet->handle);
+			diag_note(ctx->diags, d, svnet(s, me)->gateway_loc,
+				  "'%s' has a gateway here", me->handle);
+		}
+	}
+}
+
+void check_remote_gateway_multiple(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct s_vnet *sv = &s->vnets[i];
+		const struct loc *first = NULL;
+		const char *first_remote = NULL;
+		for (size_t j = 0; j < sv->npeerings; j++) {
+			size_t pi = sv->peerings[j];
+			const struct m_peering *p = &s->model.peerings[pi];
+			int k = sema_side_of(p, v);
+			if (!p->side[k].remote_gateway)
+				continue;
+			const struct loc *here = &s->peerings[pi].side[k].remote_gateway;
+			if (!first) {
+				first = here;
+				first_remote = p->side[1 - k].vnet->handle;
+				continue;
+			}
+			struct diag *d = check_report(ctx, *here,
+				"'%s' already uses the gateway of '%s'; a VNet may use "
+				"only one remote gateway", v->handle, first_remote);
+			diag_note(ctx->diags, d, *first, "the first remote gateway is set here");
+		}
+	}
+}
+
+void check_transit_without_nva(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->nhubs; i++) {
+		const struct s_hub *h = &s->hubs[i];
+		if (h->transit != TRANSIT_NVA || h->hub->has_nva)
+			continue;
+		struct diag *d = check_report(ctx, h->transit_loc,
+			"transit = nva needs an NVA in hub '%s'", h->hub->handle);
+		diag_note(ctx->diags, d, h->hub->loc,
+			  "add 'nva = ADDRESS' to '%s'", h->hub->handle);
+	}
+}
+
+/* Only a VPN gateway can be a route's next hop (azure.md 4.2). */
+void check_transit_without_gateway(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->nhubs; i++) {
+		const struct s_hub *h = &s->hubs[i];
+		struct diag *d;
+		if (h->transit != TRANSIT_GATEWAY)
+			continue;
+		if (h->hub->gateway == GW_NONE) {
+			d = check_report(ctx, h->transit_loc,
+				"transit = gateway needs a gateway in hub '%s'",
+				h->hub->handle);
+			diag_note(ctx->diags, d, h->hub->loc,
+				  "add 'gateway' to '%s'", h->hub->handle);
+		} else if (h->hub->gateway == GW_EXPRESSROUTE) {
+			d = check_report(ctx, h->transit_loc,
+				"transit = gateway needs a VPN gateway: the ExpressRoute "
+				"gateway of '%s' cannot be a route's next hop",
+				h->hub->handle);
+			diag_note(ctx->diags, d, svnet(s, h->hub)->gateway_loc,
+				  "the gateway is declared here");
+		}
+	}
+}
+
+void check_peering_limit(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++)
+		if (s->vnets[i].npeerings > MAX_PEERINGS)
+			check_report(ctx, s->model.vnets[i].loc,
+				     "VNet '%s' has %zu peerings; Azure allows at most %d",
+				     s->model.vnets[i].handle, s->vnets[i].npeerings,
+				     MAX_PEERINGS);
+}
+
+void check_gateway_transit_without_gateway(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_vnet *me = p->side[k].vnet;
+			if (!p->side[k].gateway_transit || me->gateway != GW_NONE)
+				continue;
+			struct diag *d = check_report(ctx, s->peerings[i].side[k].gateway_transit,
+				"'%s' offers gateway transit to '%s' but has no gateway",
+				me->handle, p->side[1 - k].vnet->handle);
+			note_declared(ctx, d, me);
+		}
+	}
+}
+
+void check_unpeered_vnet(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++)
+		if (s->vnets[i].npeerings == 0)
+			check_report(ctx, s->model.vnets[i].loc,
+				     "VNet '%s' is not peered with any VNet",
+				     s->model.vnets[i].handle);
+}
+
+void check_unassociated_route_table(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nroute_tables; i++) {
+		const struct m_route_table *rt = &s->model.route_tables[i];
+		if (rt->vnet->nsubnets > 0)
+			continue;
+		const struct s_hub *h = &s->hubs[s->route_table_hub[i]];
+		struct diag *d = check_report(ctx, rt->vnet->loc,
+			"spoke '%s' has no subnets: its transit route table '%s' "
+			"is not associated with any", rt->vnet->handle, rt->name);
+		diag_note(ctx->diags, d, h->transit_loc, "transit through '%s' is set here",
+			  h->hub->handle);
+	}
+}

@@ -1,0 +1,129 @@
+/* Name resolution: the AST becomes the semantic data the checks read. Names
+ * are looked up, defaults applied, hub and mesh statements expanded into
+ * peerings and transit route tables built. The result holds the model the
+ * back ends will read (sema.model) plus, beside every model object, where in
+ * the file each of its settings came from, so a check can point at it.
+ *
+ * Every array below that says "parallel to" has the same length and order as
+ * the model array it names. Every loc is a real place in the file: the
+ * attribute that set the value, the defaults block entry it came from, or
+ * the head of the statement that implied it. */
+#ifndef PEERC_RESOLVE_H
+#define PEERC_RESOLVE_H
+
+#include "common.h"
+#include "ast.h"
+#include "model.h"
+#include "util.h"
+
+struct diag_list;
+
+/* Where a setting came from. */
+struct s_origin {
+	struct loc loc;
+	bool from_defaults; /* the defaults block gave it */
+};
+
+struct s_vnet {
+	const struct stmt *stmt; /* the vnet statement */
+	/* The address space and subnets as written (host bits and all), parallel
+	 * to m_vnet.space and m_vnet.subnets. */
+	const struct value **space_src;
+	const struct value **subnet_src;
+	const struct value *nva_src;      /* NULL when no nva */
+	const struct value **dns_src;     /* parallel to m_vnet.dns_servers */
+	struct loc space_loc;             /* the prefix list or address attribute */
+	struct s_origin location, resource_group, subscription, name;
+	struct loc gateway_loc;           /* LOC_NONE when no gateway */
+	/* Peerings this VNet is a side of (indices into model.peerings), in
+	 * model order. */
+	size_t *peerings;
+	size_t npeerings;
+	/* Hub statements this VNet is a spoke of (indices into sema.hubs). */
+	size_t *spoke_of;
+	size_t nspoke_of;
+};
+
+/* Per side of a peering: where each setting was given. */
+struct s_side {
+	struct loc access, forwarded, gateway_transit, remote_gateway, name;
+	bool name_from_pattern; /* the name came from a `name` or peering_name pattern */
+};
+
+struct s_peering {
+	struct s_side side[2]; /* parallel to m_peering.side */
+	/* The statements that declared the pair, in source order (a pair may be
+	 * declared by a peer, a hub and a mesh at once). */
+	const struct stmt **stmts;
+	size_t nstmts;
+	ptrdiff_t hub; /* the index in sema.hubs of the hub that made it, or -1 */
+};
+
+enum transit_mode { TRANSIT_NONE, TRANSIT_NVA, TRANSIT_GATEWAY };
+
+struct s_hub {
+	const struct stmt *stmt;
+	struct m_vnet *hub;
+	struct m_vnet **spokes; /* in written order, the unknown ones left out */
+	size_t nspokes;
+	enum transit_mode transit;
+	struct loc transit_loc;   /* LOC_NONE when no transit */
+	bool direct;
+	bool gateway;             /* gateway = H in effect, set or defaulted */
+	struct loc gateway_loc;   /* the attribute, or the statement head */
+};
+
+struct s_site {
+	const struct stmt *stmt;
+	const struct value **prefix_src; /* parallel to m_site.prefixes */
+	struct loc via_loc;
+};
+
+/* One end of a require or deny: a VNet or a site. */
+struct s_end {
+	struct m_vnet *vnet; /* exactly one of vnet and site is set */
+	struct m_site *site;
+	struct loc loc;
+};
+
+struct s_rule {
+	const struct stmt *stmt;
+	bool deny;
+	struct s_end a, b;
+};
+
+struct sema {
+	struct arena *arena;
+	struct model model;
+	struct s_vnet *vnets;       /* parallel to model.vnets */
+	struct s_peering *peerings; /* parallel to model.peerings */
+	struct s_site *sites;       /* parallel to model.sites */
+	struct s_hub *hubs;
+	size_t nhubs;
+	size_t *route_table_hub;    /* parallel to model.route_tables: its hub in hubs */
+	struct s_rule *rules;       /* require and deny, in source order */
+	size_t nrules;
+	const struct stmt *defaults; /* NULL when the file has none */
+	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
+	struct strmap site_by_name;   /* name -> struct m_site * */
+	struct strmap pair_index;     /* internal: see sema_peering_between */
+};
+
+/* Resolves the file. Returns NULL only when ast is NULL. Every problem is
+ * reported to diags (names: see resolve.c); when one was, the sema holds what
+ * could be resolved, and the checks do not run on it. */
+struct sema *resolve(const struct ast_file *ast, struct arena *a,
+		     struct diag_list *diags);
+
+/* The peering between two VNets (either order), as an index into
+ * model.peerings, or -1. Average O(1). */
+ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
+			       const struct m_vnet *b);
+
+/* The side of peering p that lives in VNet v (0 or 1). */
+static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)
+{
+	return p->side[0].vnet == v ? 0 : 1;
+}
+
+#endif
