@@ -351,18 +351,14 @@ static void report_overlaps(struct check_ctx *ctx, struct entries *es,
 					   : (struct found){ b, a, lb, la };
 	}
 	qsort(f, r.npairs, sizeof(*f), found_cmp);
-	struct diag *last = NULL;
-	for (size_t i = 0; i < r.npairs; i++) {
-		if (i > 0 && same_prefixes(&f[i - 1], &f[i]))
-			continue;
-		size_t before = ctx->diags->n;
-		fn(ctx, &f[i]);
-		if (ctx->diags->n > before)
-			last = &ctx->diags->items[ctx->diags->n - 1];
-	}
-	if (r.truncated)
-		diag_note(ctx->diags, last, LOC_NONE,
-			  "more overlaps of this kind are not shown");
+	size_t before = ctx->diags->n;
+	for (size_t i = 0; i < r.npairs; i++)
+		if (i == 0 || !same_prefixes(&f[i - 1], &f[i]))
+			fn(ctx, &f[i]);
+	/* An index, not a pointer: each report may move the array. */
+	if (r.truncated && ctx->diags->n > before)
+		diag_note(ctx->diags, &ctx->diags->items[ctx->diags->n - 1],
+			  LOC_NONE, "more overlaps of this kind are not shown");
 	free(f);
 	free(es->e);
 	*es = (struct entries){ 0 };
