@@ -1,0 +1,660 @@
+#include "common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "cli.h"
+#include "diag.h"
+#include "output.h"
+#include "util.h"
+
+/* ------------------------------------------------------------- the table */
+
+enum opt_key {
+	OPT_CHECK = 256,
+	OPT_DIFF,
+	OPT_COLOR,
+	OPT_LIST_WARNINGS,
+	OPT_TEMPLATE_DIR,
+	OPT_API_VERSION,
+	OPT_MAX_ERRORS,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
+};
+
+/* One row per option: getopt_long's tables and --help both come from here,
+ * so an option cannot exist without its help or the other way round. */
+struct cli_option {
+	const char *name;  /* the long name; NULL: short or help only */
+	int key;           /* the short letter, or an OPT_ key */
+	int has_arg;       /* no_argument, required_argument, optional_argument */
+	const char *arg;   /* the argument's name in --help */
+	const char *shown; /* the left column, when it is not the usual form */
+	const char *help;  /* '\n' starts an aligned continuation line */
+};
+
+static const struct cli_option options[] = {
+	{ "output", 'o', required_argument, "FILE", NULL,
+	  "write to FILE (- or none: standard output)" },
+	{ "target", 't', required_argument, "TARGET", NULL,
+	  "terraform, bicep, arm, ast (the parsed file as\n"
+	  "JSON) or none (only check, write nothing); by\n"
+	  "default from the -o file's extension (.tf, .bicep,\n"
+	  ".json), else terraform" },
+	{ "check", OPT_CHECK, no_argument, NULL, NULL,
+	  "write nothing; exit with status 3 when the -o file\n"
+	  "(or a module file beside it) is not what would be\n"
+	  "written" },
+	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
+	  "--check, and print a unified diff of the changes" },
+	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
+	  "color the diagnostics: auto (the default: only on\n"
+	  "a terminal, and not when NO_COLOR is set), always\n"
+	  "or never" },
+	{ NULL, 'W', required_argument, NULL, "-WNAME",
+	  "enable the warning NAME" },
+	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Wno-NAME",
+	  "disable the warning NAME" },
+	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Werror",
+	  "make every warning an error" },
+	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Werror=NAME",
+	  "make the warning NAME an error" },
+	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Wno-error=NAME",
+	  "keep the warning NAME a warning under -Werror" },
+	{ "list-warnings", OPT_LIST_WARNINGS, no_argument, NULL, NULL,
+	  "list every check: its name, level and summary" },
+	{ "max-errors", OPT_MAX_ERRORS, required_argument, "N", NULL,
+	  "report at most N errors (default 50; 0: all)" },
+	{ "template-dir", OPT_TEMPLATE_DIR, required_argument, "DIR", NULL,
+	  "read the output templates from DIR instead of\n"
+	  "the ones built into peerc" },
+	{ "api-version", OPT_API_VERSION, required_argument, "VER", NULL,
+	  "write Microsoft.Network API version VER (Bicep\n"
+	  "and ARM) instead of the file's or the default" },
+	{ "verbose", 'v', no_argument, NULL, NULL,
+	  "name each file written on standard error" },
+	{ "help", OPT_HELP, no_argument, NULL, NULL,
+	  "display this help and exit" },
+	{ "version", OPT_VERSION, no_argument, NULL, NULL,
+	  "output version information and exit" },
+};
+
+static const char *const target_choices[] = {
+	"terraform", "bicep", "arm", "ast", "none",
+};
+
+static const char *const color_choices[] = { "auto", "always", "never" };
+
+enum { HELP_COLUMN = 26 };
+
+/* ----------------------------------------------------------------- --help */
+
+static void print_option(FILE *out, const struct cli_option *opt)
+{
+	struct strbuf left;
+
+	sb_init(&left);
+	if (opt->shown) {
+		sb_printf(&left, "  %s", opt->shown);
+	} else {
+		if (opt->key < 256)
+			sb_printf(&left, "  -%c, --%s", opt->key, opt->name);
+		else
+			sb_printf(&left, "      --%s", opt->name);
+		if (opt->has_arg == required_argument)
+			sb_printf(&left, "=%s", opt->arg);
+		else if (opt->has_arg == optional_argument)
+			sb_printf(&left, "[=%s]", opt->arg);
+	}
+	fputs(left.buf, out);
+	/* help2man needs two spaces between an option and its text. */
+	int width = (int)left.len;
+	if (width > HELP_COLUMN - 2) {
+		fputc('\n', out);
+		width = 0;
+	}
+	sb_free(&left);
+	for (const char *h = opt->help; *h;) {
+		int len = (int)strcspn(h, "\n");
+		fprintf(out, "%*s%.*s\n", HELP_COLUMN - width, "", len, h);
+		width = 0;
+		h += len + (h[len] == '\n');
+	}
+}
+
+static void print_help(void)
+{
+	puts("Usage: peerc [OPTION]... FILE\n"
+	     "Check a description of Azure virtual networks and their peerings\n"
+	     "(FILE, or - for standard input) against Azure's rules, and write\n"
+	     "Terraform, Bicep or ARM JSON that creates both sides of every\n"
+	     "peering. Nothing is written when there is an error.\n"
+	     "\n"
+	     "Options:");
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		print_option(stdout, &options[i]);
+	puts("\n"
+	     "Exit status:\n"
+	     "  0  success (warnings allowed)\n"
+	     "  1  errors in FILE, including warnings made errors by -Werror\n"
+	     "  2  a usage error, or a file could not be read or written\n"
+	     "  3  --check or --diff found an output file out of date\n"
+	     "\n"
+	     "Examples:\n"
+	     "  peerc topology.peer -o main.tf\n"
+	     "                          write Terraform for topology.peer\n"
+	     "  peerc topology.peer -o main.bicep\n"
+	     "                          write Bicep (and its modules)\n"
+	     "  peerc --check topology.peer -o main.tf\n"
+	     "                          in CI: fail when main.tf is stale\n"
+	     "  peerc -t none -Werror topology.peer\n"
+	     "                          only check, warnings as errors\n"
+	     "\n"
+	     "Report bugs to: <" PACKAGE_BUGREPORT ">");
+}
+
+static void print_version(void)
+{
+	puts(PACKAGE_NAME " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n"
+	     "Copyright (C) 2026 the peerc authors.\n"
+	     "License GPLv3+: GNU GPL version 3 or later "
+	     "<https://gnu.org/licenses/gpl.html>.\n"
+	     "This is free software: you are free to change and redistribute it.\n"
+	     "There is NO WARRANTY, to the extent permitted by law.");
+}
+
+static const char *level_name(enum check_level level)
+{
+	switch (level) {
+	case CHECK_ERROR:
+		return "error";
+	case CHECK_WARNING:
+		return "warning";
+	case CHECK_OFF:
+		return "off";
+	}
+	BUG();
+}
+
+static void print_warnings(void)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < check_count(); i++)
+		if ((int)strlen(check_at(i)->name) > width)
+			width = (int)strlen(check_at(i)->name);
+	for (size_t i = 0; i < check_count(); i++) {
+		const struct check *c = check_at(i);
+		printf("%-*s  %-7s  %s\n", width, c->name, level_name(c->level),
+		       c->summary);
+	}
+}
+
+/* ------------------------------------------------------------- parsing */
+
+/* A usage error: its text, printed once the color is known. */
+struct usage_error {
+	char msg[512];
+	bool set;
+};
+
+static void usage_error(struct usage_error *e, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
+
+static void usage_error(struct usage_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->set = true;
+}
+
+/* The name in names[] nearest to given, else one that given begins, else
+ * NULL. */
+static const char *closest(const char *given, const char *const *names,
+			   size_t n)
+{
+	size_t best = strlen(given) / 3 + 1;
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(given, names[i], best);
+		if (d < best || (d == best && !found)) {
+			best = d;
+			found = names[i];
+		}
+	}
+	for (size_t i = 0; i < n && !found && strlen(given) >= 3; i++)
+		if (strncmp(names[i], given, strlen(given)) == 0)
+			found = names[i];
+	return found;
+}
+
+/* Appends "; did you mean 'PREFIXNAME'?" when a name is near. */
+static void add_hint(struct usage_error *e, const char *prefix,
+		     const char *given, const char *const *names, size_t n)
+{
+	const char *hint = closest(given, names, n);
+	size_t len = strlen(e->msg);
+
+	if (hint)
+		snprintf(e->msg + len, sizeof(e->msg) - len,
+			 "; did you mean '%s%s'?", prefix, hint);
+}
+
+static bool is_warning(const struct check *c)
+{
+	return c && c->level != CHECK_ERROR;
+}
+
+static void hint_warning(struct usage_error *e, const char *prefix,
+			 const char *given)
+{
+	const char **names = xcalloc(check_count() + 1, sizeof(*names));
+	size_t n = 0;
+
+	for (size_t i = 0; i < check_count(); i++)
+		if (is_warning(check_at(i)))
+			names[n++] = check_at(i)->name;
+	add_hint(e, prefix, given, names, n);
+	free(names);
+}
+
+static void add_rule(struct cli_opts *o, const char *name,
+		     enum warn_setting setting)
+{
+	struct warn_opts *w = &o->compile.warnings;
+
+	if (w->nrules == o->rules_cap) {
+		o->rules_cap = o->rules_cap ? 2 * o->rules_cap : 8;
+		o->rules = xrealloc(o->rules, o->rules_cap * sizeof(*o->rules));
+	}
+	o->rules[w->nrules++] = (struct warn_rule){ name, setting };
+	w->rules = o->rules;
+}
+
+/* -Wname, -Wno-name, -Werror, -Werror=name, -Wno-error=name. */
+static void parse_warning(struct cli_opts *o, const char *arg,
+			  struct usage_error *e)
+{
+	static const struct {
+		const char *prefix;
+		enum warn_setting setting;
+	} forms[] = {
+		{ "error=", WARN_AS_ERROR },
+		{ "no-error=", WARN_NOT_AS_ERROR },
+		{ "no-", WARN_DISABLE },
+		{ "", WARN_ENABLE },
+	};
+
+	if (strcmp(arg, "error") == 0) {
+		o->compile.warnings.all_as_errors = true;
+		return;
+	}
+	size_t f = 0;
+	while (strncmp(arg, forms[f].prefix, strlen(forms[f].prefix)) != 0)
+		f++;
+	const char *name = arg + strlen(forms[f].prefix);
+	const struct check *c = check_find(name);
+	if (is_warning(c)) {
+		add_rule(o, name, forms[f].setting);
+		return;
+	}
+	char prefix[16];
+	snprintf(prefix, sizeof(prefix), "-W%s", forms[f].prefix);
+	if (c)
+		usage_error(e, "'%s' is an error, not a warning: '%s%s' cannot "
+			    "change it", name, prefix, name);
+	else
+		usage_error(e, "unknown warning '%s%s'", prefix, name);
+	hint_warning(e, prefix, name);
+}
+
+static void parse_target(struct cli_opts *o, const char *arg,
+			 struct usage_error *e)
+{
+	o->target_given = true;
+	if (strcmp(arg, "none") == 0) {
+		o->compile.target = PEERC_TARGET_NONE;
+		return;
+	}
+	o->compile.target = peerc_target_from_name(arg);
+	if (o->compile.target != PEERC_TARGET_NONE)
+		return;
+	usage_error(e, "unknown target '%s'", arg);
+	add_hint(e, "", arg, target_choices, ARRAY_SIZE(target_choices));
+}
+
+static void parse_color(struct cli_opts *o, const char *arg,
+			struct usage_error *e)
+{
+	static const enum cli_color modes[] = {
+		CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER,
+	};
+
+	if (!arg) {
+		o->color_mode = CLI_COLOR_ALWAYS;
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(color_choices); i++) {
+		if (strcmp(arg, color_choices[i]) == 0) {
+			o->color_mode = modes[i];
+			return;
+		}
+	}
+	usage_error(e, "invalid --color '%s': auto, always or never", arg);
+}
+
+static void parse_max_errors(struct cli_opts *o, const char *arg,
+			     struct usage_error *e)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long long n = strtoull(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno)
+		usage_error(e, "invalid --max-errors '%s': a number is needed", arg);
+	else
+		o->compile.max_errors = (size_t)n;
+}
+
+static const struct cli_option *find_option(int key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		if (options[i].key == key)
+			return &options[i];
+	return NULL;
+}
+
+/* What getopt_long could not parse: it is quiet (opterr = 0) so that the
+ * message comes from diag.c like every other. */
+static void bad_option(int c, char **argv, struct usage_error *e)
+{
+	/* Reliable for a missing argument (always the last word) and an
+	 * unknown long option (getopt has moved past it); not for a bad letter
+	 * inside a group like -vx, so letters are shown from optopt. */
+	const char *text = argv[optind - 1];
+	const struct cli_option *opt = find_option(optopt);
+
+	if (c == ':' && strncmp(text, "--", 2) == 0) {
+		usage_error(e, "option '%s' requires an argument", text);
+	} else if (c == ':') {
+		usage_error(e, "option '-%c' requires an argument", optopt);
+	} else if (optopt == 0) {
+		const char *names[ARRAY_SIZE(options)];
+		size_t n = 0;
+		char given[64];
+		snprintf(given, sizeof(given), "%.*s",
+			 (int)strcspn(text + 2, "="), text + 2);
+		for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+			if (options[i].name)
+				names[n++] = options[i].name;
+		usage_error(e, "unrecognized option '%s'", text);
+		add_hint(e, "--", given, names, n);
+	} else if (opt) {
+		/* A known option fails only in its long form with "=ARG". */
+		usage_error(e, "option '--%s' takes no argument", opt->name);
+	} else {
+		usage_error(e, "invalid option -- '%c'", optopt);
+	}
+}
+
+static void handle(struct cli_opts *o, int key, const char *arg,
+		   struct usage_error *e)
+{
+	switch (key) {
+	case 'o':
+		o->output = arg;
+		break;
+	case 't':
+		parse_target(o, arg, e);
+		break;
+	case 'W':
+		parse_warning(o, arg, e);
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_CHECK:
+		o->check = true;
+		break;
+	case OPT_DIFF:
+		o->check = o->diff = true;
+		break;
+	case OPT_COLOR:
+		parse_color(o, arg, e);
+		break;
+	case OPT_LIST_WARNINGS:
+		o->action = CLI_LIST_WARNINGS;
+		break;
+	case OPT_MAX_ERRORS:
+		parse_max_errors(o, arg, e);
+		break;
+	case OPT_TEMPLATE_DIR:
+		o->compile.template_dir = arg;
+		break;
+	case OPT_API_VERSION:
+		o->compile.api_version = arg;
+		break;
+	case OPT_HELP:
+		o->action = CLI_HELP;
+		break;
+	case OPT_VERSION:
+		o->action = CLI_VERSION;
+		break;
+	default:
+		BUG();
+	}
+}
+
+static bool to_stdout(const struct cli_opts *o)
+{
+	return !o->output || strcmp(o->output, "-") == 0;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static void infer_target(struct cli_opts *o)
+{
+	o->compile.target = PEERC_TARGET_TERRAFORM;
+	if (to_stdout(o))
+		return;
+	if (has_suffix(o->output, ".bicep"))
+		o->compile.target = PEERC_TARGET_BICEP;
+	else if (has_suffix(o->output, ".json"))
+		o->compile.target = PEERC_TARGET_ARM;
+}
+
+/* What the options mean together, once all are read. */
+static void finish(struct cli_opts *o, int argc, char **argv,
+		   struct usage_error *e)
+{
+	if (argc - optind != 1) {
+		if (argc == optind)
+			usage_error(e, "no input file");
+		else
+			usage_error(e, "one input file only: '%s' is the second",
+				    argv[optind + 1]);
+		return;
+	}
+	o->input = argv[optind];
+	if (!o->target_given)
+		infer_target(o);
+	if (o->check && to_stdout(o))
+		usage_error(e, "--%s needs -o FILE to compare with",
+			    o->diff ? "diff" : "check");
+	else if (o->check && o->compile.target == PEERC_TARGET_NONE)
+		usage_error(e, "-t none writes nothing: --%s has nothing to compare",
+			    o->diff ? "diff" : "check");
+	if (!to_stdout(o)) {
+		const char *slash = strrchr(o->output, '/');
+		o->compile.output_name = slash ? slash + 1 : o->output;
+	}
+}
+
+static bool resolve_color(enum cli_color mode)
+{
+	if (mode != CLI_COLOR_AUTO)
+		return mode == CLI_COLOR_ALWAYS;
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if ((no_color && *no_color) || !term || strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(STDERR_FILENO);
+}
+
+int cli_parse(struct cli_opts *o, int argc, char **argv)
+{
+	struct option longs[ARRAY_SIZE(options) + 1];
+	char shorts[2 * ARRAY_SIZE(options) + 2] = ":"; /* ':' reports a missing argument */
+	size_t nlong = 0, ns = 1;
+	struct usage_error err = { .set = false };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->compile.max_errors = 50;
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct cli_option *opt = &options[i];
+		if (opt->name)
+			longs[nlong++] = (struct option){ opt->name, opt->has_arg,
+							  NULL, opt->key };
+		if (opt->key < 256) {
+			shorts[ns++] = (char)opt->key;
+			if (opt->has_arg == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[nlong] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[ns] = '\0';
+
+	opterr = 0;
+	optind = 1;
+	while (!err.set && o->action == CLI_COMPILE &&
+	       (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			bad_option(c, argv, &err);
+		else
+			handle(o, c, optarg, &err);
+	}
+	if (!err.set && o->action == CLI_COMPILE)
+		finish(o, argc, argv, &err);
+	o->color = resolve_color(o->color_mode);
+	if (!err.set)
+		return EXIT_OK;
+	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);
+	diag_print_plain(stderr, DIAG_NOTE, o->color,
+			 "try 'peerc --help' for more information");
+	return EXIT_USAGE;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+	free(o->rules);
+	o->rules = NULL;
+}
+
+/* ------------------------------------------------------------- running */
+
+static int emit(const struct cli_opts *o, const struct peerc_result *r)
+{
+	if (r->noutputs == 0)
+		return EXIT_OK;
+	if (to_stdout(o)) {
+		if (r->noutputs > 1) {
+			diag_print_plain(stderr, DIAG_ERROR, o->color,
+					 "the %s output has module files (%s): "
+					 "give -o FILE to write them beside it",
+					 peerc_target_name(o->compile.target),
+					 r->outputs[1].path);
+			return EXIT_USAGE;
+		}
+		return output_stdout(r->outputs[0].data, r->outputs[0].len,
+				     o->color) ? EXIT_OK : EXIT_USAGE;
+	}
+
+	/* Module paths are relative to the main file's directory. */
+	struct output_file *files = xcalloc(r->noutputs, sizeof(*files));
+	const char *slash = strrchr(o->output, '/');
+	int dirlen = slash ? (int)(slash - o->output + 1) : 0;
+	for (size_t i = 0; i < r->noutputs; i++) {
+		const struct peerc_output *out = &r->outputs[i];
+		files[i] = (struct output_file){
+			out->path ? arena_printf(r->arena, "%.*s%s", dirlen,
+						 o->output, out->path) : o->output,
+			out->data, out->len, out->path != NULL,
+		};
+	}
+	int status;
+	if (o->check) {
+		enum output_state s = output_check(files, r->noutputs, o->diff,
+						   o->color);
+		status = s == OUTPUT_FRESH ? EXIT_OK :
+			 s == OUTPUT_STALE ? EXIT_STALE : EXIT_USAGE;
+	} else {
+		status = output_write(files, r->noutputs, o->verbose, o->color) ?
+			 EXIT_OK : EXIT_USAGE;
+	}
+	free(files);
+	return status;
+}
+
+static int compile(const struct cli_opts *o)
+{
+	struct strbuf in;
+	bool is_stdin = strcmp(o->input, "-") == 0;
+
+	sb_init(&in);
+	int err = file_read(o->input, &in);
+	if (err) {
+		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
+				 is_stdin ? "standard input" : o->input,
+				 strerror(err));
+		sb_free(&in);
+		return EXIT_USAGE;
+	}
+	struct peerc_result *r = peerc_compile(&o->compile,
+					       is_stdin ? "<stdin>" : o->input,
+					       in.buf, in.len);
+	sb_free(&in);
+	diag_print_all(stderr, &r->source, &r->diags, o->color);
+	int status = peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
+	peerc_result_free(r);
+	return status;
+}
+
+int cli_run(const struct cli_opts *o)
+{
+	int status = EXIT_OK;
+
+	switch (o->action) {
+	case CLI_HELP:
+		print_help();
+		break;
+	case CLI_VERSION:
+		print_version();
+		break;
+	case CLI_LIST_WARNINGS:
+		print_warnings();
+		break;
+	case CLI_COMPILE:
+		status = compile(o);
+		break;
+	}
+	/* A full disk or closed pipe on stdout must not pass for success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		diag_print_plain(stderr, DIAG_ERROR, o->color,
+				 "cannot write to standard output: %s",
+				 strerror(errno));
+		status = EXIT_USAGE;
+	}
+	return status;
+}

@@ -1,0 +1,48 @@
+/* The command line: options to a struct, then one run of the compiler with
+ * them. Only this module and output.c decide what goes to stdout and which
+ * exit status a run has; the text of every message comes from diag.c. */
+#ifndef PEERC_CLI_H
+#define PEERC_CLI_H
+
+#include "common.h"
+#include "peerc.h"
+
+/* Exit statuses, documented in --help and the man page. */
+enum {
+	EXIT_OK = 0,       /* success; warnings allowed */
+	EXIT_ERRORS = 1,   /* errors in the input (-Werror included) */
+	EXIT_USAGE = 2,    /* a usage or input/output error */
+	EXIT_STALE = 3,    /* --check: an output file is out of date */
+};
+
+enum cli_action {
+	CLI_COMPILE,
+	CLI_HELP,
+	CLI_VERSION,
+	CLI_LIST_WARNINGS,
+};
+
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
+struct cli_opts {
+	enum cli_action action;
+	const char *input;        /* "-": standard input */
+	const char *output;       /* NULL or "-": standard output */
+	bool target_given;        /* -t was given; else from the -o extension */
+	bool check;               /* --check or --diff: compare, write nothing */
+	bool diff;                /* --diff: print a unified diff too */
+	bool verbose;
+	enum cli_color color_mode;
+	bool color;               /* color_mode resolved against stderr */
+	struct peerc_options compile;
+	struct warn_rule *rules;  /* heap; compile.warnings.rules points here */
+	size_t rules_cap;
+};
+
+/* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
+int cli_parse(struct cli_opts *o, int argc, char **argv);
+/* Does what o asks and returns the exit status. */
+int cli_run(const struct cli_opts *o);
+void cli_opts_free(struct cli_opts *o);
+
+#endif

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The command line's behaviour: exit statuses, atomic output, file modes,
+# --check and --diff, stdin and stdout, usage errors, color. Run by
+# `make check` with PEERC set; works in a scratch directory.
+set -u
+: "${PEERC:?PEERC must name the peerc binary}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 99
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	echo "  stderr was:"
+	sed 's/^/    /' err
+	failures=$((failures + 1))
+}
+
+# run ARGS...: runs peerc; its status in $rc, its output in files out, err.
+run() {
+	"$PEERC" "$@" >out 2>err
+	rc=$?
+}
+
+expect_rc() { # STATUS WHAT
+	[ "$rc" -eq "$1" ] || fail "$2: exit status $rc, expected $1"
+}
+
+expect_err() { # TEXT WHAT
+	grep -qF -- "$1" err || fail "$2: stderr lacks '$1'"
+}
+
+expect_no_err() { # WHAT
+	[ ! -s err ] || fail "$1: stderr is not empty"
+}
+
+mtime() { stat -c %Y "$1"; }
+mode() { stat -c %a "$1"; }
+
+# A file the parser rejects, whatever it is by now.
+printf 'vnet {{{ 10.0.0.0/99 @@@\n' >bad.peer
+
+### --version and --help: GNU form, for help2man
+
+run --version
+expect_rc 0 "--version"
+[ "$(head -n 1 out)" = "peerc (peerc) 0.1.0" ] ||
+	fail "--version: first line is '$(head -n 1 out)'"
+grep -q '^License GPLv3+' out || fail "--version: no license line"
+grep -q '^There is NO WARRANTY' out || fail "--version: no warranty line"
+expect_no_err "--version"
+
+run --help
+expect_rc 0 "--help"
+[ "$(head -n 1 out)" = "Usage: peerc [OPTION]... FILE" ] ||
+	fail "--help: first line is '$(head -n 1 out)'"
+for section in 'Options:' 'Exit status:' 'Examples:'; do
+	grep -qx "$section" out || fail "--help: no '$section' line"
+done
+grep -q '^Report bugs to: ' out || fail "--help: no bug report line"
+grep -q '^  -o, --output=FILE  ' out || fail "--help: -o is not in GNU form"
+awk 'length > 79 { exit 1 }' out || fail "--help: a line is over 79 columns"
+
+run --list-warnings
+expect_rc 0 "--list-warnings"
+grep -q '^unpeered-vnet  *warning  ' out ||
+	fail "--list-warnings: no 'unpeered-vnet warning' row"
+
+### usage errors: status 2, a message, nothing read
+
+run
+expect_rc 2 "no input file"
+expect_err "peerc: error: no input file" "no input file"
+
+run --no-such-option x.peer
+expect_rc 2 "unknown option"
+expect_err "unrecognized option '--no-such-option'" "unknown option"
+
+run --chek x.peer
+expect_err "did you mean '--check'?" "misspelt option"
+
+run -Wunpeered-vnets x.peer
+expect_rc 2 "unknown warning"
+expect_err "unknown warning '-Wunpeered-vnets'; did you mean '-Wunpeered-vnet'?" \
+	"unknown warning"
+
+run -Wno-error=unpeerd-vnet x.peer
+expect_err "did you mean '-Wno-error=unpeered-vnet'?" "-Wno-error= hint"
+
+run -Wno-peering-limit x.peer
+expect_rc 2 "-Wno- of an error"
+expect_err "'peering-limit' is an error, not a warning" "-Wno- of an error"
+
+run -t cobol x.peer
+expect_rc 2 "unknown target"
+run -t bicpe x.peer
+expect_err "unknown target 'bicpe'; did you mean 'bicep'?" "target hint"
+
+run --check x.peer
+expect_rc 2 "--check without -o"
+run --check -t none -o x.tf x.peer
+expect_rc 2 "--check with -t none"
+run --max-errors=lots x.peer
+expect_rc 2 "--max-errors not a number"
+run --color=sometimes x.peer
+expect_rc 2 "--color bad value"
+run a.peer b.peer
+expect_rc 2 "two input files"
+
+### input errors and I/O errors
+
+run does-not-exist.peer
+expect_rc 2 "missing input"
+expect_err "peerc: error: cannot read does-not-exist.peer: No such file or directory" \
+	"missing input"
+
+run .
+expect_rc 2 "a directory as input"
+
+# An existing output survives an input error byte for byte, mtime too.
+printf 'keep me\n' >keep.tf
+touch -d '2001-02-03 04:05:06' keep.tf
+before=$(mtime keep.tf)
+run bad.peer -o keep.tf
+expect_rc 1 "input error"
+[ "$(cat keep.tf)" = "keep me" ] || fail "input error: keep.tf was changed"
+[ "$(mtime keep.tf)" = "$before" ] || fail "input error: keep.tf was touched"
+[ -z "$(ls -A | grep '^\.keep')" ] || fail "input error: a temporary file is left"
+run - -o keep.tf <bad.peer
+expect_rc 1 "input error on stdin"
+expect_err "<stdin>:" "input error on stdin"
+
+### color
+
+run --color=always bad.peer
+grep -q "$(printf '\033')\[" err || fail "--color=always: no escape codes"
+run --color=never bad.peer
+grep -q "$(printf '\033')" err && fail "--color=never: escape codes"
+# stderr is a file here, so auto means none.
+run bad.peer
+grep -q "$(printf '\033')" err && fail "--color=auto off a terminal: escape codes"
+# On a terminal (script(1) gives one), auto means color unless NO_COLOR.
+if command -v script >/dev/null 2>&1; then
+	TERM=xterm script -qec "'$PEERC' bad.peer" /dev/null >err 2>&1
+	grep -q "$(printf '\033')\[" err || fail "--color=auto on a terminal: no color"
+	NO_COLOR=1 TERM=xterm script -qec "'$PEERC' bad.peer" /dev/null >err 2>&1
+	grep -q "$(printf '\033')" err && fail "NO_COLOR on a terminal: escape codes"
+fi
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failures"
+	exit 1
+fi
+exit 0
