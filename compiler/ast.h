@@ -85,7 +85,16 @@ struct ast_file {
 	struct stmt *stmts;
 };
 
+/* Node constructors for the parser: zero-filled nodes in the arena. */
+struct arena;
+struct ident *ast_ident(struct arena *a, const char *name, struct loc loc);
+struct value *ast_value(struct arena *a, enum value_kind k, struct loc loc);
+struct attr *ast_attr(struct arena *a);
+struct stmt *ast_stmt(struct arena *a, enum stmt_kind k, struct loc kw_loc);
+
+/* "vnet", "peer", ...: the keyword. */
 const char *stmt_kind_name(enum stmt_kind k);
+/* "string", "identifier", "integer", "address", "prefix", "boolean". */
 const char *value_kind_name(enum value_kind k);
 
 /* The documented JSON form printed by `peerc -t ast` (see doc/ast-json.md):

@@ -24,6 +24,10 @@ check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
 
+/* reach.c */
+check_fn check_require_failed;
+check_fn check_deny_failed;
+
 /* checks_address.c */
 check_fn check_prefix_length;
 check_fn check_prefix_host_bits;
@@ -35,6 +39,7 @@ check_fn check_subnet_overlap;
 check_fn check_peered_overlap;
 check_fn check_shared_peer_overlap;
 check_fn check_require_overlap;
+check_fn check_site_overlap;
 check_fn check_public_address_space;
 check_fn check_connected_group_overlap;
 check_fn check_unknown_region;

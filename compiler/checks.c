@@ -58,6 +58,13 @@ static const struct check check_table[] = {
 	{ "unassociated-route-table", CHECK_WARNING,
 	  "a transit route table for a spoke with no subnets to associate it with",
 	  check_unassociated_route_table, { NULL } },
+	/* reach.c: require and deny */
+	{ "require-failed", CHECK_ERROR,
+	  "the two ends of a require cannot talk",
+	  check_require_failed, { NULL } },
+	{ "deny-failed", CHECK_ERROR,
+	  "the two ends of a deny can talk",
+	  check_deny_failed, { NULL } },
 	/* checks_address.c: prefixes, address spaces and their overlaps */
 	{ "prefix-length", CHECK_ERROR,
 	  "a prefix length beyond the address (32 bits for IPv4, 128 for IPv6)",
@@ -91,6 +98,9 @@ static const struct check check_table[] = {
 	{ "require-overlap", CHECK_ERROR,
 	  "the two ends of a require have overlapping address spaces",
 	  check_require_overlap, { "prefix-length" } },
+	{ "site-overlap", CHECK_ERROR,
+	  "a site overlaps the address space of a VNet that can reach it",
+	  check_site_overlap, { "prefix-length" } },
 	{ "public-address-space", CHECK_WARNING,
 	  "a VNet address space outside RFC 1918 and RFC 6598 private IPv4 space",
 	  check_public_address_space, { "prefix-length" } },

@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "diag.h"
 #include "overlap.h"
+#include "reach.h"
 #include "regions.h"
 #include "resolve.h"
 #include "util.h"
@@ -92,33 +93,41 @@ static const struct named_range private_space[] = {
 	{ "100.64.0.0/10", "RFC 6598" },
 };
 
-static struct ip_prefix range_prefix(const struct named_range *r)
-{
-	struct ip_prefix p;
+/* The ranges of a table, parsed once per check rather than once per prefix. */
+struct ranges {
+	struct ip_prefix forbidden[ARRAY_SIZE(forbidden)];
+	struct ip_prefix private_space[ARRAY_SIZE(private_space)];
+};
 
-	if (!ip_parse_prefix(r->prefix, strlen(r->prefix), &p))
-		BUG();
-	return p;
+static void parse_ranges(const struct named_range *r, size_t n,
+			 struct ip_prefix *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!ip_parse_prefix(r[i].prefix, strlen(r[i].prefix), &out[i]))
+			BUG();
+}
+
+static void ranges_init(struct ranges *r)
+{
+	parse_ranges(forbidden, ARRAY_SIZE(forbidden), r->forbidden);
+	parse_ranges(private_space, ARRAY_SIZE(private_space), r->private_space);
 }
 
 /* The forbidden range p overlaps, or NULL. */
-static const struct named_range *forbidden_range(const struct ip_prefix *p)
+static const struct named_range *forbidden_range(const struct ranges *r,
+						 const struct ip_prefix *p)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(forbidden); i++) {
-		struct ip_prefix f = range_prefix(&forbidden[i]);
-		if (ip_prefix_overlap(p, &f))
+	for (size_t i = 0; i < ARRAY_SIZE(forbidden); i++)
+		if (ip_prefix_overlap(p, &r->forbidden[i]))
 			return &forbidden[i];
-	}
 	return NULL;
 }
 
-static bool is_private(const struct ip_prefix *p)
+static bool is_private(const struct ranges *r, const struct ip_prefix *p)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(private_space); i++) {
-		struct ip_prefix r = range_prefix(&private_space[i]);
-		if (ip_prefix_contains(&r, p))
+	for (size_t i = 0; i < ARRAY_SIZE(private_space); i++)
+		if (ip_prefix_contains(&r->private_space[i], p))
 			return true;
-	}
 	return false;
 }
 
@@ -126,11 +135,13 @@ void check_forbidden_address_space(struct check_ctx *ctx)
 {
 	const struct model *m = &ctx->sema->model;
 	char buf[IP_STRLEN];
+	struct ranges ranges;
 
+	ranges_init(&ranges);
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		for (size_t k = 0; k < v->nspace; k++) {
-			const struct named_range *r = forbidden_range(&v->space[k]);
+			const struct named_range *r = forbidden_range(&ranges, &v->space[k]);
 			if (r)
 				check_report(ctx, ctx->sema->vnets[i].space_src[k]->loc,
 					     "address space %s of '%s' overlaps %s (%s), "
@@ -145,14 +156,16 @@ void check_public_address_space(struct check_ctx *ctx)
 {
 	const struct model *m = &ctx->sema->model;
 	char buf[IP_STRLEN];
+	struct ranges ranges;
 
+	ranges_init(&ranges);
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		for (size_t k = 0; k < v->nspace; k++) {
 			const struct ip_prefix *p = &v->space[k];
 			/* A forbidden range has its own error. */
-			if (p->addr.family != IP_V4 || is_private(p) ||
-			    forbidden_range(p))
+			if (p->addr.family != IP_V4 || is_private(&ranges, p) ||
+			    forbidden_range(&ranges, p))
 				continue;
 			check_report(ctx, ctx->sema->vnets[i].space_src[k]->loc,
 				     "address space %s of '%s' is public IPv4 space "
@@ -385,10 +398,13 @@ static void report_own(struct check_ctx *ctx, const struct found *f)
 {
 	char a[IP_STRLEN], b[IP_STRLEN];
 	const char *name = ctx->sema->model.vnets[f->later->owner].handle;
-	struct diag *d = check_report(ctx, f->later_loc,
-		"address space %s of '%s' overlaps its %s",
-		ip_prefix_str(&f->later->prefix, a), name,
-		ip_prefix_str(&f->earlier->prefix, b));
+	ip_prefix_str(&f->later->prefix, a);
+	ip_prefix_str(&f->earlier->prefix, b);
+	struct diag *d = strcmp(a, b) == 0
+		? check_report(ctx, f->later_loc,
+			       "address space %s of '%s' is given twice", a, name)
+		: check_report(ctx, f->later_loc,
+			       "address space %s of '%s' overlaps its %s", a, name, b);
 	diag_note(ctx->diags, d, f->earlier_loc, "'%s' declares %s here", name, b);
 }
 
@@ -543,6 +559,62 @@ void check_require_overlap(struct check_ctx *ctx)
 	report_overlaps(ctx, &es, &q, entry_loc, report_require);
 }
 
+/* Group: the site. Each VNet that can reach the site (reach.h) must not
+ * overlap it, or its routes toward the site are ambiguous. */
+struct site_sweep {
+	struct entries *es;
+	const struct sema *s;
+	uint32_t group;
+};
+
+static void add_reacher(void *ctx, const struct m_vnet *v)
+{
+	struct site_sweep *sw = ctx;
+
+	add_holder(sw->es, sw->s, sw->group, (uint32_t)v->index);
+}
+
+/* Only pairs of the site and a VNet: two VNets that reach one site are
+ * peered with its hub, and shared-peer-overlap reports them. */
+static bool with_site(const struct ov_entry *a, const struct ov_entry *b,
+		      const void *ctx)
+{
+	const struct sema *s = ctx;
+
+	return a->owner >= s->model.nvnets || b->owner >= s->model.nvnets;
+}
+
+static void report_site(struct check_ctx *ctx, const struct found *f)
+{
+	const struct sema *s = ctx->sema;
+	const struct m_site *site = &s->model.sites[f->later->group];
+	const struct ov_entry *ve = f->later->owner < s->model.nvnets ? f->later
+								      : f->earlier;
+	const struct m_vnet *v = &s->model.vnets[ve->owner];
+	const char *tail = v == site->via
+		? arena_printf(ctx->arena, ", and the site is reached through '%s'",
+			       v->handle)
+		: arena_printf(ctx->arena, ", and '%s' reaches the site through "
+			       "the gateway of '%s'", v->handle, site->via->handle);
+
+	overlap_diag(ctx, f, f->later_loc, tail);
+}
+
+void check_site_overlap(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct entries es = { 0 };
+	struct ov_query q = { .distinct_owners = true, .keep = with_site, .ctx = s };
+
+	for (size_t i = 0; i < s->model.nsites; i++) {
+		const struct m_site *site = &s->model.sites[i];
+		struct site_sweep sw = { &es, s, (uint32_t)i };
+		add_holder(&es, s, (uint32_t)i, site_owner(s, site));
+		reach_site_each(s, site, add_reacher, &sw);
+	}
+	report_overlaps(ctx, &es, &q, entry_loc, report_site);
+}
+
 /* ------------------------------------------------ connected groups */
 
 static size_t uf_find(size_t *parent, size_t x)
@@ -586,15 +658,33 @@ static bool share_peer(const struct sema *s, const struct m_vnet *a,
 	return false;
 }
 
-/* Pairs that are peered or share a peer are errors of their own. */
+struct group_sweep {
+	const struct sema *s;
+	struct strmap required; /* pair_key of the ends of each require */
+};
+
+#define PAIR_KEY_LEN 48
+
+/* "3 17": the key of an unordered pair of VNet indices. */
+static const char *pair_key(char buf[PAIR_KEY_LEN], size_t x, size_t y)
+{
+	snprintf(buf, PAIR_KEY_LEN, "%zu %zu", x < y ? x : y, x < y ? y : x);
+	return buf;
+}
+
+/* Pairs that are peered, share a peer or are the ends of a require are
+ * errors of their own. */
 static bool only_in_group(const struct ov_entry *a, const struct ov_entry *b,
 			  const void *ctx)
 {
-	const struct sema *s = ctx;
+	const struct group_sweep *g = ctx;
+	const struct sema *s = g->s;
 	const struct m_vnet *va = &s->model.vnets[a->owner];
 	const struct m_vnet *vb = &s->model.vnets[b->owner];
+	char key[PAIR_KEY_LEN];
 
-	return sema_peering_between(s, va, vb) < 0 && !share_peer(s, va, vb);
+	return sema_peering_between(s, va, vb) < 0 && !share_peer(s, va, vb) &&
+	       !strmap_get(&g->required, pair_key(key, a->owner, b->owner));
 }
 
 static void report_group(struct check_ctx *ctx, const struct found *f)
@@ -609,9 +699,20 @@ void check_connected_group_overlap(struct check_ctx *ctx)
 	size_t n = s->model.nvnets;
 	size_t *parent = xmalloc((n ? n : 1) * sizeof(*parent));
 	struct entries es = { 0 };
+	struct group_sweep g = { .s = s };
 	struct ov_query q = { .distinct_owners = true, .keep = only_in_group,
-			      .ctx = s };
+			      .ctx = &g };
 
+	strmap_init(&g.required, ctx->arena);
+	for (size_t i = 0; i < s->nrules; i++) {
+		const struct s_rule *r = &s->rules[i];
+		char key[PAIR_KEY_LEN];
+		if (r->deny || !r->a.vnet || !r->b.vnet)
+			continue;
+		pair_key(key, r->a.vnet->index, r->b.vnet->index);
+		/* a set: the value only marks the key present */
+		strmap_put(&g.required, arena_strdup(ctx->arena, key), &g);
+	}
 	for (size_t i = 0; i < n; i++)
 		parent[i] = i;
 	for (size_t i = 0; i < s->model.npeerings; i++)
@@ -644,28 +745,53 @@ static const char *cached_hint(struct check_ctx *ctx, struct strmap *hints,
 	return h->region;
 }
 
+struct region_use {
+	struct loc loc;
+	const char *name;
+};
+
+static int use_cmp(const void *pa, const void *pb)
+{
+	const struct region_use *a = pa, *b = pb;
+
+	return a->loc.start < b->loc.start ? -1 : a->loc.start > b->loc.start;
+}
+
+static void report_region(struct check_ctx *ctx, struct strmap *hints,
+			  const struct region_use *u)
+{
+	const char *hint = cached_hint(ctx, hints, u->name);
+
+	if (!hint) {
+		check_report(ctx, u->loc, "unknown Azure region '%s'", u->name);
+		return;
+	}
+	struct diag *d = check_report(ctx, u->loc,
+		"unknown Azure region '%s'; did you mean '%s'?", u->name, hint);
+	diag_fixit(ctx->diags, d, u->loc, hint);
+}
+
+/* Reported in source order; the defaults block's location is one place,
+ * reported once however many VNets take it. */
 void check_unknown_region(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
+	struct region_use *uses = xmalloc((s->model.nvnets + 1) * sizeof(*uses));
+	size_t n = 0;
+	bool from_defaults = false;
 	struct strmap hints;
-	bool defaults_done = false;
 
-	strmap_init(&hints, ctx->arena);
 	for (size_t i = 0; i < s->model.nvnets; i++) {
-		const char *loc = s->model.vnets[i].location;
+		const char *name = s->model.vnets[i].location;
 		const struct s_origin *o = &s->vnets[i].location;
-		if (!loc || region_known(loc) || (o->from_defaults && defaults_done))
+		if (!name || region_known(name) || (o->from_defaults && from_defaults))
 			continue;
-		/* The defaults block's value is one place: report it once. */
-		defaults_done |= o->from_defaults;
-		const char *hint = cached_hint(ctx, &hints, loc);
-		struct diag *d;
-		if (!hint) {
-			check_report(ctx, o->loc, "unknown Azure region '%s'", loc);
-			continue;
-		}
-		d = check_report(ctx, o->loc, "unknown Azure region '%s'; did you mean '%s'?",
-				 loc, hint);
-		diag_fixit(ctx->diags, d, o->loc, hint);
+		from_defaults |= o->from_defaults;
+		uses[n++] = (struct region_use){ o->loc, name };
 	}
+	qsort(uses, n, sizeof(*uses), use_cmp);
+	strmap_init(&hints, ctx->arena);
+	for (size_t i = 0; i < n; i++)
+		report_region(ctx, &hints, &uses[i]);
+	free(uses);
 }

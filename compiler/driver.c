@@ -1,9 +1,13 @@
 #include "common.h"
 
 #include "ast.h"
+#include "checks.h"
 #include "diag.h"
+#include "model.h"
 #include "parse.h"
 #include "peerc.h"
+#include "reach.h"
+#include "resolve.h"
 #include "util.h"
 
 static const char *const target_names[] = {
@@ -46,6 +50,35 @@ static void emit_ast(struct peerc_result *r)
 	sb_free(&sb);
 }
 
+/* Resolution, then the checks, then the model; false on errors. The checks
+ * do not run on a file that did not resolve: what they would say about a
+ * half-resolved file is mostly noise. */
+static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
+{
+	struct sema *s = resolve(r->ast, r->arena, &r->diags);
+
+	if (peerc_failed(r))
+		return false;
+	r->sema = s;
+	checks_run(s, &r->diags, NULL);
+	if (peerc_failed(r))
+		return false;
+	s->model.api_version = opts->api_version ? opts->api_version :
+			       s->api_version ? s->api_version :
+			       PEERC_DEFAULT_API_VERSION;
+	r->model = &s->model;
+	return true;
+}
+
+const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
+			  bool *reachable)
+{
+	*reachable = false;
+	if (!r->sema)
+		return NULL;
+	return reach_explain(r->sema, a, b, r->arena, reachable);
+}
+
 struct peerc_result *peerc_compile(const struct peerc_options *opts,
 				   const char *name, const char *text,
 				   size_t len)
@@ -66,7 +99,7 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 			emit_ast(r);
 		return r;
 	}
-	if (peerc_failed(r) || opts->target == PEERC_TARGET_NONE)
+	if (peerc_failed(r) || !analyse(r, opts) || opts->target == PEERC_TARGET_NONE)
 		return r;
 	diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
 		 "the %s back end is not built yet", peerc_target_name(opts->target));

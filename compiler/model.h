@@ -107,4 +107,8 @@ struct model {
 	const char *api_version; /* Microsoft.Network API version for ARM/Bicep */
 };
 
+/* The API version when neither the command line nor the file gives one:
+ * the newest stable Microsoft.Network version (azure.md 2.1). */
+#define PEERC_DEFAULT_API_VERSION "2025-07-01"
+
 #endif

@@ -12,6 +12,7 @@
 struct arena;
 struct ast_file;
 struct model;
+struct sema;
 
 enum peerc_target {
 	PEERC_TARGET_NONE,   /* stop after the checks */
@@ -44,6 +45,9 @@ struct peerc_result {
 	struct diag_list diags;
 	struct ast_file *ast;      /* NULL when the input was not read */
 	struct model *model;       /* NULL when there were errors */
+	/* The resolved file (compiler/resolve.h): set when the file parsed and
+	 * resolved without errors, even if a check failed later. */
+	const struct sema *sema;
 	struct peerc_output *outputs;
 	size_t noutputs, outputs_cap;
 };
@@ -58,6 +62,12 @@ static inline bool peerc_failed(const struct peerc_result *r)
 {
 	return r->diags.nerrors > 0;
 }
+
+/* `peerc --explain A B`: whether A and B (VNets or sites) can talk, as
+ * "yes, by PATH" or "no, because REASON" (in r's arena). NULL when r->sema
+ * is NULL: the file did not resolve. */
+const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
+			  bool *reachable);
 
 const char *peerc_target_name(enum peerc_target t);
 /* "terraform", "bicep", "arm", "ast": the target, or PEERC_TARGET_NONE. */

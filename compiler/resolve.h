@@ -104,6 +104,7 @@ struct sema {
 	struct s_rule *rules;       /* require and deny, in source order */
 	size_t nrules;
 	const struct stmt *defaults; /* NULL when the file has none */
+	const char *api_version;     /* defaults.api_version, or NULL */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
 	struct strmap pair_index;     /* internal: see sema_peering_between */

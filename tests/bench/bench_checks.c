@@ -47,30 +47,46 @@ static char *slurp(const char *path, size_t *len)
 	return sb.buf;
 }
 
-/* Runs only the address checks, as a table of their own. */
-static double time_address_checks(const struct sema *sema, struct arena *a,
-				  size_t *nerrors)
+/* Runs `table` on a fresh diagnostic list; returns the seconds it took. */
+static double time_table(const struct check *table, size_t n,
+			 const struct sema *sema, struct arena *a, size_t *ndiags)
 {
-	struct check table[ARRAY_SIZE(address_checks)];
 	enum check_status status[ARRAY_SIZE(address_checks)];
 	struct diag_list diags;
-	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(address_checks); i++)
-		if (check_find(address_checks[i]))
-			table[n++] = *check_find(address_checks[i]);
 	diag_list_init(&diags, a, NULL, 0);
 	double t = now();
 	checks_run_table(table, n, sema, &diags, status);
 	t = now() - t;
-	*nerrors = diags.nerrors + diags.nwarnings;
+	*ndiags = diags.n;
 	return t;
+}
+
+/* Runs the address checks as a table of their own, then each one alone
+ * (after prefix-length, which they all need) to print its share. */
+static double time_address_checks(const struct sema *sema, struct arena *a,
+				  size_t *ndiags, struct strbuf *each)
+{
+	struct check table[ARRAY_SIZE(address_checks)];
+	size_t n = 0, nd;
+
+	for (size_t i = 0; i < ARRAY_SIZE(address_checks); i++)
+		if (check_find(address_checks[i]))
+			table[n++] = *check_find(address_checks[i]);
+	double total = time_table(table, n, sema, a, ndiags);
+	for (size_t i = 1; i < n; i++) {
+		struct check pair[2] = { table[0], table[i] };
+		double t = time_table(pair, 2, sema, a, &nd);
+		sb_printf(each, " %s %.3f", table[i].name, t);
+	}
+	return total;
 }
 
 int main(int argc, char **argv)
 {
 	size_t len, naddr = 0;
 	char *text;
+	struct strbuf each;
 
 	if (argc != 2 || !(text = slurp(argv[1], &len))) {
 		fprintf(stderr, "usage: bench_checks FILE\n");
@@ -91,12 +107,15 @@ int main(int argc, char **argv)
 	if (sema && !diags.nerrors)
 		checks_run(sema, &diags, NULL);
 	double t3 = now();
-	double taddr = sema ? time_address_checks(sema, a, &naddr) : 0;
+	sb_init(&each);
+	double taddr = sema ? time_address_checks(sema, a, &naddr, &each) : 0;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("parse %.3f  resolve %.3f  checks %.3f  address-checks %.3f s"
 	       "  peak %ld KB  diagnostics %zu (address %zu)\n",
 	       t1 - t0, t2 - t1, t3 - t2, taddr, ru.ru_maxrss, diags.n, naddr);
+	printf("   each (with prefix-length):%s\n", each.buf);
+	sb_free(&each);
 	diag_print_all(stderr, &src, &diags, false);
 	arena_free(a);
 	return diags.nerrors ? 1 : 0;

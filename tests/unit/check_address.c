@@ -54,14 +54,14 @@ static const struct diag *nth(const struct peerc_result *r, const char *name,
 }
 
 /* Asserts loc starts at LINE:COL, counted after the HEAD lines. */
-static void at(const struct peerc_result *r, struct loc loc, unsigned line,
+static void at(const struct peerc_result *r, struct loc loc, int line,
 	       unsigned col)
 {
 	unsigned l, c;
 
 	ck_assert(!loc_is_none(loc));
 	source_linecol(&r->source, loc.start, &l, &c);
-	ck_assert_uint_eq(l, line + HEAD_LINES);
+	ck_assert_int_eq((int)l, line + HEAD_LINES);
 	ck_assert_uint_eq(c, col);
 }
 
@@ -121,18 +121,18 @@ END_TEST
 START_TEST(forbidden_ranges)
 {
 	struct peerc_result *r = compile(HEAD
-		"vnet a 10.0.0.0/16, 127.0.0.0/16\n"
-		"vnet b 168.63.0.0/16\n"
-		"vnet c 224.0.0.0/3\n"
-		"mesh a, b, c\n");
+		"vnet va 10.0.0.0/16, 127.0.0.0/16\n"
+		"vnet vb 168.63.0.0/16\n"
+		"vnet vc 224.0.0.0/3\n"
+		"mesh va, vb, vc\n");
 	ck_assert(peerc_failed(r));
 	only(r, "forbidden-address-space");
 	ck_assert_uint_eq(count(r, "forbidden-address-space"), 3);
 	const struct diag *d = nth(r, "forbidden-address-space", 0);
-	ck_assert_str_eq(d->msg, "address space 127.0.0.0/16 of 'a' overlaps "
+	ck_assert_str_eq(d->msg, "address space 127.0.0.0/16 of 'va' overlaps "
 			 "127.0.0.0/8 (loopback), which Azure does not allow in a VNet");
-	at(r, d->loc, 1, 21);
-	at(r, nth(r, "forbidden-address-space", 1)->loc, 2, 8);
+	at(r, d->loc, 1, 22);
+	at(r, nth(r, "forbidden-address-space", 1)->loc, 2, 9);
 	/* 224.0.0.0/3 holds multicast and broadcast: the first is named */
 	ck_assert_ptr_nonnull(strstr(nth(r, "forbidden-address-space", 2)->msg,
 				     "224.0.0.0/4 (multicast)"));
@@ -177,7 +177,7 @@ START_TEST(subnets_and_nva_inside)
 		"  subnets { a = 10.0.0.0/24  b = 10.1.0.0/24  c = 10.0.0.128/25 }\n"
 		"  nva = 10.2.0.4\n"
 		"}\n"
-		"vnet spoke 10.1.0.0/16\n"
+		"vnet spoke 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
 		"hub hub -> spoke { transit = nva }\n");
 	ck_assert(peerc_failed(r));
 	ck_assert_uint_eq(count(r, "subnet-outside-vnet"), 1);
@@ -286,29 +286,52 @@ START_TEST(require_ends_overlap)
 }
 END_TEST
 
+START_TEST(site_overlaps_what_reaches_it)
+{
+	struct peerc_result *r = compile(HEAD
+		"vnet hub 10.0.0.0/16 { gateway }\n"
+		"vnet spoke1 192.168.10.0/24\n"
+		"vnet spoke2 192.168.20.0/24\n"
+		"hub hub -> spoke1\n"
+		"peer hub <-> spoke2\n"
+		"site onprem 192.168.0.0/16 via hub\n");
+	ck_assert(peerc_failed(r));
+	only(r, "site-overlap");
+	/* spoke2 overlaps too, but does not use the hub's gateway */
+	ck_assert_uint_eq(count(r, "site-overlap"), 1);
+	const struct diag *d = nth(r, "site-overlap", 0);
+	ck_assert_str_eq(d->msg, "address space 192.168.0.0/16 of site 'onprem' "
+			 "overlaps 192.168.10.0/24 of 'spoke1', and 'spoke1' reaches "
+			 "the site through the gateway of 'hub'");
+	at(r, d->loc, 6, 13);
+	at(r, d->notes[0].loc, 2, 13);
+	peerc_result_free(r);
+}
+END_TEST
+
 START_TEST(connected_group_overlap_is_a_warning)
 {
 	struct peerc_result *r = compile(HEAD
-		"vnet a 10.1.0.0/16\n"
-		"vnet b 10.2.0.0/16\n"
-		"vnet c 10.3.0.0/16\n"
-		"vnet d 10.1.0.0/24\n"
-		"vnet e 10.1.0.0/16\n"
-		"peer a <-> b\n"
-		"peer b <-> c\n"
-		"peer c <-> d\n"
-		"peer e <-> e2\n"
-		"vnet e2 10.9.0.0/16\n");
+		"vnet va 10.1.0.0/16\n"
+		"vnet vb 10.2.0.0/16\n"
+		"vnet vc 10.3.0.0/16\n"
+		"vnet vd 10.1.0.0/24\n"
+		"vnet ve 10.1.0.0/16\n"
+		"peer va <-> vb\n"
+		"peer vb <-> vc\n"
+		"peer vc <-> vd\n"
+		"peer ve <-> ve2\n"
+		"vnet ve2 10.9.0.0/16\n");
 	ck_assert(!peerc_failed(r));
 	only(r, "connected-group-overlap");
 	/* a-d only: e is in another group, and peered-overlap or
 	 * shared-peer-overlap would report a pair that is closer */
 	ck_assert_uint_eq(count(r, "connected-group-overlap"), 1);
 	const struct diag *d = nth(r, "connected-group-overlap", 0);
-	ck_assert_str_eq(d->msg, "address space 10.1.0.0/24 of 'd' overlaps "
-			 "10.1.0.0/16 of 'a', and both are in one connected group "
+	ck_assert_str_eq(d->msg, "address space 10.1.0.0/24 of 'vd' overlaps "
+			 "10.1.0.0/16 of 'va', and both are in one connected group "
 			 "of peered VNets");
-	at(r, d->loc, 4, 8);
+	at(r, d->loc, 4, 9);
 	peerc_result_free(r);
 }
 END_TEST
@@ -321,24 +344,29 @@ START_TEST(unknown_region_hints)
 		"  resource_group = \"rg\"\n"
 		"  location = westeurop\n"
 		"}\n"
-		"vnet a 10.1.0.0/16 in northeurpoe\n"
-		"vnet b 10.2.0.0/16 { location = mars }\n"
-		"vnet c 10.3.0.0/16\n"
-		"vnet d 10.4.0.0/16\n"
-		"mesh a, b, c, d\n");
+		"vnet va 10.1.0.0/16 in northeurpoe\n"
+		"vnet vb 10.2.0.0/16 { location = mars }\n"
+		"vnet vc 10.3.0.0/16\n"
+		"vnet vd 10.4.0.0/16\n"
+		"mesh va, vb, vc, vd\n");
 	ck_assert(!peerc_failed(r));
 	only(r, "unknown-region");
-	/* the default is one place, reported once for c and d */
+	/* the default is one place, reported once for vc and vd */
 	ck_assert_uint_eq(count(r, "unknown-region"), 3);
+	/* in source order: the defaults block comes first */
 	const struct diag *d = nth(r, "unknown-region", 0);
-	ck_assert_str_eq(d->msg, "unknown Azure region 'northeurpoe'; did you mean 'northeurope'?");
-	at(r, d->loc, 1, 23);
-	ck_assert_str_eq(d->fixits[0].text, "northeurope");
-	d = nth(r, "unknown-region", 1);
-	ck_assert_str_eq(d->msg, "unknown Azure region 'mars'");
-	ck_assert_uint_eq(d->nfixits, 0);
-	d = nth(r, "unknown-region", 2);
 	ck_assert_str_eq(d->msg, "unknown Azure region 'westeurop'; did you mean 'westeurope'?");
+	at(r, d->loc, -1, 14);
+	d = nth(r, "unknown-region", 1);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'northeurpoe'; did you mean 'northeurope'?");
+	at(r, d->loc, 1, 24);
+	ck_assert_uint_eq(d->nfixits, 1);
+	ck_assert_str_eq(d->fixits[0].text, "northeurope");
+	ck_assert_uint_eq(d->fixits[0].loc.start, d->loc.start);
+	d = nth(r, "unknown-region", 2);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'mars'");
+	at(r, d->loc, 2, 34);
+	ck_assert_uint_eq(d->nfixits, 0);
 	peerc_result_free(r);
 }
 END_TEST
@@ -395,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, peered_overlap_names_both);
 	tcase_add_test(tc, shared_peer_overlap);
 	tcase_add_test(tc, require_ends_overlap);
+	tcase_add_test(tc, site_overlaps_what_reaches_it);
 	tcase_add_test(tc, connected_group_overlap_is_a_warning);
 	tcase_add_test(tc, unknown_region_hints);
 	tcase_add_test(tc, many_vnets_planted_overlaps);

@@ -1,0 +1,282 @@
+#include "common.h"
+
+#include "check_fns.h"
+#include "checks.h"
+#include "diag.h"
+#include "reach.h"
+#include "util.h"
+
+/* The answer of one query: the sentence and the place it is about. */
+struct answer {
+	struct arena *ar;
+	const char *why;
+	struct loc where;
+};
+
+static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+
+static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ans->why = arena_vprintf(ans->ar, fmt, ap);
+	va_end(ap);
+	ans->where = where;
+	return yes;
+}
+
+static const char *transit_word(enum transit_mode t)
+{
+	return t == TRANSIT_NVA ? "nva" : "gateway";
+}
+
+/* The first hub with transit that both VNets are spokes of; with
+ * any_transit false, the first hub they share at all. Both lists are in hub
+ * order, so one merge walk finds it. */
+static const struct s_hub *shared_hub(const struct sema *s, const struct m_vnet *a,
+				      const struct m_vnet *b, bool any_transit)
+{
+	const struct s_vnet *sa = &s->vnets[a->index], *sb = &s->vnets[b->index];
+	size_t i = 0, j = 0;
+
+	while (i < sa->nspoke_of && j < sb->nspoke_of) {
+		size_t ha = sa->spoke_of[i], hb = sb->spoke_of[j];
+		if (ha < hb) {
+			i++;
+		} else if (hb < ha) {
+			j++;
+		} else {
+			const struct s_hub *h = &s->hubs[ha];
+			if (!any_transit || h->transit != TRANSIT_NONE)
+				return h;
+			i++;
+			j++;
+		}
+	}
+	return NULL;
+}
+
+static bool both_access(const struct m_peering *p)
+{
+	return p->side[0].access && p->side[1].access;
+}
+
+static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
+			 const struct m_vnet *b, struct answer *ans)
+{
+	ptrdiff_t pi = a == b ? -1 : sema_peering_between(s, a, b);
+	const struct s_hub *h;
+
+	if (a == b)
+		return say(ans, true, a->loc, "being the same VNet");
+	if (pi >= 0 && both_access(&s->model.peerings[pi]))
+		return say(ans, true, s->model.peerings[pi].loc,
+			   "the peering '%s' <-> '%s'", a->handle, b->handle);
+	h = shared_hub(s, a, b, true);
+	if (h)
+		return say(ans, true, h->transit_loc,
+			   "hub '%s': '%s' -> '%s' -> '%s' (transit = %s)",
+			   h->hub->handle, a->handle, h->hub->handle, b->handle,
+			   transit_word(h->transit));
+	if (pi >= 0) {
+		const struct m_peering *p = &s->model.peerings[pi];
+		int k = p->side[0].access ? 1 : 0;
+		return say(ans, false, s->peerings[pi].side[k].access,
+			   "the peering '%s' <-> '%s' has access = false on the side of '%s'",
+			   a->handle, b->handle, p->side[k].vnet->handle);
+	}
+	h = shared_hub(s, a, b, false);
+	if (h)
+		return say(ans, false, h->stmt->kw_loc,
+			   "'%s' and '%s' are spokes of hub '%s' without transit, and "
+			   "peering is not transitive; add 'transit = nva' to the hub, "
+			   "or 'peer %s <-> %s'", a->handle, b->handle, h->hub->handle,
+			   a->handle, b->handle);
+	return say(ans, false, LOC_NONE,
+		   "'%s' and '%s' are not peered and share no hub with transit; "
+		   "add 'peer %s <-> %s'", a->handle, b->handle, a->handle, b->handle);
+}
+
+static bool uses_gateway_of(const struct sema *s, const struct m_vnet *a,
+			    const struct m_vnet *h, ptrdiff_t *pi)
+{
+	*pi = sema_peering_between(s, a, h);
+	if (*pi < 0)
+		return false;
+	const struct m_peering *p = &s->model.peerings[*pi];
+	int k = sema_side_of(p, a);
+	return p->side[k].remote_gateway && p->side[1 - k].gateway_transit;
+}
+
+static bool vnet_to_site(const struct sema *s, const struct m_vnet *a,
+			 const struct m_site *site, struct answer *ans)
+{
+	const struct m_vnet *h = site->via;
+	ptrdiff_t pi;
+
+	if (a == h)
+		return say(ans, true, site->loc, "'%s' -> site '%s' through the gateway of '%s'",
+			   a->handle, site->name, h->handle);
+	if (uses_gateway_of(s, a, h, &pi))
+		return say(ans, true, s->model.peerings[pi].loc,
+			   "'%s' -> '%s' -> site '%s', using the gateway of '%s'",
+			   a->handle, h->handle, site->name, h->handle);
+	if (pi >= 0)
+		return say(ans, false, s->model.peerings[pi].loc,
+			   "site '%s' is reached through the gateway of '%s', and '%s' "
+			   "does not use it; set 'gateway = %s' on the peering '%s' <-> '%s'",
+			   site->name, h->handle, a->handle, h->handle, a->handle,
+			   h->handle);
+	return say(ans, false, site->loc,
+		   "site '%s' is reached through '%s', and '%s' is not peered with it; "
+		   "add 'peer %s <-> %s { gateway = %s }'", site->name, h->handle,
+		   a->handle, a->handle, h->handle, h->handle);
+}
+
+static bool ends(const struct sema *s, const struct s_end *a, const struct s_end *b,
+		 struct answer *ans)
+{
+	if (a->vnet && b->vnet)
+		return vnet_to_vnet(s, a->vnet, b->vnet, ans);
+	if (a->vnet)
+		return vnet_to_site(s, a->vnet, b->site, ans);
+	if (b->vnet)
+		return vnet_to_site(s, b->vnet, a->site, ans);
+	return say(ans, false, b->site->loc,
+		   "'%s' and '%s' are both sites; peerc knows only paths that start "
+		   "in a VNet", a->site->name, b->site->name);
+}
+
+bool reach_ends(const struct sema *s, const struct s_end *a,
+		const struct s_end *b, struct arena *ar, const char **why,
+		struct loc *where)
+{
+	struct answer ans = { ar, NULL, LOC_NONE };
+	bool yes = ends(s, a, b, &ans);
+
+	if (why)
+		*why = ans.why;
+	if (where)
+		*where = ans.where;
+	return yes;
+}
+
+/* ------------------------------------------------ who reaches whom */
+
+struct once_each {
+	struct strmap seen;
+	struct arena *ar;
+	reach_fn *fn;
+	void *ctx;
+};
+
+static void call_once(struct once_each *o, const struct m_vnet *v)
+{
+	char *key = arena_printf(o->ar, "%zu", v->index);
+
+	if (!strmap_put(&o->seen, key, key))
+		o->fn(o->ctx, v);
+}
+
+void reach_vnet_each(const struct sema *s, const struct m_vnet *v,
+		     struct arena *ar, reach_fn *fn, void *ctx)
+{
+	const struct s_vnet *sv = &s->vnets[v->index];
+	struct once_each o = { .ar = ar, .fn = fn, .ctx = ctx };
+
+	strmap_init(&o.seen, ar);
+	strmap_put(&o.seen, arena_printf(ar, "%zu", v->index), &o);
+	for (size_t i = 0; i < sv->npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[sv->peerings[i]];
+		if (both_access(p))
+			call_once(&o, p->side[1 - sema_side_of(p, v)].vnet);
+	}
+	for (size_t i = 0; i < sv->nspoke_of; i++) {
+		const struct s_hub *h = &s->hubs[sv->spoke_of[i]];
+		for (size_t j = 0; h->transit != TRANSIT_NONE && j < h->nspokes; j++)
+			call_once(&o, h->spokes[j]);
+	}
+}
+
+void reach_site_each(const struct sema *s, const struct m_site *site,
+		     reach_fn *fn, void *ctx)
+{
+	const struct m_vnet *h = site->via;
+	const struct s_vnet *sh = &s->vnets[h->index];
+
+	fn(ctx, h);
+	for (size_t i = 0; i < sh->npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[sh->peerings[i]];
+		int k = sema_side_of(p, h);
+		if (p->side[k].gateway_transit && p->side[1 - k].remote_gateway)
+			fn(ctx, p->side[1 - k].vnet);
+	}
+}
+
+/* ------------------------------------------------ explain */
+
+static bool find_end(const struct sema *s, const char *name, struct s_end *e)
+{
+	e->vnet = strmap_get(&s->vnet_by_handle, name);
+	e->site = e->vnet ? NULL : strmap_get(&s->site_by_name, name);
+	e->loc = LOC_NONE;
+	return e->vnet || e->site;
+}
+
+const char *reach_explain(const struct sema *s, const char *a, const char *b,
+			  struct arena *ar, bool *reachable)
+{
+	struct s_end ea, eb;
+	const char *why;
+
+	*reachable = false;
+	if (!find_end(s, a, &ea))
+		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", a);
+	if (!find_end(s, b, &eb))
+		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", b);
+	*reachable = reach_ends(s, &ea, &eb, ar, &why, NULL);
+	return arena_printf(ar, "%s, %s %s", *reachable ? "yes" : "no",
+			    *reachable ? "by" : "because", why);
+}
+
+/* ------------------------------------------------ require and deny */
+
+static const char *end_name(const struct s_end *e)
+{
+	return e->vnet ? e->vnet->handle : e->site->name;
+}
+
+static void check_rules(struct check_ctx *ctx, bool deny)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->nrules; i++) {
+		const struct s_rule *rule = &s->rules[i];
+		const char *why;
+		struct loc where;
+		if (rule->deny != deny)
+			continue;
+		bool yes = reach_ends(s, &rule->a, &rule->b, ctx->arena, &why, &where);
+		if (yes != deny)
+			continue;
+		struct diag *d = check_report(ctx, rule->stmt->loc, "%s: '%s' %s '%s' %s %s",
+			deny ? "deny fails" : "require fails", end_name(&rule->a),
+			deny ? "reaches" : "cannot reach", end_name(&rule->b),
+			deny ? "by" : "because", why);
+		if (!loc_is_none(where))
+			diag_note(ctx->diags, d, where, deny ? "the path is made here" :
+				  "the nearest path is here");
+	}
+}
+
+void check_require_failed(struct check_ctx *ctx)
+{
+	check_rules(ctx, false);
+}
+
+void check_deny_failed(struct check_ctx *ctx)
+{
+	check_rules(ctx, true);
+}

@@ -1,0 +1,581 @@
+#include "common.h"
+
+#include <check.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "layout.h"
+#include "template.h"
+#include "util.h"
+
+/* One test's world: an arena, a diagnostic list, the last output. */
+static struct arena *A;
+static struct diag_list D;
+static struct strbuf OUT;
+
+static void setup(void)
+{
+	A = arena_new();
+	diag_list_init(&D, A, NULL, 0);
+	sb_init(&OUT);
+}
+
+static void teardown(void)
+{
+	sb_free(&OUT);
+	arena_free(A);
+}
+
+/* The rendered text, or NULL when parsing or rendering reported an error. */
+static const char *render(enum tmpl_target t, const char *text,
+			  const struct tval *root)
+{
+	struct tmpl *tm = tmpl_parse(A, &D, "templates/x/t.tmpl", text,
+				     strlen(text), t);
+	sb_reset(&OUT);
+	if (!tm || !tmpl_render(tm, root, &D, &OUT))
+		return NULL;
+	return OUT.buf;
+}
+
+/* The diagnostics as the command line prints them. */
+static char *diag_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct source none = { .name = "topology.peer" };
+	diag_print_all(f, &none, &D, false);
+	fclose(f);
+	char *s = arena_strdup(A, buf);
+	free(buf);
+	return s;
+}
+
+static struct tval *obj(void)
+{
+	return tv_object(A);
+}
+
+static const char *quoted(enum tmpl_target t, const char *s)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "s", tv_string(A, s));
+	const char *r = render(t, "{{s}}\n", root);
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+/* ------------------------------------------------------------- escaping */
+
+static const char HOSTILE[] =
+	"q\"b\\s'n\nr\rt\tc\x01\x1f\x7f" "d${x}p%{y}dd$${z}$ %é日🙂[]";
+
+START_TEST(hcl_escaping)
+{
+	ck_assert_str_eq(quoted(TMPL_HCL, HOSTILE),
+		"\"q\\\"b\\\\s'n\\nr\\rt\\tc\\u0001\\u001F\\u007F"
+		"d$${x}p%%{y}dd$$${z}$ %é日🙂[]\"\n");
+	ck_assert_str_eq(quoted(TMPL_HCL, ""), "\"\"\n");
+	/* no \b or \f: HCL has neither */
+	ck_assert_str_eq(quoted(TMPL_HCL, "\b\f"), "\"\\u0008\\u000C\"\n");
+}
+END_TEST
+
+START_TEST(bicep_escaping)
+{
+	ck_assert_str_eq(quoted(TMPL_BICEP, HOSTILE),
+		"'q\"b\\\\s\\'n\\nr\\rt\\tc\\u{1}\\u{1F}\\u{7F}"
+		"d\\${x}p%{y}dd$\\${z}$ %é日🙂[]'\n");
+}
+END_TEST
+
+START_TEST(json_escaping)
+{
+	ck_assert_str_eq(quoted(TMPL_JSON, HOSTILE),
+		"\"q\\\"b\\\\s'n\\nr\\rt\\tc\\u0001\\u001F\x7f"
+		"d${x}p%{y}dd$${z}$ %é日🙂[]\"\n");
+	ck_assert_str_eq(quoted(TMPL_JSON, "[x]"), "\"[x]\"\n");
+}
+END_TEST
+
+START_TEST(arm_escaping)
+{
+	/* "[x]" is an expression to ARM; "[[x]" is the literal "[x]" */
+	ck_assert_str_eq(quoted(TMPL_ARM, "[x]"), "\"[[x]\"\n");
+	ck_assert_str_eq(quoted(TMPL_ARM, "[\"]"), "\"[[\\\"]\"\n");
+	/* not both brackets: already a literal, and "[[" would stay "[[" */
+	ck_assert_str_eq(quoted(TMPL_ARM, "[x"), "\"[x\"\n");
+	ck_assert_str_eq(quoted(TMPL_ARM, "x]"), "\"x]\"\n");
+	ck_assert_str_eq(quoted(TMPL_ARM, "[]"), "\"[[]\"\n");
+	ck_assert_str_eq(quoted(TMPL_ARM, "["), "\"[\"\n");
+}
+END_TEST
+
+START_TEST(scalars_and_raw)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "t", tv_bool(A, true));
+	tv_set(A, root, "f", tv_bool(A, false));
+	tv_set(A, root, "n", tv_int(A, -42));
+	tv_set(A, root, "r", tv_raw(A, "azurerm_virtual_network.hub.id"));
+	ck_assert_str_eq(render(TMPL_HCL, "a = {{t}} {{f}} {{n}} {{r}}\n", root),
+			 "a = true false -42 azurerm_virtual_network.hub.id\n");
+}
+END_TEST
+
+static struct tval *strings(const char *a, const char *b)
+{
+	struct tval *l = tv_list(A);
+	tv_push(A, l, tv_string(A, a));
+	tv_push(A, l, tv_string(A, b));
+	return l;
+}
+
+START_TEST(lists_per_target)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "l", strings("10.0.0.0/16", "it's"));
+	tv_set(A, root, "e", tv_list(A));
+	ck_assert_str_eq(render(TMPL_HCL, "a = {{l}}\nb = {{e}}\n", root),
+			 "a = [\"10.0.0.0/16\", \"it's\"]\nb = []\n");
+	ck_assert_str_eq(render(TMPL_BICEP, "x: {\na: {{l}}\nb: {{e}}\n}\n", root),
+			 "x: {\n  a: [\n    '10.0.0.0/16'\n    'it\\'s'\n  ]\n"
+			 "  b: []\n}\n");
+	ck_assert_str_eq(render(TMPL_JSON, "{\"a\": {{l}} \"b\": {{e}}}", root),
+			 "{\n  \"a\": [\n    \"10.0.0.0/16\",\n    \"it's\"\n  ],\n"
+			 "  \"b\": []\n}\n");
+}
+END_TEST
+
+START_TEST(objects_per_target)
+{
+	struct tval *root = obj();
+	struct tval *tags = tv_set(A, root, "tags", obj());
+	tv_set(A, tags, "env", tv_string(A, "prod"));
+	tv_set(A, tags, "cost center", tv_string(A, "42"));
+	tv_set(A, tags, "for", tv_string(A, "x"));
+	tv_set(A, root, "none", obj());
+	ck_assert_str_eq(render(TMPL_HCL, "r {\ntags = {{tags}}\nx = {{none}}\n}\n", root),
+			 "r {\n"
+			 "  tags = {\n"
+			 "    env           = \"prod\"\n"
+			 "    \"cost center\" = \"42\"\n"
+			 "    \"for\"         = \"x\"\n"
+			 "  }\n"
+			 "  x = {}\n"
+			 "}\n");
+	ck_assert_str_eq(render(TMPL_BICEP, "tags: {{tags}}\n", root),
+			 "tags: {\n  env: 'prod'\n  'cost center': '42'\n"
+			 "  'for': 'x'\n}\n");
+	ck_assert_str_eq(render(TMPL_ARM, "{\"tags\": {{tags}}}", root),
+			 "{\n  \"tags\": {\n    \"env\": \"prod\",\n"
+			 "    \"cost center\": \"42\",\n    \"for\": \"x\"\n  }\n}\n");
+}
+END_TEST
+
+/* ------------------------------------------------------- loops and ifs */
+
+static struct tval *vnets(void)
+{
+	struct tval *root = obj();
+	struct tval *l = tv_set(A, root, "vnets", tv_list(A));
+	const char *names[] = { "hub", "spoke1", "spoke2" };
+	for (size_t i = 0; i < 3; i++) {
+		struct tval *v = obj();
+		tv_set(A, v, "label", tv_raw(A, names[i]));
+		tv_set(A, v, "subnets", i == 0 ? strings("a", "b") : tv_list(A));
+		tv_push(A, l, v);
+	}
+	return root;
+}
+
+START_TEST(loops_with_index_first_last)
+{
+	const char *t =
+		"{{#for v in vnets}}\n"
+		"{{v.label}} {{@index}} {{@first}} {{@last}}\n"
+		"  {{#for s in v.subnets}}\n"
+		"  - {{s}} of {{v.label}} {{@index}}\n"
+		"  {{/for}}\n"
+		"{{/for}}\n";
+	ck_assert_str_eq(render(TMPL_HCL, t, vnets()),
+			 "hub 0 true false\n"
+			 "- \"a\" of hub 0\n"
+			 "- \"b\" of hub 1\n"
+			 "spoke1 1 false false\n"
+			 "spoke2 2 false true\n");
+}
+END_TEST
+
+START_TEST(loop_variable_shadows_root)
+{
+	struct tval *root = vnets();
+	tv_set(A, root, "v", tv_raw(A, "outer"));
+	ck_assert_str_eq(render(TMPL_HCL,
+				"{{v}}{{#for v in vnets}} {{v.label}}{{/for}} {{v}}\n",
+				root),
+			 "outer hub spoke1 spoke2 outer\n");
+}
+END_TEST
+
+START_TEST(conditionals_and_truthiness)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "s", tv_string(A, "x"));
+	tv_set(A, root, "es", tv_string(A, ""));
+	tv_set(A, root, "t", tv_bool(A, true));
+	tv_set(A, root, "f", tv_bool(A, false));
+	tv_set(A, root, "one", tv_int(A, 1));
+	tv_set(A, root, "zero", tv_int(A, 0));
+	tv_set(A, root, "l", strings("a", "b"));
+	tv_set(A, root, "el", tv_list(A));
+	tv_set(A, root, "eo", obj());
+	const char *t =
+		"{{#if s}}s{{/if}}{{#if es}}es{{/if}}{{#if t}}t{{/if}}"
+		"{{#if f}}f{{#else}}!f{{/if}}{{#if one}}1{{/if}}{{#if zero}}0{{/if}}"
+		"{{#if l}}l{{/if}}{{#if el}}el{{/if}}{{#if eo}}eo{{/if}}"
+		"{{#if !f}} notf{{/if}}{{#if !t}}nott{{#else}} else{{/if}}\n";
+	ck_assert_str_eq(render(TMPL_HCL, t, root), "st!f1l notf else\n");
+}
+END_TEST
+
+START_TEST(standalone_tags_leave_no_lines)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "t", tv_bool(A, true));
+	tv_set(A, root, "f", tv_bool(A, false));
+	const char *t =
+		"a {\n"
+		"  {{! a comment on its own line }}\n"
+		"  {{#if t}}\n"
+		"  x = 1\n"
+		"  {{/if}}\n"
+		"  {{#if f}}\n"
+		"  y = 2\n"
+		"  {{#else}}\n"
+		"  long_name = 2 {{! trailing comment tag }}\n"
+		"  {{/if}}\n"
+		"}\n";
+	ck_assert_str_eq(render(TMPL_HCL, t, root),
+			 "a {\n  x         = 1\n  long_name = 2\n}\n");
+}
+END_TEST
+
+START_TEST(trim_markers)
+{
+	struct tval *root = vnets();
+	ck_assert_str_eq(render(TMPL_HCL,
+				"[\n{{- #for v in vnets -}}\n  {{v.label}}\n"
+				"{{- /for -}}\n]\n", root),
+			 "[hubspoke1spoke2]\n");
+}
+END_TEST
+
+/* --------------------------------------------------------------- layout */
+
+START_TEST(hcl_layout_is_terraform_fmt)
+{
+	struct tval *root = obj();
+	const char *t =
+		"resource \"x\" \"y\" {\n"
+		"\tname = \"a\"   # why\n"
+		"      resource_group_name=\"b\" # because\n"
+		"\n"
+		"\n"
+		"  tags = {\n"
+		"    a = \"==\"\n"
+		"    bb = 1 == 2\n"
+		"  }\n"
+		"  list = [\n"
+		"\"x\",\n"
+		"  ]\n"
+		"  s = \"{ ${a.b[\"}\"]} [\"\n"
+		"\n"
+		"}   \n"
+		"\n";
+	ck_assert_str_eq(render(TMPL_HCL, t, root),
+			 "resource \"x\" \"y\" {\n"
+			 "  name                = \"a\" # why\n"
+			 "  resource_group_name = \"b\" # because\n"
+			 "\n"
+			 "  tags = {\n"
+			 "    a  = \"==\"\n"
+			 "    bb = 1 == 2\n"
+			 "  }\n"
+			 "  list = [\n"
+			 "    \"x\",\n"
+			 "  ]\n"
+			 "  s = \"{ ${a.b[\"}\"]} [\"\n"
+			 "}\n");
+}
+END_TEST
+
+/* The expected text is what terraform fmt 1.x made of the input. */
+START_TEST(hcl_alignment_counts_graphemes)
+{
+	const char *t =
+		"x = {\n"
+		"\"\xc3\xa9\" = 1\n"
+		"\"e\xcc\x81x\" = 2\n"
+		"\"日本\" = 3\n"
+		"\"🇩🇪🇫\" = 5\n"
+		"\"👍🏽👨‍👩‍👧\" = 6\n"
+		"abcdefgh = 4\n"
+		"}\n";
+	ck_assert_str_eq(render(TMPL_HCL, t, obj()),
+			 "x = {\n"
+			 "  \"\xc3\xa9\"      = 1\n"
+			 "  \"e\xcc\x81x\"     = 2\n"
+			 "  \"日本\"     = 3\n"
+			 "  \"🇩🇪🇫\"     = 5\n"
+			 "  \"👍🏽👨‍👩‍👧\"     = 6\n"
+			 "  abcdefgh = 4\n"
+			 "}\n");
+}
+END_TEST
+
+START_TEST(bicep_layout_indents)
+{
+	const char *t =
+		"resource x 'y@1' = {\n"
+		"name: 'a{'\n"
+		"    properties: {\n"
+		"  s: '${a}'\n"
+		"}\n"
+		"}\n";
+	ck_assert_str_eq(render(TMPL_BICEP, t, obj()),
+			 "resource x 'y@1' = {\n"
+			 "  name: 'a{'\n"
+			 "  properties: {\n"
+			 "    s: '${a}'\n"
+			 "  }\n"
+			 "}\n");
+}
+END_TEST
+
+START_TEST(json_commas_come_from_the_engine)
+{
+	struct tval *root = vnets();
+	tv_set(A, root, "f", tv_bool(A, false));
+	const char *t =
+		"{\n"
+		"  \"resources\": [\n"
+		"  {{#for v in vnets}}\n"
+		"    { \"name\": \"{{v.label}}\" {{#if f}} \"x\": 1 {{/if}} }\n"
+		"  {{/for}}\n"
+		"  {{#for v in vnets}}\n"
+		"    {{@index}}\n"
+		"  {{/for}}\n"
+		"  ],\n"
+		"  \"empty\": [ ],"
+		"  \"last\": true,\n"
+		"}\n";
+	ck_assert_str_eq(render(TMPL_JSON, t, root),
+			 "{\n"
+			 "  \"resources\": [\n"
+			 "    {\n      \"name\": \"hub\"\n    },\n"
+			 "    {\n      \"name\": \"spoke1\"\n    },\n"
+			 "    {\n      \"name\": \"spoke2\"\n    },\n"
+			 "    0,\n    1,\n    2\n"
+			 "  ],\n"
+			 "  \"empty\": [],\n"
+			 "  \"last\": true\n"
+			 "}\n");
+}
+END_TEST
+
+/* --------------------------------------------------------------- errors */
+
+static void expect_error(const char *t, const struct tval *root,
+			 const char *want)
+{
+	ck_assert_ptr_null(render(TMPL_HCL, t, root));
+	ck_assert_uint_eq(D.nerrors, 1);
+	ck_assert_str_eq(diag_text(), want);
+}
+
+START_TEST(unknown_variable_is_located)
+{
+	expect_error("resource {\n  name = {{vnet.nmae}}\n}\n",
+		     obj(),
+		     "templates/x/t.tmpl:2:12: error: unknown variable 'vnet.nmae'\n"
+		     "    2 |   name = {{vnet.nmae}}\n"
+		     "      |            ^~~~~~~~~\n");
+}
+END_TEST
+
+START_TEST(unknown_key_suggests)
+{
+	struct tval *root = obj();
+	struct tval *v = tv_set(A, root, "vnet", obj());
+	tv_set(A, v, "name", tv_string(A, "x"));
+	expect_error("resource {\n  name = {{vnet.nmae}}\n}\n", root,
+		     "templates/x/t.tmpl:2:12: error: unknown variable 'vnet.nmae'; "
+		     "did you mean 'vnet.name'?\n"
+		     "    2 |   name = {{vnet.nmae}}\n"
+		     "      |            ^~~~~~~~~\n");
+}
+END_TEST
+
+START_TEST(not_an_object)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "s", tv_string(A, "x"));
+	expect_error("{{s.name}}", root,
+		     "templates/x/t.tmpl:1:3: error: 's.name': 's' is a string, "
+		     "not an object\n"
+		     "    1 | {{s.name}}\n"
+		     "      |   ^~~~~~\n");
+}
+END_TEST
+
+START_TEST(loop_over_non_list)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "s", tv_string(A, "x"));
+	expect_error("{{#for x in s}}{{/for}}", root,
+		     "templates/x/t.tmpl:1:13: error: '{{#for}}' over 's', which is "
+		     "a string, not a list\n"
+		     "    1 | {{#for x in s}}{{/for}}\n"
+		     "      |             ^\n");
+}
+END_TEST
+
+START_TEST(loop_meta_outside_loop)
+{
+	expect_error("{{@index}}", obj(),
+		     "templates/x/t.tmpl:1:3: error: '@index' outside '{{#for}}'\n"
+		     "    1 | {{@index}}\n"
+		     "      |   ^~~~~~\n");
+}
+END_TEST
+
+START_TEST(syntax_errors)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "a {{ b", "1:3: error: unterminated tag: '{{' without '}}'" },
+		{ "{{}}", "1:1: error: malformed tag" },
+		{ "{{a b}}", "1:1: error: malformed tag" },
+		{ "{{a..b}}", "1:3: error: malformed variable name 'a..b'" },
+		{ "{{#if}}{{/if}}", "1:1: error: malformed tag: expected '{{#if NAME}}'" },
+		{ "{{#for x s}}{{/for}}", "1:1: error: malformed tag: expected '{{#for NAME in LIST}}'" },
+		{ "{{#while x}}", "1:1: error: malformed tag '{{#while x}}'" },
+		{ "x\n  {{#if a}}\n", "2:3: error: unclosed '{{#if}}': no '{{/if}}' follows" },
+		{ "{{/for}}", "1:1: error: '{{/for}}' without an open '{{#for}}'" },
+		{ "{{#else}}", "1:1: error: '{{#else}}' outside '{{#if}}'" },
+		{ "{{#if a}}{{#else}}{{#else}}{{/if}}", "1:19: error: a second '{{#else}}' in one '{{#if}}'" },
+		{ "{{#for a in b}}{{/if}}", "1:16: error: '{{/if}}' closes '{{#for}}'" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		diag_list_init(&D, A, NULL, 0);
+		struct tmpl *tm = tmpl_parse(A, &D, "t.tmpl", cases[i].text,
+					     strlen(cases[i].text), TMPL_HCL);
+		ck_assert_msg(tm == NULL, "case %zu parsed", i);
+		ck_assert_uint_eq(D.nerrors, 1);
+		const char *got = diag_text();
+		ck_assert_msg(strncmp(got, "t.tmpl:", 7) == 0 &&
+			      strncmp(got + 7, cases[i].want, strlen(cases[i].want)) == 0,
+			      "case %zu: got %s", i, got);
+	}
+}
+END_TEST
+
+START_TEST(mismatched_close_notes_the_opener)
+{
+	expect_error("{{#for a in b}}\n{{/if}}\n", obj(),
+		     "templates/x/t.tmpl:2:1: error: '{{/if}}' closes '{{#for}}'\n"
+		     "    2 | {{/if}}\n"
+		     "      | ^~~~~~~\n"
+		     "templates/x/t.tmpl:1:1: note: the '{{#for}}' opened here\n"
+		     "    1 | {{#for a in b}}\n"
+		     "      | ^~~~~~~~~~~~~~~\n");
+}
+END_TEST
+
+/* ------------------------------------------------------------- loading */
+
+START_TEST(template_dir_overrides)
+{
+	char dir[] = "/tmp/peerc-tmpl-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *sub = arena_printf(A, "%s/terraform", dir);
+	char *file = arena_printf(A, "%s/main.tf.tmpl", sub);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	FILE *f = fopen(file, "w");
+	fputs("# mine {{x}}\n", f);
+	fclose(f);
+
+	struct tval *root = obj();
+	tv_set(A, root, "x", tv_int(A, 7));
+	struct tmpl *tm = tmpl_load(A, &D, dir, "terraform", "main.tf.tmpl", TMPL_HCL);
+	ck_assert_ptr_nonnull(tm);
+	ck_assert(tmpl_render(tm, root, &D, &OUT));
+	ck_assert_str_eq(OUT.buf, "# mine 7\n");
+
+	ck_assert_ptr_null(tmpl_load(A, &D, dir, "bicep", "main.bicep.tmpl", TMPL_BICEP));
+	ck_assert_uint_eq(D.nerrors, 1);
+	char *want = arena_printf(A, "topology.peer: error: cannot read template "
+				  "%s/bicep/main.bicep.tmpl: No such file or directory\n",
+				  dir);
+	ck_assert_str_eq(diag_text(), want);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(render_is_deterministic)
+{
+	const char *t = "{{#for v in vnets}}{{v.label}} = {{v.subnets}}\n{{/for}}";
+	struct tval *root = vnets();
+	char *first = arena_strdup(A, render(TMPL_HCL, t, root));
+	ck_assert_str_eq(render(TMPL_HCL, t, root), first);
+}
+END_TEST
+
+static Suite *template_suite(void)
+{
+	Suite *s = suite_create("template");
+	TCase *tc = tcase_create("template");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, hcl_escaping);
+	tcase_add_test(tc, bicep_escaping);
+	tcase_add_test(tc, json_escaping);
+	tcase_add_test(tc, arm_escaping);
+	tcase_add_test(tc, scalars_and_raw);
+	tcase_add_test(tc, lists_per_target);
+	tcase_add_test(tc, objects_per_target);
+	tcase_add_test(tc, loops_with_index_first_last);
+	tcase_add_test(tc, loop_variable_shadows_root);
+	tcase_add_test(tc, conditionals_and_truthiness);
+	tcase_add_test(tc, standalone_tags_leave_no_lines);
+	tcase_add_test(tc, trim_markers);
+	tcase_add_test(tc, hcl_layout_is_terraform_fmt);
+	tcase_add_test(tc, hcl_alignment_counts_graphemes);
+	tcase_add_test(tc, bicep_layout_indents);
+	tcase_add_test(tc, json_commas_come_from_the_engine);
+	tcase_add_test(tc, unknown_variable_is_located);
+	tcase_add_test(tc, unknown_key_suggests);
+	tcase_add_test(tc, not_an_object);
+	tcase_add_test(tc, loop_over_non_list);
+	tcase_add_test(tc, loop_meta_outside_loop);
+	tcase_add_test(tc, syntax_errors);
+	tcase_add_test(tc, mismatched_close_notes_the_opener);
+	tcase_add_test(tc, template_dir_overrides);
+	tcase_add_test(tc, render_is_deterministic);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(template_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
