@@ -39,6 +39,17 @@ START_TEST(finds_nested_pairs_only)
 }
 END_TEST
 
+START_TEST(nothing_to_sweep)
+{
+	struct arena *a = arena_new();
+	struct ov_query q = { 0 };
+	struct ov_result r = overlap_find(a, NULL, 0, &q);
+	ck_assert_uint_eq(r.npairs, 0);
+	ck_assert(!r.truncated);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(chains_families_and_groups)
 {
 	struct arena *a = arena_new();
@@ -233,6 +244,7 @@ int main(void)
 	Suite *s = suite_create("overlap");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, finds_nested_pairs_only);
+	tcase_add_test(tc, nothing_to_sweep);
 	tcase_add_test(tc, chains_families_and_groups);
 	tcase_add_test(tc, ignores_host_bits);
 	tcase_add_test(tc, filters_and_caps);
