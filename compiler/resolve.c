@@ -20,6 +20,7 @@
 
 #include <strings.h>
 
+#include "apiversions.h"
 #include "ast.h"
 #include "diag.h"
 #include "resolve.h"
@@ -332,7 +333,12 @@ static void defaults_attr(struct resolver *r, const struct attr *at)
 		d->peering_name = text_of(at);
 		d->peering_name_loc = at->values->loc;
 	} else if (strcmp(n, "api_version") == 0 && check_value(r, at, W_TEXT)) {
-		d->api_version = text_of(at);
+		if (api_version_valid(text_of(at)))
+			d->api_version = text_of(at);
+		else
+			error(r, "invalid-value", at->values->loc,
+			      "'%s' is not an API version: 'api_version' takes "
+			      "a stable version, YYYY-MM-DD", text_of(at));
 	}
 }
 
