@@ -8,9 +8,6 @@
 #include "resolve.h"
 #include "util.h"
 
-/* Azure's peering limit per VNet (azure.md 4.5; 1,000 only through AVNM). */
-#define MAX_PEERINGS 500
-
 static const struct s_vnet *svnet(const struct sema *s, const struct m_vnet *v)
 {
 	return &s->vnets[v->index];
@@ -151,14 +148,19 @@ void check_invalid_peering_name(struct check_ctx *ctx)
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const struct m_side *sd = &p->side[k];
+			const struct s_side *ss = &s->peerings[i].side[k];
 			const char *why = name_problem(sd->name, 1, 80, buf, sizeof(buf));
 			if (!why)
 				continue;
-			check_report(ctx, s->peerings[i].side[k].name,
-				     "the peering of '%s' to '%s' would be named '%s', "
-				     "not a valid Azure name: %s",
-				     sd->vnet->handle, p->side[1 - k].vnet->handle,
-				     sd->name, why);
+			struct diag *d = check_report(ctx, ss->name,
+				"the peering of '%s' to '%s' would be named '%s', not a "
+				"valid Azure name: %s%s", sd->vnet->handle,
+				p->side[1 - k].vnet->handle, sd->name, why,
+				loc_is_none(ss->pattern) ?
+					"; set a shorter 'name' pattern" : "");
+			if (!loc_is_none(ss->pattern) && ss->pattern.start != ss->name.start)
+				diag_note(ctx->diags, d, ss->pattern,
+					  "the name pattern is given here");
 		}
 	}
 }
@@ -404,11 +406,11 @@ void check_peering_limit(struct check_ctx *ctx)
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->model.nvnets; i++)
-		if (s->vnets[i].npeerings > MAX_PEERINGS)
+		if (s->vnets[i].npeerings > SEMA_MAX_PEERINGS)
 			check_report(ctx, s->model.vnets[i].loc,
 				     "VNet '%s' has %zu peerings; Azure allows at most %d",
 				     s->model.vnets[i].handle, s->vnets[i].npeerings,
-				     MAX_PEERINGS);
+				     SEMA_MAX_PEERINGS);
 }
 
 /* A spoke's transit table holds a route per prefix of every other spoke. */

@@ -46,8 +46,10 @@ struct s_vnet {
 
 /* Per side of a peering: where each setting was given. */
 struct s_side {
-	struct loc access, forwarded, gateway_transit, remote_gateway, name;
-	bool name_from_pattern; /* the name came from a `name` or peering_name pattern */
+	struct loc access, forwarded, gateway_transit, remote_gateway;
+	struct loc name;    /* the statement's `name` pattern, else its head */
+	struct loc pattern; /* where the name pattern is written (the statement
+			     * or defaults); LOC_NONE: the built-in one */
 };
 
 struct s_peering {
@@ -125,6 +127,9 @@ ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
  * the statement implies points (the whole statement may span many lines). */
 struct loc sema_stmt_head(const struct stmt *st);
 
+/* Azure's limit of peerings on one VNet (azure.md 4.5; 1,000 only through
+ * AVNM, which peerc does not write). */
+#define SEMA_MAX_PEERINGS 500
 /* Azure's limit of routes in one route table (azure.md 4.5). */
 #define SEMA_MAX_ROUTES 400
 
