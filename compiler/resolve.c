@@ -1457,6 +1457,11 @@ static void subscriptions(struct resolver *r)
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
 		m->subscriptions[m->nsubscriptions - 1] = sub;
 	}
+	m->resource_group = r->dflt.resource_group;
+	for (size_t i = 0; !m->resource_group && i < m->nvnets; i++)
+		if (m->vnets[i].subscription &&
+		    strcmp(m->vnets[i].subscription, m->subscriptions[0]) == 0)
+			m->resource_group = m->vnets[i].resource_group;
 }
 
 /* ------------------------------------------------ require and deny */
