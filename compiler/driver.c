@@ -3,6 +3,7 @@
 #include "ast.h"
 #include "checks.h"
 #include "diag.h"
+#include "emit.h"
 #include "model.h"
 #include "parse.h"
 #include "peerc.h"
@@ -31,22 +32,12 @@ enum peerc_target peerc_target_from_name(const char *name)
 	return PEERC_TARGET_NONE;
 }
 
-static void add_output(struct peerc_result *r, const char *path,
-		       const char *data, size_t len)
-{
-	ARENA_PUSH(r->arena, r->outputs, r->noutputs, r->outputs_cap);
-	struct peerc_output *o = &r->outputs[r->noutputs - 1];
-	o->path = path ? arena_strdup(r->arena, path) : NULL;
-	o->data = arena_strndup(r->arena, data, len);
-	o->len = len;
-}
-
 static void emit_ast(struct peerc_result *r)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	ast_to_json(r->ast, &r->source, &sb);
-	add_output(r, NULL, sb.buf, sb.len);
+	emit_add_output(r, NULL, sb.buf, sb.len);
 	sb_free(&sb);
 }
 
@@ -101,8 +92,13 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 	}
 	if (peerc_failed(r) || !analyse(r, opts) || opts->target == PEERC_TARGET_NONE)
 		return r;
-	diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
-		 "the %s back end is not built yet", peerc_target_name(opts->target));
+	const struct backend *b = backend_find(opts->target);
+	if (b)
+		b->emit(r->model, opts, r);
+	else
+		diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
+			 "the %s back end is not built yet",
+			 peerc_target_name(opts->target));
 	return r;
 }
 
