@@ -20,6 +20,7 @@ enum opt_key {
 	OPT_TEMPLATE_DIR,
 	OPT_API_VERSION,
 	OPT_MAX_ERRORS,
+	OPT_EXPLAIN,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -74,6 +75,10 @@ static const struct cli_option options[] = {
 	{ "api-version", OPT_API_VERSION, required_argument, "VER", NULL,
 	  "write Microsoft.Network API version VER (Bicep\n"
 	  "and ARM) instead of the file's or the default" },
+	{ "explain", OPT_EXPLAIN, required_argument, "A", "    --explain A B",
+	  "write nothing; say whether A and B (VNets or\n"
+	  "sites of FILE) can talk, and by which path or\n"
+	  "why not; exit 0 when they can, else 1" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -152,6 +157,8 @@ static void print_help(void)
 	     "                          in CI: fail when main.tf is stale\n"
 	     "  peerc -t none -Werror topology.peer\n"
 	     "                          only check, warnings as errors\n"
+	     "  peerc --explain spoke1 onprem topology.peer\n"
+	     "                          can spoke1 reach the site onprem?\n"
 	     "\n"
 	     "Report bugs to: <" PACKAGE_BUGREPORT ">");
 }
@@ -441,6 +448,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 	case OPT_API_VERSION:
 		o->compile.api_version = arg;
 		break;
+	case OPT_EXPLAIN:
+		o->explain[0] = arg;
+		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;
 		break;
@@ -475,9 +485,30 @@ static void infer_target(struct cli_opts *o)
 }
 
 /* What the options mean together, once all are read. */
+/* --explain A B FILE: B is the first word after the options. */
+static void finish_explain(struct cli_opts *o, int argc, char **argv,
+			   struct usage_error *e)
+{
+	if (argc - optind != 2) {
+		usage_error(e, "--explain needs two names and a file: "
+			    "'--explain A B FILE'");
+		return;
+	}
+	o->explain[1] = argv[optind];
+	o->input = argv[optind + 1];
+	if (o->output || o->check || o->target_given)
+		usage_error(e, "--explain writes nothing: it takes no -o, -t, "
+			    "--check or --diff");
+	o->compile.target = PEERC_TARGET_NONE;
+}
+
 static void finish(struct cli_opts *o, int argc, char **argv,
 		   struct usage_error *e)
 {
+	if (o->explain[0]) {
+		finish_explain(o, argc, argv, e);
+		return;
+	}
 	if (argc - optind != 1) {
 		if (argc == optind)
 			usage_error(e, "no input file");
@@ -607,6 +638,19 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 	return status;
 }
 
+/* The answer goes to stdout even when a check failed (a failed require is
+ * what one asks --explain about); the status says "reachable, no errors". */
+static int explain(const struct cli_opts *o, struct peerc_result *r)
+{
+	bool yes;
+	const char *answer = peerc_explain(r, o->explain[0], o->explain[1], &yes);
+
+	if (!answer)
+		return EXIT_ERRORS;
+	printf("%s\n", answer);
+	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
+}
+
 static int compile(const struct cli_opts *o)
 {
 	struct strbuf in;
@@ -626,7 +670,8 @@ static int compile(const struct cli_opts *o)
 					       in.buf, in.len);
 	sb_free(&in);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
-	int status = peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
+	int status = o->explain[0] ? explain(o, r) :
+		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
 	peerc_result_free(r);
 	return status;
 }

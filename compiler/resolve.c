@@ -808,6 +808,7 @@ struct side_spec {
 struct pair_spec {
 	const struct stmt *st;
 	struct side_spec side[2];
+	struct side_spec both;  /* what the unqualified attributes say */
 	const char *pattern;   /* the peering name pattern */
 	struct loc pattern_loc;
 	bool pattern_given;    /* by the statement or defaults, not built in */
@@ -828,6 +829,7 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 		ps->side[k].gateway_transit_loc = head;
 		ps->side[k].remote_gateway_loc = head;
 	}
+	ps->both = ps->side[0];
 	ps->pattern = "{local}-to-{remote}";
 	ps->pattern_loc = head;
 	if (r->dflt.peering_name) {
@@ -873,9 +875,11 @@ static bool common_peer_attr(struct resolver *r, struct pair_spec *ps,
 	const char *n = at->name;
 
 	if (strcmp(n, "access") == 0 || strcmp(n, "forwarded") == 0) {
-		if (check_value(r, at, W_FLAG))
+		if (check_value(r, at, W_FLAG)) {
 			for (int k = 0; k < 2; k++)
 				set_side(&ps->side[k], n, flag_value(at), at->loc);
+			set_side(&ps->both, n, flag_value(at), at->loc);
+		}
 		return true;
 	}
 	if (strcmp(n, "name") == 0) {
@@ -1257,14 +1261,7 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 static void direct_spec(const struct pair_spec *ps, struct pair_spec *dps)
 {
 	*dps = *ps;
-	for (int k = 0; k < 2; k++) {
-		dps->side[k].gateway_transit = false;
-		dps->side[k].remote_gateway = false;
-		dps->side[k].access = ps->side[1].access;
-		dps->side[k].access_loc = ps->side[1].access_loc;
-		dps->side[k].forwarded = ps->side[1].forwarded;
-		dps->side[k].forwarded_loc = ps->side[1].forwarded_loc;
-	}
+	dps->side[0] = dps->side[1] = ps->both;
 }
 
 /* A default gateway = H is for the spokes that can use it: one with a

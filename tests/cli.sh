@@ -147,6 +147,35 @@ if command -v script >/dev/null 2>&1; then
 	grep -q "$(printf '\033')" err && fail "NO_COLOR on a terminal: escape codes"
 fi
 
+### --explain A B FILE
+
+cat >reach.peer <<'EOF2'
+defaults { subscription = "11111111-1111-1111-1111-111111111111"
+  resource_group = rg location = westeurope }
+vnet hub 10.0.0.0/16 { gateway }
+vnet spoke1 10.1.0.0/16
+vnet spoke2 10.2.0.0/16
+site onprem 192.168.0.0/16 via hub
+hub hub -> spoke1, spoke2
+EOF2
+run --explain spoke1 onprem reach.peer
+expect_rc 0 "--explain, reachable"
+expect_no_err "--explain, reachable"
+[ "$(cat out)" = "yes, by 'spoke1' -> 'hub' -> site 'onprem', using the gateway of 'hub'" ] ||
+	fail "--explain, reachable: stdout is '$(cat out)'"
+run --explain spoke1 spoke2 reach.peer
+expect_rc 1 "--explain, not reachable"
+grep -qF "no, because 'spoke1' and 'spoke2' are spokes of hub 'hub' without transit" out ||
+	fail "--explain, not reachable: stdout is '$(cat out)'"
+run --explain spoke1 reach.peer
+expect_rc 2 "--explain with one name"
+expect_err "--explain needs two names and a file" "--explain with one name"
+run --explain spoke1 spoke2 -o x.tf reach.peer
+expect_rc 2 "--explain with -o"
+run --explain spoke1 spoke2 bad.peer
+expect_rc 1 "--explain on a file that does not parse"
+[ ! -s out ] || fail "--explain on a bad file: stdout is not empty"
+
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failures"
 	exit 1

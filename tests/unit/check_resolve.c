@@ -1,0 +1,664 @@
+/* Resolution, expansion and the semantic checks, through peerc_compile: small
+ * buffers in, the model and the diagnostics' names and places out. */
+#include "common.h"
+
+#include <check.h>
+
+#include "diag.h"
+#include "model.h"
+#include "peerc.h"
+#include "util.h"
+
+#define SUB "\"11111111-1111-1111-1111-111111111111\""
+#define DEFAULTS "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
+
+static struct peerc_result *compile_with(const char *text, const struct warn_opts *w)
+{
+	struct peerc_options opts = { .target = PEERC_TARGET_NONE };
+
+	if (w)
+		opts.warnings = *w;
+	return peerc_compile(&opts, "t.peer", text, strlen(text));
+}
+
+static struct peerc_result *compile(const char *text)
+{
+	return compile_with(text, NULL);
+}
+
+static size_t count(const struct peerc_result *r, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->diags.n; i++)
+		n += strcmp(r->diags.items[i].name, name) == 0;
+	return n;
+}
+
+static const struct diag *first(const struct peerc_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (strcmp(r->diags.items[i].name, name) == 0)
+			return &r->diags.items[i];
+	ck_abort_msg("no diagnostic named %s", name);
+	return NULL;
+}
+
+/* The text a location covers. */
+static char *text_at(const struct peerc_result *r, struct loc l)
+{
+	static char buf[256];
+	size_t n = l.end - l.start;
+
+	ck_assert(!loc_is_none(l));
+	ck_assert_uint_lt(n, sizeof(buf));
+	memcpy(buf, r->source.text + l.start, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void no_diags(const struct peerc_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		ck_abort_msg("unexpected [%s] %s", r->diags.items[i].name,
+			     r->diags.items[i].msg);
+	ck_assert_ptr_nonnull(r->model);
+}
+
+static const struct m_vnet *vnet(const struct model *m, const char *handle)
+{
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (strcmp(m->vnets[i].handle, handle) == 0)
+			return &m->vnets[i];
+	ck_abort_msg("no VNet %s", handle);
+	return NULL;
+}
+
+static const struct m_side *side(const struct model *m, const char *a, const char *b)
+{
+	for (size_t i = 0; i < m->npeerings; i++) {
+		const struct m_peering *p = &m->peerings[i];
+		for (int k = 0; k < 2; k++)
+			if (strcmp(p->side[k].vnet->handle, a) == 0 &&
+			    strcmp(p->side[1 - k].vnet->handle, b) == 0)
+				return &p->side[k];
+	}
+	ck_abort_msg("no peering %s -> %s", a, b);
+	return NULL;
+}
+
+/* ------------------------------------------------ resolution */
+
+START_TEST(defaults_and_tags)
+{
+	struct peerc_result *r = compile(
+		"defaults { subscription = " SUB " resource_group = rg-net\n"
+		"  location = westeurope tags { env = \"prod\" owner = \"net\" } }\n"
+		"vnet aa 10.0.0.0/16 { tags { owner = \"app\" \"cost center\" = \"42\" } }\n"
+		"vnet bb 10.1.0.1/16 in northeurope { resource_group = \"rg-bb\" }\n"
+		"peer aa <-> bb\n");
+	no_diags(r);
+	const struct m_vnet *a = vnet(r->model, "aa"), *b = vnet(r->model, "bb");
+	ck_assert_str_eq(a->location, "westeurope");
+	ck_assert_str_eq(a->resource_group, "rg-net");
+	ck_assert_str_eq(a->subscription, "11111111-1111-1111-1111-111111111111");
+	ck_assert_uint_eq(a->ntags, 3);
+	ck_assert_str_eq(a->tags[0].key, "owner");
+	ck_assert_str_eq(a->tags[0].value, "app");
+	ck_assert_str_eq(a->tags[1].key, "cost center");
+	ck_assert_str_eq(a->tags[2].key, "env");
+	ck_assert_str_eq(b->location, "northeurope");
+	ck_assert_str_eq(b->resource_group, "rg-bb");
+	ck_assert_uint_eq(b->ntags, 2);
+	/* the space is masked in the model */
+	char buf[IP_STRLEN];
+	ck_assert_str_eq(ip_prefix_str(&b->space[0], buf), "10.1.0.0/16");
+	ck_assert_uint_eq(r->model->nsubscriptions, 1);
+	ck_assert_str_eq(r->model->api_version, PEERC_DEFAULT_API_VERSION);
+	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-bb");
+	ck_assert_str_eq(side(r->model, "bb", "aa")->name, "bb-to-aa");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(unknown_name_hint_and_fixit)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hub 10.0.0.0/16\nvnet spoke1 10.1.0.0/16\n"
+		"hub hub -> spok1\n");
+	const struct diag *d = first(r, "unknown-name");
+	ck_assert_str_eq(d->msg, "unknown VNet 'spok1'; did you mean 'spoke1'?");
+	ck_assert_str_eq(text_at(r, d->loc), "spok1");
+	ck_assert_uint_eq(d->nfixits, 1);
+	ck_assert_str_eq(d->fixits[0].text, "spoke1");
+	ck_assert_ptr_null(r->model);
+	/* the checks do not run on a file that did not resolve */
+	ck_assert_uint_eq(count(r, "unpeered-vnet"), 0);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(duplicates_point_at_the_first)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet aa 10.2.0.0/16\n"
+		"site bb 192.168.0.0/16 via aa\n"
+		"site s 192.168.0.0/16 via aa\nsite s 192.168.0.0/16 via aa\n");
+	const struct diag *d = first(r, "duplicate-vnet");
+	ck_assert_str_eq(d->msg, "VNet 'aa' is declared twice");
+	ck_assert_uint_eq(d->nnotes, 1);
+	ck_assert_uint_eq(d->notes[0].loc.start, strlen(DEFAULTS) + 5);
+	ck_assert_str_eq(d->notes[0].msg, "first declared here");
+	ck_assert_uint_eq(count(r, "duplicate-site"), 2);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(self_peering_and_sites_are_not_vnets)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nsite s 192.168.0.0/16 via aa\n"
+		"peer aa <-> aa\nhub aa -> s\nmesh aa, aa\n");
+	ck_assert_uint_eq(count(r, "self-peering"), 1);
+	ck_assert_str_eq(first(r, "self-peering")->msg, "VNet 'aa' is peered with itself");
+	ck_assert_uint_eq(count(r, "not-a-vnet"), 1);
+	ck_assert_uint_eq(count(r, "duplicate-vnet"), 1); /* mesh a, a */
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(attributes_and_kinds)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16 { gatway nva = \"10.0.0.4\" dns_servers = 10.0.0.0/24 }\n"
+		"vnet bb 10.1.0.0/16 in westeurope { location = westeurope address = 10.1.0.0/16 }\n"
+		"peer aa <-> bb { forwarded = 3 cc.access = false aa.acess gateway = cc }\n"
+		"hub aa -> bb { transit = bridge spokes.forwarded hubb.access }\n"
+		"defaults { location = x }\n");
+	const struct diag *d = first(r, "unknown-attribute");
+	ck_assert_str_eq(d->msg, "unknown attribute 'gatway' in a vnet; did you mean 'gateway'?");
+	ck_assert_str_eq(d->fixits[0].text, "gateway");
+	ck_assert_uint_eq(count(r, "unknown-attribute"), 4); /* gatway c. acess hubb. */
+	ck_assert_uint_eq(count(r, "invalid-value"), 5); /* nva dns forwarded gateway transit */
+	ck_assert_str_eq(first(r, "invalid-value")->msg, "'nva' takes an address, not a string");
+	ck_assert_uint_eq(count(r, "duplicate-attribute"), 2); /* location, address */
+	ck_assert_uint_eq(count(r, "duplicate-defaults"), 1);
+	peerc_result_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------ expansion */
+
+START_TEST(hub_with_gateway_defaults_to_transit)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.0/27 } }\n"
+		"vnet s1 10.1.0.0/16\nvnet s2 10.2.0.0/16\n"
+		"hub hh -> s1, s2\n");
+	no_diags(r);
+	ck_assert_uint_eq(r->model->npeerings, 2);
+	const struct m_peering *p = &r->model->peerings[0];
+	ck_assert_str_eq(p->side[0].vnet->handle, "hh");
+	ck_assert(p->side[0].gateway_transit);
+	ck_assert(!p->side[0].remote_gateway);
+	ck_assert(p->side[1].remote_gateway);
+	ck_assert(!p->side[1].forwarded);
+	ck_assert_int_eq(p->first, 0);
+	ck_assert_uint_eq(r->model->nroute_tables, 0);
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\n"
+		    "vnet s1 10.1.0.0/16\nhub hh -> s1 { gateway = none }\n");
+	no_diags(r);
+	ck_assert(!side(r->model, "hh", "s1")->gateway_transit);
+	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert_int_eq(r->model->peerings[0].first, -1);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(hub_direct_and_qualifiers)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16\nvnet s1 10.1.0.0/16\nvnet s2 10.2.0.0/16\n"
+		"vnet s3 10.3.0.0/16\n"
+		"hub hh -> s1, s2, s3 { direct hub.forwarded spokes.access = false }\n");
+	no_diags(r);
+	ck_assert_uint_eq(r->model->npeerings, 6);
+	ck_assert(side(r->model, "hh", "s2")->forwarded);
+	ck_assert(side(r->model, "hh", "s2")->access);
+	ck_assert(!side(r->model, "s2", "hh")->access);
+	ck_assert(!side(r->model, "s2", "hh")->forwarded);
+	/* spoke to spoke: unqualified settings only */
+	ck_assert(side(r->model, "s1", "s3")->access);
+	ck_assert(!side(r->model, "s3", "s1")->forwarded);
+	ck_assert_str_eq(side(r->model, "s3", "s1")->name, "s3-to-s1");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(mesh_peers_every_pair_once)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet cc 10.2.0.0/16\n"
+		"vnet dd 10.3.0.0/16\n"
+		"mesh aa, bb, cc, dd { forwarded name = \"peer-{local}-{remote}\" }\n"
+		"peer bb <-> aa { forwarded name = \"peer-{local}-{remote}\" }\n");
+	no_diags(r);
+	ck_assert_uint_eq(r->model->npeerings, 6);
+	ck_assert_str_eq(side(r->model, "dd", "cc")->name, "peer-dd-cc");
+	ck_assert(side(r->model, "dd", "cc")->forwarded);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(conflicting_pair_names_both_places)
+{
+	const char *text = DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\n"
+		"mesh aa, bb\n"
+		"peer bb <-> aa { bb.forwarded }\n";
+	struct peerc_result *r = compile(text);
+	const struct diag *d = first(r, "peering-conflict");
+	ck_assert_str_eq(d->msg,
+		"'aa' <-> 'bb' is declared again with a different 'bb.forwarded'");
+	ck_assert_str_eq(text_at(r, d->loc), "peer bb <-> aa");
+	ck_assert_uint_eq(d->nnotes, 1);
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "mesh aa, bb");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(transit_nva_builds_route_tables)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4 }\n"
+		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
+		"vnet s2 10.2.0.0/16, 10.12.0.0/16, fd00::/48 { subnets { app = 10.2.0.0/24 } }\n"
+		"vnet s3 10.3.0.0/16 { subnets { app = 10.3.0.0/24 } }\n"
+		"hub hh -> s1, s2, s3 { transit = nva }\n");
+	no_diags(r);
+	const struct model *m = r->model;
+	ck_assert(side(m, "s1", "hh")->forwarded);
+	ck_assert(!side(m, "hh", "s1")->forwarded);
+	ck_assert_uint_eq(m->nroute_tables, 3);
+	const struct m_route_table *rt = &m->route_tables[0];
+	ck_assert_str_eq(rt->vnet->handle, "s1");
+	ck_assert_str_eq(rt->hub->handle, "hh");
+	ck_assert_str_eq(rt->name, "rt-s1-via-hh");
+	/* s2's IPv6 prefix cannot have an IPv4 next hop */
+	ck_assert_uint_eq(rt->nroutes, 3);
+	char buf[IP_STRLEN];
+	ck_assert_str_eq(rt->routes[0].name, "to-s2-1");
+	ck_assert_str_eq(ip_prefix_str(&rt->routes[1].prefix, buf), "10.12.0.0/16");
+	ck_assert_str_eq(rt->routes[2].name, "to-s3");
+	ck_assert_int_eq(rt->routes[2].hop, HOP_VIRTUAL_APPLIANCE);
+	ck_assert_str_eq(ip_addr_str(&rt->routes[2].next_hop_ip, buf), "10.0.1.4");
+	ck_assert_uint_eq(m->route_tables[1].nroutes, 2);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(transit_gateway_and_unassociated_tables)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway = vpn }\n"
+		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
+		"vnet s2 10.2.0.0/16\n"
+		"hub hh -> s1, s2 { transit = gateway }\n");
+	ck_assert_uint_eq(r->diags.n, 1);
+	const struct diag *d = first(r, "unassociated-route-table");
+	ck_assert_int_eq(d->severity, DIAG_WARNING);
+	ck_assert_str_eq(d->msg, "spoke 's2' has no subnets: its transit route table "
+				 "'rt-s2-via-hh' is not associated with any");
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "transit = gateway");
+	ck_assert_int_eq(r->model->route_tables[0].routes[0].hop,
+			 HOP_VIRTUAL_NETWORK_GATEWAY);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(existing_vnet_by_id)
+{
+	struct peerc_result *r = compile(
+		"defaults { location = westeurope }\n"
+		"vnet aa 10.0.0.0/16 { subscription = " SUB " resource_group = rg }\n"
+		"vnet bb 10.1.0.0/16 { id = \"/subscriptions/22222222-2222-2222-2222-222222222222"
+		"/resourceGroups/rg-bb/providers/Microsoft.Network/virtualNetworks/vnet-bb\" }\n"
+		"peer aa <-> bb\n");
+	no_diags(r);
+	const struct m_vnet *b = vnet(r->model, "bb");
+	ck_assert(b->existing);
+	ck_assert_str_eq(b->name, "vnet-bb");
+	ck_assert_str_eq(b->resource_group, "rg-bb");
+	ck_assert_str_eq(b->subscription, "22222222-2222-2222-2222-222222222222");
+	ck_assert_uint_eq(r->model->nsubscriptions, 2);
+	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-vnet-bb");
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { id = \"/subscriptions/x\" }\n");
+	ck_assert_uint_eq(count(r, "invalid-value"), 1);
+	peerc_result_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------ checks */
+
+START_TEST(remote_gateway_checks)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\n"
+		"peer aa <-> bb { gateway = bb }\n");
+	const struct diag *d = first(r, "remote-gateway-unavailable");
+	ck_assert_str_eq(d->msg, "'aa' uses the gateway of 'bb', which has no gateway "
+				 "(Azure: RemoteVnetHasNoGateways)");
+	ck_assert_str_eq(text_at(r, d->loc), "gateway = bb");
+	ck_assert_uint_eq(count(r, "gateway-transit-without-gateway"), 1);
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16 { gateway }\n"
+		    "peer aa <-> bb { aa.remote_gateway }\n");
+	d = first(r, "remote-gateway-unavailable");
+	ck_assert_str_eq(text_at(r, d->loc), "aa.remote_gateway");
+	ck_assert_uint_eq(r->diags.n, 1);
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { gateway }\n"
+		    "vnet bb 10.1.0.0/16 { gateway }\nvnet cc 10.2.0.0/16 { gateway }\n"
+		    "peer aa <-> bb { gateway = bb }\npeer aa <-> cc { gateway = cc }\n");
+	ck_assert_uint_eq(count(r, "remote-gateway-own-gateway"), 2);
+	ck_assert_uint_eq(count(r, "remote-gateway-multiple"), 1);
+	ck_assert_str_eq(first(r, "remote-gateway-multiple")->msg,
+			 "'aa' already uses the gateway of 'bb'; a VNet may use only one "
+			 "remote gateway");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(hub_default_gateway_skips_spokes_with_their_own)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
+		"vnet s2 10.2.0.0/16\nhub hh -> s1, s2\n");
+	no_diags(r);
+	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert(side(r->model, "s2", "hh")->remote_gateway);
+	peerc_result_free(r);
+	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
+		    "hub hh -> s1 { gateway = hh }\n");
+	ck_assert_uint_eq(count(r, "remote-gateway-own-gateway"), 1);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(transit_needs_its_device)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16\nvnet ss 10.1.0.0/16 { subnets { aa = 10.1.0.0/24 } }\n"
+		"vnet h2 10.2.0.0/16 { gateway = expressroute }\n"
+		"vnet s2 10.3.0.0/16 { subnets { aa = 10.3.0.0/24 } }\n"
+		"hub hh -> ss { transit = nva }\nhub h2 -> s2 { transit = gateway }\n"
+		"hub hh -> s2 { transit = gateway }\n");
+	const struct diag *d = first(r, "transit-without-nva");
+	ck_assert_str_eq(d->msg, "transit = nva needs an NVA in hub 'hh'");
+	ck_assert_str_eq(text_at(r, d->loc), "transit = nva");
+	ck_assert_uint_eq(count(r, "transit-without-gateway"), 2);
+	ck_assert_str_eq(first(r, "transit-without-gateway")->msg,
+			 "transit = gateway needs a VPN gateway: the ExpressRoute gateway "
+			 "of 'h2' cannot be a route's next hop");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(names_and_required_settings)
+{
+	struct peerc_result *r = compile(
+		"defaults { subscription = \"not-aa-guid\" resource_group = \"rg.\" }\n"
+		"vnet aa 10.0.0.0/16 { name = \"-bad\" location = westeurope }\n"
+		"vnet bb 10.1.0.0/16 { location = westeurope subnets { \"x y\" = 10.1.0.0/24 } }\n"
+		"vnet cc { location = westeurope resource_group = ok subscription = " SUB " }\n"
+		"vnet dd 10.3.0.0/16 { resource_group = ok subscription = " SUB " }\n"
+		"mesh aa, bb, cc, dd { name = \"{local}-to-{remote}.\" }\n");
+	ck_assert_str_eq(first(r, "invalid-vnet-name")->msg,
+			 "'-bad' is not a valid Azure VNet name: it must start with a "
+			 "letter or digit");
+	ck_assert_uint_eq(count(r, "invalid-subscription"), 1); /* once, at defaults */
+	ck_assert_uint_eq(count(r, "invalid-resource-group"), 1);
+	ck_assert_str_eq(first(r, "invalid-resource-group")->msg,
+			 "'rg.' is not a valid resource group name: it must not end with '.'");
+	ck_assert_uint_eq(count(r, "invalid-subnet-name"), 1);
+	ck_assert_uint_eq(count(r, "invalid-peering-name"), 12);
+	const struct diag *d = first(r, "invalid-peering-name");
+	ck_assert_str_eq(text_at(r, d->loc), "\"{local}-to-{remote}.\"");
+	ck_assert_uint_eq(count(r, "vnet-incomplete"), 2); /* c: space, d: location */
+	ck_assert_str_eq(first(r, "vnet-incomplete")->msg, "VNet 'cc' has no address space");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(duplicate_peering_names)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet cc 10.2.0.0/16\n"
+		"hub aa -> bb, cc { name = \"to-{remote}\" hub.access }\n"
+		"peer bb <-> cc { name = \"Peering\" }\n");
+	ck_assert_uint_eq(count(r, "duplicate-peering-name"), 0);
+	peerc_result_free(r);
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet cc 10.2.0.0/16\n"
+		    "hub aa -> bb, cc { name = \"{remote}\" }\n");
+	ck_assert_uint_eq(count(r, "duplicate-peering-name"), 0);
+	peerc_result_free(r);
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet cc 10.2.0.0/16\n"
+		    "hub aa -> bb, cc { name = \"hub\" }\n");
+	ck_assert_uint_eq(count(r, "duplicate-peering-name"), 1);
+	ck_assert_str_eq(first(r, "duplicate-peering-name")->msg,
+			 "VNet 'aa' has two peerings named 'hub'");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(warnings_and_w_options)
+{
+	const char *text = DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\n";
+	struct peerc_result *r = compile(text);
+	ck_assert_uint_eq(count(r, "unpeered-vnet"), 2);
+	ck_assert_str_eq(first(r, "unpeered-vnet")->msg, "VNet 'aa' is not peered with any VNet");
+	ck_assert_ptr_nonnull(r->model); /* warnings do not stop output */
+	peerc_result_free(r);
+
+	struct warn_rule off = { "unpeered-vnet", WARN_DISABLE };
+	struct warn_opts w = { false, &off, 1 };
+	r = compile_with(text, &w);
+	no_diags(r);
+	peerc_result_free(r);
+
+	struct warn_rule err = { "unpeered-vnet", WARN_AS_ERROR };
+	w.rules = &err;
+	r = compile_with(text, &w);
+	ck_assert_int_eq(first(r, "unpeered-vnet")->severity, DIAG_ERROR);
+	ck_assert_ptr_null(r->model);
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(mesh_past_the_limit_is_refused)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, DEFAULTS);
+	for (int i = 0; i < 502; i++)
+		sb_printf(&sb, "vnet v%d 10.%d.%d.0/24\n", i, i / 256, i % 256);
+	sb_puts(&sb, "mesh v0");
+	for (int i = 1; i < 502; i++)
+		sb_printf(&sb, ", v%d", i);
+	sb_puts(&sb, "\nhub v0 -> v1");
+	for (int i = 2; i < 502; i++)
+		sb_printf(&sb, ", v%d", i);
+	sb_putc(&sb, '\n');
+	struct peerc_result *r = compile(sb.buf);
+	ck_assert_uint_eq(count(r, "peering-limit"), 1);
+	ck_assert_str_eq(first(r, "peering-limit")->msg,
+			 "a mesh of 502 VNets gives each 501 peerings; Azure allows at most 500");
+	peerc_result_free(r);
+
+	/* the hub alone: 501 peerings on v0, found by the check */
+	char *hub = strstr(sb.buf, "mesh");
+	char *end = strchr(hub, '\n');
+	memset(hub, ' ', (size_t)(end - hub));
+	r = compile(sb.buf);
+	ck_assert_uint_eq(count(r, "peering-limit"), 1);
+	ck_assert_str_eq(first(r, "peering-limit")->msg,
+			 "VNet 'v0' has 501 peerings; Azure allows at most 500");
+	peerc_result_free(r);
+	sb_free(&sb);
+}
+END_TEST
+
+/* ------------------------------------------------ reachability */
+
+#define SPOKES DEFAULTS \
+	"vnet hub 10.0.0.0/16 { nva = 10.0.1.4 subnets { fw = 10.0.1.0/26 } }\n" \
+	"vnet spoke2 10.2.0.0/16 { subnets { app = 10.2.0.0/24 } }\n" \
+	"vnet spoke4 10.4.0.0/16 { subnets { app = 10.4.0.0/24 } }\n"
+
+START_TEST(require_without_transit_fails)
+{
+	struct peerc_result *r = compile(SPOKES "hub hub -> spoke2, spoke4\n"
+					 "require spoke2 <-> spoke4\n");
+	const struct diag *d = first(r, "require-failed");
+	ck_assert_str_eq(d->msg,
+		"require fails: 'spoke2' cannot reach 'spoke4' because 'spoke2' and "
+		"'spoke4' are spokes of hub 'hub' without transit, and peering is not "
+		"transitive; add 'transit = nva' to the hub, or 'peer spoke2 <-> spoke4'");
+	ck_assert_str_eq(text_at(r, d->loc), "require spoke2 <-> spoke4");
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "hub");
+	bool yes;
+	ck_assert_str_eq(peerc_explain(r, "spoke2", "spoke4", &yes),
+			 "no, because 'spoke2' and 'spoke4' are spokes of hub 'hub' "
+			 "without transit, and peering is not transitive; add 'transit = "
+			 "nva' to the hub, or 'peer spoke2 <-> spoke4'");
+	ck_assert(!yes);
+	ck_assert_str_eq(peerc_explain(r, "spoke2", "hub", &yes),
+			 "yes, by the peering 'spoke2' <-> 'hub'");
+	ck_assert(yes);
+	ck_assert_str_eq(peerc_explain(r, "spoke2", "nowhere", &yes),
+			 "no, because 'nowhere' is not a VNet or site of the file");
+	peerc_result_free(r);
+
+	r = compile(SPOKES "hub hub -> spoke2, spoke4 { transit = nva }\n"
+		    "require spoke2 <-> spoke4\n");
+	no_diags(r);
+	ck_assert_str_eq(peerc_explain(r, "spoke4", "spoke2", &yes),
+			 "yes, by hub 'hub': 'spoke4' -> 'hub' -> 'spoke2' (transit = nva)");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(deny_names_the_path)
+{
+	struct peerc_result *r = compile(SPOKES "peer spoke2 <-> spoke4 { spoke4.access = false }\n"
+					 "peer hub <-> spoke2\n"
+					 "deny spoke2 <-> spoke4\nrequire spoke2 <-> spoke4\n"
+					 "deny hub <-> spoke2\n");
+	ck_assert_uint_eq(count(r, "deny-failed"), 1);
+	const struct diag *d = first(r, "deny-failed");
+	ck_assert_str_eq(d->msg, "deny fails: 'hub' reaches 'spoke2' by the peering "
+				 "'hub' <-> 'spoke2'");
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "peer hub <-> spoke2");
+	d = first(r, "require-failed");
+	ck_assert_str_eq(d->msg, "require fails: 'spoke2' cannot reach 'spoke4' because "
+				 "the peering 'spoke2' <-> 'spoke4' has access = false on the "
+				 "side of 'spoke4'");
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "spoke4.access = false");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(sites_are_reached_through_the_gateway)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hub 10.0.0.0/16 { gateway }\n"
+		"vnet s1 10.1.0.0/16\nvnet s2 10.2.0.0/16\n"
+		"site onprem 192.168.0.0/16 via hub\n"
+		"hub hub -> s1\npeer hub <-> s2\n"
+		"require s1 <-> onprem\nrequire onprem <-> hub\nrequire s2 <-> onprem\n");
+	ck_assert_uint_eq(count(r, "require-failed"), 1);
+	ck_assert_str_eq(first(r, "require-failed")->msg,
+		"require fails: 's2' cannot reach 'onprem' because site 'onprem' is reached "
+		"through the gateway of 'hub', and 's2' does not use it; set 'gateway = "
+		"hub' on the peering 's2' <-> 'hub'");
+	bool yes;
+	ck_assert_str_eq(peerc_explain(r, "onprem", "s1", &yes),
+			 "yes, by 's1' -> 'hub' -> site 'onprem', using the gateway of 'hub'");
+	ck_assert_str_eq(peerc_explain(r, "hub", "onprem", &yes),
+			 "yes, by 'hub' -> site 'onprem' through the gateway of 'hub'");
+	peerc_result_free(r);
+}
+END_TEST
+
+/* 100,000 VNets in a chain: resolution and checks stay linear. */
+START_TEST(a_hundred_thousand_vnets)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, DEFAULTS);
+	for (unsigned i = 0; i < 100000; i++) {
+		unsigned off = i * 16;
+		sb_printf(&sb, "vnet v%u 10.%u.%u.%u/28\n", i, off >> 16, (off >> 8) & 255,
+			  off & 255);
+	}
+	for (int i = 1; i < 100000; i++)
+		sb_printf(&sb, "peer v%d <-> v%d\n", i - 1, i);
+	sb_puts(&sb, "require v0 <-> v1\n");
+	struct peerc_result *r = compile(sb.buf);
+	ck_assert_uint_eq(r->diags.nerrors, 0);
+	ck_assert_uint_eq(r->model->npeerings, 99999);
+	peerc_result_free(r);
+	sb_free(&sb);
+}
+END_TEST
+
+static Suite *resolve_suite(void)
+{
+	Suite *s = suite_create("resolve");
+	TCase *tc = tcase_create("resolve");
+	tcase_add_test(tc, defaults_and_tags);
+	tcase_add_test(tc, unknown_name_hint_and_fixit);
+	tcase_add_test(tc, duplicates_point_at_the_first);
+	tcase_add_test(tc, self_peering_and_sites_are_not_vnets);
+	tcase_add_test(tc, attributes_and_kinds);
+	tcase_add_test(tc, hub_with_gateway_defaults_to_transit);
+	tcase_add_test(tc, hub_direct_and_qualifiers);
+	tcase_add_test(tc, mesh_peers_every_pair_once);
+	tcase_add_test(tc, conflicting_pair_names_both_places);
+	tcase_add_test(tc, transit_nva_builds_route_tables);
+	tcase_add_test(tc, transit_gateway_and_unassociated_tables);
+	tcase_add_test(tc, existing_vnet_by_id);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("checks");
+	tcase_add_test(tc, remote_gateway_checks);
+	tcase_add_test(tc, hub_default_gateway_skips_spokes_with_their_own);
+	tcase_add_test(tc, transit_needs_its_device);
+	tcase_add_test(tc, names_and_required_settings);
+	tcase_add_test(tc, duplicate_peering_names);
+	tcase_add_test(tc, warnings_and_w_options);
+	tcase_add_test(tc, mesh_past_the_limit_is_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reach");
+	tcase_add_test(tc, require_without_transit_fails);
+	tcase_add_test(tc, deny_names_the_path);
+	tcase_add_test(tc, sites_are_reached_through_the_gateway);
+	tcase_add_test(tc, a_hundred_thousand_vnets);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(resolve_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
