@@ -27,9 +27,9 @@ struct tf {
 	const struct model *m;
 	struct tf_vnet *vnets; /* parallel to model.vnets */
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
-	/* Labels in use, one namespace per block type Terraform has. */
-	struct strmap vnet_labels, data_labels, peering_labels, rt_labels,
-		assoc_labels;
+	/* Labels in use, one namespace per block type, except that a data
+	 * source never shares its label with a VNet resource. */
+	struct strmap vnet_labels, peering_labels, rt_labels, assoc_labels;
 };
 
 /* ---------------------------------------------------------------- labels */
@@ -173,7 +173,7 @@ static void classify_vnets(struct tf *t)
 			tv->ref = arena_printf(t->a, "azurerm_virtual_network.%s", tv->label);
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
-			tv->label = unique_label(t, &t->data_labels, v->handle);
+			tv->label = unique_label(t, &t->vnet_labels, v->handle);
 			tv->ref = arena_printf(t->a, "data.azurerm_virtual_network.%s", tv->label);
 		} else {
 			tv->kind = VK_LITERAL;
@@ -413,7 +413,6 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 
 	strmap_init(&t.aliases, a);
 	strmap_init(&t.vnet_labels, a);
-	strmap_init(&t.data_labels, a);
 	strmap_init(&t.peering_labels, a);
 	strmap_init(&t.rt_labels, a);
 	strmap_init(&t.assoc_labels, a);
