@@ -73,7 +73,8 @@ bool ip_prefix_len_ok(const struct ip_prefix *p)
 	return p->len <= ip_bits(p->addr.family);
 }
 
-/* Keep the first `len` bits of `in`, and set the rest to `fill` (0 or 1). */
+/* Keep the first `len` bits of `in`, and set the rest to `fill` (0 or 1).
+ * Byte at a time: the overlap sweep calls this for every prefix. */
 static void fill_host(struct ip_addr *out, const struct ip_addr *in,
 		      unsigned len, int fill)
 {
@@ -82,12 +83,13 @@ static void fill_host(struct ip_addr *out, const struct ip_addr *in,
 	*out = *in;
 	if (len > bits)
 		len = bits;
-	for (unsigned i = len; i < bits; i++) {
-		uint8_t mask = (uint8_t)(0x80u >> (i % 8));
+	for (unsigned i = len / 8; i < bits / 8; i++) {
+		unsigned kept = 8 * i < len ? len - 8 * i : 0; /* 0..7 */
+		uint8_t host = (uint8_t)(0xffu >> kept);
 		if (fill)
-			out->b[i / 8] |= mask;
+			out->b[i] |= host;
 		else
-			out->b[i / 8] &= (uint8_t)~mask;
+			out->b[i] &= (uint8_t)~host;
 	}
 }
 

@@ -20,6 +20,7 @@ check_fn check_remote_gateway_multiple;
 check_fn check_transit_without_nva;
 check_fn check_transit_without_gateway;
 check_fn check_peering_limit;
+check_fn check_route_limit;
 check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
@@ -27,5 +28,21 @@ check_fn check_unassociated_route_table;
 /* reach.c */
 check_fn check_require_failed;
 check_fn check_deny_failed;
+
+/* checks_address.c */
+check_fn check_prefix_length;
+check_fn check_prefix_host_bits;
+check_fn check_forbidden_address_space;
+check_fn check_subnet_outside_vnet;
+check_fn check_nva_outside_vnet;
+check_fn check_vnet_prefix_overlap;
+check_fn check_subnet_overlap;
+check_fn check_peered_overlap;
+check_fn check_shared_peer_overlap;
+check_fn check_require_overlap;
+check_fn check_site_overlap;
+check_fn check_public_address_space;
+check_fn check_connected_group_overlap;
+check_fn check_unknown_region;
 
 #endif

@@ -409,6 +409,34 @@ void check_peering_limit(struct check_ctx *ctx)
 				     MAX_PEERINGS);
 }
 
+/* A spoke's transit table holds a route per prefix of every other spoke. */
+void check_route_limit(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->nhubs; i++) {
+		const struct s_hub *h = &s->hubs[i];
+		size_t total = 0, fewest = SIZE_MAX, worst = 0;
+		if (h->transit == TRANSIT_NONE || h->nspokes == 0)
+			continue;
+		for (size_t j = 0; j < h->nspokes; j++) {
+			size_t own = sema_routes_to(h, h->spokes[j]);
+			total += own;
+			if (own < fewest) {
+				fewest = own;
+				worst = j;
+			}
+		}
+		if (total - fewest <= SEMA_MAX_ROUTES)
+			continue;
+		check_report(ctx, h->transit_loc,
+			     "transit through hub '%s' needs %zu routes in the route "
+			     "table of '%s'; Azure allows at most %d in one table",
+			     h->hub->handle, total - fewest, h->spokes[worst]->handle,
+			     SEMA_MAX_ROUTES);
+	}
+}
+
 void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;

@@ -50,7 +50,7 @@ static const struct cli_option options[] = {
 	  "(or a module file beside it) is not what would be\n"
 	  "written" },
 	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
-	  "--check, and print a unified diff of the changes" },
+	  "as --check, and print a unified diff of the changes" },
 	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
 	  "color the diagnostics: auto (the default: only on\n"
 	  "a terminal, and not when NO_COLOR is set), always\n"
@@ -484,7 +484,6 @@ static void infer_target(struct cli_opts *o)
 		o->compile.target = PEERC_TARGET_ARM;
 }
 
-/* What the options mean together, once all are read. */
 /* --explain A B FILE: B is the first word after the options. */
 static void finish_explain(struct cli_opts *o, int argc, char **argv,
 			   struct usage_error *e)
@@ -502,6 +501,7 @@ static void finish_explain(struct cli_opts *o, int argc, char **argv,
 	o->compile.target = PEERC_TARGET_NONE;
 }
 
+/* What the options mean together, once all are read. */
 static void finish(struct cli_opts *o, int argc, char **argv,
 		   struct usage_error *e)
 {

@@ -119,7 +119,8 @@ struct ov_result overlap_find(struct arena *a, struct ov_entry *entries,
 	s.max_examined = 64 * s.max + n;
 	for (size_t i = 0; i < n; i++)
 		set_range(&entries[i]);
-	qsort(entries, n, sizeof(*entries), entry_cmp);
+	if (n > 1) /* qsort's array must not be NULL, even when empty */
+		qsort(entries, n, sizeof(*entries), entry_cmp);
 	sweep(&s, entries, n);
 	return s.res;
 }

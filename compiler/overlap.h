@@ -36,8 +36,8 @@ struct ov_query {
 	/* Skip a pair when this returns false; NULL keeps every pair. Called
 	 * only for pairs that overlap. */
 	bool (*keep)(const struct ov_entry *a, const struct ov_entry *b,
-		     void *ctx);
-	void *ctx;
+		     const void *ctx);
+	const void *ctx;
 	/* Stop after this many pairs (0: OVERLAP_DEFAULT_MAX). Without a cap,
 	 * N copies of one prefix would make N * (N - 1) / 2 pairs. */
 	size_t max_pairs;

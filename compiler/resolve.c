@@ -1318,51 +1318,91 @@ static void resolve_hub(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ transit route tables */
 
-static void add_routes(struct resolver *r, struct m_route_table *rt,
-		       const struct s_hub *h, const struct m_vnet *to, size_t *cap)
+size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to)
 {
+	size_t n = 0;
+
+	for (size_t k = 0; k < to->nspace; k++)
+		n += h->transit != TRANSIT_NVA ||
+		     to->space[k].addr.family == h->hub->nva.family;
+	return n;
+}
+
+/* The routes toward one spoke, for every other spoke's table. */
+static struct m_route *routes_to(struct resolver *r, const struct s_hub *h,
+				 const struct m_vnet *to, struct m_route *out)
+{
+	size_t n = sema_routes_to(h, to);
+
 	for (size_t k = 0; k < to->nspace; k++) {
 		/* A route's next hop and prefix share a family. */
 		if (h->transit == TRANSIT_NVA &&
 		    to->space[k].addr.family != h->hub->nva.family)
 			continue;
-		ARENA_PUSH(r->a, rt->routes, rt->nroutes, *cap);
-		struct m_route *rr = &rt->routes[rt->nroutes - 1];
-		rr->name = to->nspace == 1 ? arena_printf(r->a, "to-%s", to->name) :
+		out->name = n == 1 ? arena_printf(r->a, "to-%s", to->name) :
 			arena_printf(r->a, "to-%s-%zu", to->name, k + 1);
-		rr->prefix = to->space[k];
-		rr->hop = h->transit == TRANSIT_NVA ? HOP_VIRTUAL_APPLIANCE :
-						      HOP_VIRTUAL_NETWORK_GATEWAY;
+		out->prefix = to->space[k];
+		out->hop = h->transit == TRANSIT_NVA ? HOP_VIRTUAL_APPLIANCE :
+						       HOP_VIRTUAL_NETWORK_GATEWAY;
 		if (h->transit == TRANSIT_NVA)
-			rr->next_hop_ip = h->hub->nva;
+			out->next_hop_ip = h->hub->nva;
+		out++;
 	}
+	return out;
 }
 
-/* One table per spoke: a route to every other spoke's prefixes. Spokes of a
- * hub past the peering limit get none (the limit is an error anyway). */
-static void route_tables(struct resolver *r, size_t hi)
+static struct m_route_table *new_route_table(struct resolver *r, size_t hi)
 {
 	struct sema *s = r->s;
-	const struct s_hub *h = &s->hubs[hi];
+	size_t old = r->route_tables_cap;
 
-	if (!h->hub || h->transit == TRANSIT_NONE || h->nspokes > MAX_PEERINGS)
+	ARENA_PUSH(r->a, s->model.route_tables, s->model.nroute_tables,
+		   r->route_tables_cap);
+	if (old != r->route_tables_cap)
+		s->route_table_hub = arena_grow(r->a, s->route_table_hub,
+			old * sizeof(size_t), r->route_tables_cap * sizeof(size_t));
+	s->route_table_hub[s->model.nroute_tables - 1] = hi;
+	struct m_route_table *rt = &s->model.route_tables[s->model.nroute_tables - 1];
+	memset(rt, 0, sizeof(*rt));
+	return rt;
+}
+
+/* One table per spoke: a route to every other spoke's prefixes. The hub's
+ * routes are made once (all[], spoke i's at first[i] .. first[i + 1]) and
+ * each table copies all but its own. A hub past the peering or route limit
+ * gets none: that is an error, and its tables would be large for nothing. */
+static void route_tables(struct resolver *r, size_t hi)
+{
+	const struct s_hub *h = &r->s->hubs[hi];
+	size_t n = h->nspokes, total = 0, most = 0;
+
+	if (!h->hub || h->transit == TRANSIT_NONE || n > MAX_PEERINGS)
 		return;
-	for (size_t i = 0; i < h->nspokes; i++) {
-		size_t old = r->route_tables_cap, cap = 0;
-		ARENA_PUSH(r->a, s->model.route_tables, s->model.nroute_tables,
-			   r->route_tables_cap);
-		if (old != r->route_tables_cap)
-			s->route_table_hub = arena_grow(r->a, s->route_table_hub,
-				old * sizeof(size_t), r->route_tables_cap * sizeof(size_t));
-		struct m_route_table *rt = &s->model.route_tables[s->model.nroute_tables - 1];
-		memset(rt, 0, sizeof(*rt));
+	size_t *first = arena_alloc(r->a, (n + 1) * sizeof(*first));
+	for (size_t i = 0; i < n; i++) {
+		first[i] = total;
+		total += sema_routes_to(h, h->spokes[i]);
+	}
+	first[n] = total;
+	for (size_t i = 0; i < n; i++)
+		if (total - (first[i + 1] - first[i]) > most)
+			most = total - (first[i + 1] - first[i]);
+	if (most > SEMA_MAX_ROUTES)
+		return;
+	struct m_route *all = arena_alloc(r->a, (total ? total : 1) * sizeof(*all));
+	for (size_t i = 0; i < n; i++)
+		routes_to(r, h, h->spokes[i], all + first[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct m_route_table *rt = new_route_table(r, hi);
 		rt->vnet = h->spokes[i];
 		rt->hub = h->hub;
 		rt->name = arena_printf(r->a, "rt-%s-via-%s", rt->vnet->name, h->hub->name);
-		s->route_table_hub[s->model.nroute_tables - 1] = hi;
-		for (size_t j = 0; j < h->nspokes; j++)
-			if (j != i)
-				add_routes(r, rt, h, h->spokes[j], &cap);
+		rt->nroutes = total - (first[i + 1] - first[i]);
+		rt->routes = arena_alloc(r->a, (rt->nroutes ? rt->nroutes : 1) *
+					 sizeof(*rt->routes));
+		memcpy(rt->routes, all, first[i] * sizeof(*all));
+		memcpy(rt->routes + first[i], all + first[i + 1],
+		       (total - first[i + 1]) * sizeof(*all));
 	}
 }
 

@@ -121,6 +121,14 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
 			       const struct m_vnet *b);
 
+/* Azure's limit of routes in one route table (azure.md 4.5). */
+#define SEMA_MAX_ROUTES 400
+
+/* How many routes toward VNet `to` a transit route table of hub h holds:
+ * one per prefix of `to` that the next hop can carry (an IPv4 NVA cannot
+ * carry an IPv6 prefix). */
+size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to);
+
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)
 {

@@ -130,6 +130,140 @@ run - -o keep.tf <bad.peer
 expect_rc 1 "input error on stdin"
 expect_err "<stdin>:" "input error on stdin"
 
+### compiling: statuses 0 and 1, writing, modes, stdin and stdout
+
+cat >defaults.peer <<'PEER'
+defaults {
+  subscription   = "11111111-1111-1111-1111-111111111111"
+  resource_group = "rg-network"
+  location       = westeurope
+}
+PEER
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\nvnet spoke1 10.1.0.0/16\n'
+  printf 'vnet spoke2 10.2.0.0/16\nhub hub -> spoke1, spoke2\n'; } >good.peer
+{ cat defaults.peer; printf 'vnet lonely 10.0.0.0/16\n'; } >lonely.peer
+
+run -t none good.peer
+expect_rc 0 "a clean file"
+expect_no_err "a clean file"
+[ ! -s out ] || fail "-t none: something on stdout"
+
+run -t none lonely.peer
+expect_rc 0 "a warning"
+expect_err "[-Wunpeered-vnet]" "a warning"
+run -t none -Werror lonely.peer
+expect_rc 1 "-Werror"
+expect_err "[-Werror=unpeered-vnet]" "-Werror"
+run -t none -Werror=unpeered-vnet lonely.peer
+expect_rc 1 "-Werror=NAME"
+run -t none -Werror -Wno-error=unpeered-vnet lonely.peer
+expect_rc 0 "-Wno-error=NAME"
+run -t none -Wno-unpeered-vnet lonely.peer
+expect_rc 0 "-Wno-NAME"
+expect_no_err "-Wno-NAME"
+
+run -t ast good.peer
+expect_rc 0 "-t ast to stdout"
+cp out ast.stdout
+[ -s ast.stdout ] || fail "-t ast: nothing on stdout"
+run -t ast -o - good.peer
+cmp -s out ast.stdout || fail "-o - differs from the default stdout"
+
+run -t ast -o x.json good.peer
+expect_rc 0 "-o x.json"
+cmp -s x.json ast.stdout || fail "-o x.json differs from stdout"
+[ ! -s out ] || fail "-o x.json: something on stdout"
+expect_no_err "-o x.json"
+
+run -v -t ast -o x.json good.peer
+expect_err "peerc: note: wrote x.json" "-v"
+
+run -t ast - <good.peer
+expect_rc 0 "stdin"
+grep -q '"<stdin>"' out || fail "stdin: not named <stdin>"
+
+for mask in 022 027; do
+	rm -f m.json
+	(umask $mask && "$PEERC" -t ast -o m.json good.peer)
+	want=$(printf '%o' $((0666 & ~0$mask)))
+	[ "$(mode m.json)" = "$want" ] ||
+		fail "umask $mask: new file has mode $(mode m.json), not $want"
+done
+chmod 0600 m.json
+run -t ast -o m.json good.peer
+[ "$(mode m.json)" = 600 ] || fail "a replaced file lost its mode 0600"
+
+mkdir ro && printf 'old\n' >ro/x.json && chmod 0555 ro
+if ! touch ro/probe 2>/dev/null; then # root writes anyway
+	run -t ast -o ro/x.json good.peer
+	expect_rc 2 "unwritable directory"
+	expect_err "peerc: error: cannot write ro/x.json: Permission denied" \
+		"unwritable directory"
+	[ "$(cat ro/x.json)" = old ] || fail "unwritable directory: file changed"
+fi
+chmod 0755 ro
+
+run -t ast -o no-such-dir/x.json good.peer
+expect_rc 2 "a missing directory"
+expect_err "peerc: error: cannot write no-such-dir/x.json: No such file or directory" \
+	"a missing directory"
+if [ -w /dev/full ]; then
+	run -t ast -o /dev/full good.peer
+	expect_rc 2 "a full device"
+	expect_err "No space left on device" "a full device"
+	"$PEERC" -t ast good.peer >/dev/full 2>err
+	rc=$?
+	expect_rc 2 "a full standard output"
+fi
+
+### --check and --diff
+
+run -t ast -o fresh.json good.peer
+touch -d '2001-02-03 04:05:06' fresh.json
+before=$(mtime fresh.json)
+run --check -t ast -o fresh.json good.peer
+expect_rc 0 "--check, fresh"
+expect_no_err "--check, fresh"
+[ "$(mtime fresh.json)" = "$before" ] || fail "--check touched the file"
+
+sed 's/"hub"/"hub0"/' fresh.json >stale.json
+touch -d '2001-02-03 04:05:06' stale.json
+cp stale.json stale.orig
+run --check -t ast -o stale.json good.peer
+expect_rc 3 "--check, stale"
+expect_err "peerc: note: stale.json is out of date" "--check, stale"
+cmp -s stale.json stale.orig || fail "--check changed the file"
+[ "$(mtime stale.json)" = "$before" ] || fail "--check touched a stale file"
+[ ! -s out ] || fail "--check printed a diff"
+
+run --check -t ast -o absent.json good.peer
+expect_rc 3 "--check, missing file"
+expect_err "absent.json does not exist" "--check, missing file"
+[ ! -e absent.json ] || fail "--check wrote the missing file"
+
+run --check -t ast -o stale.json bad.peer
+expect_rc 1 "--check of a bad input"
+
+# --diff: a unified diff that patch(1) applies to get the fresh output.
+run --diff -t ast -o stale.json good.peer
+expect_rc 3 "--diff, stale"
+cp out diff.out
+[ "$(sed -n 1p diff.out)" = "--- a/stale.json" ] || fail "--diff: first header"
+[ "$(sed -n 2p diff.out)" = "+++ b/stale.json" ] || fail "--diff: second header"
+grep -q '^@@ -[0-9][0-9,]* +[0-9][0-9,]* @@$' diff.out || fail "--diff: no hunk"
+grep -q '^-.*"hub0"' diff.out || fail "--diff: the old line is not removed"
+grep -q '^+.*"hub"' diff.out || fail "--diff: the new line is not added"
+if command -v patch >/dev/null 2>&1; then
+	patch -s -p1 <diff.out || fail "--diff: patch rejects it"
+	cmp -s stale.json fresh.json || fail "--diff: the patched file is not fresh"
+fi
+run --diff -t ast -o fresh.json good.peer
+expect_rc 0 "--diff, fresh"
+[ ! -s out ] || fail "--diff, fresh: printed something"
+run --diff -t ast -o new.json good.peer
+expect_rc 3 "--diff, missing file"
+[ "$(sed -n 1p out)" = "--- /dev/null" ] || fail "--diff, missing file: header"
+
 ### color
 
 run --color=always bad.peer

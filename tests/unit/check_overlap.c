@@ -39,6 +39,17 @@ START_TEST(finds_nested_pairs_only)
 }
 END_TEST
 
+START_TEST(nothing_to_sweep)
+{
+	struct arena *a = arena_new();
+	struct ov_query q = { 0 };
+	struct ov_result r = overlap_find(a, NULL, 0, &q);
+	ck_assert_uint_eq(r.npairs, 0);
+	ck_assert(!r.truncated);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(chains_families_and_groups)
 {
 	struct arena *a = arena_new();
@@ -79,9 +90,9 @@ START_TEST(ignores_host_bits)
 END_TEST
 
 static bool not_owner_3(const struct ov_entry *x, const struct ov_entry *y,
-			void *ctx)
+			const void *ctx)
 {
-	uint32_t *skip = ctx;
+	const uint32_t *skip = ctx;
 	return x->owner != *skip && y->owner != *skip;
 }
 
@@ -233,6 +244,7 @@ int main(void)
 	Suite *s = suite_create("overlap");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, finds_nested_pairs_only);
+	tcase_add_test(tc, nothing_to_sweep);
 	tcase_add_test(tc, chains_families_and_groups);
 	tcase_add_test(tc, ignores_host_bits);
 	tcase_add_test(tc, filters_and_caps);

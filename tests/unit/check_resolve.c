@@ -95,7 +95,7 @@ START_TEST(defaults_and_tags)
 		"defaults { subscription = " SUB " resource_group = rg-net\n"
 		"  location = westeurope tags { env = \"prod\" owner = \"net\" } }\n"
 		"vnet aa 10.0.0.0/16 { tags { owner = \"app\" \"cost center\" = \"42\" } }\n"
-		"vnet bb 10.1.0.1/16 in northeurope { resource_group = \"rg-bb\" }\n"
+		"vnet bb 10.1.0.0/16 in northeurope { resource_group = \"rg-bb\" }\n"
 		"peer aa <-> bb\n");
 	no_diags(r);
 	const struct m_vnet *a = vnet(r->model, "aa"), *b = vnet(r->model, "bb");
@@ -110,7 +110,7 @@ START_TEST(defaults_and_tags)
 	ck_assert_str_eq(b->location, "northeurope");
 	ck_assert_str_eq(b->resource_group, "rg-bb");
 	ck_assert_uint_eq(b->ntags, 2);
-	/* the space is masked in the model */
+	/* (host bits are an error of prefix-host-bits, so no model has them) */
 	char buf[IP_STRLEN];
 	ck_assert_str_eq(ip_prefix_str(&b->space[0], buf), "10.1.0.0/16");
 	ck_assert_uint_eq(r->model->nsubscriptions, 1);
@@ -514,6 +514,38 @@ START_TEST(mesh_past_the_limit_is_refused)
 }
 END_TEST
 
+/* 402 spokes: each spoke's table needs a route to 401 others. */
+START_TEST(route_limit)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, DEFAULTS "vnet hub 10.255.0.0/16 { gateway = vpn }\n");
+	for (int i = 0; i < 402; i++)
+		sb_printf(&sb, "vnet v%d 10.%d.%d.0/24\n", i, i / 256, i % 256);
+	sb_puts(&sb, "hub hub -> v0");
+	for (int i = 1; i < 402; i++)
+		sb_printf(&sb, ", v%d", i);
+	sb_puts(&sb, " { transit = gateway }\n");
+	struct peerc_result *r = compile(sb.buf);
+	ck_assert_uint_eq(r->diags.nerrors, 1);
+	ck_assert_str_eq(first(r, "route-limit")->msg,
+			 "transit through hub 'hub' needs 401 routes in the route table "
+			 "of 'v0'; Azure allows at most 400 in one table");
+	peerc_result_free(r);
+
+	/* one spoke fewer: 400 routes each, and the tables are built */
+	char *last = strstr(sb.buf, ", v401 {");
+	memcpy(last, "       ", 7);
+	r = compile(sb.buf);
+	ck_assert_uint_eq(r->diags.nerrors, 0);
+	ck_assert_uint_eq(r->model->nroute_tables, 401);
+	ck_assert_uint_eq(r->model->route_tables[400].nroutes, 400);
+	ck_assert_str_eq(r->model->route_tables[400].routes[399].name, "to-v399");
+	peerc_result_free(r);
+	sb_free(&sb);
+}
+END_TEST
+
 /* ------------------------------------------------ reachability */
 
 #define SPOKES DEFAULTS \
@@ -643,6 +675,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, duplicate_peering_names);
 	tcase_add_test(tc, warnings_and_w_options);
 	tcase_add_test(tc, mesh_past_the_limit_is_refused);
+	tcase_add_test(tc, route_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reach");
 	tcase_add_test(tc, require_without_transit_fails);

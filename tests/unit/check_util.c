@@ -2,6 +2,8 @@
 
 #include <check.h>
 
+#include "apiversions.h"
+#include "model.h"
 #include "util.h"
 
 START_TEST(arena_zeroes_and_aligns)
@@ -85,6 +87,24 @@ START_TEST(edit_distance_caps)
 }
 END_TEST
 
+START_TEST(api_versions)
+{
+	struct model m = { 0 };
+	ck_assert_str_eq(api_version_for(&m, "Microsoft.Network/virtualNetworks"),
+			 PEERC_DEFAULT_API_VERSION);
+	m.api_version = "2024-05-01";
+	ck_assert_str_eq(api_version_for(&m, "Microsoft.Network/routeTables"),
+			 "2024-05-01");
+	ck_assert_str_eq(api_version_for(&m, "Microsoft.Resources/deployments"),
+			 "2025-04-01");
+	ck_assert(api_version_valid("2025-07-01"));
+	ck_assert(!api_version_valid("2025-07-01-preview"));
+	ck_assert(!api_version_valid("2025-7-01"));
+	ck_assert(!api_version_valid("2025/07/01"));
+	ck_assert(!api_version_valid(""));
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -94,6 +114,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, strbuf_appends);
 	tcase_add_test(tc, strmap_stores_many);
 	tcase_add_test(tc, edit_distance_caps);
+	tcase_add_test(tc, api_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }
