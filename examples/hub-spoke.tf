@@ -81,7 +81,7 @@ resource "azurerm_route_table" "spoke1_via_hub" {
   }
 
   route {
-    name                   = "to-spoke3-1"
+    name                   = "to-spoke3"
     address_prefix         = "10.3.0.0/16"
     next_hop_type          = "VirtualAppliance"
     next_hop_in_ip_address = "10.0.1.4"
@@ -106,7 +106,7 @@ resource "azurerm_route_table" "spoke2_via_hub" {
   }
 
   route {
-    name                   = "to-spoke3-1"
+    name                   = "to-spoke3"
     address_prefix         = "10.3.0.0/16"
     next_hop_type          = "VirtualAppliance"
     next_hop_in_ip_address = "10.0.1.4"
