@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include "apiversions.h"
 #include "checks.h"
 #include "cli.h"
 #include "diag.h"
@@ -446,6 +447,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
+		if (!api_version_valid(arg))
+			usage_error(e, "'%s' is not an API version: '--api-version' "
+				    "takes a stable version, YYYY-MM-DD", arg);
 		o->compile.api_version = arg;
 		break;
 	case OPT_EXPLAIN:

@@ -104,6 +104,10 @@ struct model {
 	 * (defaults.subscription when given). */
 	const char **subscriptions;
 	size_t nsubscriptions;
+	/* The resource group an ARM or Bicep deployment targets, in
+	 * subscriptions[0]: defaults.resource_group, else the first VNet's
+	 * there. Resources elsewhere go in nested deployments / modules. */
+	const char *resource_group;
 	const char *api_version; /* Microsoft.Network API version for ARM/Bicep */
 };
 

@@ -20,6 +20,7 @@
 
 #include <strings.h>
 
+#include "apiversions.h"
 #include "ast.h"
 #include "diag.h"
 #include "resolve.h"
@@ -331,7 +332,12 @@ static void defaults_attr(struct resolver *r, const struct attr *at)
 		d->peering_name = text_of(at);
 		d->peering_name_loc = at->values->loc;
 	} else if (strcmp(n, "api_version") == 0 && check_value(r, at, W_TEXT)) {
-		d->api_version = text_of(at);
+		if (api_version_valid(text_of(at)))
+			d->api_version = text_of(at);
+		else
+			error(r, "invalid-value", at->values->loc,
+			      "'%s' is not an API version: 'api_version' takes "
+			      "a stable version, YYYY-MM-DD", text_of(at));
 	}
 }
 
@@ -1457,6 +1463,11 @@ static void subscriptions(struct resolver *r)
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
 		m->subscriptions[m->nsubscriptions - 1] = sub;
 	}
+	m->resource_group = r->dflt.resource_group;
+	for (size_t i = 0; !m->resource_group && i < m->nvnets; i++)
+		if (m->vnets[i].subscription &&
+		    strcmp(m->vnets[i].subscription, m->subscriptions[0]) == 0)
+			m->resource_group = m->vnets[i].resource_group;
 }
 
 /* ------------------------------------------------ require and deny */

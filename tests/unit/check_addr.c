@@ -95,6 +95,37 @@ START_TEST(containment_and_overlap)
 }
 END_TEST
 
+/* Masks at and around byte boundaries: the mask works a byte at a time. */
+START_TEST(ranges_at_every_boundary)
+{
+	static const struct {
+		const char *prefix, *first, *last;
+	} cases[] = {
+		{ "255.255.255.255/0", "0.0.0.0", "255.255.255.255" },
+		{ "255.255.255.255/1", "128.0.0.0", "255.255.255.255" },
+		{ "10.255.0.0/7", "10.0.0.0", "11.255.255.255" },
+		{ "10.255.0.0/8", "10.0.0.0", "10.255.255.255" },
+		{ "10.255.0.0/9", "10.128.0.0", "10.255.255.255" },
+		{ "192.168.1.77/31", "192.168.1.76", "192.168.1.77" },
+		{ "192.168.1.77/32", "192.168.1.77", "192.168.1.77" },
+		{ "ffff::/0", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "fd00:ab:cd::/40", "fd00:ab::", "fd00:ab:ff:ffff:ffff:ffff:ffff:ffff" },
+		{ "fd00::1:ff/127", "fd00::1:fe", "fd00::1:ff" },
+		{ "fd00::1:ff/128", "fd00::1:ff", "fd00::1:ff" },
+	};
+	char a[IP_STRLEN], b[IP_STRLEN];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ip_prefix p = P(cases[i].prefix);
+		struct ip_addr lo, hi;
+		ip_prefix_range(&p, &lo, &hi);
+		ck_assert_msg(strcmp(ip_addr_str(&lo, a), cases[i].first) == 0 &&
+			      strcmp(ip_addr_str(&hi, b), cases[i].last) == 0,
+			      "%s: %s - %s", cases[i].prefix, a, b);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("addr");
@@ -102,6 +133,7 @@ int main(void)
 	tcase_add_test(tc, parses_rfc4291_forms);
 	tcase_add_test(tc, prefixes);
 	tcase_add_test(tc, containment_and_overlap);
+	tcase_add_test(tc, ranges_at_every_boundary);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

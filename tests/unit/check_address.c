@@ -409,6 +409,32 @@ START_TEST(many_vnets_planted_overlaps)
 }
 END_TEST
 
+/* 400 spokes of one hub with one prefix: 79,800 pairs. Reports stop at
+ * the cap, and the last says more were found. */
+START_TEST(overlap_reports_are_capped)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, HEAD "vnet hub 10.0.0.0/16\n");
+	for (unsigned i = 0; i < 400; i++)
+		sb_printf(&sb, "vnet s%u 10.1.0.0/16\n", i);
+	sb_puts(&sb, "hub hub -> s0");
+	for (unsigned i = 1; i < 400; i++)
+		sb_printf(&sb, ", s%u", i);
+	sb_puts(&sb, "\n");
+	struct peerc_result *r = compile(sb.buf);
+	sb_free(&sb);
+	ck_assert(peerc_failed(r));
+	only(r, "shared-peer-overlap");
+	ck_assert_uint_eq(count(r, "shared-peer-overlap"), 1000);
+	const struct diag *last = nth(r, "shared-peer-overlap", 999);
+	ck_assert_str_eq(last->notes[last->nnotes - 1].msg,
+			 "more overlaps of this kind are not shown");
+	ck_assert_uint_eq(nth(r, "shared-peer-overlap", 998)->nnotes, 2);
+	peerc_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("address");
@@ -427,6 +453,7 @@ int main(void)
 	tcase_add_test(tc, connected_group_overlap_is_a_warning);
 	tcase_add_test(tc, unknown_region_hints);
 	tcase_add_test(tc, many_vnets_planted_overlaps);
+	tcase_add_test(tc, overlap_reports_are_capped);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

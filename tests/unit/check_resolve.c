@@ -114,6 +114,8 @@ START_TEST(defaults_and_tags)
 	char buf[IP_STRLEN];
 	ck_assert_str_eq(ip_prefix_str(&b->space[0], buf), "10.1.0.0/16");
 	ck_assert_uint_eq(r->model->nsubscriptions, 1);
+	/* the deployment's group: the defaults', though bb lives elsewhere */
+	ck_assert_str_eq(r->model->resource_group, "rg-net");
 	ck_assert_str_eq(r->model->api_version, PEERC_DEFAULT_API_VERSION);
 	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-bb");
 	ck_assert_str_eq(side(r->model, "bb", "aa")->name, "bb-to-aa");
@@ -333,6 +335,9 @@ START_TEST(existing_vnet_by_id)
 	ck_assert_str_eq(b->resource_group, "rg-bb");
 	ck_assert_str_eq(b->subscription, "22222222-2222-2222-2222-222222222222");
 	ck_assert_uint_eq(r->model->nsubscriptions, 2);
+	/* no default group: the first VNet's in the first subscription */
+	ck_assert_str_eq(r->model->subscriptions[0], "11111111-1111-1111-1111-111111111111");
+	ck_assert_str_eq(r->model->resource_group, "rg");
 	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-vnet-bb");
 	peerc_result_free(r);
 

@@ -1,5 +1,5 @@
 " Vim syntax file for peer (.peer), the peerc network language.
-" Language: peer v1 (see doc/language.md in the peerc sources)
+" Language: peer v1; examples/ in the peerc sources shows every construct
 "
 " The statement keywords (vnet, hub, peer, ...) are not reserved: a VNet may
 " be called `hub`, as in `hub hub -> spoke1`. So a keyword is one only where a
