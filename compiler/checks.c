@@ -20,7 +20,7 @@ static const struct check check_table[] = {
 	  check_invalid_subnet_name, { NULL } },
 	{ "invalid-peering-name", CHECK_ERROR,
 	  "a peering name breaks Azure's rules (1-80 letters, digits, _ . -)",
-	  check_invalid_peering_name, { NULL } },
+	  check_invalid_peering_name, { "invalid-vnet-name" } },
 	{ "duplicate-peering-name", CHECK_ERROR,
 	  "two peerings of one VNet have the same name",
 	  check_duplicate_peering_name, { "invalid-peering-name" } },

@@ -43,8 +43,7 @@ static bool first_time(struct once *o, const struct s_origin *org)
 static void report_missing(struct check_ctx *ctx, const struct m_vnet *v,
 			   const char *what, const char *how)
 {
-	struct diag *d = check_report(ctx, v->loc, "VNet '%s' has no %s", v->handle, what);
-	diag_note(ctx->diags, d, v->loc, "%s", how);
+	check_report(ctx, v->loc, "VNet '%s' has no %s: %s", v->handle, what, how);
 }
 
 void check_vnet_incomplete(struct check_ctx *ctx)
@@ -183,12 +182,16 @@ void check_duplicate_peering_name(struct check_ctx *ctx)
 			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
 			if (!prev)
 				continue;
+			size_t pi = (prev - 1) / 2;
+			int pk = (int)((prev - 1) % 2);
+			struct loc there = s->peerings[pi].side[pk].name;
 			struct diag *d = check_report(ctx, s->peerings[i].side[k].name,
-				"VNet '%s' has two peerings named '%s'",
-				p->side[k].vnet->handle, p->side[k].name);
-			diag_note(ctx->diags, d,
-				  s->peerings[(prev - 1) / 2].side[(prev - 1) % 2].name,
-				  "the other one is named here");
+				"VNet '%s' has two peerings named '%s': to '%s' and to '%s'",
+				p->side[k].vnet->handle, p->side[k].name,
+				s->model.peerings[pi].side[1 - pk].vnet->handle,
+				p->side[1 - k].vnet->handle);
+			if (there.start != s->peerings[i].side[k].name.start)
+				diag_note(ctx->diags, d, there, "the other one is named here");
 		}
 	}
 }
@@ -288,12 +291,11 @@ static void remote_gateway_side(struct check_ctx *ctx, size_t i, int k)
 				 me->handle, other->handle);
 		note_declared(ctx, d, other);
 	} else if (!p->side[1 - k].gateway_transit) {
-		d = check_report(ctx, sp->side[k].remote_gateway,
-				 "'%s' uses the gateway of '%s', but the peering does not "
-				 "set '%s.gateway_transit' (Azure: RemoteVnetHasNoGateways)",
-				 me->handle, other->handle, other->handle);
-		diag_note(ctx->diags, d, sp->side[k].remote_gateway,
-			  "'gateway = %s' sets both sides", other->handle);
+		check_report(ctx, sp->side[k].remote_gateway,
+			     "'%s' uses the gateway of '%s', but the peering does not "
+			     "set '%s.gateway_transit' (Azure: RemoteVnetHasNoGateways); "
+			     "'gateway = %s' sets both sides",
+			     me->handle, other->handle, other->handle, other->handle);
 	}
 }
 
@@ -445,7 +447,10 @@ void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const struct m_vnet *me = p->side[k].vnet;
-			if (!p->side[k].gateway_transit || me->gateway != GW_NONE)
+			/* When the other side uses it, remote-gateway-unavailable
+			 * already says so, as an error. */
+			if (!p->side[k].gateway_transit || me->gateway != GW_NONE ||
+			    p->side[1 - k].remote_gateway)
 				continue;
 			struct diag *d = check_report(ctx, s->peerings[i].side[k].gateway_transit,
 				"'%s' offers gateway transit to '%s' but has no gateway",

@@ -157,9 +157,9 @@ static void add_alt(const char **alts, size_t *n, const char *alt)
 static char *expected_words(struct parse_ctx *ctx, unsigned x)
 {
 	static const struct { enum tok_class tc; const char *word; } punct[] = {
-		{ TC_IN, "'in'" }, { TC_VIA, "'via'" }, { TC_ARROW, "'->'" },
-		{ TC_BIARROW, "'<->'" }, { TC_DOT, "'.'" }, { TC_EQ, "'='" },
-		{ TC_COMMA, "','" }, { TC_LBRACE, "'{'" }, { TC_RBRACE, "'}'" },
+		{ TC_COMMA, "','" }, { TC_DOT, "'.'" }, { TC_EQ, "'='" },
+		{ TC_ARROW, "'->'" }, { TC_BIARROW, "'<->'" }, { TC_IN, "'in'" },
+		{ TC_VIA, "'via'" }, { TC_LBRACE, "'{'" }, { TC_RBRACE, "'}'" },
 	};
 	const char *alts[16];
 	size_t n = 0;
@@ -219,6 +219,10 @@ static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error
 		diag_fixit(l, d, (struct loc){ e->loc.start, e->loc.start }, "= ");
 		return d;
 	}
+	if (e->found == TC_ADDR && (x & TC_BIT(TC_PREFIX)))
+		return diag_add(l, DIAG_ERROR, "syntax", e->loc,
+				"expected a prefix, found the address %s (a prefix needs a /length)",
+				found);
 	if (e->found == TC_BOOL && (x & TC_BIT(TC_IDENT)))
 		return diag_add(l, DIAG_ERROR, "syntax", e->loc,
 				"expected a name, found the keyword %s", found);
@@ -236,10 +240,24 @@ static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error
 	return NULL;
 }
 
-void parse_syntax_error(struct parse_ctx *ctx, const struct syntax_error *e)
+/* End of file is shown just after the last thing written, not on the empty
+ * line after it. */
+static struct loc eof_loc(const struct parse_ctx *ctx)
+{
+	uint32_t i = (uint32_t)ctx->src->len;
+
+	while (i > 0 && strchr(" \t\r\n", ctx->src->text[i - 1]))
+		i--;
+	return (struct loc){ i, i };
+}
+
+void parse_syntax_error(struct parse_ctx *ctx, const struct syntax_error *in)
 {
 	if (ctx->stop)
 		return;
+	struct syntax_error err = *in, *e = &err;
+	if (e->found == TC_EOF)
+		e->loc = eof_loc(ctx);
 	const char *found = token_text(ctx, e->loc);
 	if (!syntax_hint(ctx, e, found) && !ctx->diags->capped) {
 		if (e->expected)

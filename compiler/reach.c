@@ -89,7 +89,7 @@ static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
 	}
 	h = shared_hub(s, a, b, false);
 	if (h)
-		return say(ans, false, h->stmt->kw_loc,
+		return say(ans, false, sema_stmt_head(h->stmt),
 			   "'%s' and '%s' are spokes of hub '%s' without transit, and "
 			   "peering is not transitive; add 'transit = nva' to the hub, "
 			   "or 'peer %s <-> %s'", a->handle, b->handle, h->hub->handle,

@@ -65,9 +65,7 @@ static struct diag *error(struct resolver *r, const char *name, struct loc loc,
 	return d;
 }
 
-/* The keyword and names of a statement: where a diagnostic about a setting
- * the statement implies points (the whole statement may span many lines). */
-static struct loc stmt_head(const struct stmt *st)
+struct loc sema_stmt_head(const struct stmt *st)
 {
 	struct loc l = st->kw_loc;
 
@@ -221,6 +219,9 @@ static const char *const defaults_attrs[] = {
 };
 static const char *const peer_attrs[] = {
 	"access", "forwarded", "gateway", "name", NULL,
+};
+static const char *const mesh_attrs[] = {
+	"access", "forwarded", "name", NULL,
 };
 static const char *const hub_attrs[] = {
 	"access", "forwarded", "gateway", "name", "transit", "direct", NULL,
@@ -823,7 +824,7 @@ struct pair_spec {
 
 static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stmt *st)
 {
-	struct loc head = stmt_head(st);
+	struct loc head = sema_stmt_head(st);
 
 	memset(ps, 0, sizeof(*ps));
 	ps->st = st;
@@ -1058,11 +1059,11 @@ static void merge_pair(struct resolver *r, size_t pi, const struct m_peering *np
 		const char *what = side_differs(&p->side[k], &np->side[nk]);
 		if (!what)
 			continue;
-		struct diag *d = error(r, "peering-conflict", stmt_head(ps->st),
+		struct diag *d = error(r, "peering-conflict", sema_stmt_head(ps->st),
 			"'%s' <-> '%s' is declared again with a different '%s.%s'",
 			p->side[0].vnet->handle, p->side[1].vnet->handle,
 			p->side[k].vnet->handle, what);
-		diag_note(r->diags, d, stmt_head(sp->stmts[0]), "first declared here");
+		diag_note(r->diags, d, sema_stmt_head(sp->stmts[0]), "first declared here");
 		return;
 	}
 	push_stmt(r, sp, ps->st);
@@ -1073,7 +1074,7 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 		     const struct pair_spec *ps)
 {
 	struct sema *s = r->s;
-	struct m_peering np = { .first = -1, .loc = stmt_head(ps->st) };
+	struct m_peering np = { .first = -1, .loc = sema_stmt_head(ps->st) };
 	struct s_peering nsp = { .hub = ps->hub };
 	const char *key = pair_key(r->a, x, y);
 	size_t idx = s->model.npeerings;
@@ -1155,7 +1156,7 @@ static bool small_enough(struct resolver *r, const struct stmt *st, size_t k,
 {
 	if (k <= MAX_PEERINGS + 1)
 		return true;
-	error(r, "peering-limit", stmt_head(st),
+	error(r, "peering-limit", sema_stmt_head(st),
 	      "%s of %zu VNets gives each %zu peerings; Azure allows at most %d",
 	      what, k, k - 1, MAX_PEERINGS);
 	return false;
@@ -1180,7 +1181,7 @@ static void resolve_mesh(struct resolver *r, const struct stmt *st)
 		if (repeated(r, st->attrs, at) || !unqualified(r, at, "a mesh block"))
 			continue;
 		if (!common_peer_attr(r, &ps, at))
-			unknown_attr(r, at, peer_attrs, "a mesh block");
+			unknown_attr(r, at, mesh_attrs, "a mesh block");
 	}
 	if (small_enough(r, st, n, "a mesh"))
 		all_pairs(r, v, n, &ps);
@@ -1252,7 +1253,7 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 		else
 			hub_attr(r, h, ps, &hb, at);
 	}
-	h->gateway_loc = hb.gateway ? hb.gateway->loc : stmt_head(st);
+	h->gateway_loc = hb.gateway ? hb.gateway->loc : sema_stmt_head(st);
 	h->gateway = hb.gateway || (!hb.gateway_none && h->hub && h->hub->gateway != GW_NONE);
 	if (h->gateway)
 		set_gateway_pair(ps, 0, true, h->gateway_loc);

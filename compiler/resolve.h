@@ -121,6 +121,10 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
 			       const struct m_vnet *b);
 
+/* The keyword and names of a statement: where a diagnostic about a setting
+ * the statement implies points (the whole statement may span many lines). */
+struct loc sema_stmt_head(const struct stmt *st);
+
 /* Azure's limit of routes in one route table (azure.md 4.5). */
 #define SEMA_MAX_ROUTES 400
 
