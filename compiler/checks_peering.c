@@ -439,6 +439,32 @@ void check_route_limit(struct check_ctx *ctx)
 	}
 }
 
+/* Each transit hub gives its spokes a route table, and a subnet takes one. */
+void check_route_table_conflict(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct s_vnet *sv = &s->vnets[i];
+		const struct s_hub *first = NULL;
+		for (size_t j = 0; j < sv->nspoke_of; j++) {
+			const struct s_hub *h = &s->hubs[sv->spoke_of[j]];
+			if (h->transit == TRANSIT_NONE)
+				continue;
+			if (!first) {
+				first = h;
+				continue;
+			}
+			struct diag *d = check_report(ctx, h->transit_loc,
+				"spoke '%s' already has a transit route table from hub "
+				"'%s'; its subnets can take only one",
+				s->model.vnets[i].handle, first->hub->handle);
+			diag_note(ctx->diags, d, first->transit_loc,
+				  "the first transit is set here");
+		}
+	}
+}
+
 void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
