@@ -349,6 +349,20 @@ START_TEST(stray_characters)
 }
 END_TEST
 
+START_TEST(byte_order_mark)
+{
+	struct lexed x;
+	lex(&x, "\xef\xbb\xbfvnet a \xef\xbb\xbf");
+	ck_assert_uint_eq(x.n, 2);
+	ck_tok(&x, 0, KW_VNET, 3, 7);
+	ck_tok(&x, 1, IDENT, 8, 9);
+	/* only the first bytes of the file may be one */
+	ck_assert_uint_eq(x.diags.n, 1);
+	ck_diag(&x, 0, 10, 13, "stray '\xef\xbb\xbf' in input");
+	done(&x);
+}
+END_TEST
+
 /* ------------------------------------- the encoding, through parse_source */
 
 struct parsed {
@@ -427,6 +441,7 @@ static Suite *lexer_suite(void)
 	tcase_add_test(tc, string_unterminated);
 	tcase_add_test(tc, comments);
 	tcase_add_test(tc, stray_characters);
+	tcase_add_test(tc, byte_order_mark);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("encoding");
 	tcase_add_test(tc, invalid_utf8);

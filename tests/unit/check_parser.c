@@ -224,6 +224,61 @@ START_TEST(peerings)
 }
 END_TEST
 
+START_TEST(defaults_and_nested_blocks)
+{
+	struct run r;
+	parse(&r, "defaults {\n"
+		  "  tags { owner = \"netops\"  \"cost center\" = \"42\" }\n"
+		  "  peering_name = \"{local}-to-{remote}\"\n"
+		  "}\n"
+		  "vnet hub {\n"
+		  "  address = 10.0.0.0/16, 10.1.0.0/16\n"
+		  "  subnets { GatewaySubnet = 10.0.255.0/27 }\n"
+		  "  dns_servers = 10.0.1.4, 2001:db8::1\n"
+		  "}\n");
+	assert_clean(&r);
+	struct stmt *s = r.ast->stmts;
+	ck_assert_int_eq(s->kind, STMT_DEFAULTS);
+	ck_assert_ptr_null(s->names);
+	ck_assert(s->has_block);
+	struct attr *tags = s->attrs;
+	ck_assert_str_eq(tags->name, "tags");
+	ck_assert(tags->has_block);
+	ck_assert(!tags->is_flag);
+	ck_assert_ptr_null(tags->values);
+	ck_assert_loc(&r, tags->loc, "tags { owner = \"netops\"  \"cost center\" = \"42\" }");
+	struct attr *k = tags->block;
+	ck_assert_str_eq(k->name, "owner");
+	ck_assert(!k->name_is_string);
+	k = k->next;
+	ck_assert_str_eq(k->name, "cost center");
+	ck_assert(k->name_is_string);
+	ck_assert_loc(&r, k->name_loc, "\"cost center\"");
+	ck_assert_loc(&r, k->loc, "\"cost center\" = \"42\"");
+	ck_assert_str_eq(k->values->u.str, "42");
+	ck_assert_ptr_null(k->next);
+	ck_assert_str_eq(tags->next->values->u.str, "{local}-to-{remote}");
+
+	s = s->next;
+	struct attr *a = s->attrs;
+	ck_assert_str_eq(a->name, "address");
+	ck_assert_loc(&r, a->values->loc, "10.0.0.0/16");
+	ck_assert_loc(&r, a->values->next->loc, "10.1.0.0/16");
+	ck_assert_loc(&r, a->loc, "address = 10.0.0.0/16, 10.1.0.0/16");
+	a = a->next;
+	ck_assert_loc(&r, a->block->name_loc, "GatewaySubnet");
+	ck_assert_loc(&r, a->block->values->loc, "10.0.255.0/27");
+	a = a->next;
+	ck_assert_int_eq(a->values->kind, VAL_ADDR);
+	ck_assert_int_eq(a->values->next->kind, VAL_ADDR);
+	ck_assert_loc(&r, a->values->next->loc, "2001:db8::1");
+	ck_assert_loc(&r, s->loc, "vnet hub {\n  address = 10.0.0.0/16, 10.1.0.0/16\n"
+		      "  subnets { GatewaySubnet = 10.0.255.0/27 }\n"
+		      "  dns_servers = 10.0.1.4, 2001:db8::1\n}");
+	done(&r);
+}
+END_TEST
+
 /* ---------------------------------------------- the language's examples */
 
 static char *read_file(const char *path, size_t *len)
@@ -763,6 +818,7 @@ static Suite *parser_suite(void)
 	tcase_add_test(tc, vnet_full);
 	tcase_add_test(tc, vnet_bare);
 	tcase_add_test(tc, peerings);
+	tcase_add_test(tc, defaults_and_nested_blocks);
 	tcase_add_test(tc, language_examples_parse);
 	tcase_add_test(tc, ast_json_doc_example);
 	tcase_add_test(tc, ast_json_values);

@@ -1,0 +1,38 @@
+#!/bin/sh
+# doc/checks.md cannot rot: every check of `peerc --list-warnings` has its
+# row (its name in backquotes), and every `$ peerc ...` line of a ```console
+# block prints the lines under it.
+set -u
+: "${PEERC:?PEERC must name the peerc binary}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+cd "$top_srcdir" || exit 99
+doc=doc/checks.md
+failures=0
+names=$("$PEERC" --list-warnings | cut -d' ' -f1)
+[ -n "$names" ] || { echo "FAIL: peerc --list-warnings lists nothing"; exit 1; }
+for name in $names; do
+	grep -qF "\`$name\`" "$doc" || {
+		echo "FAIL: $doc does not describe the check $name"
+		failures=$((failures + 1))
+	}
+done
+# Console blocks: a "$ peerc ARGS" line, then what it prints.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+awk -v dir="$tmp" '
+	/^```console$/ { inblock = 1; next }
+	/^```$/ { inblock = 0; next }
+	inblock && /^\$ peerc / { n++; print substr($0, 9) > (dir "/" n ".args"); next }
+	inblock { print > (dir "/" n ".want") }
+' "$doc"
+for args in "$tmp"/*.args; do
+	[ -f "$args" ] || continue
+	# shellcheck disable=SC2046 # the arguments are words of the doc
+	"$PEERC" $(cat "$args") >"${args%.args}.got" 2>/dev/null
+	cmp -s "${args%.args}.want" "${args%.args}.got" || {
+		echo "FAIL: $doc: 'peerc $(cat "$args")' prints:"
+		cat "${args%.args}.got"
+		failures=$((failures + 1))
+	}
+done
+[ "$failures" -eq 0 ]
