@@ -126,9 +126,11 @@ static bool takes_value(const char *name)
 void parse_check_adjacent(struct parse_ctx *ctx, const struct attr *prev,
 			  const struct attr *cur)
 {
-	if (!prev || !prev->is_flag || prev->name_is_string || !cur->is_flag)
+	if (!prev || !prev->is_flag || !cur->is_flag)
 		return;
-	if (!cur->name_is_string && (cur->qual || !takes_value(prev->name)))
+	/* a string is always a value; a name is one after a name that needs one */
+	if (!cur->name_is_string &&
+	    (cur->qual || prev->name_is_string || !takes_value(prev->name)))
 		return;
 	const char *gap = ctx->src->text + prev->loc.end;
 	if (memchr(gap, '\n', cur->loc.start - prev->loc.end))

@@ -61,6 +61,18 @@ void scanner_close(void *scanner, char *buf);
 /* The generated parser. */
 int peer_yyparse(void *scanner);
 
+/* Token values for the scanner's actions (in scan.c); each reports what is
+ * wrong and still gives a value, so the parse goes on. */
+bool scan_open_brace(struct parse_ctx *ctx, struct loc loc); /* false: too deep */
+void scan_stray(struct parse_ctx *ctx, const char *text, size_t len, struct loc loc);
+const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
+			struct loc loc);
+int64_t scan_int(struct parse_ctx *ctx, const char *text, size_t len, struct loc loc);
+void scan_addr(struct parse_ctx *ctx, const char *text, size_t len,
+	       struct loc loc, struct ip_addr *out);
+void scan_prefix(struct parse_ctx *ctx, const char *text, size_t len,
+		 struct loc loc, struct ip_prefix *out);
+
 /* Reports for the grammar's actions and error hook (in parse.c). */
 void parse_syntax_error(struct parse_ctx *ctx, const struct syntax_error *e);
 void parse_wrong_arrow(struct parse_ctx *ctx, struct loc arrow,

@@ -516,6 +516,11 @@ START_TEST(error_missing_equals)
 	assert_headlines(&r,
 		"t.peer:1:25: error: expected '=' between 'resource_group' and '\"rg\"'\n");
 	done(&r);
+
+	parse(&r, "vnet a { tags { \"cost center\" \"42\"  env prod } }\n");
+	assert_headlines(&r,
+		"t.peer:1:31: error: expected '=' between '\"cost center\"' and '\"42\"'\n");
+	done(&r);
 }
 END_TEST
 
