@@ -8,9 +8,6 @@
 #include "resolve.h"
 #include "util.h"
 
-/* Azure's peering limit per VNet (azure.md 4.5; 1,000 only through AVNM). */
-#define MAX_PEERINGS 500
-
 static const struct s_vnet *svnet(const struct sema *s, const struct m_vnet *v)
 {
 	return &s->vnets[v->index];
@@ -404,11 +401,11 @@ void check_peering_limit(struct check_ctx *ctx)
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->model.nvnets; i++)
-		if (s->vnets[i].npeerings > MAX_PEERINGS)
+		if (s->vnets[i].npeerings > SEMA_MAX_PEERINGS)
 			check_report(ctx, s->model.vnets[i].loc,
 				     "VNet '%s' has %zu peerings; Azure allows at most %d",
 				     s->model.vnets[i].handle, s->vnets[i].npeerings,
-				     MAX_PEERINGS);
+				     SEMA_MAX_PEERINGS);
 }
 
 /* A spoke's transit table holds a route per prefix of every other spoke. */

@@ -125,6 +125,9 @@ ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
  * the statement implies points (the whole statement may span many lines). */
 struct loc sema_stmt_head(const struct stmt *st);
 
+/* Azure's limit of peerings on one VNet (azure.md 4.5; 1,000 only through
+ * AVNM, which peerc does not write). */
+#define SEMA_MAX_PEERINGS 500
 /* Azure's limit of routes in one route table (azure.md 4.5). */
 #define SEMA_MAX_ROUTES 400
 

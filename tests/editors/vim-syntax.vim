@@ -1,10 +1,11 @@
 " Loaded by vim-syntax.sh in a headless Vim or Neovim started with
 " -u NONE: checks that editors/vim gives the tokens of the .peer files in the
-" argument list the expected syntax groups. Writes failures to $VIM_SYNTAX_LOG
-" and quits with a non-zero status when there are any.
+" argument list the expected syntax groups, and that its indent file
+" reproduces the indentation of every file under examples/. Writes failures
+" to $VIM_SYNTAX_LOG and quits with a non-zero status when there are any.
 set nocompatible
 exe 'set runtimepath^=' . fnameescape($top_srcdir . '/editors/vim')
-filetype on
+filetype plugin indent on
 syntax on
 
 let s:fails = []
@@ -122,14 +123,37 @@ function! s:check_carets() abort
   endfor
 endfunction
 
+" Flatten the file, indent it again with =, and compare: the examples are
+" indented the way the indent file indents.
+function! s:check_indent() abort
+  let s:checks += 1
+  let before = getline(1, '$')
+  silent %s/^\s\+//e
+  silent normal! gg=G
+  let after = getline(1, '$')
+  silent edit!
+  for i in range(len(before))
+    if before[i] !=# after[i]
+      call add(s:fails, printf('%s:%d: indented as: %s', expand('%'), i + 1, after[i]))
+      return
+    endif
+  endfor
+endfunction
+
 for s:file in argv()
   exe 'edit ' . fnameescape(s:file)
   if &filetype !=# 'peer' || get(b:, 'current_syntax', '') !=# 'peer'
     call add(s:fails, s:file . ': not detected as peer (filetype=' . &filetype . ')')
     continue
   endif
+  if &commentstring !=# '# %s' || &indentexpr !=# 'PeerIndent()'
+    call add(s:fails, s:file . ': ftplugin or indent file not loaded')
+  endif
   call s:check_generic()
   call s:check_carets()
+  if s:file =~# '^examples/'
+    call s:check_indent()
+  endif
 endfor
 
 call writefile(s:fails + [printf('%d checks, %d failed', s:checks, len(s:fails))],
