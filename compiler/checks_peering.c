@@ -148,14 +148,19 @@ void check_invalid_peering_name(struct check_ctx *ctx)
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const struct m_side *sd = &p->side[k];
+			const struct s_side *ss = &s->peerings[i].side[k];
 			const char *why = name_problem(sd->name, 1, 80, buf, sizeof(buf));
 			if (!why)
 				continue;
-			check_report(ctx, s->peerings[i].side[k].name,
-				     "the peering of '%s' to '%s' would be named '%s', "
-				     "not a valid Azure name: %s",
-				     sd->vnet->handle, p->side[1 - k].vnet->handle,
-				     sd->name, why);
+			struct diag *d = check_report(ctx, ss->name,
+				"the peering of '%s' to '%s' would be named '%s', not a "
+				"valid Azure name: %s%s", sd->vnet->handle,
+				p->side[1 - k].vnet->handle, sd->name, why,
+				loc_is_none(ss->pattern) ?
+					"; set a shorter 'name' pattern" : "");
+			if (!loc_is_none(ss->pattern) && ss->pattern.start != ss->name.start)
+				diag_note(ctx->diags, d, ss->pattern,
+					  "the name pattern is given here");
 		}
 	}
 }

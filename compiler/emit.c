@@ -5,6 +5,7 @@
 
 static const struct backend backends[] = {
 	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", "terraform", emit_terraform },
+	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
 };
 
 const struct backend *backend_find(enum peerc_target t)

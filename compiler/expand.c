@@ -37,8 +37,8 @@ struct pair_spec {
 	struct side_spec side[2];
 	struct side_spec both;  /* what the unqualified attributes say */
 	const char *pattern;   /* the peering name pattern */
-	struct loc pattern_loc;
-	bool pattern_given;    /* by the statement or defaults, not built in */
+	struct loc name_loc;   /* the statement's `name`, else its head */
+	struct loc pattern_loc; /* where the pattern is written; LOC_NONE: built in */
 	ptrdiff_t hub;
 };
 
@@ -58,11 +58,11 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 	}
 	ps->both = ps->side[0];
 	ps->pattern = "{local}-to-{remote}";
-	ps->pattern_loc = head;
+	ps->name_loc = head;
+	ps->pattern_loc = LOC_NONE;
 	if (r->dflt.peering_name) {
 		ps->pattern = r->dflt.peering_name;
 		ps->pattern_loc = r->dflt.peering_name_loc;
-		ps->pattern_given = true;
 	}
 }
 
@@ -112,8 +112,7 @@ static bool common_peer_attr(struct resolver *r, struct pair_spec *ps,
 	if (strcmp(n, "name") == 0) {
 		if (res_value_ok(r, at, W_STRING)) {
 			ps->pattern = res_text(at);
-			ps->pattern_loc = at->values->loc;
-			ps->pattern_given = true;
+			ps->name_loc = ps->pattern_loc = at->values->loc;
 		}
 		return true;
 	}
@@ -236,8 +235,8 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 	sd->forwarded = sp->forwarded_loc;
 	sd->gateway_transit = sp->gateway_transit_loc;
 	sd->remote_gateway = sp->remote_gateway_loc;
-	sd->name = ps->pattern_loc;
-	sd->name_from_pattern = ps->pattern_given;
+	sd->name = ps->name_loc;
+	sd->pattern = ps->pattern_loc;
 }
 
 /* The first setting in which an existing side differs from a new one. */

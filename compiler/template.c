@@ -491,7 +491,9 @@ static bool standalone(const struct parser *p, size_t text_start, size_t tag,
 
 	while (i > text_start && (s[i - 1] == ' ' || s[i - 1] == '\t'))
 		i--;
-	if (!(i == 0 || (i > text_start && s[i - 1] == '\n')))
+	/* At text_start, s[i - 1] ends what the previous tag took: the
+	 * newline of a block tag's line when that tag stood alone too. */
+	if (!(i == 0 || s[i - 1] == '\n'))
 		return false;
 	while (j < p->len && (s[j] == ' ' || s[j] == '\t'))
 		j++;

@@ -263,6 +263,28 @@ START_TEST(standalone_tags_leave_no_lines)
 }
 END_TEST
 
+/* A block tag on the line after another one's: each takes its line. */
+START_TEST(consecutive_standalone_tags)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "t", tv_bool(A, true));
+	tv_set(A, root, "f", tv_bool(A, false));
+	const char *t =
+		"a: {\n"
+		"  {{#if f}}\n"
+		"  x: 1\n"
+		"  {{/if}}\n"
+		"  {{#if t}}\n"
+		"  y: 2\n"
+		"  {{/if}}\n"
+		"  {{#if t}}\n"
+		"  z: 3\n"
+		"  {{/if}}\n"
+		"}\n";
+	ck_assert_str_eq(render(TMPL_BICEP, t, root), "a: {\n  y: 2\n  z: 3\n}\n");
+}
+END_TEST
+
 START_TEST(trim_markers)
 {
 	struct tval *root = vnets();
@@ -553,6 +575,7 @@ static Suite *template_suite(void)
 	tcase_add_test(tc, loop_variable_shadows_root);
 	tcase_add_test(tc, conditionals_and_truthiness);
 	tcase_add_test(tc, standalone_tags_leave_no_lines);
+	tcase_add_test(tc, consecutive_standalone_tags);
 	tcase_add_test(tc, trim_markers);
 	tcase_add_test(tc, hcl_layout_is_terraform_fmt);
 	tcase_add_test(tc, hcl_alignment_counts_graphemes);

@@ -1,0 +1,619 @@
+/* Bicep back end: the model as template values for
+ * templates/bicep/main.bicep.tmpl, rendered once for main.bicep and once
+ * per module file. Every variable is listed in templates/README.md.
+ *
+ * Scope: main.bicep targets one resource group, model.resource_group in
+ * model.subscriptions[0] (the ARM back end targets the same one). What lives
+ * there is declared in main.bicep. Bicep cannot declare a resource in another
+ * scope (BCP139), so each other resource group gets up to three modules,
+ * deployed from main.bicep with scope: resourceGroup(sub, rg):
+ *
+ *   VNETS     its created VNets, their route tables, and the route-table
+ *             associations of its existing VNets' subnets: they need nothing
+ *             from any other file;
+ *   PEERINGS  the peering halves whose VNet is there, once both VNets exist;
+ *   LATE      the halves that use a remote gateway whose transit half is in
+ *             another file (Azure checks useRemoteGateways against the
+ *             remote allowGatewayTransit when the half is created).
+ *
+ * Split that way, the files depend on each other without a cycle: VNETS
+ * on nothing, PEERINGS on VNETS modules and main's VNets, LATE on PEERINGS
+ * modules and main's peerings. */
+#include "common.h"
+
+#include "apiversions.h"
+#include "emit.h"
+#include "model.h"
+#include "util.h"
+
+enum file_kind { F_MAIN, F_VNETS, F_PEERINGS, F_LATE, F_KINDS };
+
+/* One output file: main.bicep or a module. */
+struct bfile {
+	enum file_kind kind;
+	const char *symbol; /* the module's symbol in main.bicep; NULL for main */
+	size_t group;       /* index into bicep.groups */
+	struct tval *existing, *vnets, *route_tables, *subnets, *peerings;
+	struct tval *deps;  /* a module's dependsOn in main.bicep */
+	struct strmap dep_set;
+	/* VNet index -> declared in this file (created or existing) */
+	struct strmap declared;
+};
+
+/* A (subscription, resource group) pair that holds something. */
+struct group {
+	const char *subscription, *resource_group;
+	struct bfile *file[F_KINDS];
+};
+
+struct bicep {
+	struct arena *a;
+	const struct model *m;
+	const char **vnet_sym;  /* parallel to model.vnets */
+	size_t *vnet_group;
+	struct bfile **created_in; /* a created VNet's file, else NULL */
+	struct group *groups;
+	size_t ngroups, groups_cap;
+	struct strmap group_index; /* "sub\nrg" -> index + 1 */
+	struct bfile **files;      /* in output order (order_files) */
+	size_t nfiles, files_cap;
+	struct strmap symbols;     /* every identifier in use */
+};
+
+/* ------------------------------------------------------------ identifiers */
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static char upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+/* One word of an identifier: the first one starts lower case, the others
+ * upper case; a word in capitals (RG, ERP) is read as a word, not as
+ * letters, so RG-ERP-PROD becomes rgErpProd. */
+static void put_word(struct strbuf *sb, const char *w, size_t n, bool first)
+{
+	bool caps = true;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i] >= 'a' && w[i] <= 'z')
+			caps = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = caps ? lower(w[i]) : w[i];
+		sb_putc(sb, i > 0 ? c : first ? lower(c) : upper(c));
+	}
+}
+
+/* Bicep identifiers are [A-Za-z_][A-Za-z0-9_]*; best practice is
+ * lowerCamelCase, so the words of text (split at anything that is not an
+ * ASCII letter or digit) are joined that way. Capped so that a module's
+ * deployment name, "peerc-" and its symbol, stays within Azure's 64. */
+static char *camel(struct arena *a, const char *text)
+{
+	enum { MAX_IDENT = 48 };
+	struct strbuf sb;
+	sb_init(&sb);
+
+	for (const char *p = text; *p;) {
+		size_t n = 0;
+		while (p[n] && is_alnum(p[n]))
+			n++;
+		if (n)
+			put_word(&sb, p, n, sb.len == 0);
+		p += n;
+		while (*p && !is_alnum(*p))
+			p++;
+	}
+	if (sb.len == 0 || (sb.buf[0] >= '0' && sb.buf[0] <= '9')) {
+		char *s = arena_printf(a, "n%s", sb.buf ? sb.buf : "");
+		sb_free(&sb);
+		return s;
+	}
+	char *s = arena_strndup(a, sb.buf, sb.len < MAX_IDENT ? sb.len : MAX_IDENT);
+	sb_free(&sb);
+	return s;
+}
+
+/* Names a symbol must not take: the literals and keywords, and the
+ * functions the output calls, which a symbol of the same name would hide. */
+static bool reserved(const char *s)
+{
+	static const char *const words[] = {
+		"true", "false", "null", "az", "sys", "resourceGroup",
+		"subscription", "targetScope", "metadata", "resource", "module",
+		"existing", "param", "var", "output", "if", "for", "in",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(s, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* camel(text), or with 2, 3, ... appended when taken: one namespace for the
+ * whole output, filled in model order, so the same file always gets the
+ * same symbols and a symbol means the same thing in every file. */
+static const char *symbol(struct bicep *b, const char *text)
+{
+	char *base = camel(b->a, text), *s = base;
+
+	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, s); n++)
+		s = arena_printf(b->a, "%s%u", base, n);
+	strmap_put(&b->symbols, s, s);
+	return s;
+}
+
+/* ------------------------------------------------------------------ files */
+
+static const char *group_key(struct bicep *b, const char *sub, const char *rg)
+{
+	return arena_printf(b->a, "%s\n%s", sub, rg);
+}
+
+static size_t group_of(struct bicep *b, const char *sub, const char *rg)
+{
+	const char *key = group_key(b, sub, rg);
+	uintptr_t at = (uintptr_t)strmap_get(&b->group_index, key);
+
+	if (at)
+		return at - 1;
+	ARENA_PUSH(b->a, b->groups, b->ngroups, b->groups_cap);
+	struct group *g = &b->groups[b->ngroups - 1];
+	g->subscription = sub;
+	g->resource_group = rg;
+	strmap_put(&b->group_index, key, (void *)(uintptr_t)b->ngroups);
+	return b->ngroups - 1;
+}
+
+static struct bfile *new_file(struct bicep *b, enum file_kind kind, size_t group)
+{
+	struct arena *a = b->a;
+	struct bfile *f = arena_alloc(a, sizeof(*f));
+
+	f->kind = kind;
+	f->group = group;
+	f->existing = tv_list(a);
+	f->vnets = tv_list(a);
+	f->route_tables = tv_list(a);
+	f->subnets = tv_list(a);
+	f->peerings = tv_list(a);
+	f->deps = tv_list(a);
+	strmap_init(&f->dep_set, a);
+	strmap_init(&f->declared, a);
+	return f;
+}
+
+/* The file of kind in group: main.bicep for the deployment's own group,
+ * else that group's module, made on first use. */
+static struct bfile *file_for(struct bicep *b, size_t group, enum file_kind kind)
+{
+	static const char *const suffix[] = {
+		[F_VNETS] = "vnets", [F_PEERINGS] = "peerings",
+		[F_LATE] = "late peerings",
+	};
+	struct group *g = &b->groups[group];
+
+	if (group == 0)
+		return g->file[F_MAIN];
+	if (!g->file[kind]) {
+		struct bfile *f = new_file(b, kind, group);
+		f->symbol = symbol(b, arena_printf(b->a, "%s %s", g->resource_group,
+						   suffix[kind]));
+		g->file[kind] = f;
+	}
+	return g->file[kind];
+}
+
+/* A quoted string inside an expression the back end builds. */
+static void put_quoted(struct strbuf *sb, const char *s)
+{
+	tmpl_quote(TMPL_BICEP, s, sb);
+}
+
+static struct tval *raw_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static struct tval *raw_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return tv_raw(a, s);
+}
+
+static struct tval *scope_of(struct bicep *b, size_t group)
+{
+	const struct group *g = &b->groups[group];
+	struct strbuf sb;
+	sb_init(&sb);
+
+	sb_puts(&sb, "resourceGroup(");
+	put_quoted(&sb, g->subscription);
+	sb_puts(&sb, ", ");
+	put_quoted(&sb, g->resource_group);
+	sb_putc(&sb, ')');
+	struct tval *v = tv_raw(b->a, arena_strndup(b->a, sb.buf, sb.len));
+	sb_free(&sb);
+	return v;
+}
+
+static const char *index_key(struct bicep *b, size_t i)
+{
+	return arena_printf(b->a, "%zu", i);
+}
+
+/* The symbol of v in f: v itself when f creates it, else an `existing`
+ * declaration made on first use (scoped when v lives in another group). */
+static const char *vnet_in(struct bicep *b, struct bfile *f, const struct m_vnet *v)
+{
+	struct arena *a = b->a;
+	const char *key = index_key(b, v->index);
+
+	if (!strmap_get(&f->declared, key)) {
+		struct tval *e = tv_object(a);
+		size_t g = b->vnet_group[v->index];
+		tv_set(a, e, "symbol", tv_raw(a, b->vnet_sym[v->index]));
+		tv_set(a, e, "name", tv_string(a, v->name));
+		tv_set(a, e, "scope", g == f->group ? tv_raw(a, "") : scope_of(b, g));
+		tv_push(a, f->existing, e);
+		strmap_put(&f->declared, key, f);
+	}
+	return b->vnet_sym[v->index];
+}
+
+/* f (a module) must wait for what: a module symbol or, in main, a resource
+ * symbol. Recorded once. */
+static void module_dep(struct bicep *b, struct bfile *f, const char *what)
+{
+	if (strmap_put(&f->dep_set, what, f))
+		return;
+	tv_push(b->a, f->deps, tv_raw(b->a, what));
+}
+
+/* What a resource of file `from` waits for, made as sym in another file
+ * `in`: main's resource itself, or in's module. (In one file a reference,
+ * or the resource's own dependsOn, orders them.) */
+static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
+		     const struct bfile *in, const char *sym)
+{
+	const char *what = in->kind == F_MAIN ? sym : in->symbol;
+
+	if (from->kind == F_MAIN)
+		tv_push(b->a, deps, tv_raw(b->a, what));
+	else
+		module_dep(b, from, what);
+}
+
+/* ------------------------------------------------------------------ values */
+
+static struct tval *str_prefix(struct arena *a, const struct ip_prefix *p)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
+}
+
+static struct tval *str_addr(struct arena *a, const struct ip_addr *ip)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
+}
+
+static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
+{
+	struct tval *o = tv_object(a);
+	for (size_t i = 0; i < n; i++)
+		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
+	return o;
+}
+
+/* The route table of each spoke, by VNet index (NULL: none). */
+static const char **route_table_syms(struct bicep *b)
+{
+	const struct model *m = b->m;
+	const char **sym = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*sym));
+
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_route_table *rt = &m->route_tables[i];
+		sym[rt->vnet->index] = symbol(b, arena_printf(b->a, "%s via %s",
+			b->vnet_sym[rt->vnet->index], b->vnet_sym[rt->hub->index]));
+	}
+	return sym;
+}
+
+static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
+				 const char *rt)
+{
+	struct arena *a = b->a;
+	struct tval *o = tv_object(a);
+
+	tv_set(a, o, "name", tv_string(a, s->name));
+	tv_set(a, o, "prefix", str_prefix(a, &s->prefix));
+	tv_set(a, o, "route_table", rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
+	return o;
+}
+
+static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
+{
+	struct arena *a = b->a;
+	struct bfile *f = file_for(b, b->vnet_group[v->index], F_VNETS);
+	struct tval *o = tv_object(a);
+	struct tval *space = tv_list(a), *dns = tv_list(a), *subnets = tv_list(a);
+
+	for (size_t i = 0; i < v->nspace; i++)
+		tv_push(a, space, str_prefix(a, &v->space[i]));
+	for (size_t i = 0; i < v->ndns_servers; i++)
+		tv_push(a, dns, str_addr(a, &v->dns_servers[i]));
+	for (size_t i = 0; i < v->nsubnets; i++)
+		tv_push(a, subnets, subnet_value(b, &v->subnets[i], rt));
+	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
+	tv_set(a, o, "name", tv_string(a, v->name));
+	tv_set(a, o, "location", tv_string(a, v->location));
+	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "address_prefixes", space);
+	tv_set(a, o, "dns_servers", dns);
+	tv_set(a, o, "subnets", subnets);
+	tv_push(a, f->vnets, o);
+	strmap_put(&f->declared, index_key(b, v->index), f);
+	b->created_in[v->index] = f;
+}
+
+/* An existing spoke's subnets are child resources that name the route
+ * table (a created VNet's subnets do that inline). */
+static void add_subnet_links(struct bicep *b, struct bfile *f,
+			     const struct m_vnet *v, const char *rt)
+{
+	struct arena *a = b->a;
+
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct tval *o = subnet_value(b, &v->subnets[i], rt);
+		tv_set(a, o, "symbol", tv_raw(a, symbol(b, arena_printf(a, "%s %s",
+			b->vnet_sym[v->index], v->subnets[i].name))));
+		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
+		tv_push(a, f->subnets, o);
+	}
+}
+
+static struct tval *route_value(struct arena *a, const struct m_route *r)
+{
+	struct tval *o = tv_object(a);
+	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
+
+	tv_set(a, o, "name", tv_string(a, r->name));
+	tv_set(a, o, "prefix", str_prefix(a, &r->prefix));
+	tv_set(a, o, "next_hop_type",
+	       tv_string(a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
+	tv_set(a, o, "next_hop_ip", nva ? str_addr(a, &r->next_hop_ip) : tv_raw(a, ""));
+	return o;
+}
+
+static void add_route_table(struct bicep *b, const struct m_route_table *rt,
+			    const char *sym)
+{
+	struct arena *a = b->a;
+	const struct m_vnet *v = rt->vnet;
+	struct bfile *f = file_for(b, b->vnet_group[v->index], F_VNETS);
+	struct tval *o = tv_object(a), *routes = tv_list(a);
+
+	for (size_t i = 0; i < rt->nroutes; i++)
+		tv_push(a, routes, route_value(a, &rt->routes[i]));
+	tv_set(a, o, "symbol", tv_raw(a, sym));
+	tv_set(a, o, "name", tv_string(a, rt->name));
+	/* An existing spoke known by name alone has no location in the
+	 * model: the table takes the VNet's own. */
+	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
+		raw_printf(a, "%s.location", vnet_in(b, f, v)));
+	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "routes", routes);
+	tv_push(a, f->route_tables, o);
+	if (v->existing)
+		add_subnet_links(b, f, v, sym);
+}
+
+/* ---------------------------------------------------------------- peerings */
+
+struct side_place {
+	struct bfile *file;
+	const char *symbol;
+};
+
+/* Where side k of p goes: main for the deployment's group; else the
+ * group's PEERINGS module, or LATE when it waits for a half that is in
+ * another file. */
+static void place_sides(struct bicep *b, const struct m_peering *p,
+			struct side_place place[2])
+{
+	for (int k = 0; k < 2; k++) {
+		const struct m_vnet *v = p->side[k].vnet;
+		place[k].symbol = symbol(b, arena_printf(b->a, "%s to %s",
+			b->vnet_sym[v->index], b->vnet_sym[p->side[!k].vnet->index]));
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < 2; k++) {
+			bool waits = p->first >= 0 && p->first != k;
+			if (waits != (pass == 1))
+				continue;
+			size_t g = b->vnet_group[p->side[k].vnet->index];
+			bool late = waits && g != 0 &&
+				    place[p->first].file != b->groups[g].file[F_PEERINGS];
+			place[k].file = file_for(b, g, late ? F_LATE : F_PEERINGS);
+		}
+	}
+}
+
+static void add_side(struct bicep *b, const struct m_peering *p, int k,
+		     const struct side_place place[2])
+{
+	struct arena *a = b->a;
+	const struct m_side *s = &p->side[k];
+	const struct m_vnet *local = s->vnet, *remote = p->side[!k].vnet;
+	struct bfile *f = place[k].file;
+	struct tval *o = tv_object(a), *deps = tv_list(a);
+
+	tv_set(a, o, "symbol", tv_raw(a, place[k].symbol));
+	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
+	tv_set(a, o, "name", tv_string(a, s->name));
+	tv_set(a, o, "access", tv_bool(a, s->access));
+	tv_set(a, o, "forwarded", tv_bool(a, s->forwarded));
+	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
+	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
+	/* The local VNet is the parent and the remote one is referenced: in
+	 * one file that orders them, across files it does not. A half that
+	 * waits for the other half waits for both VNets through it. */
+	const struct bfile *lf = b->created_in[local->index];
+	const struct bfile *rf = b->created_in[remote->index];
+	if (p->first >= 0 && p->first != k) {
+		const struct side_place *w = &place[p->first];
+		if (w->file == f)
+			tv_push(a, deps, tv_raw(a, w->symbol));
+		else
+			wait_for(b, f, deps, w->file, w->symbol);
+	} else {
+		if (lf && lf != f)
+			wait_for(b, f, deps, lf, b->vnet_sym[local->index]);
+		if (rf && rf != f)
+			wait_for(b, f, deps, rf, b->vnet_sym[remote->index]);
+	}
+	tv_set(a, o, "depends_on", deps);
+	tv_push(a, f->peerings, o);
+}
+
+/* ------------------------------------------------------------------- main */
+
+static void classify(struct bicep *b)
+{
+	const struct model *m = b->m;
+	size_t n = m->nvnets + 1;
+
+	b->vnet_sym = arena_alloc(b->a, n * sizeof(*b->vnet_sym));
+	b->vnet_group = arena_alloc(b->a, n * sizeof(*b->vnet_group));
+	b->created_in = arena_alloc(b->a, n * sizeof(*b->created_in));
+	group_of(b, m->subscriptions[0], m->resource_group);
+	b->groups[0].file[F_MAIN] = new_file(b, F_MAIN, 0);
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		b->vnet_sym[i] = symbol(b, v->handle);
+		b->vnet_group[i] = group_of(b, v->subscription, v->resource_group);
+	}
+}
+
+/* "TYPE@VERSION" for each resource type written, versions from the one
+ * table (apiversions.h). */
+static struct tval *type_values(struct bicep *b)
+{
+	static const struct {
+		const char *key, *type;
+	} types[] = {
+		{ "vnet", "Microsoft.Network/virtualNetworks" },
+		{ "subnet", "Microsoft.Network/virtualNetworks/subnets" },
+		{ "peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" },
+		{ "route_table", "Microsoft.Network/routeTables" },
+	};
+	struct tval *o = tv_object(b->a);
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		tv_set(b->a, o, types[i].key, tv_string(b->a, arena_printf(b->a, "%s@%s",
+			types[i].type, api_version_for(b->m, types[i].type))));
+	return o;
+}
+
+static const char *module_path(struct arena *a, const struct bfile *f)
+{
+	return arena_printf(a, "modules/%s.bicep", f->symbol);
+}
+
+/* main.bicep, then the modules by group (in first-use order) and kind. */
+static void order_files(struct bicep *b)
+{
+	for (size_t g = 0; g < b->ngroups; g++) {
+		for (int k = 0; k < F_KINDS; k++) {
+			if (!b->groups[g].file[k])
+				continue;
+			ARENA_PUSH(b->a, b->files, b->nfiles, b->files_cap);
+			b->files[b->nfiles - 1] = b->groups[g].file[k];
+		}
+	}
+}
+
+static struct tval *modules_value(struct bicep *b)
+{
+	struct arena *a = b->a;
+	struct tval *list = tv_list(a);
+
+	for (size_t i = 1; i < b->nfiles; i++) {
+		const struct bfile *f = b->files[i];
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "symbol", tv_raw(a, f->symbol));
+		tv_set(a, o, "path", tv_string(a, module_path(a, f)));
+		tv_set(a, o, "name", tv_string(a, arena_printf(a, "peerc-%s", f->symbol)));
+		tv_set(a, o, "scope", scope_of(b, f->group));
+		tv_set(a, o, "depends_on", f->deps);
+		tv_push(a, list, o);
+	}
+	return list;
+}
+
+static struct tval *file_root(struct bicep *b, const struct bfile *f,
+			      struct tval *common)
+{
+	struct arena *a = b->a;
+	const struct group *g = &b->groups[f->group];
+	struct tval *root = tv_object(a);
+
+	for (size_t i = 0; i < common->u.obj.n; i++)
+		tv_set(a, root, common->u.obj.keys[i], common->u.obj.vals[i]);
+	tv_set(a, root, "module", tv_bool(a, f->kind != F_MAIN));
+	tv_set(a, root, "subscription", tv_string(a, g->subscription));
+	tv_set(a, root, "resource_group", tv_string(a, g->resource_group));
+	tv_set(a, root, "existing", f->existing);
+	tv_set(a, root, "vnets", f->vnets);
+	tv_set(a, root, "route_tables", f->route_tables);
+	tv_set(a, root, "subnets", f->subnets);
+	tv_set(a, root, "peerings", f->peerings);
+	tv_set(a, root, "modules", f->kind == F_MAIN ? modules_value(b) : tv_list(a));
+	return root;
+}
+
+void emit_bicep(const struct model *m, const struct peerc_options *opts,
+		struct peerc_result *r)
+{
+	struct bicep b = { .a = r->arena, .m = m };
+	struct arena *a = r->arena;
+	const struct backend *be = backend_find(PEERC_TARGET_BICEP);
+
+	strmap_init(&b.group_index, a);
+	strmap_init(&b.symbols, a);
+	classify(&b);
+	const char **rt_sym = route_table_syms(&b);
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		add_route_table(&b, &m->route_tables[i], rt_sym[m->route_tables[i].vnet->index]);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			add_vnet(&b, &m->vnets[i], rt_sym[i]);
+	for (size_t i = 0; i < m->npeerings; i++) {
+		struct side_place place[2];
+		place_sides(&b, &m->peerings[i], place);
+		for (int k = 0; k < 2; k++)
+			add_side(&b, &m->peerings[i], k, place);
+	}
+	order_files(&b);
+	struct tval *common = tv_object(a);
+	tv_set(a, common, "peerc", emit_peerc_values(r));
+	tv_set(a, common, "types", type_values(&b));
+	for (size_t i = 0; i < b.nfiles; i++) {
+		const struct bfile *f = b.files[i];
+		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,
+				   file_root(&b, f, common),
+				   i ? module_path(a, f) : NULL))
+			return;
+	}
+}
