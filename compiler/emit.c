@@ -4,6 +4,7 @@
 #include "util.h"
 
 static const struct backend backends[] = {
+	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", "terraform", emit_terraform },
 	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
 	{ PEERC_TARGET_ARM, "arm", ".json", "arm", emit_arm },
 };

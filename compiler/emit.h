@@ -28,6 +28,7 @@ const struct backend *backend_find(enum peerc_target t);
 size_t backend_count(void);
 const struct backend *backend_at(size_t i);
 
+emit_fn emit_terraform;
 emit_fn emit_bicep;
 emit_fn emit_arm;
 
