@@ -27,6 +27,7 @@
 #include "common.h"
 
 #include "apiversions.h"
+#include "diag.h"
 #include "emit.h"
 #include "model.h"
 #include "util.h"
@@ -286,14 +287,6 @@ static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 
 /* ------------------------------------------------------------------ values */
 
-static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
-{
-	struct tval *o = tv_object(a);
-	for (size_t i = 0; i < n; i++)
-		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
-	return o;
-}
-
 /* The route table of each spoke, by VNet index (NULL: none). */
 static const char **route_table_syms(struct bicep *b)
 {
@@ -336,7 +329,7 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "location", tv_string(a, v->location));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "address_prefixes", space);
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets);
@@ -404,7 +397,7 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       location_param(b, f, v));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", routes);
 	tv_push(a, f->route_tables, o);
 	if (v->existing)
@@ -582,6 +575,31 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	return root;
 }
 
+/* Bicep's max-resources rule is an error, after ARM's limit of 800
+ * resources in one template: a larger file would not deploy. */
+#define MAX_TEMPLATE_RESOURCES 800
+
+static bool within_limits(struct bicep *b, struct peerc_result *r)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < b->nfiles; i++) {
+		const struct bfile *f = b->files[i];
+		size_t n = f->vnets->u.list.n + f->route_tables->u.list.n +
+			   f->subnets->u.list.n + f->peerings->u.list.n +
+			   (f->main ? b->nfiles - 1 : 0);
+		if (n <= MAX_TEMPLATE_RESOURCES)
+			continue;
+		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
+			 "the Bicep output's %s would declare %zu resources, and a "
+			 "template holds at most %d",
+			 f->main ? "main file" : module_path(b->a, f), n,
+			 MAX_TEMPLATE_RESOURCES);
+		ok = false;
+	}
+	return ok;
+}
+
 void emit_bicep(const struct model *m, const struct peerc_options *opts,
 		struct peerc_result *r)
 {
@@ -604,6 +622,8 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 			add_side(&b, &m->peerings[i], k, place);
 	}
 	order_files(&b);
+	if (!within_limits(&b, r))
+		return;
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r));
 	tv_set(a, common, "types", type_values(&b));
