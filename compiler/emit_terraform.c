@@ -123,23 +123,11 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 
 /* ------------------------------------------------------------------ VNets */
 
-static struct tval *prefix_value(struct arena *a, const struct ip_prefix *p)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
-}
-
-static struct tval *addr_value(struct arena *a, const struct ip_addr *ip)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
-}
-
 static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size_t n)
 {
 	struct tval *l = tv_list(a);
 	for (size_t i = 0; i < n; i++)
-		tv_push(a, l, prefix_value(a, &p[i]));
+		tv_push(a, l, emit_prefix(a, &p[i]));
 	return l;
 }
 
@@ -214,7 +202,7 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	struct tval *dns = tv_list(a);
 
 	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, addr_value(a, &v->dns_servers[i]));
+		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	tv_set(a, o, "label", tv_string(a, tv->label));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, v->name));
@@ -294,11 +282,11 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
 
 	tv_set(a, o, "name", tv_string(a, r->name));
-	tv_set(a, o, "address_prefix", prefix_value(a, &r->prefix));
+	tv_set(a, o, "address_prefix", emit_prefix(a, &r->prefix));
 	tv_set(a, o, "next_hop_type",
 	       tv_string(a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
 	tv_set(a, o, "next_hop_in_ip_address",
-	       nva ? addr_value(a, &r->next_hop_ip) : tv_string(a, ""));
+	       nva ? emit_addr(a, &r->next_hop_ip) : tv_string(a, ""));
 	return o;
 }
 
