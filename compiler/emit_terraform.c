@@ -131,14 +131,6 @@ static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size
 	return l;
 }
 
-static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
-{
-	struct tval *o = tv_object(a);
-	for (size_t i = 0; i < n; i++)
-		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
-	return o;
-}
-
 static void classify_vnets(struct tf *t)
 {
 	const struct model *m = t->m;
@@ -211,7 +203,7 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "address_space", prefix_list(a, v->space, v->nspace));
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets_value(a, v));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
 
@@ -318,7 +310,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 					       vnet_attr(t, v, "location", NULL));
 	tv_set(a, o, "routes", routes);
 	tv_set(a, o, "associations", assoc);
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
 
