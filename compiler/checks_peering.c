@@ -467,6 +467,23 @@ void check_route_table_conflict(struct check_ctx *ctx)
 	}
 }
 
+/* A site is reached through its hub's VPN or ExpressRoute gateway. */
+void check_site_without_gateway(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nsites; i++) {
+		const struct m_site *site = &s->model.sites[i];
+		if (site->via->gateway != GW_NONE)
+			continue;
+		struct diag *d = check_report(ctx, s->sites[i].via_loc,
+			"site '%s' is reached through the gateway of '%s', which has "
+			"no gateway", site->name, site->via->handle);
+		diag_note(ctx->diags, d, site->via->loc, "add 'gateway' to '%s'",
+			  site->via->handle);
+	}
+}
+
 void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;

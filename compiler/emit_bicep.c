@@ -2,23 +2,28 @@
  * templates/bicep/main.bicep.tmpl, rendered once for main.bicep and once
  * per module file. Every variable is listed in templates/README.md.
  *
- * Scope: main.bicep targets one resource group, model.resource_group in
- * model.subscriptions[0] (the ARM back end targets the same one). What lives
- * there is declared in main.bicep. Bicep cannot declare a resource in another
- * scope (BCP139), so each other resource group gets up to three modules,
- * deployed from main.bicep with scope: resourceGroup(sub, rg):
+ * Scope: main.bicep targets one resource group, the model's home group
+ * (model.groups[0]), as the ARM output does. What lives there is declared in
+ * main.bicep. Bicep cannot declare a resource in another scope (BCP139), so
+ * each other group gets up to three modules, one per deployment phase of
+ * the model, deployed from main.bicep with scope: resourceGroup(sub, rg)
+ * and named as the ARM output's nested deployments:
  *
- *   VNETS     its created VNets, their route tables, and the route-table
- *             associations of its existing VNets' subnets: they need nothing
- *             from any other file;
- *   PEERINGS  the peering halves whose VNet is there, once both VNets exist;
- *   LATE      the halves that use a remote gateway whose transit half is in
- *             another file (Azure checks useRemoteGateways against the
- *             remote allowGatewayTransit when the half is created).
+ *   network          its created VNets, their route tables, and the
+ *                    route-table links of its existing VNets' subnets: they
+ *                    need nothing from any other file;
+ *   peerings         the peering halves whose VNet is there, once both VNets
+ *                    exist;
+ *   remote-gateways  the halves that use a remote gateway whose transit half
+ *                    is in another file (Azure checks useRemoteGateways
+ *                    against the remote allowGatewayTransit at creation).
  *
- * Split that way, the files depend on each other without a cycle: VNETS
- * on nothing, PEERINGS on VNETS modules and main's VNets, LATE on PEERINGS
- * modules and main's peerings. */
+ * Split that way, the files depend on each other without a cycle: network
+ * on nothing, peerings on network modules and main's VNets, remote-gateways
+ * on peerings modules and main's peerings. A fourth kind, even for the home
+ * group, holds the route tables of existing spokes whose location the file
+ * does not give: main.bicep reads the VNet's location and passes it as a
+ * parameter, since a resource's location cannot be a runtime value. */
 #include "common.h"
 
 #include "apiversions.h"
@@ -26,35 +31,27 @@
 #include "model.h"
 #include "util.h"
 
-enum file_kind { F_MAIN, F_VNETS, F_PEERINGS, F_LATE, F_KINDS };
-
 /* One output file: main.bicep or a module. */
 struct bfile {
-	enum file_kind kind;
+	bool main;
+	enum deploy_phase phase; /* a module's */
 	const char *symbol; /* the module's symbol in main.bicep; NULL for main */
-	size_t group;       /* index into bicep.groups */
-	struct tval *existing, *vnets, *route_tables, *subnets, *peerings;
+	size_t group;       /* index into model.groups */
+	struct tval *params, *existing, *vnets, *route_tables, *subnets, *peerings;
 	struct tval *deps;  /* a module's dependsOn in main.bicep */
+	struct tval *args;  /* a module's params in main.bicep */
 	struct strmap dep_set;
 	/* VNet index -> declared in this file (created or existing) */
 	struct strmap declared;
-};
-
-/* A (subscription, resource group) pair that holds something. */
-struct group {
-	const char *subscription, *resource_group;
-	struct bfile *file[F_KINDS];
 };
 
 struct bicep {
 	struct arena *a;
 	const struct model *m;
 	const char **vnet_sym;  /* parallel to model.vnets */
-	size_t *vnet_group;
 	struct bfile **created_in; /* a created VNet's file, else NULL */
-	struct group *groups;
-	size_t ngroups, groups_cap;
-	struct strmap group_index; /* "sub\nrg" -> index + 1 */
+	struct bfile *main;
+	struct bfile *(*modules)[DEPLOY_PHASES]; /* parallel to model.groups */
 	struct bfile **files;      /* in output order (order_files) */
 	size_t nfiles, files_cap;
 	struct strmap symbols;     /* every identifier in use */
@@ -154,33 +151,14 @@ static const char *symbol(struct bicep *b, const char *text)
 
 /* ------------------------------------------------------------------ files */
 
-static const char *group_key(struct bicep *b, const char *sub, const char *rg)
-{
-	return arena_printf(b->a, "%s\n%s", sub, rg);
-}
-
-static size_t group_of(struct bicep *b, const char *sub, const char *rg)
-{
-	const char *key = group_key(b, sub, rg);
-	uintptr_t at = (uintptr_t)strmap_get(&b->group_index, key);
-
-	if (at)
-		return at - 1;
-	ARENA_PUSH(b->a, b->groups, b->ngroups, b->groups_cap);
-	struct group *g = &b->groups[b->ngroups - 1];
-	g->subscription = sub;
-	g->resource_group = rg;
-	strmap_put(&b->group_index, key, (void *)(uintptr_t)b->ngroups);
-	return b->ngroups - 1;
-}
-
-static struct bfile *new_file(struct bicep *b, enum file_kind kind, size_t group)
+static struct bfile *new_file(struct bicep *b, size_t group)
 {
 	struct arena *a = b->a;
 	struct bfile *f = arena_alloc(a, sizeof(*f));
 
-	f->kind = kind;
 	f->group = group;
+	f->params = tv_list(a);
+	f->args = tv_object(a);
 	f->existing = tv_list(a);
 	f->vnets = tv_list(a);
 	f->route_tables = tv_list(a);
@@ -192,25 +170,27 @@ static struct bfile *new_file(struct bicep *b, enum file_kind kind, size_t group
 	return f;
 }
 
-/* The file of kind in group: main.bicep for the deployment's own group,
- * else that group's module, made on first use. */
-static struct bfile *file_for(struct bicep *b, size_t group, enum file_kind kind)
+/* The file of a phase in a group: main.bicep for the home group (but for
+ * DEPLOY_LOOKUP), else that group's module, made on first use. */
+static struct bfile *file_for(struct bicep *b, size_t group, enum deploy_phase ph)
 {
-	static const char *const suffix[] = {
-		[F_VNETS] = "vnets", [F_PEERINGS] = "peerings",
-		[F_LATE] = "late peerings",
+	static const char *const words[DEPLOY_PHASES] = {
+		[DEPLOY_NETWORK] = "network",
+		[DEPLOY_PEERINGS] = "peerings",
+		[DEPLOY_REMOTE_GATEWAYS] = "remote gateways",
+		[DEPLOY_LOOKUP] = "existing route tables",
 	};
-	struct group *g = &b->groups[group];
+	struct bfile **f = &b->modules[group][ph];
 
-	if (group == 0)
-		return g->file[F_MAIN];
-	if (!g->file[kind]) {
-		struct bfile *f = new_file(b, kind, group);
-		f->symbol = symbol(b, arena_printf(b->a, "%s %s", g->resource_group,
-						   suffix[kind]));
-		g->file[kind] = f;
+	if (group == 0 && ph != DEPLOY_LOOKUP)
+		return b->main;
+	if (!*f) {
+		*f = new_file(b, group);
+		(*f)->phase = ph;
+		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s",
+			b->m->groups[group].resource_group, words[ph]));
 	}
-	return g->file[kind];
+	return *f;
 }
 
 /* A quoted string inside an expression the back end builds. */
@@ -232,7 +212,7 @@ static struct tval *raw_printf(struct arena *a, const char *fmt, ...)
 
 static struct tval *scope_of(struct bicep *b, size_t group)
 {
-	const struct group *g = &b->groups[group];
+	const struct m_group *g = &b->m->groups[group];
 	struct strbuf sb;
 	sb_init(&sb);
 
@@ -260,7 +240,7 @@ static const char *vnet_in(struct bicep *b, struct bfile *f, const struct m_vnet
 
 	if (!strmap_get(&f->declared, key)) {
 		struct tval *e = tv_object(a);
-		size_t g = b->vnet_group[v->index];
+		size_t g = v->group;
 		tv_set(a, e, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 		tv_set(a, e, "name", tv_string(a, v->name));
 		tv_set(a, e, "scope", g == f->group ? tv_raw(a, "") : scope_of(b, g));
@@ -285,9 +265,9 @@ static void module_dep(struct bicep *b, struct bfile *f, const char *what)
 static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 		     const struct bfile *in, const char *sym)
 {
-	const char *what = in->kind == F_MAIN ? sym : in->symbol;
+	const char *what = in->main ? sym : in->symbol;
 
-	if (from->kind == F_MAIN)
+	if (from->main)
 		tv_push(b->a, deps, tv_raw(b->a, what));
 	else
 		module_dep(b, from, what);
@@ -344,7 +324,7 @@ static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
 static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 {
 	struct arena *a = b->a;
-	struct bfile *f = file_for(b, b->vnet_group[v->index], F_VNETS);
+	struct bfile *f = file_for(b, v->group, DEPLOY_NETWORK);
 	struct tval *o = tv_object(a);
 	struct tval *space = tv_list(a), *dns = tv_list(a), *subnets = tv_list(a);
 
@@ -395,22 +375,36 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 	return o;
 }
 
+/* An existing spoke known by name alone has no location in the model, and
+ * a resource's location cannot be read at run time (ARM's reference() is
+ * not allowed there): main.bicep reads it and passes it to f. */
+static struct tval *location_param(struct bicep *b, struct bfile *f,
+				   const struct m_vnet *v)
+{
+	struct arena *a = b->a;
+	const char *name = symbol(b, arena_printf(a, "%s location",
+						  b->vnet_sym[v->index]));
+
+	tv_push(a, f->params, tv_raw(a, name));
+	tv_set(a, f->args, name, raw_printf(a, "%s.location", vnet_in(b, b->main, v)));
+	return tv_raw(a, name);
+}
+
 static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 			    const char *sym)
 {
 	struct arena *a = b->a;
 	const struct m_vnet *v = rt->vnet;
-	struct bfile *f = file_for(b, b->vnet_group[v->index], F_VNETS);
+	struct bfile *f = file_for(b, v->group,
+				   v->location ? DEPLOY_NETWORK : DEPLOY_LOOKUP);
 	struct tval *o = tv_object(a), *routes = tv_list(a);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
 		tv_push(a, routes, route_value(a, &rt->routes[i]));
 	tv_set(a, o, "symbol", tv_raw(a, sym));
 	tv_set(a, o, "name", tv_string(a, rt->name));
-	/* An existing spoke known by name alone has no location in the
-	 * model: the table takes the VNet's own. */
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
-		raw_printf(a, "%s.location", vnet_in(b, f, v)));
+					       location_param(b, f, v));
 	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", routes);
 	tv_push(a, f->route_tables, o);
@@ -425,9 +419,9 @@ struct side_place {
 	const char *symbol;
 };
 
-/* Where side k of p goes: main for the deployment's group; else the
- * group's PEERINGS module, or LATE when it waits for a half that is in
- * another file. */
+/* Where side k of p goes: main for the home group; else the group's
+ * peerings module, or its remote-gateways module when it waits for a half
+ * that is in another file. */
 static void place_sides(struct bicep *b, const struct m_peering *p,
 			struct side_place place[2])
 {
@@ -441,10 +435,11 @@ static void place_sides(struct bicep *b, const struct m_peering *p,
 			bool waits = p->first >= 0 && p->first != k;
 			if (waits != (pass == 1))
 				continue;
-			size_t g = b->vnet_group[p->side[k].vnet->index];
+			size_t g = p->side[k].vnet->group;
 			bool late = waits && g != 0 &&
-				    place[p->first].file != b->groups[g].file[F_PEERINGS];
-			place[k].file = file_for(b, g, late ? F_LATE : F_PEERINGS);
+				    place[p->first].file != b->modules[g][DEPLOY_PEERINGS];
+			place[k].file = file_for(b, g, late ? DEPLOY_REMOTE_GATEWAYS :
+							      DEPLOY_PEERINGS);
 		}
 	}
 }
@@ -495,15 +490,12 @@ static void classify(struct bicep *b)
 	size_t n = m->nvnets + 1;
 
 	b->vnet_sym = arena_alloc(b->a, n * sizeof(*b->vnet_sym));
-	b->vnet_group = arena_alloc(b->a, n * sizeof(*b->vnet_group));
 	b->created_in = arena_alloc(b->a, n * sizeof(*b->created_in));
-	group_of(b, m->subscriptions[0], m->resource_group);
-	b->groups[0].file[F_MAIN] = new_file(b, F_MAIN, 0);
-	for (size_t i = 0; i < m->nvnets; i++) {
-		const struct m_vnet *v = &m->vnets[i];
-		b->vnet_sym[i] = symbol(b, v->handle);
-		b->vnet_group[i] = group_of(b, v->subscription, v->resource_group);
-	}
+	b->modules = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->modules));
+	b->main = new_file(b, 0);
+	b->main->main = true;
+	for (size_t i = 0; i < m->nvnets; i++)
+		b->vnet_sym[i] = symbol(b, m->vnets[i].handle);
 }
 
 /* "TYPE@VERSION" for each resource type written, versions from the one
@@ -531,15 +523,17 @@ static const char *module_path(struct arena *a, const struct bfile *f)
 	return arena_printf(a, "modules/%s.bicep", f->symbol);
 }
 
-/* main.bicep, then the modules by group (in first-use order) and kind. */
+/* main.bicep, then the modules by group and phase. */
 static void order_files(struct bicep *b)
 {
-	for (size_t g = 0; g < b->ngroups; g++) {
-		for (int k = 0; k < F_KINDS; k++) {
-			if (!b->groups[g].file[k])
+	ARENA_PUSH(b->a, b->files, b->nfiles, b->files_cap);
+	b->files[0] = b->main;
+	for (size_t g = 0; g < b->m->ngroups; g++) {
+		for (int k = 0; k < DEPLOY_PHASES; k++) {
+			if (!b->modules[g][k])
 				continue;
 			ARENA_PUSH(b->a, b->files, b->nfiles, b->files_cap);
-			b->files[b->nfiles - 1] = b->groups[g].file[k];
+			b->files[b->nfiles - 1] = b->modules[g][k];
 		}
 	}
 }
@@ -554,8 +548,9 @@ static struct tval *modules_value(struct bicep *b)
 		struct tval *o = tv_object(a);
 		tv_set(a, o, "symbol", tv_raw(a, f->symbol));
 		tv_set(a, o, "path", tv_string(a, module_path(a, f)));
-		tv_set(a, o, "name", tv_string(a, arena_printf(a, "peerc-%s", f->symbol)));
+		tv_set(a, o, "name", tv_string(a, b->m->groups[f->group].deployment[f->phase]));
 		tv_set(a, o, "scope", scope_of(b, f->group));
+		tv_set(a, o, "params", f->args);
 		tv_set(a, o, "depends_on", f->deps);
 		tv_push(a, list, o);
 	}
@@ -566,20 +561,25 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 			      struct tval *common)
 {
 	struct arena *a = b->a;
-	const struct group *g = &b->groups[f->group];
-	struct tval *root = tv_object(a);
+	const struct m_group *g = b->m->ngroups ? &b->m->groups[f->group] : NULL;
+	struct tval *root = tv_object(a), *target = tv_object(a);
 
 	for (size_t i = 0; i < common->u.obj.n; i++)
 		tv_set(a, root, common->u.obj.keys[i], common->u.obj.vals[i]);
-	tv_set(a, root, "module", tv_bool(a, f->kind != F_MAIN));
-	tv_set(a, root, "subscription", tv_string(a, g->subscription));
-	tv_set(a, root, "resource_group", tv_string(a, g->resource_group));
+	/* (no group at all only when the file declares no VNet) */
+	if (g) {
+		tv_set(a, target, "subscription", tv_string(a, g->subscription));
+		tv_set(a, target, "resourceGroup", tv_string(a, g->resource_group));
+	}
+	tv_set(a, root, "module", tv_bool(a, !f->main));
+	tv_set(a, root, "target", target);
+	tv_set(a, root, "params", f->params);
 	tv_set(a, root, "existing", f->existing);
 	tv_set(a, root, "vnets", f->vnets);
 	tv_set(a, root, "route_tables", f->route_tables);
 	tv_set(a, root, "subnets", f->subnets);
 	tv_set(a, root, "peerings", f->peerings);
-	tv_set(a, root, "modules", f->kind == F_MAIN ? modules_value(b) : tv_list(a));
+	tv_set(a, root, "modules", f->main ? modules_value(b) : tv_list(a));
 	return root;
 }
 
@@ -590,7 +590,6 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	struct arena *a = r->arena;
 	const struct backend *be = backend_find(PEERC_TARGET_BICEP);
 
-	strmap_init(&b.group_index, a);
 	strmap_init(&b.symbols, a);
 	classify(&b);
 	const char **rt_sym = route_table_syms(&b);

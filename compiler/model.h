@@ -42,6 +42,7 @@ struct m_vnet {
 	struct ip_addr nva;
 	struct m_tag *tags;
 	size_t ntags;
+	size_t group;   /* its resource group: index into model.groups */
 	struct loc loc; /* the name in the vnet statement */
 };
 
@@ -83,6 +84,28 @@ struct m_route_table {
 	size_t nroutes;
 };
 
+/* The deployments the ARM and Bicep outputs make for a resource group
+ * other than the home one (and DEPLOY_LOOKUP even for the home one): one
+ * per phase, so that they never wait for each other in a cycle. */
+enum deploy_phase {
+	DEPLOY_NETWORK,         /* VNets and route tables */
+	DEPLOY_PEERINGS,        /* peering halves that need only the VNets */
+	DEPLOY_REMOTE_GATEWAYS, /* halves that wait for the transit half */
+	DEPLOY_LOOKUP,          /* route tables of existing spokes whose
+				 * location the file does not give */
+	DEPLOY_PHASES
+};
+
+/* A resource group that holds VNets, with the names of its deployments. */
+struct m_group {
+	const char *subscription, *resource_group;
+	/* "peerc-<label>-<phase>": label is the group's name when that gives
+	 * valid deployment names (1 to 64 of [-\w._()]) that differ from the
+	 * other groups' case-insensitively, else "group<N>" (N from 1, the
+	 * groups' order). */
+	const char *deployment[DEPLOY_PHASES];
+};
+
 struct m_site {
 	const char *name;
 	struct ip_prefix *prefixes;
@@ -108,6 +131,10 @@ struct model {
 	 * subscriptions[0]: defaults.resource_group, else the first VNet's
 	 * there. Resources elsewhere go in nested deployments / modules. */
 	const char *resource_group;
+	/* The home group (resource_group in subscriptions[0]) first, then the
+	 * VNets' groups in first-use order. */
+	struct m_group *groups;
+	size_t ngroups;
 	const char *api_version; /* Microsoft.Network API version for ARM/Bicep */
 };
 

@@ -208,6 +208,30 @@ static bool attribute_follows(const struct parse_ctx *ctx, struct loc loc)
 	return i < ctx->src->len && strchr("={.", t[i]);
 }
 
+/* The statement keyword closest to a mistyped one (`vnt`), or NULL. */
+static const char *close_keyword(const struct parse_ctx *ctx, struct loc loc)
+{
+	static const char *const kws[] = {
+		"defaults", "vnet", "peer", "hub", "mesh", "site", "require", "deny",
+	};
+	size_t n = loc.end - loc.start, best_d = 3;
+	const char *best = NULL;
+	char word[16];
+
+	if (n >= sizeof(word))
+		return NULL;
+	memcpy(word, ctx->src->text + loc.start, n);
+	word[n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(kws); i++) {
+		size_t d = edit_distance(word, kws[i], 2);
+		if (d < best_d && d < strlen(kws[i])) {
+			best_d = d;
+			best = kws[i];
+		}
+	}
+	return best;
+}
+
 static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error *e,
 				const char *found)
 {
@@ -232,6 +256,14 @@ static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error
 	    attribute_follows(ctx, e->loc))
 		return diag_add(l, DIAG_ERROR, "syntax", e->loc,
 				"expected '{' before %s", found);
+	const char *kw;
+	if (e->found == TC_IDENT && (x & TC_BIT(TC_STMT_KW)) && !(x & TC_BIT(TC_IDENT)) &&
+	    (kw = close_keyword(ctx, e->loc)) != NULL) {
+		d = diag_add(l, DIAG_ERROR, "syntax", e->loc,
+			     "unknown statement %s; did you mean '%s'?", found, kw);
+		diag_fixit(l, d, e->loc, kw);
+		return d;
+	}
 	if (e->found == TC_EOF && (x & TC_BIT(TC_RBRACE)) && ctx->depth > 0) {
 		d = diag_add(l, DIAG_ERROR, "syntax", e->loc,
 			     "expected '}', found end of file");

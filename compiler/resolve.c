@@ -815,6 +815,98 @@ static void subscriptions(struct resolver *r)
 			m->resource_group = m->vnets[i].resource_group;
 }
 
+/* ------------------------------------------------ deployment groups */
+
+static const char *const deploy_suffix[DEPLOY_PHASES] = {
+	[DEPLOY_NETWORK] = "network",
+	[DEPLOY_PEERINGS] = "peerings",
+	[DEPLOY_REMOTE_GATEWAYS] = "remote-gateways",
+	[DEPLOY_LOOKUP] = "existing-route-tables",
+};
+
+/* Azure's deployment names: 1 to 64 characters of [-\w._()]. */
+#define DEPLOYMENT_NAME_MAX 64
+
+static bool deploy_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("-_.()", c);
+}
+
+static const char *lowered(struct arena *a, const char *s)
+{
+	char *l = arena_strdup(a, s);
+
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* The label of group n (from 1) whose resource group is rg; used holds the
+ * labels taken, lower-cased (deployment names are case-insensitive). */
+static const char *group_label(struct arena *a, struct strmap *used,
+			       const char *rg, size_t n)
+{
+	size_t longest = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < DEPLOY_PHASES; i++)
+		if (strlen(deploy_suffix[i]) > longest)
+			longest = strlen(deploy_suffix[i]);
+	for (const char *p = rg; *p && ok; p++)
+		ok = deploy_name_char(*p);
+	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
+	     !strmap_get(used, lowered(a, rg));
+	const char *label = ok ? rg : arena_printf(a, "group%zu", n);
+	while (strmap_get(used, lowered(a, label)))
+		label = arena_printf(a, "%s-%zu", label, n);
+	strmap_put(used, lowered(a, label), used);
+	return label;
+}
+
+struct group_index {
+	struct strmap by_key, labels;
+	size_t cap;
+};
+
+static size_t group_of(struct resolver *r, struct group_index *gi,
+		       const char *sub, const char *rg)
+{
+	struct model *m = &r->s->model;
+	const char *key = arena_printf(r->a, "%s\n%s", sub, rg);
+	uintptr_t at = (uintptr_t)strmap_get(&gi->by_key, key);
+
+	if (at)
+		return at - 1;
+	ARENA_PUSH(r->a, m->groups, m->ngroups, gi->cap);
+	struct m_group *g = &m->groups[m->ngroups - 1];
+	g->subscription = sub;
+	g->resource_group = rg;
+	const char *label = group_label(r->a, &gi->labels, rg, m->ngroups);
+	for (size_t i = 0; i < DEPLOY_PHASES; i++)
+		g->deployment[i] = arena_printf(r->a, "peerc-%s-%s", label,
+						deploy_suffix[i]);
+	strmap_put(&gi->by_key, key, (void *)(uintptr_t)m->ngroups);
+	return m->ngroups - 1;
+}
+
+static void groups(struct resolver *r)
+{
+	struct model *m = &r->s->model;
+	struct group_index gi = { .cap = 0 };
+
+	strmap_init(&gi.by_key, r->a);
+	strmap_init(&gi.labels, r->a);
+	if (m->nsubscriptions && m->resource_group)
+		group_of(r, &gi, m->subscriptions[0], m->resource_group);
+	for (size_t i = 0; i < m->nvnets; i++) {
+		struct m_vnet *v = &m->vnets[i];
+		if (v->subscription && v->resource_group)
+			v->group = group_of(r, &gi, v->subscription, v->resource_group);
+	}
+}
+
 /* ------------------------------------------------ require and deny */
 
 static bool lookup_end(struct resolver *r, const struct ident *id, struct s_end *e)
@@ -913,6 +1005,7 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		expand_route_tables(&r, i);
 	index_vnets(&r);
 	subscriptions(&r);
+	groups(&r);
 	r.s->api_version = r.dflt.api_version;
 	return r.s;
 }

@@ -59,15 +59,15 @@ resource vnetCrmWeuToVnetHubProd 'Microsoft.Network/virtualNetworks/virtualNetwo
 }
 
 module rgHubProdPeerings 'modules/rgHubProdPeerings.bicep' = {
-  name: 'peerc-rgHubProdPeerings'
+  name: 'peerc-rg-hub-prod-peerings'
   scope: resourceGroup('c93a9e2f-a31c-4922-8407-71ad77e7a891', 'rg-hub-prod')
   dependsOn: [
     vnetCrmWeu
   ]
 }
 
-module rgErpProdLatePeerings 'modules/rgErpProdLatePeerings.bicep' = {
-  name: 'peerc-rgErpProdLatePeerings'
+module rgErpProdRemoteGateways 'modules/rgErpProdRemoteGateways.bicep' = {
+  name: 'peerc-RG-ERP-PROD-remote-gateways'
   scope: resourceGroup('c93a9e2f-a31c-4922-8407-71ad77e7a891', 'RG-ERP-PROD')
   dependsOn: [
     rgHubProdPeerings

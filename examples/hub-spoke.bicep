@@ -218,17 +218,17 @@ resource hubToSpoke3 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
     }
   }
   dependsOn: [
-    rgApp3Vnets
+    rgApp3Network
   ]
 }
 
-module rgApp3Vnets 'modules/rgApp3Vnets.bicep' = {
-  name: 'peerc-rgApp3Vnets'
+module rgApp3Network 'modules/rgApp3Network.bicep' = {
+  name: 'peerc-rg-app3-network'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-app3')
 }
 
-module rgApp3LatePeerings 'modules/rgApp3LatePeerings.bicep' = {
-  name: 'peerc-rgApp3LatePeerings'
+module rgApp3RemoteGateways 'modules/rgApp3RemoteGateways.bicep' = {
+  name: 'peerc-rg-app3-remote-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-app3')
   dependsOn: [
     hubToSpoke3

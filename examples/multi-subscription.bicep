@@ -67,7 +67,7 @@ resource vnetHubNeuToVnetCorpHrNeu 'Microsoft.Network/virtualNetworks/virtualNet
     }
   }
   dependsOn: [
-    rgHrNetworkVnets
+    rgHrNetworkNetwork
   ]
 }
 
@@ -84,7 +84,7 @@ resource vnetHubNeuToVnetCorpFinanceNeu 'Microsoft.Network/virtualNetworks/virtu
     }
   }
   dependsOn: [
-    rgFinanceNetworkVnets
+    rgFinanceNetworkNetwork
   ]
 }
 
@@ -101,43 +101,43 @@ resource vnetHubNeuToVnetOnlineShopNeu 'Microsoft.Network/virtualNetworks/virtua
     }
   }
   dependsOn: [
-    rgShopNetworkVnets
+    rgShopNetworkNetwork
   ]
 }
 
-module rgHrNetworkVnets 'modules/rgHrNetworkVnets.bicep' = {
-  name: 'peerc-rgHrNetworkVnets'
+module rgHrNetworkNetwork 'modules/rgHrNetworkNetwork.bicep' = {
+  name: 'peerc-rg-hr-network-network'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-hr-network')
 }
 
-module rgHrNetworkLatePeerings 'modules/rgHrNetworkLatePeerings.bicep' = {
-  name: 'peerc-rgHrNetworkLatePeerings'
+module rgHrNetworkRemoteGateways 'modules/rgHrNetworkRemoteGateways.bicep' = {
+  name: 'peerc-rg-hr-network-remote-gateways'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-hr-network')
   dependsOn: [
     vnetHubNeuToVnetCorpHrNeu
   ]
 }
 
-module rgFinanceNetworkVnets 'modules/rgFinanceNetworkVnets.bicep' = {
-  name: 'peerc-rgFinanceNetworkVnets'
+module rgFinanceNetworkNetwork 'modules/rgFinanceNetworkNetwork.bicep' = {
+  name: 'peerc-rg-finance-network-network'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-finance-network')
 }
 
-module rgFinanceNetworkLatePeerings 'modules/rgFinanceNetworkLatePeerings.bicep' = {
-  name: 'peerc-rgFinanceNetworkLatePeerings'
+module rgFinanceNetworkRemoteGateways 'modules/rgFinanceNetworkRemoteGateways.bicep' = {
+  name: 'peerc-rg-finance-network-remote-gateways'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-finance-network')
   dependsOn: [
     vnetHubNeuToVnetCorpFinanceNeu
   ]
 }
 
-module rgShopNetworkVnets 'modules/rgShopNetworkVnets.bicep' = {
-  name: 'peerc-rgShopNetworkVnets'
+module rgShopNetworkNetwork 'modules/rgShopNetworkNetwork.bicep' = {
+  name: 'peerc-rg-shop-network-network'
   scope: resourceGroup('69c8bdd0-f717-4a7b-a7ef-fb496568da2e', 'rg-shop-network')
 }
 
-module rgShopNetworkLatePeerings 'modules/rgShopNetworkLatePeerings.bicep' = {
-  name: 'peerc-rgShopNetworkLatePeerings'
+module rgShopNetworkRemoteGateways 'modules/rgShopNetworkRemoteGateways.bicep' = {
+  name: 'peerc-rg-shop-network-remote-gateways'
   scope: resourceGroup('69c8bdd0-f717-4a7b-a7ef-fb496568da2e', 'rg-shop-network')
   dependsOn: [
     vnetHubNeuToVnetOnlineShopNeu

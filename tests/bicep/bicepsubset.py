@@ -2,7 +2,7 @@
 layout against what Bicep's formatter writes.
 
 The subset: `//` and `/* */` comments; declarations `metadata NAME = EXPR`,
-`targetScope = EXPR`, `resource SYM 'TYPE@VERSION' [existing] = OBJECT`,
+`targetScope = EXPR`, `param NAME TYPE`, `resource SYM 'TYPE@VERSION' [existing] = OBJECT`,
 `module SYM 'PATH' = OBJECT`; expressions: single-quoted strings (escapes
 \\\\ \\' \\n \\r \\t \\$ \\u{HEX}), true, false, null, integers, objects and
 arrays with one member per line, references `a.b.c` and calls `f(x, y)`.
@@ -191,6 +191,13 @@ class Parser:
             name = self.expect("ident")[1]
             self.expect("punct", "=")
             return Decl("metadata", line, symbol=name, value=self.expr())
+        if kw == "param":
+            name = self.expect("ident")[1]
+            typ = self.expect("ident")[1]
+            if self.peek()[:2] == ("punct", "="):
+                t = self.peek()
+                raise BicepError(t[2], t[3], "a parameter default: not expected")
+            return Decl("param", line, symbol=name, type=typ)
         if kw == "targetScope":
             self.expect("punct", "=")
             return Decl("targetScope", line, value=self.expr())

@@ -190,7 +190,7 @@ class Checker:
                 self.err(where, d.line, "no blank line before the declaration")
             if d.kind == "targetScope" and d.value == "resourceGroup":
                 self.err(where, d.line, "targetScope = 'resourceGroup' is the default")
-            if d.symbol and d.kind in ("resource", "module"):
+            if d.symbol and d.kind in ("resource", "module", "param"):
                 if d.symbol in by_symbol:
                     self.err(where, d.line, f"symbol {d.symbol} declared twice")
                 by_symbol[d.symbol] = d
@@ -215,6 +215,8 @@ class Checker:
                     continue
                 if r.parts[0] not in by_symbol:
                     self.err(where, r.line, f"{r}: unknown symbol")
+                elif by_symbol[r.parts[0]].kind == "param" and len(r.parts) > 1:
+                    self.err(where, r.line, f"{r}: a property of a parameter")
                 elif len(r.parts) > 2 or (len(r.parts) == 2 and
                                           r.parts[1] not in ("id", "location", "name")):
                     self.err(where, r.line, f"{r}: unexpected property")
@@ -233,6 +235,8 @@ class Checker:
                 t = by_symbol.get(n)
                 if t is None or len(x.parts) != 1:
                     self.err(where, d.line, f"dependsOn: {x!r} is not a symbol")
+                elif t.kind == "param":
+                    self.err(where, d.line, f"dependsOn: {n} is a parameter")
                 elif t.existing:
                     self.err(where, d.line, f"dependsOn: {n} is existing")
                 elif n in {r.parts[0] for r in refs if isinstance(r, bs.Ref)}:
@@ -244,6 +248,10 @@ class Checker:
         for d in decls:
             if d.kind == "resource" and d.existing and d.symbol not in used:
                 self.err(where, d.line, f"no-unused-existing-resources: {d.symbol}")
+            if d.kind == "param" and d.symbol not in used:
+                self.err(where, d.line, f"no-unused-params: {d.symbol}")
+            if d.kind == "param" and d.type != "string":
+                self.err(where, d.line, f"param {d.symbol}: type {d.type}")
 
     def check_keys(self, where, v):
         if isinstance(v, bs.Obj):
@@ -276,6 +284,12 @@ class Checker:
                     != scope.args):
                 self.err(os.path.relpath(path, outputs_dir), 1,
                          "peercTarget does not match the module's scope in main")
+            declared = sorted(m.symbol for m in mdecls if m.kind == "param")
+            args = d.value.get("params")
+            passed = sorted(args.keys()) if isinstance(args, bs.Obj) else []
+            if declared != passed:
+                self.err(os.path.relpath(path, outputs_dir), 1,
+                         f"parameters {declared}, main passes {passed}")
             if any(m.kind == "module" for m in mdecls):
                 self.err(os.path.relpath(path, outputs_dir), 1, "a module in a module")
         moddir = os.path.join(outputs_dir, "modules")

@@ -52,10 +52,15 @@ MUTATIONS = [
     ("duplicate symbol", "resource spoke2 '", "resource spoke1 '", "declared twice"),
     ("no blank line between", "}\n\nresource spoke2 '", "}\nresource spoke2 '",
      "no blank line"),
-    ("module target", "name: 'peerc-rgApp3Vnets'\n  scope: resourceGroup("
+    ("module target", "name: 'peerc-rg-app3-network'\n  scope: resourceGroup("
      "'11111111-1111-1111-1111-111111111111', 'rg-app3')",
-     "name: 'peerc-rgApp3Vnets'\n  scope: resourceGroup("
+     "name: 'peerc-rg-app3-network'\n  scope: resourceGroup("
      "'11111111-1111-1111-1111-111111111111', 'rg-app4')", "peercTarget"),
+    ("unused parameter", "\nresource spoke1ViaHub",
+     "\nparam unused string\n\nresource spoke1ViaHub", "no-unused-params"),
+    ("module parameters", "name: 'peerc-rg-app3-network'\n",
+     "name: 'peerc-rg-app3-network'\n  params: {\n    x: 'y'\n  }\n",
+     "main passes ['x']"),
     ("route table property", "nextHopType: 'VirtualAppliance'",
      "nextHopType: 'Sideways'", "is not union"),
 ]

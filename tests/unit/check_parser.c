@@ -524,6 +524,27 @@ START_TEST(error_missing_equals)
 }
 END_TEST
 
+START_TEST(error_mistyped_keyword)
+{
+	struct run r;
+	/* recovery resumes at the next statement keyword */
+	parse(&r, "vnt a 10.0.0.0/16\nvnet b\nrequir a <-> b\nvnet c\nfoo a\n");
+	assert_diags(&r,
+		"t.peer:1:1: error: unknown statement 'vnt'; did you mean 'vnet'?\n"
+		"    1 | vnt a 10.0.0.0/16\n"
+		"      | ^~~\n"
+		"      | vnet\n"
+		"t.peer:3:1: error: unknown statement 'requir'; did you mean 'require'?\n"
+		"    3 | requir a <-> b\n"
+		"      | ^~~~~~\n"
+		"      | require\n"
+		"t.peer:5:1: error: expected a prefix, 'in', '{', a statement or end of file, found 'foo'\n"
+		"    5 | foo a\n"
+		"      | ^~~\n");
+	done(&r);
+}
+END_TEST
+
 START_TEST(error_keyword_as_name)
 {
 	struct run r;
@@ -834,6 +855,7 @@ static Suite *parser_suite(void)
 	tcase_add_test(tc, error_require_deny_arrow);
 	tcase_add_test(tc, error_missing_lbrace);
 	tcase_add_test(tc, error_missing_equals);
+	tcase_add_test(tc, error_mistyped_keyword);
 	tcase_add_test(tc, error_keyword_as_name);
 	tcase_add_test(tc, keywords_as_names);
 	tcase_add_test(tc, error_unclosed_block);

@@ -123,6 +123,42 @@ START_TEST(defaults_and_tags)
 }
 END_TEST
 
+/* The groups ARM and Bicep deploy to: the home group first, then first
+ * use; deployment names from the group's name when valid and distinct
+ * case-insensitively, else group<N>. */
+START_TEST(deployment_groups)
+{
+	struct peerc_result *r = compile(
+		"defaults { subscription = " SUB " resource_group = rg-home location = westeurope }\n"
+		"vnet aa 10.0.0.0/16 { resource_group = \"RG-App\" }\n"
+		"vnet bb 10.1.0.0/16 { resource_group = \"rg-app\" }\n"
+		"vnet cc 10.2.0.0/16\n"
+		"vnet dd 10.3.0.0/16 { resource_group = \"rg-a-name-far-too-long-for-a-deployment\" }\n"
+		"vnet ee 10.4.0.0/16 { resource_group = \"RG-App\"\n"
+		"  subscription = \"22222222-2222-2222-2222-222222222222\" }\n"
+		"mesh aa, bb, cc, dd, ee\n");
+	no_diags(r);
+	const struct model *m = r->model;
+	ck_assert_uint_eq(m->ngroups, 5);
+	ck_assert_str_eq(m->groups[0].resource_group, "rg-home");
+	ck_assert_str_eq(m->groups[0].deployment[DEPLOY_NETWORK], "peerc-rg-home-network");
+	ck_assert_str_eq(m->groups[1].deployment[DEPLOY_PEERINGS], "peerc-RG-App-peerings");
+	/* rg-app is RG-App to Azure's deployment names */
+	ck_assert_str_eq(m->groups[2].deployment[DEPLOY_REMOTE_GATEWAYS],
+			 "peerc-group3-remote-gateways");
+	ck_assert_str_eq(m->groups[3].deployment[DEPLOY_LOOKUP],
+			 "peerc-group4-existing-route-tables");
+	/* same group name, another subscription: another group */
+	ck_assert_str_eq(m->groups[4].subscription, "22222222-2222-2222-2222-222222222222");
+	ck_assert_str_eq(m->groups[4].deployment[DEPLOY_NETWORK], "peerc-group5-network");
+	ck_assert_uint_eq(vnet(m, "aa")->group, 1);
+	ck_assert_uint_eq(vnet(m, "bb")->group, 2);
+	ck_assert_uint_eq(vnet(m, "cc")->group, 0);
+	ck_assert_uint_eq(vnet(m, "ee")->group, 4);
+	peerc_result_free(r);
+}
+END_TEST
+
 START_TEST(unknown_name_hint_and_fixit)
 {
 	struct peerc_result *r = compile(DEFAULTS
@@ -671,6 +707,7 @@ static Suite *resolve_suite(void)
 	Suite *s = suite_create("resolve");
 	TCase *tc = tcase_create("resolve");
 	tcase_add_test(tc, defaults_and_tags);
+	tcase_add_test(tc, deployment_groups);
 	tcase_add_test(tc, unknown_name_hint_and_fixit);
 	tcase_add_test(tc, duplicates_point_at_the_first);
 	tcase_add_test(tc, self_peering_and_sites_are_not_vnets);

@@ -121,7 +121,7 @@ resource hubToSpoke1 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
     }
   }
   dependsOn: [
-    rgZRich1Vnets
+    rgZRich1Network
   ]
 }
 
@@ -153,16 +153,16 @@ resource spoke2ToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
   }
 }
 
-module rgZRich1Vnets 'modules/rgZRich1Vnets.bicep' = {
-  name: 'peerc-rgZRich1Vnets'
+module rgZRich1Network 'modules/rgZRich1Network.bicep' = {
+  name: 'peerc-group2-network'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-Zürich(1)')
 }
 
 module rgZRich1Peerings 'modules/rgZRich1Peerings.bicep' = {
-  name: 'peerc-rgZRich1Peerings'
+  name: 'peerc-group2-peerings'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-Zürich(1)')
   dependsOn: [
-    rgZRich1Vnets
+    rgZRich1Network
     hub
   ]
 }

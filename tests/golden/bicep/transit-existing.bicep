@@ -151,26 +151,29 @@ resource freshToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@20
   ]
 }
 
-module rgLegacyVnets 'modules/rgLegacyVnets.bicep' = {
-  name: 'peerc-rgLegacyVnets'
-  scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-legacy')
-}
-
-module rgLegacyLatePeerings 'modules/rgLegacyLatePeerings.bicep' = {
-  name: 'peerc-rgLegacyLatePeerings'
+module rgLegacyRemoteGateways 'modules/rgLegacyRemoteGateways.bicep' = {
+  name: 'peerc-rg-legacy-remote-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-legacy')
   dependsOn: [
     hubToLegacy
   ]
 }
 
-module rgPartnerVnets 'modules/rgPartnerVnets.bicep' = {
-  name: 'peerc-rgPartnerVnets'
+module rgLegacyExistingRouteTables 'modules/rgLegacyExistingRouteTables.bicep' = {
+  name: 'peerc-rg-legacy-existing-route-tables'
+  scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-legacy')
+  params: {
+    legacyLocation: legacy.location
+  }
+}
+
+module rgPartnerNetwork 'modules/rgPartnerNetwork.bicep' = {
+  name: 'peerc-rg-partner-network'
   scope: resourceGroup('22222222-2222-2222-2222-222222222222', 'rg-partner')
 }
 
-module rgPartnerLatePeerings 'modules/rgPartnerLatePeerings.bicep' = {
-  name: 'peerc-rgPartnerLatePeerings'
+module rgPartnerRemoteGateways 'modules/rgPartnerRemoteGateways.bicep' = {
+  name: 'peerc-rg-partner-remote-gateways'
   scope: resourceGroup('22222222-2222-2222-2222-222222222222', 'rg-partner')
   dependsOn: [
     hubToPartner

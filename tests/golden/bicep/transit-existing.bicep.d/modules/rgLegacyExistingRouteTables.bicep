@@ -2,6 +2,7 @@
 //
 // A module of main.bicep, which deploys it to the resource group and
 // subscription in peercTarget below.
+// main.bicep reads the parameters from the VNets and passes them in.
 //
 // A peering must be re-synced after the address space of either VNet
 // changes. ARM templates and Bicep cannot ask Azure for that (the
@@ -14,13 +15,15 @@ metadata peercTarget = {
   resourceGroup: 'rg-legacy'
 }
 
+param legacyLocation string
+
 resource legacy 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'legacy'
 }
 
 resource legacyViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
   name: 'rt-legacy-via-hub'
-  location: legacy.location
+  location: legacyLocation
   properties: {
     routes: [
       {
