@@ -7,6 +7,8 @@
 #include "diag.h"
 #include "model.h"
 #include "peerc.h"
+#include "reach.h"
+#include "resolve.h"
 #include "util.h"
 
 #define SUB "\"11111111-1111-1111-1111-111111111111\""
@@ -680,6 +682,43 @@ START_TEST(sites_are_reached_through_the_gateway)
 }
 END_TEST
 
+/* The queries the address checks use: who reaches a VNet, who a site. */
+static void collect(void *ctx, const struct m_vnet *v)
+{
+	struct strbuf *sb = ctx;
+
+	sb_printf(sb, "%s ", v->handle);
+}
+
+START_TEST(who_reaches_whom)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hub 10.0.0.0/16 { gateway nva = 10.0.1.4 }\n"
+		"vnet s1 10.1.0.0/16 { subnets { a = 10.1.0.0/24 } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { a = 10.2.0.0/24 } }\n"
+		"vnet s3 10.3.0.0/16 { subnets { a = 10.3.0.0/24 } }\n"
+		"vnet far 10.4.0.0/16\nvnet off 10.5.0.0/16\n"
+		"site onprem 192.168.0.0/16 via hub\n"
+		"hub hub -> s1, s2, s3 { transit = nva }\n"
+		"peer s1 <-> far\npeer hub <-> off { off.access = false }\n");
+	no_diags(r);
+	const struct sema *s = r->sema;
+	struct strbuf sb;
+	sb_init(&sb);
+	/* its direct peers with access, then its fellow transit spokes, once */
+	reach_vnet_each(s, vnet(r->model, "s1"), r->arena, collect, &sb);
+	ck_assert_str_eq(sb.buf, "hub far s2 s3 ");
+	sb_reset(&sb);
+	reach_vnet_each(s, vnet(r->model, "off"), r->arena, collect, &sb);
+	ck_assert_str_eq(sb.buf, "");
+	sb_reset(&sb);
+	reach_site_each(s, &r->model->sites[0], collect, &sb);
+	ck_assert_str_eq(sb.buf, "hub s1 s2 s3 ");
+	sb_free(&sb);
+	peerc_result_free(r);
+}
+END_TEST
+
 /* 100,000 VNets in a chain: resolution and checks stay linear. */
 START_TEST(a_hundred_thousand_vnets)
 {
@@ -734,6 +773,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, require_without_transit_fails);
 	tcase_add_test(tc, deny_names_the_path);
 	tcase_add_test(tc, sites_are_reached_through_the_gateway);
+	tcase_add_test(tc, who_reaches_whom);
 	tcase_add_test(tc, a_hundred_thousand_vnets);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
