@@ -136,16 +136,27 @@ static bool reserved(const char *s)
 	return false;
 }
 
+static const char *folded(struct arena *a, const char *s)
+{
+	char *f = arena_strdup(a, s);
+
+	for (char *p = f; *p; p++)
+		*p = lower(*p);
+	return f;
+}
+
 /* camel(text), or with 2, 3, ... appended when taken: one namespace for the
  * whole output, filled in model order, so the same file always gets the
- * same symbols and a symbol means the same thing in every file. */
+ * same symbols and a symbol means the same thing in every file. Taken means
+ * equal but for case: a module's symbol is its file's name, and file names
+ * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
 	char *base = camel(b->a, text), *s = base;
 
-	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, s); n++)
+	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, folded(b->a, s)); n++)
 		s = arena_printf(b->a, "%s%u", base, n);
-	strmap_put(&b->symbols, s, s);
+	strmap_put(&b->symbols, folded(b->a, s), s);
 	return s;
 }
 

@@ -88,6 +88,18 @@ resource vnetHub22 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   }
 }
 
+resource vnethub32 'Microsoft.Network/virtualNetworks@2025-07-01' = {
+  name: 'vnethub-3'
+  location: 'westeurope'
+  properties: {
+    addressSpace: {
+      addressPrefixes: [
+        '10.6.0.0/16'
+      ]
+    }
+  }
+}
+
 resource vnetHubToVnetHub2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: vnetHub
   name: 'vnet-hub-to-vnet_hub'
@@ -228,6 +240,34 @@ resource vnetHub22ToVnetHub 'Microsoft.Network/virtualNetworks/virtualNetworkPee
   }
 }
 
+resource vnetHubToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnetHub
+  name: 'vnet-hub-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToVnetHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-vnet-hub'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnetHub.id
+    }
+  }
+}
+
 resource vnetHub2ToVnetHub3 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: vnetHub2
   name: 'vnet_hub-to-vnetHub'
@@ -340,6 +380,34 @@ resource vnetHub22ToVnetHub2 'Microsoft.Network/virtualNetworks/virtualNetworkPe
   }
 }
 
+resource vnetHub2ToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnetHub2
+  name: 'vnet_hub-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToVnetHub2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-vnet_hub'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnetHub2.id
+    }
+  }
+}
+
 resource vnetHub3ToNull2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: vnetHub3
   name: 'vnetHub-to-null'
@@ -424,6 +492,34 @@ resource vnetHub22ToVnetHub3 'Microsoft.Network/virtualNetworks/virtualNetworkPe
   }
 }
 
+resource vnetHub3ToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnetHub3
+  name: 'vnetHub-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToVnetHub3 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-vnetHub'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnetHub3.id
+    }
+  }
+}
+
 resource null2ToResourceGroup2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: null2
   name: 'null-to-resourceGroup'
@@ -480,6 +576,34 @@ resource vnetHub22ToNull2 'Microsoft.Network/virtualNetworks/virtualNetworkPeeri
   }
 }
 
+resource null2ToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: null2
+  name: 'null-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToNull2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-null'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: null2.id
+    }
+  }
+}
+
 resource resourceGroup2ToVnetHub22 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: resourceGroup2
   name: 'resourceGroup-to-VNET-HUB-2'
@@ -504,6 +628,62 @@ resource vnetHub22ToResourceGroup2 'Microsoft.Network/virtualNetworks/virtualNet
     useRemoteGateways: false
     remoteVirtualNetwork: {
       id: resourceGroup2.id
+    }
+  }
+}
+
+resource resourceGroup2ToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: resourceGroup2
+  name: 'resourceGroup-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToResourceGroup2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-resourceGroup'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: resourceGroup2.id
+    }
+  }
+}
+
+resource vnetHub22ToVnethub32 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnetHub22
+  name: 'VNET-HUB-2-to-vnethub-3'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnethub32.id
+    }
+  }
+}
+
+resource vnethub32ToVnetHub22 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnethub32
+  name: 'vnethub-3-to-VNET-HUB-2'
+  properties: {
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: false
+    allowGatewayTransit: false
+    useRemoteGateways: false
+    remoteVirtualNetwork: {
+      id: vnetHub22.id
     }
   }
 }
