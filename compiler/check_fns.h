@@ -23,6 +23,7 @@ check_fn check_peering_limit;
 check_fn check_route_limit;
 check_fn check_route_table_conflict;
 check_fn check_site_without_gateway;
+check_fn check_dns_server_limit;
 check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;

@@ -484,6 +484,23 @@ void check_site_without_gateway(struct check_ctx *ctx)
 	}
 }
 
+/* Azure allows 20 DNS servers per VNet (azure.md 4.5). */
+#define MAX_DNS_SERVERS 20
+
+void check_dns_server_limit(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		if (v->ndns_servers <= MAX_DNS_SERVERS)
+			continue;
+		check_report(ctx, s->vnets[i].dns_src[MAX_DNS_SERVERS]->loc,
+			     "VNet '%s' has %zu DNS servers; Azure allows at most %d",
+			     v->handle, v->ndns_servers, MAX_DNS_SERVERS);
+	}
+}
+
 void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;

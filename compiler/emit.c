@@ -5,6 +5,7 @@
 
 static const struct backend backends[] = {
 	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
+	{ PEERC_TARGET_ARM, "arm", ".json", "arm", emit_arm },
 };
 
 const struct backend *backend_find(enum peerc_target t)

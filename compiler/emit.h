@@ -29,6 +29,7 @@ size_t backend_count(void);
 const struct backend *backend_at(size_t i);
 
 emit_fn emit_bicep;
+emit_fn emit_arm;
 
 /* Add one output file (path NULL: the main output); data is copied. */
 void emit_add_output(struct peerc_result *r, const char *path,

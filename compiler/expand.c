@@ -39,7 +39,6 @@ struct pair_spec {
 	const char *pattern;   /* the peering name pattern */
 	struct loc name_loc;   /* the statement's `name`, else its head */
 	struct loc pattern_loc; /* where the pattern is written; LOC_NONE: built in */
-	ptrdiff_t hub;
 };
 
 static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stmt *st)
@@ -48,7 +47,6 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 
 	memset(ps, 0, sizeof(*ps));
 	ps->st = st;
-	ps->hub = -1;
 	for (int k = 0; k < 2; k++) {
 		ps->side[k].access = true;
 		ps->side[k].access_loc = head;
@@ -294,7 +292,7 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 {
 	struct sema *s = r->s;
 	struct m_peering np = { .first = -1, .loc = sema_stmt_head(ps->st) };
-	struct s_peering nsp = { .hub = ps->hub };
+	struct s_peering nsp = { 0 };
 	const char *key = pair_key(r->a, x, y);
 	size_t idx = s->model.npeerings;
 	void *prev = strmap_put(&s->pair_index, key, (void *)(uintptr_t)(idx + 1));
@@ -525,7 +523,6 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	h->hub = hub;
 	h->transit_loc = LOC_NONE;
 	spec_init(r, &ps, st);
-	ps.hub = (ptrdiff_t)(s->nhubs - 1);
 	bool implied = hub_block(r, h, &ps);
 	h->spokes = spokes;
 	for (size_t i = 0; i < n; i++) {

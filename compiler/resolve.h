@@ -58,7 +58,6 @@ struct s_peering {
 	 * declared by a peer, a hub and a mesh at once). */
 	const struct stmt **stmts;
 	size_t nstmts;
-	ptrdiff_t hub; /* the index in sema.hubs of the hub that made it, or -1 */
 };
 
 enum transit_mode { TRANSIT_NONE, TRANSIT_NVA, TRANSIT_GATEWAY };

@@ -1,0 +1,638 @@
+/* ARM JSON back end: the model as one deployment template, rendered by
+ * templates/arm/azuredeploy.json.tmpl once for the main template and once
+ * for every nested deployment's inner template (the engine has no partials,
+ * so an inner template is rendered first and passed to its deployment as
+ * raw JSON). Every value is listed in templates/README.md.
+ *
+ * The main template is deployed to model.resource_group in
+ * model.subscriptions[0] (the home group). A resource in any other group
+ * goes in a nested deployment to that group. Nested deployments only
+ * depend on each other as wholes, and each peering half must wait for both
+ * VNets and, when it uses the remote gateway, for the half that allows
+ * transit; so a group gets up to three deployments, one per phase, and
+ * these can never depend on each other in a cycle:
+ *   network          its VNets and route tables (they depend on nothing
+ *                    outside);
+ *   peerings         the halves that need only the VNets;
+ *   remote-gateways  the halves that use the remote gateway, after the
+ *                    peerings phase of the group of the other half.
+ * In the home group everything is top level and depends on exactly what it
+ * needs. */
+#include "common.h"
+
+#include "apiversions.h"
+#include "emit.h"
+#include "model.h"
+#include "util.h"
+
+#define T_VNET "Microsoft.Network/virtualNetworks"
+#define T_PEERING "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+#define T_ROUTE_TABLE "Microsoft.Network/routeTables"
+#define T_DEPLOYMENT "Microsoft.Resources/deployments"
+
+enum phase {
+	PH_NETWORK,
+	PH_PEERINGS,
+	PH_REMOTE_GATEWAYS,
+	/* Route tables of existing spokes whose location the file does not
+	 * give: reference() may not stand in a resource's location, so the
+	 * main template reads it and passes it in as a parameter. A nested
+	 * deployment even in the home group. */
+	PH_LOOKUP,
+	NPHASES
+};
+
+static const char *const phase_suffix[NPHASES] = {
+	[PH_NETWORK] = "network",
+	[PH_PEERINGS] = "peerings",
+	[PH_REMOTE_GATEWAYS] = "remote-gateways",
+	[PH_LOOKUP] = "existing-route-tables",
+};
+
+/* Deployment names: 1-64 characters of [-\w._()] (azure.md 2.4). */
+#define DEPLOYMENT_NAME_MAX 64
+
+struct group {
+	const char *sub, *rg;
+	const char *label; /* the middle of its deployments' names */
+	struct scope *phase[NPHASES];
+};
+
+/* One template document: the main template or a nested deployment's. */
+struct scope {
+	const struct group *g; /* where its resources live */
+	bool main;
+	const char *name;      /* the deployment's name; NULL for the main */
+	struct tval *vnets, *route_tables, *peerings, *deployments;
+	struct tval *params;   /* declarations */
+	struct strmap param_seen;
+	/* Nested only: the deployment's parameter values and dependsOn. */
+	struct tval *args, *depends;
+	struct strmap dep_seen;
+};
+
+struct arm {
+	struct arena *a;
+	const struct model *m;
+	struct group **groups; /* in first-use order */
+	size_t ngroups, groups_cap;
+	struct strmap group_by_key;
+	struct group **vnet_group; /* parallel to model.vnets */
+	struct scope *main;
+	struct strmap region_param; /* region -> parameter name */
+	struct strmap param_names;  /* lower-cased names in use in the main */
+	struct strmap labels;       /* lower-cased group labels in use */
+};
+
+/* ------------------------------------------------------------ expressions */
+
+/* An ARM string literal inside an expression: single quotes, doubled. */
+static void put_arm_literal(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_putc(sb, '\'');
+		sb_putc(sb, *s);
+	}
+	sb_putc(sb, '\'');
+}
+
+/* "[text]" as a JSON string: a raw value, since the engine would escape
+ * the brackets of a string value. */
+static struct tval *expr_value(struct arm *t, const char *text)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	tmpl_quote(TMPL_JSON, arena_printf(t->a, "[%s]", text), &sb);
+	struct tval *v = tv_raw(t->a, arena_strdup(t->a, sb.buf));
+	sb_free(&sb);
+	return v;
+}
+
+/* resourceId() as seen from a template deployed to `from`, with the
+ * subscription and group arguments only where they differ. names is a
+ * NULL-terminated list. */
+static const char *resource_id(struct arm *t, const struct group *from,
+			       const struct group *to, const char *type,
+			       const char *const *names)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "resourceId(");
+	if (strcmp(from->sub, to->sub) != 0) {
+		put_arm_literal(&sb, to->sub);
+		sb_puts(&sb, ", ");
+	}
+	if (strcmp(from->sub, to->sub) != 0 || strcmp(from->rg, to->rg) != 0) {
+		put_arm_literal(&sb, to->rg);
+		sb_puts(&sb, ", ");
+	}
+	put_arm_literal(&sb, type);
+	for (; *names; names++) {
+		sb_puts(&sb, ", ");
+		put_arm_literal(&sb, *names);
+	}
+	sb_putc(&sb, ')');
+	const char *r = arena_strdup(t->a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
+
+static const char *parameter_ref(struct arm *t, const char *name)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "parameters(");
+	put_arm_literal(&sb, name);
+	sb_putc(&sb, ')');
+	const char *r = arena_strdup(t->a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
+
+/* ----------------------------------------------------------------- groups */
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("-_.()", c);
+}
+
+static char *lower(struct arena *a, const char *s)
+{
+	char *l = arena_strdup(a, s);
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* The group's resource group name when it makes valid, distinct
+ * deployment names with every phase's suffix; else "group<N>". Deployment
+ * names are case-insensitive, so distinct means case-insensitively. */
+static const char *group_label(struct arm *t, const char *rg, size_t n)
+{
+	size_t longest = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < NPHASES; i++)
+		if (strlen(phase_suffix[i]) > longest)
+			longest = strlen(phase_suffix[i]);
+	for (const char *p = rg; *p && ok; p++)
+		ok = name_char(*p);
+	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
+	     !strmap_get(&t->labels, lower(t->a, rg));
+	const char *label = ok ? rg : arena_printf(t->a, "group%zu", n);
+	while (strmap_get(&t->labels, lower(t->a, label)))
+		label = arena_printf(t->a, "%s-%zu", label, n);
+	strmap_put(&t->labels, lower(t->a, label), t);
+	return label;
+}
+
+static struct group *group_of(struct arm *t, const char *sub, const char *rg)
+{
+	const char *key = arena_printf(t->a, "%s\n%s", sub, rg);
+	struct group *g = strmap_get(&t->group_by_key, key);
+
+	if (g)
+		return g;
+	g = arena_alloc(t->a, sizeof(*g));
+	g->sub = sub;
+	g->rg = rg;
+	ARENA_PUSH(t->a, t->groups, t->ngroups, t->groups_cap);
+	t->groups[t->ngroups - 1] = g;
+	g->label = group_label(t, rg, t->ngroups);
+	strmap_put(&t->group_by_key, key, g);
+	return g;
+}
+
+/* ----------------------------------------------------------------- scopes */
+
+static struct scope *new_scope(struct arm *t, const struct group *g)
+{
+	struct arena *a = t->a;
+	struct scope *s = arena_alloc(a, sizeof(*s));
+
+	s->g = g;
+	s->vnets = tv_list(a);
+	s->route_tables = tv_list(a);
+	s->peerings = tv_list(a);
+	s->deployments = tv_list(a);
+	s->params = tv_list(a);
+	s->args = tv_list(a);
+	s->depends = tv_list(a);
+	strmap_init(&s->param_seen, a);
+	strmap_init(&s->dep_seen, a);
+	return s;
+}
+
+/* Where a group's resources of one phase go: the main template for the
+ * home group (but for PH_LOOKUP), else a nested deployment made on first
+ * use. */
+static struct scope *scope_for(struct arm *t, struct group *g, enum phase ph)
+{
+	if (g == t->main->g && ph != PH_LOOKUP)
+		return t->main;
+	if (!g->phase[ph]) {
+		struct scope *s = new_scope(t, g);
+		s->name = arena_printf(t->a, "peerc-%s-%s", g->label, phase_suffix[ph]);
+		g->phase[ph] = s;
+	}
+	return g->phase[ph];
+}
+
+static void declare_param(struct arm *t, struct scope *s, const char *name,
+			  struct tval *dflt, const char *description)
+{
+	if (strmap_put(&s->param_seen, name, s))
+		return;
+	struct tval *p = tv_object(t->a);
+	tv_set(t->a, p, "name", tv_string(t->a, name));
+	tv_set(t->a, p, "default", dflt ? dflt : tv_string(t->a, ""));
+	tv_set(t->a, p, "description", tv_string(t->a, description));
+	tv_push(t->a, s->params, p);
+}
+
+/* A nested scope's parameter and the main template's value for it. */
+static void pass_param(struct arm *t, struct scope *s, const char *name,
+		       struct tval *value, const char *description)
+{
+	if (strmap_get(&s->param_seen, name))
+		return;
+	declare_param(t, s, name, NULL, description);
+	struct tval *arg = tv_object(t->a);
+	tv_set(t->a, arg, "name", tv_string(t->a, name));
+	tv_set(t->a, arg, "value", value);
+	tv_push(t->a, s->args, arg);
+}
+
+/* Parameter names are letters, digits and '_', so that Bicep can use the
+ * same names. */
+static char *param_text(struct arena *a, const char *want)
+{
+	char *n = arena_strdup(a, want);
+
+	for (char *p = n; *p; p++)
+		if (!name_char(*p) || strchr("-.()", *p))
+			*p = '_';
+	return n;
+}
+
+/* A parameter name of the main template, unique case-insensitively. */
+static char *main_param_name(struct arm *t, const char *want)
+{
+	char *n = param_text(t->a, want);
+	char *name = n;
+	for (unsigned k = 2; strmap_get(&t->param_names, lower(t->a, name)); k++)
+		name = arena_printf(t->a, "%s_%u", n, k);
+	strmap_put(&t->param_names, lower(t->a, name), t);
+	return name;
+}
+
+/* The location of a resource in scope s, in `region`: one parameter of the
+ * main template per region, with the region as its default, passed down to
+ * the nested deployments that need it. */
+static struct tval *location_value(struct arm *t, struct scope *s, const char *region)
+{
+	char *name = strmap_get(&t->region_param, region);
+	const char *what = arena_printf(t->a, "The region peerc places in %s", region);
+
+	if (!name) {
+		name = main_param_name(t, arena_printf(t->a, "location_%s", region));
+		strmap_put(&t->region_param, region, name);
+		declare_param(t, t->main, name, tv_string(t->a, region), what);
+	}
+	if (s != t->main)
+		pass_param(t, s, name, expr_value(t, parameter_ref(t, name)), what);
+	return expr_value(t, parameter_ref(t, name));
+}
+
+/* A dependency of a resource in `from` (with its own dependsOn list `deps`)
+ * on resource `names` of `type` in `to`. Within one template it is the
+ * resource itself; across templates the dependent is the nested deployment
+ * (or the main template's resource) and the dependency the other
+ * deployment (or the main template's resource), both named from the main
+ * template. */
+static void depend(struct arm *t, struct scope *from, struct tval *deps,
+		   struct scope *to, const char *type, const char *const *names)
+{
+	const char *id;
+
+	if (from == to) {
+		tv_push(t->a, deps, expr_value(t, resource_id(t, from->g, to->g, type, names)));
+		return;
+	}
+	if (to == t->main) {
+		id = resource_id(t, t->main->g, to->g, type, names);
+	} else {
+		const char *dn[] = { to->name, NULL };
+		id = resource_id(t, t->main->g, to->g, T_DEPLOYMENT, dn);
+	}
+	if (from == t->main) {
+		tv_push(t->a, deps, expr_value(t, id));
+	} else if (!strmap_put(&from->dep_seen, id, from)) {
+		tv_push(t->a, from->depends, expr_value(t, id));
+	}
+}
+
+/* ------------------------------------------------------------------ values */
+
+static struct tval *prefix_value(struct arena *a, const struct ip_prefix *p)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
+}
+
+static struct tval *addr_value(struct arena *a, const struct ip_addr *ip)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
+}
+
+/* An empty tag value would be a blank the ARM test toolkit rejects; the
+ * expression gives the same empty string. */
+static struct tval *tags_value(struct arm *t, const struct m_tag *tags, size_t n)
+{
+	struct tval *o = tv_object(t->a);
+
+	for (size_t i = 0; i < n; i++)
+		tv_set(t->a, o, tags[i].key, *tags[i].value ?
+		       tv_string(t->a, tags[i].value) : expr_value(t, "string('')"));
+	return o;
+}
+
+/* The route table each VNet's subnets are associated with, or NULL (a
+ * spoke of two transit hubs is an error: route-table-conflict). */
+static const struct m_route_table **tables_by_vnet(struct arm *t)
+{
+	const struct m_route_table **rt =
+		arena_alloc(t->a, (t->m->nvnets + 1) * sizeof(*rt));
+
+	for (size_t i = 0; i < t->m->nroute_tables; i++)
+		if (!rt[t->m->route_tables[i].vnet->index])
+			rt[t->m->route_tables[i].vnet->index] = &t->m->route_tables[i];
+	return rt;
+}
+
+static struct tval *subnets_value(struct arm *t, struct scope *s,
+				  const struct m_vnet *v, const struct m_route_table *rt)
+{
+	struct tval *l = tv_list(t->a);
+	const char *rt_names[] = { rt ? rt->name : NULL, NULL };
+	struct tval *rt_id = rt ? expr_value(t, resource_id(t, s->g, s->g,
+					T_ROUTE_TABLE, rt_names)) : tv_string(t->a, "");
+
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct tval *o = tv_object(t->a);
+		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
+		tv_set(t->a, o, "address_prefix", prefix_value(t->a, &v->subnets[i].prefix));
+		tv_set(t->a, o, "route_table_id", rt_id);
+		tv_push(t->a, l, o);
+	}
+	return l;
+}
+
+static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route_table *rt)
+{
+	struct arena *a = t->a;
+	struct scope *s = scope_for(t, t->vnet_group[v->index], PH_NETWORK);
+	struct tval *o = tv_object(a), *dns = tv_list(a), *deps = tv_list(a);
+	struct tval *space = tv_list(a);
+
+	for (size_t i = 0; i < v->nspace; i++)
+		tv_push(a, space, prefix_value(a, &v->space[i]));
+	for (size_t i = 0; i < v->ndns_servers; i++)
+		tv_push(a, dns, addr_value(a, &v->dns_servers[i]));
+	if (rt && v->nsubnets) {
+		const char *names[] = { rt->name, NULL };
+		depend(t, s, deps, s, T_ROUTE_TABLE, names);
+	}
+	tv_set(a, o, "name", tv_string(a, v->name));
+	tv_set(a, o, "location", location_value(t, s, v->location));
+	tv_set(a, o, "address_prefixes", space);
+	tv_set(a, o, "dns_servers", dns);
+	tv_set(a, o, "subnets", subnets_value(t, s, v, rt));
+	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
+	tv_set(a, o, "depends_on", deps);
+	tv_push(a, s->vnets, o);
+}
+
+static struct tval *route_value(struct arm *t, const struct m_route *r)
+{
+	struct tval *o = tv_object(t->a);
+	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
+
+	tv_set(t->a, o, "name", tv_string(t->a, r->name));
+	tv_set(t->a, o, "address_prefix", prefix_value(t->a, &r->prefix));
+	tv_set(t->a, o, "next_hop_type",
+	       tv_string(t->a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
+	tv_set(t->a, o, "next_hop_ip",
+	       nva ? addr_value(t->a, &r->next_hop_ip) : tv_string(t->a, ""));
+	return o;
+}
+
+/* The location of an existing spoke the file gives none for, read from
+ * Azure by the main template. */
+static struct tval *looked_up_location(struct arm *t, struct scope *s,
+				       const struct m_vnet *v)
+{
+	const char *names[] = { v->name, NULL };
+	const char *base = param_text(t->a, arena_printf(t->a, "location_of_%s", v->name));
+	const char *ref = arena_printf(t->a, "reference(%s, '%s', 'Full').location",
+		resource_id(t, t->main->g, t->vnet_group[v->index], T_VNET, names),
+		api_version_for(t->m, T_VNET));
+
+	/* "a-b" and "a.b" would both be location_of_a_b */
+	const char *name = base;
+	for (unsigned k = 2; strmap_get(&s->param_seen, name); k++)
+		name = arena_printf(t->a, "%s_%u", base, k);
+	pass_param(t, s, name, expr_value(t, ref),
+		   arena_printf(t->a, "The region of the existing VNet %s", v->name));
+	return expr_value(t, parameter_ref(t, name));
+}
+
+static void add_route_table(struct arm *t, const struct m_route_table *rt)
+{
+	struct arena *a = t->a;
+	const struct m_vnet *v = rt->vnet;
+	bool lookup = !v->location;
+	struct scope *s = scope_for(t, t->vnet_group[v->index],
+				    lookup ? PH_LOOKUP : PH_NETWORK);
+	struct tval *o = tv_object(a), *routes = tv_list(a);
+
+	for (size_t i = 0; i < rt->nroutes; i++)
+		tv_push(a, routes, route_value(t, &rt->routes[i]));
+	tv_set(a, o, "name", tv_string(a, rt->name));
+	tv_set(a, o, "location", lookup ? looked_up_location(t, s, v) :
+					  location_value(t, s, v->location));
+	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
+	tv_push(a, s->route_tables, o);
+}
+
+/* ---------------------------------------------------------------- peerings */
+
+static enum phase side_phase(const struct m_peering *p, int i)
+{
+	return p->first >= 0 && p->first != i ? PH_REMOTE_GATEWAYS : PH_PEERINGS;
+}
+
+static void add_side(struct arm *t, const struct m_peering *p, int i)
+{
+	struct arena *a = t->a;
+	const struct m_side *sd = &p->side[i];
+	const struct m_vnet *local = sd->vnet, *remote = p->side[!i].vnet;
+	struct group *lg = t->vnet_group[local->index];
+	struct group *rg = t->vnet_group[remote->index];
+	struct scope *s = scope_for(t, lg, side_phase(p, i));
+	struct tval *o = tv_object(a), *deps = tv_list(a);
+	const char *local_names[] = { local->name, NULL };
+	const char *remote_names[] = { remote->name, NULL };
+
+	if (!local->existing)
+		depend(t, s, deps, scope_for(t, lg, PH_NETWORK), T_VNET, local_names);
+	if (!remote->existing)
+		depend(t, s, deps, scope_for(t, rg, PH_NETWORK), T_VNET, remote_names);
+	if (side_phase(p, i) == PH_REMOTE_GATEWAYS) {
+		const struct m_side *first = &p->side[p->first];
+		const char *names[] = { remote->name, first->name, NULL };
+		depend(t, s, deps, scope_for(t, rg, PH_PEERINGS), T_PEERING, names);
+	}
+	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
+	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
+	tv_set(a, o, "depends_on", deps);
+	tv_push(a, s->peerings, o);
+}
+
+/* --------------------------------------------------------------- documents */
+
+static struct tval *api_values(struct arm *t)
+{
+	struct tval *o = tv_object(t->a);
+
+	tv_set(t->a, o, "virtual_networks", tv_string(t->a, api_version_for(t->m, T_VNET)));
+	tv_set(t->a, o, "peerings", tv_string(t->a, api_version_for(t->m, T_PEERING)));
+	tv_set(t->a, o, "route_tables", tv_string(t->a, api_version_for(t->m, T_ROUTE_TABLE)));
+	tv_set(t->a, o, "deployments", tv_string(t->a, api_version_for(t->m, T_DEPLOYMENT)));
+	return o;
+}
+
+static struct tval *document_values(struct arm *t, const struct scope *s,
+				    struct tval *peerc)
+{
+	struct arena *a = t->a;
+	struct tval *root = tv_object(a);
+
+	tv_set(a, root, "peerc", peerc);
+	tv_set(a, root, "main", tv_bool(a, s->main));
+	tv_set(a, root, "version", tv_string(a, PACKAGE_VERSION));
+	tv_set(a, root, "api", api_values(t));
+	tv_set(a, root, "subscription_id", tv_string(a, s->g->sub));
+	tv_set(a, root, "resource_group", tv_string(a, s->g->rg));
+	tv_set(a, root, "parameters", s->params);
+	tv_set(a, root, "vnets", s->vnets);
+	tv_set(a, root, "route_tables", s->route_tables);
+	tv_set(a, root, "peerings", s->peerings);
+	tv_set(a, root, "deployments", s->deployments);
+	return root;
+}
+
+/* A nested scope as a deployment of the main template, its inner template
+ * rendered in place. */
+static bool add_deployment(struct arm *t, const struct tmpl *tm,
+			   struct peerc_result *r, const struct scope *s,
+			   struct tval *peerc)
+{
+	struct arena *a = t->a;
+	const struct group *home = t->main->g;
+	struct tval *o = tv_object(a);
+	struct strbuf sb;
+	bool other_sub = strcmp(s->g->sub, home->sub) != 0;
+	bool other_group = other_sub || strcmp(s->g->rg, home->rg) != 0;
+
+	sb_init(&sb);
+	if (!tmpl_render(tm, document_values(t, s, peerc), &r->diags, &sb)) {
+		sb_free(&sb);
+		return false;
+	}
+	tv_set(a, o, "name", tv_string(a, s->name));
+	/* A subscriptionId without a resourceGroup would make it a
+	 * subscription-scope deployment. */
+	tv_set(a, o, "subscription_id", tv_string(a, other_sub ? s->g->sub : ""));
+	tv_set(a, o, "resource_group", tv_string(a, other_group ? s->g->rg : ""));
+	tv_set(a, o, "depends_on", s->depends);
+	tv_set(a, o, "parameters", s->args);
+	tv_set(a, o, "template", tv_raw(a, arena_strdup(a, sb.buf)));
+	tv_push(a, t->main->deployments, o);
+	sb_free(&sb);
+	return true;
+}
+
+/* The home group: model.resource_group in the first subscription; when no
+ * VNet is there and the defaults name no group, the first VNet's. A file
+ * without VNets deploys nothing, to no group in particular. */
+static const struct group *home_group(struct arm *t)
+{
+	static const struct group nowhere = { .sub = "", .rg = "" };
+	const struct model *m = t->m;
+
+	if (m->nvnets == 0)
+		return &nowhere;
+	if (m->resource_group)
+		return group_of(t, m->subscriptions[0], m->resource_group);
+	return group_of(t, m->vnets[0].subscription, m->vnets[0].resource_group);
+}
+
+static void build(struct arm *t)
+{
+	const struct model *m = t->m;
+	const struct m_route_table **rt = tables_by_vnet(t);
+
+	t->vnet_group = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->vnet_group));
+	t->main = new_scope(t, home_group(t));
+	t->main->main = true;
+	for (size_t i = 0; i < m->nvnets; i++)
+		t->vnet_group[i] = group_of(t, m->vnets[i].subscription,
+					    m->vnets[i].resource_group);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			add_vnet(t, &m->vnets[i], rt[i]);
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		add_route_table(t, &m->route_tables[i]);
+	for (size_t i = 0; i < m->npeerings; i++)
+		for (int k = 0; k < 2; k++)
+			add_side(t, &m->peerings[i], k);
+}
+
+void emit_arm(const struct model *m, const struct peerc_options *opts,
+	      struct peerc_result *r)
+{
+	struct arm t = { .a = r->arena, .m = m };
+	struct tval *peerc = emit_peerc_values(r);
+	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
+		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
+	struct strbuf sb;
+
+	if (!tm)
+		return;
+	strmap_init(&t.group_by_key, t.a);
+	strmap_init(&t.region_param, t.a);
+	strmap_init(&t.param_names, t.a);
+	strmap_init(&t.labels, t.a);
+	build(&t);
+	/* Groups in first-use order, each group's phases in order. */
+	for (size_t i = 0; i < t.ngroups; i++)
+		for (int ph = 0; ph < NPHASES; ph++)
+			if (t.groups[i]->phase[ph] &&
+			    !add_deployment(&t, tm, r, t.groups[i]->phase[ph], peerc))
+				return;
+	sb_init(&sb);
+	if (tmpl_render(tm, document_values(&t, t.main, peerc), &r->diags, &sb))
+		emit_add_output(r, NULL, sb.buf, sb.len);
+	sb_free(&sb);
+}

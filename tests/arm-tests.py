@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""The ARM tests that are not goldens; see tests/arm.sh.
+
+Usage: arm-tests.py TOP_SRCDIR PEERC WORKDIR"""
+import copy
+import json
+import os
+import subprocess
+import sys
+
+top, peerc, work = sys.argv[1:4]
+failures = []
+
+
+def fail(text):
+    failures.append(text)
+    print("FAIL: " + text)
+
+
+def load(rel):
+    with open(os.path.join(top, rel), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def arm_check(doc, name):
+    path = os.path.join(work, name + ".json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=2, ensure_ascii=False)
+    p = subprocess.run([sys.executable, os.path.join(top, "tests/arm-check.py"),
+                        os.path.join(top, "tests/schemas"), path],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def find(resources, name):
+    return next(r for r in resources if r["name"] == name)
+
+
+def inner(doc, deployment):
+    return find(doc["resources"], deployment)["properties"]["template"]["resources"]
+
+
+# ------------------------------------------------------------ mutations
+# Each breaks the gateway golden in one way arm-check.py must notice.
+
+def misspelt(d):
+    p = find(d["resources"], "hub-a/hub-a-to-hub-b")["properties"]
+    p["allowForwardedTrafic"] = p.pop("allowForwardedTraffic")
+
+
+def scope_case(d):
+    find(d["resources"], "peerc-rg-b-network")["properties"][
+        "expressionEvaluationOptions"]["scope"] = "inner"
+
+
+def inner_misspelt(d):
+    inner(d, "peerc-rg-b-network")[1]["properties"]["dhcpOptions"]["dnsServer"] = ["10.0.0.1"]
+
+
+def no_gateway_wait(d):
+    dep = find(d["resources"], "peerc-rg-b-remote-gateways")
+    dep["dependsOn"] = [x for x in dep["dependsOn"] if "hub-a-to-spoke-of-a" not in x]
+
+
+def no_vnet_wait(d):
+    p = find(d["resources"], "hub-a/hub-a-to-hub-b")
+    p["dependsOn"] = [x for x in p["dependsOn"] if "peerc-rg-b-network" not in x]
+
+
+def blank_tags(d):
+    find(d["resources"], "hub-a")["tags"] = {}
+
+
+def literal_id(d):
+    find(d["resources"], "hub-a/hub-a-to-hub-b")["properties"]["remoteVirtualNetwork"]["id"] = (
+        "/subscriptions/88888888-8888-8888-8888-888888888888/resourceGroups/rg-b"
+        "/providers/Microsoft.Network/virtualNetworks/hub-b")
+
+
+def preview_api(d):
+    find(d["resources"], "hub-a")["apiVersion"] = "2025-07-01-preview"
+
+
+def unused_parameter(d):
+    d["parameters"]["unused"] = {"type": "string", "defaultValue": "x"}
+
+
+def unknown_dependency(d):
+    find(d["resources"], "hub-a")["dependsOn"] = [
+        "[resourceId('Microsoft.Network/virtualNetworks', 'nowhere')]"]
+
+
+def cycle(d):
+    find(d["resources"], "peerc-rg-b-network")["dependsOn"] = [
+        "[resourceId('88888888-8888-8888-8888-888888888888', 'rg-b', "
+        "'Microsoft.Resources/deployments', 'peerc-rg-b-peerings')]"]
+
+
+def transit_off(d):
+    find(d["resources"], "hub-a/hub-a-to-spoke-of-a")["properties"]["allowGatewayTransit"] = False
+
+
+def parameter_not_passed(d):
+    del find(d["resources"], "peerc-rg-b-network")["properties"]["parameters"]
+
+
+MUTATIONS = [
+    (misspelt, "Additional properties are not allowed ('allowForwardedTrafic'"),
+    (scope_case, "'inner' is not one of ['NotSpecified', 'Outer', 'Inner']"),
+    (inner_misspelt, "'dnsServer' was unexpected"),
+    (no_gateway_wait, "spoke-of-a/spoke-of-a-to-hub-a may be created before "
+                      "hub-a/hub-a-to-spoke-of-a"),
+    (no_vnet_wait, "hub-a/hub-a-to-hub-b may be created before VNet hub-b"),
+    (blank_tags, "blank value {}"),
+    (literal_id, "is not built with resourceId()"),
+    (preview_api, "not a literal stable version"),
+    (unused_parameter, "parameter unused is never used"),
+    (unknown_dependency, "is not in this template"),
+    (cycle, "dependency cycle"),
+    (transit_off, "uses a remote gateway the other half does not offer"),
+    (parameter_not_passed, "passes [], the template declares ['location_swedencentral']"),
+]
+
+golden = load("tests/golden/arm/gateways-both-ways.json")
+code, out = arm_check(golden, "unchanged")
+if code != 0:
+    fail("the gateway golden does not pass arm-check.py:\n" + out)
+for mutate, expect in MUTATIONS:
+    doc = copy.deepcopy(golden)
+    mutate(doc)
+    code, out = arm_check(doc, mutate.__name__)
+    if code == 0 or expect not in out:
+        fail("%s: arm-check.py exited %d, wanted 1 and %r in:\n%s"
+             % (mutate.__name__, code, expect, out))
+
+
+# ------------------------------------------------------ hostile strings
+
+def arm_literal(s):
+    """What ARM reads in a JSON string: "[x]" is an expression, "[[x]" the
+    literal "[x]"; the only expression peerc writes in tags is string('')."""
+    if len(s) >= 2 and s[0] == "[" and s[-1] == "]":
+        if s[1] == "[":
+            return s[1:]
+        if s == "[string('')]":
+            return ""
+        raise ValueError("unexpected expression %r" % s)
+    return s
+
+
+WANT_TAGS = {
+    "expression": "[concat('a', 'b')]",
+    "bracket": "[not closed",
+    "brackets": "[[already doubled]",
+    "control": "tab\there\nnewline\u0001\u001f",
+    "unicode": "Zürich – 東京 🚀",
+    "empty": "",
+    "[key]": "value",
+    "quote\"and\\backslash": "say \"hi\" C:\\temp\\",
+}
+hostile = load("tests/golden/arm/hostile-strings.json")
+tags = find(hostile["resources"], "vnet-a")["tags"]
+got = {k: arm_literal(v) for k, v in tags.items()}
+if got != WANT_TAGS:
+    fail("hostile tags do not round-trip:\n  got  %r\n  want %r" % (got, WANT_TAGS))
+if list(tags) != list(WANT_TAGS):
+    fail("hostile tags are out of order: %r" % list(tags))
+
+
+# ----------------------------------------------------------- API version
+
+def api_versions(doc, out):
+    for r in doc["resources"]:
+        out.append((r["type"], r["apiVersion"]))
+        if r["type"] == "Microsoft.Resources/deployments":
+            api_versions(r["properties"]["template"], out)
+    return out
+
+
+def compile_stdin(args, text):
+    p = subprocess.run([peerc, "-t", "arm", "-o", "-"] + args + ["-"],
+                       input=text.encode(), capture_output=True)
+    if p.returncode != 0:
+        fail("peerc %s exited %d: %s" % (args, p.returncode, p.stderr.decode()))
+        return None
+    return json.loads(p.stdout)
+
+
+with open(os.path.join(top, "examples/multi-subscription.peer"), encoding="utf-8") as f:
+    multi = f.read()
+for args, text, want in [
+        (["--api-version", "2024-05-01"], multi, "2024-05-01"),
+        ([], multi.replace("defaults {", 'defaults {\n  api_version = "2024-07-01"'),
+         "2024-07-01"),
+        ([], multi, "2025-07-01")]:
+    doc = compile_stdin(args, text)
+    if doc is None:
+        continue
+    seen = api_versions(doc, [])
+    bad = [(t, v) for t, v in seen
+           if v != ("2025-04-01" if t == "Microsoft.Resources/deployments" else want)]
+    if bad or len({t for t, _ in seen}) != 3:
+        fail("%s: API versions %r" % (args or "api_version", sorted(set(seen))))
+
+sys.exit(1 if failures else 0)
