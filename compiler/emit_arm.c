@@ -11,8 +11,8 @@
  * VNets and, when it uses the remote gateway, for the half that allows
  * transit; so a group gets up to three deployments, one per phase, and
  * these can never depend on each other in a cycle:
- *   network          its VNets and route tables (they depend on nothing
- *                    outside);
+ *   network          its VNets, route tables and existing spokes' subnet
+ *                    writes (they depend on nothing outside);
  *   peerings         the halves that need only the VNets;
  *   remote-gateways  the halves that use the remote gateway, after the
  *                    peerings phase of the group of the other half.
@@ -27,6 +27,7 @@
 
 #define T_VNET "Microsoft.Network/virtualNetworks"
 #define T_PEERING "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+#define T_SUBNET "Microsoft.Network/virtualNetworks/subnets"
 #define T_ROUTE_TABLE "Microsoft.Network/routeTables"
 #define T_DEPLOYMENT "Microsoft.Resources/deployments"
 
@@ -63,12 +64,22 @@ struct scope {
 	const struct group *g; /* where its resources live */
 	bool main;
 	const char *name;      /* the deployment's name; NULL for the main */
-	struct tval *vnets, *route_tables, *peerings, *deployments;
+	struct tval *vnets, *route_tables, *subnets, *peerings, *deployments;
 	struct tval *params;   /* declarations */
 	struct strmap param_seen;
 	/* Nested only: the deployment's parameter values and dependsOn. */
 	struct tval *args, *depends;
 	struct strmap dep_seen;
+};
+
+/* What a peering half waits for before it names a VNet: the VNet when the
+ * template creates it, the last of an existing VNet's subnet updates (a
+ * VNet being updated is not ready for a peering: azure.md 6.3), else
+ * nothing (scope NULL). */
+struct anchor {
+	struct scope *scope;
+	const char *type;
+	const char *names[3];
 };
 
 struct arm {
@@ -78,6 +89,7 @@ struct arm {
 	size_t ngroups, groups_cap;
 	struct strmap group_by_key;
 	struct group **vnet_group; /* parallel to model.vnets */
+	struct anchor *anchor;     /* parallel to model.vnets */
 	struct scope *main;
 	struct strmap region_param; /* region -> parameter name */
 	struct strmap param_names;  /* lower-cased names in use in the main */
@@ -217,6 +229,7 @@ static struct scope *new_scope(struct arm *t, const struct group *g)
 	s->g = g;
 	s->vnets = tv_list(a);
 	s->route_tables = tv_list(a);
+	s->subnets = tv_list(a);
 	s->peerings = tv_list(a);
 	s->deployments = tv_list(a);
 	s->params = tv_list(a);
@@ -416,6 +429,7 @@ static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->vnets, o);
+	t->anchor[v->index] = (struct anchor){ s, T_VNET, { v->name, NULL } };
 }
 
 static struct tval *route_value(struct arm *t, const struct m_route *r)
@@ -452,6 +466,35 @@ static struct tval *looked_up_location(struct arm *t, struct scope *s,
 	return expr_value(t, parameter_ref(t, name));
 }
 
+/* An existing spoke's subnets are not written with a VNet, so each gets
+ * its table as a subnet resource of its own: a PUT of the whole subnet,
+ * which drops what the file does not say (templates/README.md). Azure
+ * takes one subnet write of a VNet at a time, so they form a chain. */
+static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
+			 const struct m_route_table *rt)
+{
+	struct arena *a = t->a;
+	const char *rt_names[] = { rt->name, NULL };
+	struct tval *rt_id = expr_value(t, resource_id(t, s->g, s->g, T_ROUTE_TABLE, rt_names));
+
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct tval *o = tv_object(a), *deps = tv_list(a);
+		depend(t, s, deps, s, T_ROUTE_TABLE, rt_names);
+		if (i > 0) {
+			const char *prev[] = { v->name, v->subnets[i - 1].name, NULL };
+			depend(t, s, deps, s, T_SUBNET, prev);
+		}
+		tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", v->name,
+								 v->subnets[i].name)));
+		tv_set(a, o, "address_prefix", prefix_value(a, &v->subnets[i].prefix));
+		tv_set(a, o, "route_table_id", rt_id);
+		tv_set(a, o, "depends_on", deps);
+		tv_push(a, s->subnets, o);
+		t->anchor[v->index] = (struct anchor){ s, T_SUBNET,
+						      { v->name, v->subnets[i].name, NULL } };
+	}
+}
+
 static void add_route_table(struct arm *t, const struct m_route_table *rt)
 {
 	struct arena *a = t->a;
@@ -469,6 +512,8 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 	tv_set(a, o, "routes", routes);
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_push(a, s->route_tables, o);
+	if (v->existing)
+		link_subnets(t, s, v, rt);
 }
 
 /* ---------------------------------------------------------------- peerings */
@@ -476,6 +521,15 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 static enum phase side_phase(const struct m_peering *p, int i)
 {
 	return p->first >= 0 && p->first != i ? PH_REMOTE_GATEWAYS : PH_PEERINGS;
+}
+
+static void wait_for_vnet(struct arm *t, struct scope *s, struct tval *deps,
+			  const struct m_vnet *v)
+{
+	const struct anchor *an = &t->anchor[v->index];
+
+	if (an->scope)
+		depend(t, s, deps, an->scope, an->type, an->names);
 }
 
 static void add_side(struct arm *t, const struct m_peering *p, int i)
@@ -487,13 +541,10 @@ static void add_side(struct arm *t, const struct m_peering *p, int i)
 	struct group *rg = t->vnet_group[remote->index];
 	struct scope *s = scope_for(t, lg, side_phase(p, i));
 	struct tval *o = tv_object(a), *deps = tv_list(a);
-	const char *local_names[] = { local->name, NULL };
 	const char *remote_names[] = { remote->name, NULL };
 
-	if (!local->existing)
-		depend(t, s, deps, scope_for(t, lg, PH_NETWORK), T_VNET, local_names);
-	if (!remote->existing)
-		depend(t, s, deps, scope_for(t, rg, PH_NETWORK), T_VNET, remote_names);
+	wait_for_vnet(t, s, deps, local);
+	wait_for_vnet(t, s, deps, remote);
 	if (side_phase(p, i) == PH_REMOTE_GATEWAYS) {
 		const struct m_side *first = &p->side[p->first];
 		const char *names[] = { remote->name, first->name, NULL };
@@ -517,6 +568,7 @@ static struct tval *api_values(struct arm *t)
 
 	tv_set(t->a, o, "virtual_networks", tv_string(t->a, api_version_for(t->m, T_VNET)));
 	tv_set(t->a, o, "peerings", tv_string(t->a, api_version_for(t->m, T_PEERING)));
+	tv_set(t->a, o, "subnets", tv_string(t->a, api_version_for(t->m, T_SUBNET)));
 	tv_set(t->a, o, "route_tables", tv_string(t->a, api_version_for(t->m, T_ROUTE_TABLE)));
 	tv_set(t->a, o, "deployments", tv_string(t->a, api_version_for(t->m, T_DEPLOYMENT)));
 	return o;
@@ -537,6 +589,7 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 	tv_set(a, root, "parameters", s->params);
 	tv_set(a, root, "vnets", s->vnets);
 	tv_set(a, root, "route_tables", s->route_tables);
+	tv_set(a, root, "subnets", s->subnets);
 	tv_set(a, root, "peerings", s->peerings);
 	tv_set(a, root, "deployments", s->deployments);
 	return root;
@@ -594,6 +647,7 @@ static void build(struct arm *t)
 	const struct m_route_table **rt = tables_by_vnet(t);
 
 	t->vnet_group = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->vnet_group));
+	t->anchor = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->anchor));
 	t->main = new_scope(t, home_group(t));
 	t->main->main = true;
 	for (size_t i = 0; i < m->nvnets; i++)

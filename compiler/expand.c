@@ -34,6 +34,7 @@ struct side_spec {
 
 struct pair_spec {
 	const struct stmt *st;
+	struct loc head;       /* sema_stmt_head(st), made once: a hub has many pairs */
 	struct side_spec side[2];
 	struct side_spec both;  /* what the unqualified attributes say */
 	const char *pattern;   /* the peering name pattern */
@@ -47,6 +48,7 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 
 	memset(ps, 0, sizeof(*ps));
 	ps->st = st;
+	ps->head = head;
 	for (int k = 0; k < 2; k++) {
 		ps->side[k].access = true;
 		ps->side[k].access_loc = head;
@@ -276,7 +278,7 @@ static void merge_pair(struct resolver *r, size_t pi, const struct m_peering *np
 		const char *what = side_differs(&p->side[k], &np->side[nk]);
 		if (!what)
 			continue;
-		struct diag *d = res_error(r, "peering-conflict", sema_stmt_head(ps->st),
+		struct diag *d = res_error(r, "peering-conflict", ps->head,
 					   "'%s' <-> '%s' is declared again with a different '%s.%s'",
 					   p->side[0].vnet->handle, p->side[1].vnet->handle,
 					   p->side[k].vnet->handle, what);
@@ -291,7 +293,7 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 		     const struct pair_spec *ps)
 {
 	struct sema *s = r->s;
-	struct m_peering np = { .first = -1, .loc = sema_stmt_head(ps->st) };
+	struct m_peering np = { .first = -1, .loc = ps->head };
 	struct s_peering nsp = { 0 };
 	const char *key = pair_key(r->a, x, y);
 	size_t idx = s->model.npeerings;

@@ -15,8 +15,9 @@ Usage: arm-check.py SCHEMADIR FILE.json...
    literal, non-preview API versions; IDs from resourceId().
 3. Order: dependsOn names resources of the same template; no cycle; every
    peering half is created after the VNets it joins (when the file creates
-   them) and a half that uses the remote gateway after the other half, which
-   must allow gateway transit.
+   them, or else after the file's writes of their subnets), a half that uses
+   the remote gateway after the other half, which must allow gateway
+   transit, and one VNet's subnet writes one after the other.
 
 Prints one line per problem and exits 1 if there was any."""
 import copy
@@ -36,6 +37,7 @@ SCHEMA_URL = "https://schema.management.azure.com/schemas/2019-04-01/deploymentT
 
 T_VNET = "microsoft.network/virtualnetworks"
 T_PEERING = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
+T_SUBNET = "microsoft.network/virtualnetworks/subnets"
 T_RT = "microsoft.network/routetables"
 T_DEPLOYMENT = "microsoft.resources/deployments"
 
@@ -43,6 +45,7 @@ RESOURCE_DEFS = {
     T_VNET: (NET, "virtualNetworks"),
     T_PEERING: (NET, "virtualNetworks_virtualNetworkPeerings"),
     T_RT: (NET, "routeTables"),
+    T_SUBNET: (NET, "virtualNetworks_subnets"),
     T_DEPLOYMENT: (RES, "deployments"),
 }
 # The objects peerc writes, closed for the test.
@@ -322,7 +325,10 @@ def check_ids(res, where, scope):
     ids = []
     if res["type"].lower() == T_PEERING:
         ids.append(props.get("remoteVirtualNetwork", {}).get("id", ""))
-    for sn in props.get("subnets", []):
+    subnets = props.get("subnets", [])
+    if res["type"].lower() == T_SUBNET:
+        subnets = [res]
+    for sn in subnets:
         if "routeTable" in sn.get("properties", {}):
             ids.append(sn["properties"]["routeTable"].get("id", ""))
     for i in ids:
@@ -358,6 +364,16 @@ def check_order(g, where):
         problem(where, "dependency cycle through %s" % (c,))
         return
     peerings = {k: r for k, r in g.created.items() if k[2] == T_PEERING}
+    subnets = {}  # VNet -> its subnet writes
+    for k in g.created:
+        if k[2] == T_SUBNET:
+            subnets.setdefault(k[:2] + (T_VNET, k[3][:1]), []).append(k)
+    for ss in subnets.values():
+        for a in ss:
+            for b in ss:
+                if a < b and not (g.reaches(a, b) or g.reaches(b, a)):
+                    problem(where, "subnets %s and %s may be written at once"
+                            % ("/".join(a[3]), "/".join(b[3])))
     for key, res in peerings.items():
         sub, rg, _, (vnet, _peer) = key
         local = (sub, rg, T_VNET, (vnet,))
@@ -365,6 +381,10 @@ def check_order(g, where):
         for v in (local, remote):
             if v in g.created and not g.reaches(key, v):
                 problem(where, "%s may be created before VNet %s" % ("/".join(key[3]), v[3][0]))
+            for sn in subnets.get(v, ()):
+                if not g.reaches(key, sn):
+                    problem(where, "%s may be created while subnet %s is written"
+                            % ("/".join(key[3]), "/".join(sn[3])))
         if not res["properties"]["useRemoteGateways"]:
             continue
         back = [k for k, r in peerings.items()

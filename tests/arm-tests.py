@@ -121,17 +121,42 @@ MUTATIONS = [
     (parameter_not_passed, "passes [], the template declares ['location_swedencentral']"),
 ]
 
-golden = load("tests/golden/arm/gateways-both-ways.json")
-code, out = arm_check(golden, "unchanged")
-if code != 0:
-    fail("the gateway golden does not pass arm-check.py:\n" + out)
-for mutate, expect in MUTATIONS:
-    doc = copy.deepcopy(golden)
-    mutate(doc)
-    code, out = arm_check(doc, mutate.__name__)
-    if code == 0 or expect not in out:
-        fail("%s: arm-check.py exited %d, wanted 1 and %r in:\n%s"
-             % (mutate.__name__, code, expect, out))
+# And the existing-spokes golden, for subnet writes.
+
+def subnets_at_once(d):
+    for r in inner(d, "peerc-rg-net-existing-route-tables"):
+        if r["name"] == "old-here/db":
+            r["dependsOn"] = [x for x in r["dependsOn"] if "'app'" not in x]
+
+
+def peering_during_subnet_write(d):
+    p = find(d["resources"], "hub/hub-to-old-here")
+    p["dependsOn"] = [x for x in p["dependsOn"] if "existing-route-tables" not in x]
+
+
+EXISTING_MUTATIONS = [
+    (subnets_at_once, "subnets old-here/app and old-here/db may be written at once"),
+    (peering_during_subnet_write, "hub/hub-to-old-here may be created while subnet "
+                                  "old-here/app is written"),
+]
+
+
+def mutations(rel, table):
+    golden = load(rel)
+    code, out = arm_check(golden, "unchanged")
+    if code != 0:
+        fail("%s does not pass arm-check.py:\n%s" % (rel, out))
+    for mutate, expect in table:
+        doc = copy.deepcopy(golden)
+        mutate(doc)
+        code, out = arm_check(doc, mutate.__name__)
+        if code == 0 or expect not in out:
+            fail("%s: arm-check.py exited %d, wanted 1 and %r in:\n%s"
+                 % (mutate.__name__, code, expect, out))
+
+
+mutations("tests/golden/arm/gateways-both-ways.json", MUTATIONS)
+mutations("tests/golden/arm/existing-transit.json", EXISTING_MUTATIONS)
 
 
 # ------------------------------------------------------ hostile strings

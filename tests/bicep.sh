@@ -6,7 +6,9 @@
 #      does (which also compares it byte for byte with the goldens, module
 #      files included, over two runs), passes check-bicep.py: parse, layout,
 #      the type data, the linter's default rules, the modules;
-#   3. hostile strings come back unchanged through the parser.
+#   3. hostile strings come back unchanged through the parser;
+#   4. where a fixture has a Terraform golden too, both deploy the same
+#      VNets, peering halves (four settings each) and route tables.
 # The real Bicep CLI is not used: neither Debian nor npm packages it (npm's
 # wrappers download the binary, which this project's machines cannot do).
 set -u
@@ -80,6 +82,17 @@ if compile "$top_srcdir/tests/golden/bicep/hostile.peer" "$work/hostile" &&
 else
 	fail "hostile strings do not round-trip"
 fi
+
+# 4. the same topology as the Terraform output, where a fixture has both
+while read -r golden; do
+	tf=${golden%.bicep}.tf
+	[ -f "$tf" ] || continue
+	if python3 "$here/same-as-terraform.py" "$golden" "$tf"; then
+		ok
+	else
+		fail "$golden: not what ${tf##*/} deploys (above)"
+	fi
+done <"$work/goldens"
 
 echo "bicep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
