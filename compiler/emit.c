@@ -1,9 +1,11 @@
 #include "common.h"
 
+#include "addr.h"
 #include "emit.h"
 #include "util.h"
 
 static const struct backend backends[] = {
+	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", "terraform", emit_terraform },
 	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
 	{ PEERC_TARGET_ARM, "arm", ".json", "arm", emit_arm },
 };
@@ -103,4 +105,16 @@ struct tval *emit_peerc_values(struct peerc_result *r)
 	tv_set(a, v, "source", tv_raw(a, safe));
 	tv_set(a, v, "source_name", tv_string(a, safe));
 	return v;
+}
+
+struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
+}
+
+struct tval *emit_addr(struct arena *a, const struct ip_addr *ip)
+{
+	char buf[IP_STRLEN];
+	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
 }

@@ -9,6 +9,9 @@
 #include "peerc.h"
 #include "template.h"
 
+struct arena;
+struct ip_addr;
+struct ip_prefix;
 struct model;
 
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
@@ -28,6 +31,7 @@ const struct backend *backend_find(enum peerc_target t);
 size_t backend_count(void);
 const struct backend *backend_at(size_t i);
 
+emit_fn emit_terraform;
 emit_fn emit_bicep;
 emit_fn emit_arm;
 
@@ -45,5 +49,9 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
  * safe in a comment: the input's base name with control characters and
  * invalid UTF-8 as '?') and source_name (the same, as a string). */
 struct tval *emit_peerc_values(struct peerc_result *r);
+
+/* A prefix or an address as a string value, in canonical text. */
+struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
+struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
 
 #endif

@@ -351,18 +351,6 @@ static void depend(struct arm *t, struct scope *from, struct tval *deps,
 
 /* ------------------------------------------------------------------ values */
 
-static struct tval *prefix_value(struct arena *a, const struct ip_prefix *p)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
-}
-
-static struct tval *addr_value(struct arena *a, const struct ip_addr *ip)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
-}
-
 /* An empty tag value would be a blank the ARM test toolkit rejects; the
  * expression gives the same empty string. */
 static struct tval *tags_value(struct arm *t, const struct m_tag *tags, size_t n)
@@ -399,7 +387,7 @@ static struct tval *subnets_value(struct arm *t, struct scope *s,
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *o = tv_object(t->a);
 		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
-		tv_set(t->a, o, "address_prefix", prefix_value(t->a, &v->subnets[i].prefix));
+		tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &v->subnets[i].prefix));
 		tv_set(t->a, o, "route_table_id", rt_id);
 		tv_push(t->a, l, o);
 	}
@@ -414,9 +402,9 @@ static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route
 	struct tval *space = tv_list(a);
 
 	for (size_t i = 0; i < v->nspace; i++)
-		tv_push(a, space, prefix_value(a, &v->space[i]));
+		tv_push(a, space, emit_prefix(a, &v->space[i]));
 	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, addr_value(a, &v->dns_servers[i]));
+		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	if (rt && v->nsubnets) {
 		const char *names[] = { rt->name, NULL };
 		depend(t, s, deps, s, T_ROUTE_TABLE, names);
@@ -438,11 +426,11 @@ static struct tval *route_value(struct arm *t, const struct m_route *r)
 	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
 
 	tv_set(t->a, o, "name", tv_string(t->a, r->name));
-	tv_set(t->a, o, "address_prefix", prefix_value(t->a, &r->prefix));
+	tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &r->prefix));
 	tv_set(t->a, o, "next_hop_type",
 	       tv_string(t->a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
 	tv_set(t->a, o, "next_hop_ip",
-	       nva ? addr_value(t->a, &r->next_hop_ip) : tv_string(t->a, ""));
+	       nva ? emit_addr(t->a, &r->next_hop_ip) : tv_string(t->a, ""));
 	return o;
 }
 

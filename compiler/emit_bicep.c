@@ -286,18 +286,6 @@ static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 
 /* ------------------------------------------------------------------ values */
 
-static struct tval *str_prefix(struct arena *a, const struct ip_prefix *p)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
-}
-
-static struct tval *str_addr(struct arena *a, const struct ip_addr *ip)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
-}
-
 static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
 {
 	struct tval *o = tv_object(a);
@@ -327,7 +315,7 @@ static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
 	struct tval *o = tv_object(a);
 
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "prefix", str_prefix(a, &s->prefix));
+	tv_set(a, o, "prefix", emit_prefix(a, &s->prefix));
 	tv_set(a, o, "route_table", rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
 	return o;
 }
@@ -340,9 +328,9 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 	struct tval *space = tv_list(a), *dns = tv_list(a), *subnets = tv_list(a);
 
 	for (size_t i = 0; i < v->nspace; i++)
-		tv_push(a, space, str_prefix(a, &v->space[i]));
+		tv_push(a, space, emit_prefix(a, &v->space[i]));
 	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, str_addr(a, &v->dns_servers[i]));
+		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	for (size_t i = 0; i < v->nsubnets; i++)
 		tv_push(a, subnets, subnet_value(b, &v->subnets[i], rt));
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
@@ -379,10 +367,10 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
 
 	tv_set(a, o, "name", tv_string(a, r->name));
-	tv_set(a, o, "prefix", str_prefix(a, &r->prefix));
+	tv_set(a, o, "prefix", emit_prefix(a, &r->prefix));
 	tv_set(a, o, "next_hop_type",
 	       tv_string(a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
-	tv_set(a, o, "next_hop_ip", nva ? str_addr(a, &r->next_hop_ip) : tv_raw(a, ""));
+	tv_set(a, o, "next_hop_ip", nva ? emit_addr(a, &r->next_hop_ip) : tv_raw(a, ""));
 	return o;
 }
 

@@ -1,0 +1,198 @@
+'use strict';
+// Checks Terraform files with a real HCL parser (@cdktf/hcl2json, a build of
+// hashicorp/hcl) against the azurerm argument schema in azurerm-schema.json:
+// every block parses, its type is known, required arguments are present, no
+// argument is unknown or computed, values have the schema's type (booleans
+// are literal booleans), nested blocks are blocks and within their counts.
+//
+// usage: node tf-schema.js NODE_PREFIX SCHEMA.json FILE.tf...
+//        node tf-schema.js NODE_PREFIX --roundtrip AST.json FILE.tf
+// The second form checks that every created VNet's name, resource group and
+// tags come back from the parser exactly as the .peer file's AST has them.
+const fs = require('fs');
+const path = require('path');
+
+const [prefix, ...args] = process.argv.slice(2);
+const { parse } = require(path.join(prefix, 'node_modules', '@cdktf', 'hcl2json'));
+
+let failures = 0;
+function fail(where, msg) {
+	console.log(`FAIL: ${where}: ${msg}`);
+	failures++;
+}
+
+// hcl2json writes expressions as "${...}" strings.
+const isExpr = (v) => typeof v === 'string' && v.startsWith('${') && v.endsWith('}');
+
+function typeOk(type, v) {
+	switch (type) {
+	case 'string':
+		return typeof v === 'string';
+	case 'bool':
+		return typeof v === 'boolean';
+	case 'number':
+		return typeof v === 'number';
+	case 'list(string)':
+	case 'set(string)':
+		return isExpr(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+	case 'map(string)':
+		return isExpr(v) || (v !== null && typeof v === 'object' && !Array.isArray(v) &&
+			Object.values(v).every((x) => typeof x === 'string'));
+	}
+	return false;
+}
+
+function checkBody(where, body, sch, meta) {
+	const args = sch.arguments || {};
+	const blocks = sch.blocks || {};
+	for (const [k, v] of Object.entries(body)) {
+		if (meta.includes(k))
+			continue;
+		if (k in args) {
+			const a = args[k];
+			if (a.discouraged)
+				fail(where, `'${k}' is not meant to be set`);
+			else if (!typeOk(a.type, v))
+				fail(where, `'${k}' is ${JSON.stringify(v)}, not ${a.type}`);
+			else if (a.enum && !isExpr(v) && !a.enum.includes(v))
+				fail(where, `'${k}' = ${JSON.stringify(v)} is none of ${a.enum.join(', ')}`);
+		} else if (k in blocks) {
+			const b = blocks[k];
+			if (!Array.isArray(v)) {
+				fail(where, `'${k}' must be written as blocks`);
+				continue;
+			}
+			if (b.min_items && v.length < b.min_items)
+				fail(where, `'${k}' needs at least ${b.min_items} block(s)`);
+			if (b.max_items && v.length > b.max_items)
+				fail(where, `'${k}' takes at most ${b.max_items} block(s)`);
+			if (!b.open)
+				v.forEach((x, i) => checkBody(`${where}.${k}[${i}]`, x, b, []));
+		} else if ((sch.computed || []).includes(k)) {
+			fail(where, `'${k}' is computed by the provider`);
+		} else {
+			fail(where, `unknown argument '${k}'`);
+		}
+	}
+	for (const [k, a] of Object.entries(args))
+		if (a.required && !(k in body))
+			fail(where, `required argument '${k}' is missing`);
+	for (const [k, b] of Object.entries(blocks))
+		if (b.min_items && !(k in body))
+			fail(where, `required block '${k}' is missing`);
+	for (const group of sch.exactly_one_of || [])
+		if (group.filter((k) => k in body).length !== 1)
+			fail(where, `exactly one of ${group.join(', ')} is required`);
+}
+
+function checkTerraformBlock(where, tf) {
+	const rp = (((tf || [])[0] || {}).required_providers || [])[0] || {};
+	const az = rp.azurerm;
+	if (!az || az.source !== 'hashicorp/azurerm' || typeof az.version !== 'string')
+		fail(where, 'terraform.required_providers.azurerm needs source and version');
+}
+
+function checkFile(file, schema, doc) {
+	const known = new Set(['terraform', 'provider', 'resource', 'data']);
+	for (const k of Object.keys(doc))
+		if (!known.has(k))
+			fail(file, `unexpected top-level '${k}'`);
+	checkTerraformBlock(file, doc.terraform);
+	for (const [name, list] of Object.entries(doc.provider || {})) {
+		if (!(name in schema.provider)) {
+			fail(file, `unknown provider '${name}'`);
+			continue;
+		}
+		list.forEach((p, i) => checkBody(`${file}: provider.${name}[${i}]`, p,
+			schema.provider[name], []));
+	}
+	for (const kind of ['resource', 'data']) {
+		for (const [type, byLabel] of Object.entries(doc[kind] || {})) {
+			const sch = schema[kind][type];
+			if (!sch) {
+				fail(file, `unknown ${kind} type '${type}'`);
+				continue;
+			}
+			for (const [label, bodies] of Object.entries(byLabel)) {
+				if (bodies.length !== 1)
+					fail(file, `${type}.${label} is declared ${bodies.length} times`);
+				bodies.forEach((b) => checkBody(`${file}: ${kind}.${type}.${label}`, b,
+					sch, schema.meta_arguments[kind]));
+			}
+		}
+	}
+}
+
+// ------------------------------------------------------------- round trip
+
+// What hcl2json prints for a string literal: Terraform's JSON syntax, in
+// which "${" and "%{" would start a template, so they are doubled; and in
+// NFC, as HCL normalizes every string literal (hclsyntax spec), so a
+// decomposed "e\u0301" reads back as "\u00e9" in Terraform too.
+const jsonForm = (s) => s.normalize('NFC').replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+
+function attrs(block) {
+	const out = {};
+	for (const a of block || [])
+		out[a.name.name] = a;
+	return out;
+}
+
+function tagsOf(attr) {
+	const t = {};
+	for (const a of (attr && attr.block) || [])
+		t[a.name.name] = a.values[0].value;
+	return t;
+}
+
+function roundTrip(astFile, file, doc) {
+	const ast = JSON.parse(fs.readFileSync(astFile, 'utf8'));
+	const defaults = ast.statements.find((s) => s.kind === 'defaults');
+	const dattrs = attrs(defaults && defaults.block);
+	const vnets = (doc.resource || {}).azurerm_virtual_network || {};
+	let checked = 0;
+	for (const st of ast.statements.filter((s) => s.kind === 'vnet')) {
+		const a = attrs(st.block);
+		const name = a.name ? a.name.values[0].value : st.names[0].name;
+		const rg = (a.resource_group || dattrs.resource_group).values[0].value;
+		const tags = { ...tagsOf(dattrs.tags), ...tagsOf(a.tags) };
+		const found = Object.values(vnets).map((b) => b[0]).filter((b) => b.name === jsonForm(name));
+		if (found.length !== 1) {
+			fail(file, `no single azurerm_virtual_network named ${JSON.stringify(name)}`);
+			continue;
+		}
+		const got = found[0];
+		if (got.resource_group_name !== jsonForm(rg))
+			fail(file, `${name}: resource group ${JSON.stringify(got.resource_group_name)}, want ${JSON.stringify(rg)}`);
+		const want = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, jsonForm(v)]));
+		if (JSON.stringify(Object.entries(got.tags || {}).sort()) !==
+		    JSON.stringify(Object.entries(want).sort()))
+			fail(file, `${name}: tags ${JSON.stringify(got.tags)}, want ${JSON.stringify(want)}`);
+		checked++;
+	}
+	if (checked === 0)
+		fail(file, 'no VNet to compare');
+}
+
+(async () => {
+	if (args[0] === '--roundtrip') {
+		const file = args[2];
+		roundTrip(args[1], file, await parse(file, fs.readFileSync(file, 'utf8')));
+	} else {
+		const schema = JSON.parse(fs.readFileSync(args[0], 'utf8'));
+		for (const file of args.slice(1)) {
+			let doc;
+			try {
+				doc = await parse(file, fs.readFileSync(file, 'utf8'));
+			} catch (e) {
+				fail(file, `does not parse: ${e.message || e}`);
+				continue;
+			}
+			checkFile(file, schema, doc);
+		}
+	}
+	process.exit(failures ? 1 : 0);
+})().catch((e) => {
+	console.log(`FAIL: ${e.stack || e}`);
+	process.exit(99);
+});

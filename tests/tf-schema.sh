@@ -1,0 +1,34 @@
+#!/bin/sh
+# Every Terraform golden (examples/*.tf, tests/golden/**/*.tf) parsed by a
+# real HCL parser and checked against the azurerm argument schema
+# (tests/azurerm-schema.json); then the hostile-strings fixture compiled
+# and its names and tags read back exactly as the .peer file has them.
+set -u
+: "${PEERC:?PEERC must name the peerc binary}"
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$top_srcdir/tests/tf-node.sh"
+js=$top_srcdir/tests/tf-schema.js
+status=0
+
+goldens=$(find "$top_srcdir/examples" "$top_srcdir/tests/golden" -name '*.tf' | LC_ALL=C sort)
+if [ -z "$goldens" ]; then
+	echo "FAIL: no Terraform goldens found"
+	exit 1
+fi
+# shellcheck disable=SC2086 # one file name per word
+node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" $goldens || status=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fixture=$top_srcdir/tests/golden/terraform/hostile-strings.peer
+"$PEERC" -t ast -o "$work/ast.json" "$fixture" || status=1
+"$PEERC" -o "$work/main.tf" "$fixture" || status=1
+"$PEERC" -o "$work/again.tf" "$fixture" || status=1
+cmp -s "$work/main.tf" "$work/again.tf" || {
+	echo "FAIL: two runs wrote different bytes"
+	status=1
+}
+node "$js" "$hcl2json_prefix" --roundtrip "$work/ast.json" "$work/main.tf" || status=1
+node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" "$work/main.tf" || status=1
+[ "$status" = 0 ] && echo "$(echo "$goldens" | wc -l) goldens and the round trip pass"
+exit $status
