@@ -474,7 +474,7 @@ static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
 		}
 		tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", v->name,
 								 v->subnets[i].name)));
-		tv_set(a, o, "address_prefix", prefix_value(a, &v->subnets[i].prefix));
+		tv_set(a, o, "address_prefix", emit_prefix(a, &v->subnets[i].prefix));
 		tv_set(a, o, "route_table_id", rt_id);
 		tv_set(a, o, "depends_on", deps);
 		tv_push(a, s->subnets, o);
