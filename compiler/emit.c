@@ -2,6 +2,7 @@
 
 #include "addr.h"
 #include "emit.h"
+#include "model.h"
 #include "util.h"
 
 static const struct backend backends[] = {
@@ -117,4 +118,13 @@ struct tval *emit_addr(struct arena *a, const struct ip_addr *ip)
 {
 	char buf[IP_STRLEN];
 	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
+}
+
+struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)
+{
+	struct tval *o = tv_object(a);
+
+	for (size_t i = 0; i < n; i++)
+		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
+	return o;
 }

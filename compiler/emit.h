@@ -12,6 +12,7 @@
 struct arena;
 struct ip_addr;
 struct ip_prefix;
+struct m_tag;
 struct model;
 
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
@@ -53,5 +54,7 @@ struct tval *emit_peerc_values(struct peerc_result *r);
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
+/* Tags as an object of strings, in the model's order. */
+struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 
 #endif

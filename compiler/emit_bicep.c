@@ -286,14 +286,6 @@ static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 
 /* ------------------------------------------------------------------ values */
 
-static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
-{
-	struct tval *o = tv_object(a);
-	for (size_t i = 0; i < n; i++)
-		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
-	return o;
-}
-
 /* The route table of each spoke, by VNet index (NULL: none). */
 static const char **route_table_syms(struct bicep *b)
 {
@@ -336,7 +328,7 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "location", tv_string(a, v->location));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "address_prefixes", space);
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets);
@@ -404,7 +396,7 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       location_param(b, f, v));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", routes);
 	tv_push(a, f->route_tables, o);
 	if (v->existing)

@@ -123,32 +123,12 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 
 /* ------------------------------------------------------------------ VNets */
 
-static struct tval *prefix_value(struct arena *a, const struct ip_prefix *p)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_prefix_str(p, buf)));
-}
-
-static struct tval *addr_value(struct arena *a, const struct ip_addr *ip)
-{
-	char buf[IP_STRLEN];
-	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
-}
-
 static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size_t n)
 {
 	struct tval *l = tv_list(a);
 	for (size_t i = 0; i < n; i++)
-		tv_push(a, l, prefix_value(a, &p[i]));
+		tv_push(a, l, emit_prefix(a, &p[i]));
 	return l;
-}
-
-static struct tval *tags_value(struct arena *a, const struct m_tag *tags, size_t n)
-{
-	struct tval *o = tv_object(a);
-	for (size_t i = 0; i < n; i++)
-		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
-	return o;
 }
 
 static void classify_vnets(struct tf *t)
@@ -214,7 +194,7 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	struct tval *dns = tv_list(a);
 
 	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, addr_value(a, &v->dns_servers[i]));
+		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	tv_set(a, o, "label", tv_string(a, tv->label));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, v->name));
@@ -223,7 +203,7 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "address_space", prefix_list(a, v->space, v->nspace));
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets_value(a, v));
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
 
@@ -294,11 +274,11 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
 
 	tv_set(a, o, "name", tv_string(a, r->name));
-	tv_set(a, o, "address_prefix", prefix_value(a, &r->prefix));
+	tv_set(a, o, "address_prefix", emit_prefix(a, &r->prefix));
 	tv_set(a, o, "next_hop_type",
 	       tv_string(a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
 	tv_set(a, o, "next_hop_in_ip_address",
-	       nva ? addr_value(a, &r->next_hop_ip) : tv_string(a, ""));
+	       nva ? emit_addr(a, &r->next_hop_ip) : tv_string(a, ""));
 	return o;
 }
 
@@ -330,7 +310,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 					       vnet_attr(t, v, "location", NULL));
 	tv_set(a, o, "routes", routes);
 	tv_set(a, o, "associations", assoc);
-	tv_set(a, o, "tags", tags_value(a, v->tags, v->ntags));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
 

@@ -425,6 +425,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner)
 	return 0;
 }
 
+/* Syntax errors go through yyreport_syntax_error; bison calls this only for
+ * its own failure, a stack past YYMAXDEPTH, which the nesting cap and the
+ * left-recursive lists keep out of reach. */
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg)
 {
 	parse_lex_error(CTX, *loc, "%s", msg);
