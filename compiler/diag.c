@@ -149,24 +149,24 @@ static const char *sev_color(enum diag_severity sev)
 	BUG();
 }
 
-static void paint(FILE *out, bool color, const char *c, const char *text)
+static void paint(struct strbuf *out, bool color, const char *c, const char *text)
 {
 	if (color)
-		fprintf(out, "%s%s%s", c, text, C_RESET);
+		sb_printf(out, "%s%s%s", c, text, C_RESET);
 	else
-		fputs(text, out);
+		sb_puts(out, text);
 }
 
 /* Spaces up to byte column col (1-based), keeping the line's tabs so that the
  * marker lines up under the source as the terminal shows it. */
-static void pad_to(FILE *out, const char *line, size_t len, unsigned col)
+static void pad_to(struct strbuf *out, const char *line, size_t len, size_t col)
 {
 	for (size_t i = 0; i + 1 < col; i++) {
 		unsigned char c = i < len ? (unsigned char)line[i] : ' ';
 		if (c == '\t')
-			fputc('\t', out);
+			sb_putc(out, '\t');
 		else if ((c & 0xC0) != 0x80) /* one column per UTF-8 character */
-			fputc(' ', out);
+			sb_putc(out, ' ');
 	}
 }
 
@@ -180,46 +180,99 @@ static unsigned display_width(const char *line, size_t len, size_t from, size_t 
 	return w;
 }
 
-static void print_gutter(FILE *out, unsigned width, const char *num)
+static void print_gutter(struct strbuf *out, unsigned width, const char *num)
 {
-	fprintf(out, " %*s | ", (int)width, num);
+	sb_printf(out, " %*s | ", (int)width, num);
 }
 
-static void print_excerpt(FILE *out, const struct source *src, struct loc loc,
-			  const struct diag_fixit *fixits, size_t nfixits,
-			  bool color)
+/* A line longer than this (no line a person writes, but a generated or
+ * minified file) is shown as a window around the column, cut at
+ * both ends with "...": each message stays short however long the line (a
+ * one-line file with a problem on every token would otherwise print the
+ * whole line for each, quadratic in the file's size). */
+enum { EXCERPT_MAX = 512, EXCERPT_BEFORE = 200 };
+
+static bool is_continuation(const char *line, size_t i)
+{
+	return ((unsigned char)line[i] & 0xC0) == 0x80;
+}
+
+/* The part of a line of len bytes shown for byte column col: its bytes
+ * [*from, *to), on UTF-8 character boundaries. */
+static void excerpt_window(const char *line, size_t len, size_t col,
+			   size_t *from, size_t *to)
+{
+	*from = 0;
+	*to = len;
+	if (len <= EXCERPT_MAX)
+		return;
+	if (col > EXCERPT_BEFORE + 1)
+		*from = col - 1 - EXCERPT_BEFORE;
+	while (*from < len && is_continuation(line, *from))
+		(*from)++;
+	if (*from + EXCERPT_MAX < len) {
+		*to = *from + EXCERPT_MAX;
+		while (*to > *from && is_continuation(line, *to))
+			(*to)--;
+	}
+}
+
+/* The marker line's indentation up to byte column col of the line, in the
+ * window [from, to) printed after "..." when it does not start the line. */
+static void pad_in_window(struct strbuf *out, const char *line, size_t from,
+			  size_t to, size_t col)
+{
+	if (from > 0)
+		sb_puts(out, "   ");
+	if (col < from + 1)
+		col = from + 1;
+	if (col > to + 1)
+		col = to + 1;
+	pad_to(out, line + from, to - from, col - from);
+}
+
+static void print_excerpt(struct strbuf *out, const struct source *src,
+			  struct loc loc, const struct diag_fixit *fixits,
+			  size_t nfixits, bool color)
 {
 	unsigned line, col, eline, ecol;
 	source_linecol(src, loc.start, &line, &col);
 	source_linecol(src, loc.end, &eline, &ecol);
-	size_t len;
+	size_t len, from, to;
 	const char *text = source_line(src, line, &len);
 	char num[16];
 	snprintf(num, sizeof(num), "%u", line);
 	unsigned width = (unsigned)strlen(num) < 4 ? 4 : (unsigned)strlen(num);
 
+	excerpt_window(text, len, col, &from, &to);
 	print_gutter(out, width, num);
+	if (from > 0)
+		sb_puts(out, "...");
 	/* Bytes that cannot be shown as they are (a NUL, invalid UTF-8, controls)
 	 * are printed as '?', keeping the columns of what follows. */
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = from; i < to; i++) {
 		unsigned char c = (unsigned char)text[i];
-		fputc(c == '\t' || c >= 0x20 ? c : '?', out);
+		sb_putc(out, c == '\t' || c >= 0x20 ? (char)c : '?');
 	}
-	fputc('\n', out);
+	if (to < len)
+		sb_puts(out, "...");
+	sb_putc(out, '\n');
 
 	size_t endcol = eline == line ? ecol : len + 1;
+	if (endcol > to + 1)
+		endcol = to + 1;
 	unsigned tildes = endcol > (size_t)col + 1 ?
 		display_width(text, len, col, endcol - 1) : 0;
 	print_gutter(out, width, "");
-	pad_to(out, text, len, col);
+	pad_in_window(out, text, from, to, col);
 	if (color)
-		fputs(C_GREEN, out);
-	fputc('^', out);
+		sb_puts(out, C_GREEN);
+	sb_putc(out, '^');
 	for (unsigned i = 0; i < tildes; i++)
-		fputc('~', out);
+		sb_putc(out, '~');
 	if (color)
-		fputs(C_RESET, out);
-	fputc('\n', out);
+		sb_puts(out, C_RESET);
+	sb_putc(out, '\n');
 
 	for (size_t i = 0; i < nfixits; i++) {
 		unsigned fl, fc;
@@ -227,43 +280,53 @@ static void print_excerpt(FILE *out, const struct source *src, struct loc loc,
 		if (fl != line)
 			continue;
 		print_gutter(out, width, "");
-		pad_to(out, text, len, fc);
+		pad_in_window(out, text, from, to, fc);
 		paint(out, color, C_GREEN, fixits[i].text);
-		fputc('\n', out);
+		sb_putc(out, '\n');
 	}
 }
 
-static void print_one(FILE *out, const struct source *src, enum diag_severity sev,
-		      struct loc loc, const char *msg, const char *tag,
-		      const struct diag_fixit *fixits, size_t nfixits, bool color)
+static void print_one(struct strbuf *out, const struct source *src,
+		      enum diag_severity sev, struct loc loc, const char *msg,
+		      const char *tag, const struct diag_fixit *fixits,
+		      size_t nfixits, bool color)
 {
-	char head[64];
 	bool located = src && !loc_is_none(loc);
 
 	if (color)
-		fputs(C_BOLD, out);
+		sb_puts(out, C_BOLD);
 	if (located) {
 		unsigned line, col;
 		source_linecol(src, loc.start, &line, &col);
-		fprintf(out, "%s:%u:%u:", src->name, line, col);
+		sb_printf(out, "%s:%u:%u:", src->name, line, col);
 	} else {
-		fprintf(out, "%s:", src ? src->name : "peerc");
+		sb_printf(out, "%s:", src ? src->name : "peerc");
 	}
 	if (color)
-		fputs(C_RESET, out);
-	fputc(' ', out);
-	snprintf(head, sizeof(head), "%s:", sev_word(sev));
-	paint(out, color, sev_color(sev), head);
-	fprintf(out, " %s", msg);
+		sb_puts(out, C_RESET);
+	sb_putc(out, ' ');
+	if (color)
+		sb_printf(out, "%s%s:%s", sev_color(sev), sev_word(sev), C_RESET);
+	else
+		sb_printf(out, "%s:", sev_word(sev));
+	sb_printf(out, " %s", msg);
 	if (tag)
-		fprintf(out, " [%s]", tag);
-	fputc('\n', out);
+		sb_printf(out, " [%s]", tag);
+	sb_putc(out, '\n');
 	if (located)
 		print_excerpt(out, src, loc, fixits, nfixits, color);
 }
 
-void diag_print(FILE *out, const struct source *src, const struct diag *d,
-		bool color)
+/* Each message is formatted whole and written at once: stderr is
+ * unbuffered, and one write per byte made long reports slow. */
+static void flush(FILE *out, struct strbuf *sb)
+{
+	fwrite(sb->buf, 1, sb->len, out);
+	sb_reset(sb);
+}
+
+static void format_diag(struct strbuf *out, const struct source *src,
+			const struct diag *d, bool color)
 {
 	char tag[128];
 	const char *t = NULL;
@@ -284,24 +347,47 @@ void diag_print(FILE *out, const struct source *src, const struct diag *d,
 			  NULL, NULL, 0, color);
 }
 
+void diag_print(FILE *out, const struct source *src, const struct diag *d,
+		bool color)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	format_diag(&sb, src, d, color);
+	flush(out, &sb);
+	sb_free(&sb);
+}
+
 void diag_print_all(FILE *out, const struct source *src,
 		    const struct diag_list *l, bool color)
 {
-	for (size_t i = 0; i < l->n; i++)
-		diag_print(out, src, &l->items[i], color);
-	if (l->capped)
-		print_one(out, src, DIAG_NOTE, LOC_NONE,
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < l->n; i++) {
+		format_diag(&sb, src, &l->items[i], color);
+		flush(out, &sb);
+	}
+	if (l->capped) {
+		print_one(&sb, src, DIAG_NOTE, LOC_NONE,
 			  "too many errors; the rest are not shown", NULL, NULL,
 			  0, color);
+		flush(out, &sb);
+	}
+	sb_free(&sb);
 }
 
 void diag_print_plain(FILE *out, enum diag_severity sev, bool color,
 		      const char *fmt, ...)
 {
 	char msg[1024];
+	struct strbuf sb;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	print_one(out, NULL, sev, LOC_NONE, msg, NULL, NULL, 0, color);
+	sb_init(&sb);
+	print_one(&sb, NULL, sev, LOC_NONE, msg, NULL, NULL, 0, color);
+	flush(out, &sb);
+	sb_free(&sb);
 }

@@ -95,6 +95,76 @@ START_TEST(tabs_are_kept_under_the_caret)
 }
 END_TEST
 
+/* One error at needle in text, with its fix-it when there is one, printed. */
+static char *render_one(const struct strbuf *text, const char *needle,
+			const char *fixit)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	source_init(&src, a, "t.peer", text->buf, text->len);
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 0);
+	struct diag *d = diag_add(&l, DIAG_ERROR, "syntax", at(&src, needle),
+				  "bad");
+	if (fixit)
+		diag_fixit(&l, d, at(&src, needle), fixit);
+	char *out = render(&src, &l);
+	arena_free(a);
+	return out;
+}
+
+/* A one-line file with a problem on every token must not print the whole
+ * line for each: a long line is shown as a window around the column. */
+START_TEST(long_lines_are_cut_around_the_column)
+{
+	struct strbuf text, want;
+	sb_init(&text);
+	sb_init(&want);
+	for (int i = 0; i < 400; i++)
+		sb_putc(&text, 'x');
+	sb_puts(&text, " spok1 ");
+	for (int i = 0; i < 400; i++)
+		sb_putc(&text, 'y');
+
+	/* 200 bytes before the column, 512 in all */
+	sb_puts(&want, "t.peer:1:402: error: bad\n    1 | ...");
+	sb_putn(&want, text.buf + 201, 512);
+	sb_puts(&want, "...\n      |    ");
+	sb_indent(&want, 200);
+	sb_puts(&want, "^~~~~\n      |    ");
+	sb_indent(&want, 200);
+	sb_puts(&want, "spoke1\n");
+	char *out = render_one(&text, "spok1", "spoke1");
+	ck_assert_str_eq(out, want.buf);
+	free(out);
+	sb_free(&text);
+	sb_free(&want);
+}
+END_TEST
+
+START_TEST(long_lines_are_cut_between_characters)
+{
+	struct strbuf text, want;
+	sb_init(&text);
+	sb_init(&want);
+	for (int i = 0; i < 200; i++)
+		sb_puts(&text, "\xe2\x82\xac"); /* a Euro sign */
+	sb_puts(&text, " x");
+
+	/* byte 400 is inside a '€': the window starts at the next one */
+	sb_puts(&want, "t.peer:1:601: error: bad\n    1 | ...");
+	sb_puts(&want, text.buf + 402);
+	sb_puts(&want, "\n      |    ");
+	sb_indent(&want, 66);
+	sb_puts(&want, "^~\n");
+	char *out = render_one(&text, " x", NULL);
+	ck_assert_str_eq(out, want.buf);
+	free(out);
+	sb_free(&text);
+	sb_free(&want);
+}
+END_TEST
+
 START_TEST(warning_options)
 {
 	struct arena *a = arena_new();
@@ -179,6 +249,8 @@ static Suite *diag_suite(void)
 	tcase_add_test(tc, linecol_is_one_based);
 	tcase_add_test(tc, error_with_caret_and_note);
 	tcase_add_test(tc, tabs_are_kept_under_the_caret);
+	tcase_add_test(tc, long_lines_are_cut_around_the_column);
+	tcase_add_test(tc, long_lines_are_cut_between_characters);
 	tcase_add_test(tc, warning_options);
 	tcase_add_test(tc, error_cap);
 	tcase_add_test(tc, color_only_when_asked);
