@@ -27,6 +27,7 @@
 #include "common.h"
 
 #include "apiversions.h"
+#include "diag.h"
 #include "emit.h"
 #include "model.h"
 #include "util.h"
@@ -574,6 +575,31 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	return root;
 }
 
+/* Bicep's max-resources rule is an error, after ARM's limit of 800
+ * resources in one template: a larger file would not deploy. */
+#define MAX_TEMPLATE_RESOURCES 800
+
+static bool within_limits(struct bicep *b, struct peerc_result *r)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < b->nfiles; i++) {
+		const struct bfile *f = b->files[i];
+		size_t n = f->vnets->u.list.n + f->route_tables->u.list.n +
+			   f->subnets->u.list.n + f->peerings->u.list.n +
+			   (f->main ? b->nfiles - 1 : 0);
+		if (n <= MAX_TEMPLATE_RESOURCES)
+			continue;
+		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
+			 "the Bicep output's %s would declare %zu resources, and a "
+			 "template holds at most %d",
+			 f->main ? "main file" : module_path(b->a, f), n,
+			 MAX_TEMPLATE_RESOURCES);
+		ok = false;
+	}
+	return ok;
+}
+
 void emit_bicep(const struct model *m, const struct peerc_options *opts,
 		struct peerc_result *r)
 {
@@ -596,6 +622,8 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 			add_side(&b, &m->peerings[i], k, place);
 	}
 	order_files(&b);
+	if (!within_limits(&b, r))
+		return;
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r));
 	tv_set(a, common, "types", type_values(&b));

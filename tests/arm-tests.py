@@ -159,6 +159,32 @@ mutations("tests/golden/arm/gateways-both-ways.json", MUTATIONS)
 mutations("tests/golden/arm/existing-transit.json", EXISTING_MUTATIONS)
 
 
+# arm-same-as-bicep.py notices an ARM output that differs from the Bicep one.
+def same_as_bicep(doc, name):
+    path = os.path.join(work, name + ".json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    p = subprocess.run([sys.executable, os.path.join(top, "tests/arm-same-as-bicep.py"),
+                        path, os.path.join(top, "examples/hub-spoke.bicep")],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+hub_spoke = load("examples/hub-spoke.json")
+if same_as_bicep(hub_spoke, "same")[0] != 0:
+    fail("examples/hub-spoke.json differs from examples/hub-spoke.bicep")
+doc = copy.deepcopy(hub_spoke)
+find(doc["resources"], "spoke1/spoke1-to-hub")["properties"]["allowForwardedTraffic"] = False
+code, out = same_as_bicep(doc, "flag")
+if code == 0 or "spoke1-to-hub" not in out:
+    fail("arm-same-as-bicep.py missed a changed setting: %d\n%s" % (code, out))
+doc = copy.deepcopy(hub_spoke)
+find(doc["resources"], "rt-spoke1-via-hub")["properties"]["routes"].pop()
+code, out = same_as_bicep(doc, "route")
+if code == 0 or "rt-spoke1-via-hub" not in out:
+    fail("arm-same-as-bicep.py missed a missing route: %d\n%s" % (code, out))
+
+
 # ------------------------------------------------------ hostile strings
 
 def arm_literal(s):
