@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include "diag.h"
+#include "utf8.h"
 #include "util.h"
 
 bool warn_enabled(const struct warn_opts *opts, const char *name, bool default_on)
@@ -157,26 +158,50 @@ static void paint(struct strbuf *out, bool color, const char *c, const char *tex
 		sb_puts(out, text);
 }
 
+/* The length in bytes of the character at line[i]: a valid UTF-8 sequence,
+ * else the single byte. *shown says whether it can be printed as it is; a NUL,
+ * a control character or a byte of invalid UTF-8 is printed as '?'. Printing,
+ * padding and underlining all step through a line with this, so the marker
+ * stays under its column whatever the line holds. */
+static size_t char_len(const char *line, size_t len, size_t i, bool *shown)
+{
+	unsigned char c = (unsigned char)line[i];
+	size_t bad;
+
+	if (c < 0x80) {
+		*shown = c == '\t' || (c >= 0x20 && c != 0x7f);
+		return 1;
+	}
+	size_t n = utf8_valid((const unsigned char *)line + i, len - i, &bad);
+	*shown = n > 0;
+	return n ? n : 1;
+}
+
 /* Spaces up to byte column col (1-based), keeping the line's tabs so that the
  * marker lines up under the source as the terminal shows it. */
 static void pad_to(struct strbuf *out, const char *line, size_t len, size_t col)
 {
-	for (size_t i = 0; i + 1 < col; i++) {
-		unsigned char c = i < len ? (unsigned char)line[i] : ' ';
-		if (c == '\t')
-			sb_putc(out, '\t');
-		else if ((c & 0xC0) != 0x80) /* one column per UTF-8 character */
+	bool shown;
+
+	for (size_t i = 0; i + 1 < col;) {
+		if (i >= len) {
 			sb_putc(out, ' ');
+			i++;
+			continue;
+		}
+		sb_putc(out, line[i] == '\t' ? '\t' : ' ');
+		i += char_len(line, len, i, &shown);
 	}
 }
 
-/* Characters in [from, to) of a line, counting each UTF-8 sequence once. */
+/* Characters in [from, to) of a line, one column each. */
 static unsigned display_width(const char *line, size_t len, size_t from, size_t to)
 {
 	unsigned w = 0;
+	bool shown;
 
-	for (size_t i = from; i < to && i < len; i++)
-		w += ((unsigned char)line[i] & 0xC0) != 0x80;
+	for (size_t i = from; i < to && i < len; w++)
+		i += char_len(line, len, i, &shown);
 	return w;
 }
 
@@ -248,11 +273,14 @@ static void print_excerpt(struct strbuf *out, const struct source *src,
 	print_gutter(out, width, num);
 	if (from > 0)
 		sb_puts(out, "...");
-	/* Bytes that cannot be shown as they are (a NUL, invalid UTF-8, controls)
-	 * are printed as '?', keeping the columns of what follows. */
-	for (size_t i = from; i < to; i++) {
-		unsigned char c = (unsigned char)text[i];
-		sb_putc(out, c == '\t' || c >= 0x20 ? (char)c : '?');
+	for (size_t i = from; i < to;) {
+		bool shown;
+		size_t n = char_len(text, to, i, &shown);
+		if (shown)
+			sb_putn(out, text + i, n);
+		else
+			sb_putc(out, '?');
+		i += n;
 	}
 	if (to < len)
 		sb_puts(out, "...");

@@ -165,6 +165,26 @@ START_TEST(long_lines_are_cut_between_characters)
 }
 END_TEST
 
+START_TEST(unprintable_bytes_keep_the_caret_in_place)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	/* An invalid byte, a stray continuation byte, a control character and
+	 * a two-byte character before the range: each is one column. */
+	const char text[] = "a\xff\x80\x01\xc3\xa9 bad";
+	source_init(&src, a, "t.peer", text, sizeof(text) - 1);
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 0);
+	diag_add(&l, DIAG_ERROR, "lexical", at(&src, "bad"), "here");
+	char *out = render(&src, &l);
+	ck_assert_str_eq(out, "t.peer:1:8: error: here\n"
+			      "    1 | a???\xc3\xa9 bad\n"
+			      "      |       ^~~\n");
+	free(out);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(warning_options)
 {
 	struct arena *a = arena_new();
@@ -251,6 +271,7 @@ static Suite *diag_suite(void)
 	tcase_add_test(tc, tabs_are_kept_under_the_caret);
 	tcase_add_test(tc, long_lines_are_cut_around_the_column);
 	tcase_add_test(tc, long_lines_are_cut_between_characters);
+	tcase_add_test(tc, unprintable_bytes_keep_the_caret_in_place);
 	tcase_add_test(tc, warning_options);
 	tcase_add_test(tc, error_cap);
 	tcase_add_test(tc, color_only_when_asked);

@@ -699,7 +699,7 @@ START_TEST(hostile_invalid_utf8)
 	parse(&r, "vnet a\xff 10.0.0.0/16\n");
 	assert_diags(&r,
 		"t.peer:1:7: error: invalid UTF-8 byte 0xff\n"
-		"    1 | vnet a\xff 10.0.0.0/16\n"
+		"    1 | vnet a? 10.0.0.0/16\n"
 		"      |       ^\n");
 	done(&r);
 }
