@@ -149,9 +149,11 @@ static int qual_side(struct resolver *r, const struct attr *at,
 static void peer_block(struct resolver *r, struct pair_spec *ps, const struct stmt *st)
 {
 	const char *a = st->names->name, *b = st->names->next->name;
+	struct strmap seen;
 
+	strmap_init(&seen, r->a);
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, st->attrs, at))
+		if (res_repeated(r, &seen, at))
 			continue;
 		if (at->qual) {
 			qualified_attr(r, ps, at, qual_side(r, at, a, b));
@@ -395,9 +397,12 @@ void expand_mesh(struct resolver *r, const struct stmt *st)
 	struct m_vnet **v = member_list(r, st->names, &n);
 	struct pair_spec ps;
 
+	struct strmap seen;
+
 	spec_init(r, &ps, st);
+	strmap_init(&seen, r->a);
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, st->attrs, at) || !res_unqualified(r, at, "a mesh block"))
+		if (res_repeated(r, &seen, at) || !res_unqualified(r, at, "a mesh block"))
 			continue;
 		if (!common_peer_attr(r, &ps, at))
 			res_unknown_attr(r, at, mesh_attrs, "a mesh block");
@@ -463,9 +468,11 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 {
 	const struct stmt *st = h->stmt;
 	struct hub_block hb = { NULL, false };
+	struct strmap seen;
 
+	strmap_init(&seen, r->a);
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, st->attrs, at))
+		if (res_repeated(r, &seen, at))
 			continue;
 		if (at->qual)
 			qualified_attr(r, ps, at, qual_side(r, at, "hub", "spokes"));

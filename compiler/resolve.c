@@ -217,22 +217,23 @@ void res_unknown_attr(struct resolver *r, const struct attr *at,
 	}
 }
 
-/* A second attribute of the same name (and qualifier) in one block. The
- * blocks are short; a linear look back is cheaper than a map. */
-bool res_repeated(struct resolver *r, const struct attr *first,
+/* A second attribute of the same name (and qualifier) in one block: seen
+ * holds the ones the block's loop passed before, by "QUAL.NAME" or "=NAME"
+ * (a qualifier has no '.', a name never starts with '='). A map, not a look
+ * back: tags and subnets blocks may be thousands long. */
+bool res_repeated(struct resolver *r, struct strmap *seen,
 		  const struct attr *at)
 {
-	for (const struct attr *p = first; p != at; p = p->next) {
-		bool same_qual = (!p->qual && !at->qual) ||
-				 (p->qual && at->qual && strcmp(p->qual, at->qual) == 0);
-		if (!same_qual || strcmp(p->name, at->name) != 0)
-			continue;
-		struct diag *d = res_error(r, "duplicate-attribute", at->name_loc,
-					   "'%s' is given twice", at->name);
-		diag_note(r->diags, d, p->name_loc, "first given here");
-		return true;
-	}
-	return false;
+	const char *key = at->qual ? arena_printf(r->a, "%s.%s", at->qual, at->name) :
+				     arena_printf(r->a, "=%s", at->name);
+	const struct attr *p = strmap_put(seen, key, (void *)(uintptr_t)at);
+
+	if (!p)
+		return false;
+	struct diag *d = res_error(r, "duplicate-attribute", at->name_loc,
+				   "'%s' is given twice", at->name);
+	diag_note(r->diags, d, p->name_loc, "first given here");
+	return true;
 }
 
 bool res_unqualified(struct resolver *r, const struct attr *at, const char *where)
@@ -249,8 +250,11 @@ bool res_unqualified(struct resolver *r, const struct attr *at, const char *wher
 
 static void check_tags(struct resolver *r, const struct attr *block)
 {
+	struct strmap seen;
+
+	strmap_init(&seen, r->a);
 	for (const struct attr *e = block; e; e = e->next)
-		if (res_unqualified(r, e, "tags") && !res_repeated(r, block, e))
+		if (res_unqualified(r, e, "tags") && !res_repeated(r, &seen, e))
 			res_value_ok(r, e, W_STRING);
 }
 
@@ -299,6 +303,8 @@ static void defaults_attr(struct resolver *r, const struct attr *at)
 
 static void resolve_defaults(struct resolver *r, const struct stmt *st)
 {
+	struct strmap seen;
+
 	if (r->s->defaults) {
 		struct diag *d = res_error(r, "duplicate-defaults", st->kw_loc,
 					   "a second defaults block");
@@ -306,8 +312,9 @@ static void resolve_defaults(struct resolver *r, const struct stmt *st)
 		return;
 	}
 	r->s->defaults = st;
+	strmap_init(&seen, r->a);
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "defaults") || res_repeated(r, st->attrs, at))
+		if (!res_unqualified(r, at, "defaults") || res_repeated(r, &seen, at))
 			continue;
 		if (!res_known_attr(defaults_attrs, at->name))
 			res_unknown_attr(r, at, defaults_attrs, "defaults");
@@ -504,13 +511,15 @@ static void set_subnets(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 			const struct attr *block)
 {
 	size_t n = 0, i = 0;
+	struct strmap seen;
 
+	strmap_init(&seen, r->a);
 	for (const struct attr *e = block; e; e = e->next)
 		n++;
 	v->subnets = arena_alloc(r->a, n * sizeof(*v->subnets));
 	sv->subnet_src = arena_alloc(r->a, n * sizeof(*sv->subnet_src));
 	for (const struct attr *e = block; e; e = e->next) {
-		if (!res_unqualified(r, e, "subnets") || res_repeated(r, block, e) ||
+		if (!res_unqualified(r, e, "subnets") || res_repeated(r, &seen, e) ||
 		    !res_value_ok(r, e, W_PREFIXES))
 			continue;
 		if (!e->values || e->values->next) {
@@ -706,7 +715,9 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	struct s_vnet *sv = &r->s->vnets[v->index];
 	const struct stmt *st = sv->stmt;
 	const struct attr *tags = NULL, *id = NULL;
+	struct strmap seen;
 
+	strmap_init(&seen, r->a);
 	sv->name = (struct s_origin){ v->loc, false };
 	sv->gateway_loc = LOC_NONE;
 	if (st->prefixes)
@@ -714,7 +725,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	if (st->region)
 		set_location(r, v, sv, st->region->name, st->region->loc);
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "a vnet") || res_repeated(r, st->attrs, at))
+		if (!res_unqualified(r, at, "a vnet") || res_repeated(r, &seen, at))
 			continue;
 		if (!res_known_attr(vnet_attrs, at->name)) {
 			res_unknown_attr(r, at, vnet_attrs, "a vnet");

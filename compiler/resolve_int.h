@@ -52,8 +52,9 @@ bool res_known_attr(const char *const *known, const char *name);
 /* Reports an unknown attribute, with the closest of known as a hint. */
 void res_unknown_attr(struct resolver *r, const struct attr *at,
 		      const char *const *known, const char *where);
-/* Whether at repeats an earlier attribute of its block (reported). */
-bool res_repeated(struct resolver *r, const struct attr *first,
+/* Whether at repeats an attribute of its block passed before with the same
+ * seen map (reported); the block's loop gives each attribute in order. */
+bool res_repeated(struct resolver *r, struct strmap *seen,
 		  const struct attr *at);
 /* Whether at has no side qualifier (reported when it has). */
 bool res_unqualified(struct resolver *r, const struct attr *at, const char *where);
