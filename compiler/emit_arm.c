@@ -614,6 +614,29 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm,
 	return true;
 }
 
+/* ARM's limit of resources in one template: a larger one would not
+ * deploy (as in the Bicep back end, an error rather than an output). */
+#define MAX_TEMPLATE_RESOURCES 800
+
+static bool within_limits(struct arm *t, const struct scope *s, struct peerc_result *r)
+{
+	size_t n = s->vnets->u.list.n + s->route_tables->u.list.n +
+		   s->subnets->u.list.n + s->peerings->u.list.n;
+
+	if (s->main)
+		for (size_t i = 0; i < t->ngroups; i++)
+			for (int ph = 0; ph < NPHASES; ph++)
+				n += t->groups[i]->phase[ph] != NULL;
+	if (n <= MAX_TEMPLATE_RESOURCES)
+		return true;
+	diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
+		 "the ARM output's %s would declare %zu resources, and a template "
+		 "holds at most %d", s->main ? "main template" :
+		 arena_printf(t->a, "nested deployment '%s'", s->name), n,
+		 MAX_TEMPLATE_RESOURCES);
+	return false;
+}
+
 /* The home group: model.resource_group in the first subscription; when no
  * VNet is there and the defaults name no group, the first VNet's. A file
  * without VNets deploys nothing, to no group in particular. */
@@ -667,6 +690,13 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 	strmap_init(&t.param_names, t.a);
 	strmap_init(&t.labels, t.a);
 	build(&t);
+	bool ok = within_limits(&t, t.main, r);
+	for (size_t i = 0; i < t.ngroups; i++)
+		for (int ph = 0; ph < NPHASES; ph++)
+			if (t.groups[i]->phase[ph])
+				ok = within_limits(&t, t.groups[i]->phase[ph], r) && ok;
+	if (!ok)
+		return;
 	/* Groups in first-use order, each group's phases in order. */
 	for (size_t i = 0; i < t.ngroups; i++)
 		for (int ph = 0; ph < NPHASES; ph++)
