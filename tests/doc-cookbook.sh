@@ -1,8 +1,8 @@
 #!/bin/sh
 # doc/cookbook.md cannot rot: every ```peer block is an excerpt of the file
 # named by the `<!-- from: PATH -->` line above it, and that file compiles
-# clean; every ```console block's `$ peerc ...` commands print what the
-# block shows; every option of a peerc command in a ```sh or ```yaml block
+# clean; every ```console block's `$ ...` commands (run by sh, with the
+# peerc under test first in PATH) print what the block shows; every option of a peerc command in a ```sh or ```yaml block
 # is one that `peerc --help` lists.
 set -u
 : "${PEERC:?PEERC must name the peerc binary}"
@@ -13,7 +13,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 cd "$top_srcdir" || exit 99
 exec python3 - "$PEERC" doc/cookbook.md <<'PY'
-import re, shlex, subprocess, sys
+import os, re, shlex, subprocess, sys
 
 peerc, doc = sys.argv[1], sys.argv[2]
 failures = []
@@ -26,6 +26,14 @@ def run(args):
     p = subprocess.run([peerc] + args, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
+
+# A console command runs in sh, with the peerc under test first in PATH.
+env = dict(os.environ, PATH=os.path.dirname(os.path.abspath(peerc)) + ":" + os.environ["PATH"])
+
+def run_shell(command):
+    p = subprocess.run(["sh", "-c", command], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, env=env)
+    return p.stdout
 
 # Fenced blocks: (language, first line number, lines, source path or None).
 blocks, source, lines = [], None, open(doc, encoding="utf-8").read().split("\n")
@@ -66,11 +74,10 @@ for lang, start, body, source in blocks:
             if line.startswith("$ "):
                 if cmd:
                     checks += 1
-                    rc, got = run(cmd)
+                    got = run_shell(cmd)
                     if got.rstrip("\n").split("\n") != want:
-                        fail(start, f"`peerc {' '.join(cmd)}` printed:\n{got}")
-                words = shlex.split(line[2:])
-                cmd, want = (words[1:] if words else None), []
+                        fail(start, f"`{cmd}` printed:\n{got}")
+                cmd, want = line[2:].strip(), []
             else:
                 want.append(line)
     elif lang in ("sh", "yaml"):
