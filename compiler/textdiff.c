@@ -57,9 +57,38 @@ static bool search_step(const struct seqs *s, const struct box *bx, long d,
 	return false;
 }
 
+/* Steps of one search after which it stops looking for the middle of a
+ * shortest path. Each step costs as much as the steps before it, so texts
+ * with D edits between them cost O(D^2) however long: an output file that
+ * has nothing in common with what peerc writes took seconds for every
+ * thousand lines, growing quadratically. Past the limit the script is still
+ * valid, only perhaps not the shortest. */
+enum { DIFF_COST_LIMIT = 1024 };
+
+/* Where the forward search has got furthest after step d, inside the box
+ * and short of its end: a split point of a path of at least d edits, which
+ * leaves two smaller boxes. False when there is none. */
+static bool furthest_point(const struct seqs *s, const struct box *bx, long d,
+			   struct snake *out)
+{
+	long best = 0;
+
+	for (long k = -d; k <= d; k += 2) {
+		long x = s->vf[k], y = x - k;
+		if (x > bx->n || y < 0 || y > bx->m || x + y <= best ||
+		    x + y >= bx->n + bx->m)
+			continue;
+		best = x + y;
+		*out = (struct snake){ bx->ax + x, bx->by + y, bx->ax + x,
+				       bx->by + y };
+	}
+	return best > 0;
+}
+
 /* The snake in the middle of a shortest path through the box; both
  * sequences are non-empty and differ at both ends, so the path has at least
- * two edits and the snake splits it into two shorter ones. */
+ * two edits and the snake splits it into two shorter ones. A path longer
+ * than twice DIFF_COST_LIMIT is split where the forward search got to. */
 static struct snake middle_snake(const struct seqs *s, const struct box *bx)
 {
 	struct snake sn;
@@ -69,6 +98,8 @@ static struct snake middle_snake(const struct seqs *s, const struct box *bx)
 	for (long d = 0; d <= (bx->n + bx->m + 1) / 2; d++) {
 		if (search_step(s, bx, d, false, &sn) ||
 		    search_step(s, bx, d, true, &sn))
+			return sn;
+		if (d >= DIFF_COST_LIMIT && furthest_point(s, bx, d, &sn))
 			return sn;
 	}
 	BUG();

@@ -9,7 +9,9 @@
 
 struct strbuf;
 
-/* A shortest edit script from a[0..n) to b[0..m): sets adel[i] for each
+/* An edit script from a[0..n) to b[0..m), the shortest when it has fewer
+ * than about 2,000 edits (beyond, finding the shortest would cost time
+ * quadratic in the edits; see DIFF_COST_LIMIT): sets adel[i] for each
  * element of a it deletes and bins[j] for each element of b it inserts (both
  * arrays zeroed by the caller). Returns the number of edits. */
 size_t diff_seq(const uint32_t *a, size_t n, const uint32_t *b, size_t m,

@@ -95,6 +95,38 @@ START_TEST(large_inputs_with_few_changes_are_fast)
 }
 END_TEST
 
+START_TEST(large_inputs_with_many_changes_are_fast)
+{
+	/* Nothing in common, then a random mix with a few thousand edits:
+	 * past DIFF_COST_LIMIT the search splits where it got to rather than
+	 * spend time quadratic in the edits; the script stays valid. */
+	size_t n = 30000;
+	uint32_t *a = xcalloc(n, sizeof(*a)), *b = xcalloc(n, sizeof(*b));
+	bool *adel = xcalloc(n, 1), *bins = xcalloc(n, 1);
+	uint32_t seed = 7;
+	for (size_t i = 0; i < n; i++) {
+		a[i] = (uint32_t)i;
+		b[i] = (uint32_t)(n + i);
+	}
+	ck_assert_uint_eq(diff_seq(a, n, b, n, adel, bins), 2 * n);
+	assert_script_valid(a, n, adel, b, n, bins);
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		a[i] = (seed >> 16) % 4;
+		seed = seed * 1103515245u + 12345u;
+		b[i] = (seed >> 16) % 4;
+	}
+	memset(adel, 0, n);
+	memset(bins, 0, n);
+	ck_assert_uint_gt(diff_seq(a, n, b, n, adel, bins), 2000);
+	assert_script_valid(a, n, adel, b, n, bins);
+	free(a);
+	free(b);
+	free(adel);
+	free(bins);
+}
+END_TEST
+
 static char *unified(const char *a, const char *b)
 {
 	struct strbuf sb;
@@ -165,6 +197,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, random_scripts_are_shortest);
 	tcase_add_test(tc, large_inputs_with_few_changes_are_fast);
+	tcase_add_test(tc, large_inputs_with_many_changes_are_fast);
 	tcase_add_test(tc, equal_texts_have_no_diff);
 	tcase_add_test(tc, one_change_with_context);
 	tcase_add_test(tc, far_changes_make_two_hunks);
