@@ -264,6 +264,31 @@ run --diff -t ast -o new.json good.peer
 expect_rc 3 "--diff, missing file"
 [ "$(sed -n 1p out)" = "--- /dev/null" ] || fail "--diff, missing file: header"
 
+### Bicep modules: beside the main file, and checked with it
+
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\npeer hub <-> app\n'
+  printf 'vnet app 10.1.0.0/16 { resource_group = "rg-app" }\n'; } >mod.peer
+run -t bicep mod.peer
+expect_rc 2 "Bicep modules to stdout"
+expect_err "give -o FILE to write them beside it" "Bicep modules to stdout"
+mkdir bicep
+run mod.peer -o bicep/main.bicep
+expect_rc 0 "Bicep with modules"
+module=$(find bicep/modules -type f 2>/dev/null | LC_ALL=C sort | head -n 1)
+[ -n "$module" ] || fail "Bicep with modules: no file under bicep/modules"
+run --check mod.peer -o bicep/main.bicep
+expect_rc 0 "--check, fresh modules"
+if [ -n "$module" ]; then
+	echo "// edited" >>"$module"
+	run --check mod.peer -o bicep/main.bicep
+	expect_rc 3 "--check, an edited module"
+	expect_err "peerc: note: $module is out of date" "--check, an edited module"
+	rm "$module"
+	run --diff mod.peer -o bicep/main.bicep
+	expect_rc 3 "--diff, a missing module"
+	grep -qx "+++ b/$module" out || fail "--diff, a missing module: no header"
+fi
+
 ### color
 
 run --color=always bad.peer
