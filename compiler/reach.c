@@ -11,6 +11,7 @@ struct answer {
 	struct arena *ar;
 	const char *why;
 	struct loc where;
+	const char *note; /* what to say at where; NULL: the caller's default */
 };
 
 static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt, ...)
@@ -24,6 +25,7 @@ static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt,
 	ans->why = arena_vprintf(ans->ar, fmt, ap);
 	va_end(ap);
 	ans->where = where;
+	ans->note = NULL;
 	return yes;
 }
 
@@ -63,6 +65,17 @@ static bool both_access(const struct m_peering *p)
 	return p->side[0].access && p->side[1].access;
 }
 
+/* The edit that gives a hub transit: through its NVA when it has one, else
+ * through its VPN gateway, else it needs an NVA first. */
+static const char *transit_advice(const struct m_vnet *hub)
+{
+	if (hub->has_nva)
+		return "add 'transit = nva' to the hub";
+	if (hub->gateway == GW_VPN || hub->gateway == GW_ANY)
+		return "add 'transit = gateway' to the hub";
+	return "give the hub an 'nva' and add 'transit = nva'";
+}
+
 static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
 			 const struct m_vnet *b, struct answer *ans)
 {
@@ -88,12 +101,15 @@ static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
 			   a->handle, b->handle, p->side[k].vnet->handle);
 	}
 	h = shared_hub(s, a, b, false);
-	if (h)
-		return say(ans, false, sema_stmt_head(h->stmt),
-			   "'%s' and '%s' are spokes of hub '%s' without transit, and "
-			   "peering is not transitive; add 'transit = nva' to the hub, "
-			   "or 'peer %s <-> %s'", a->handle, b->handle, h->hub->handle,
-			   a->handle, b->handle);
+	if (h) {
+		say(ans, false, sema_stmt_head(h->stmt),
+		    "both are spokes of hub '%s', which has no transit, and "
+		    "peering is not transitive; %s, or add 'peer %s <-> %s'",
+		    h->hub->handle, transit_advice(h->hub), a->handle, b->handle);
+		ans->note = arena_printf(ans->ar, "hub '%s' is declared here without "
+					 "transit", h->hub->handle);
+		return false;
+	}
 	return say(ans, false, LOC_NONE,
 		   "'%s' and '%s' are not peered and share no hub with transit; "
 		   "add 'peer %s <-> %s'", a->handle, b->handle, a->handle, b->handle);
@@ -151,15 +167,17 @@ static bool ends(const struct sema *s, const struct s_end *a, const struct s_end
 
 bool reach_ends(const struct sema *s, const struct s_end *a,
 		const struct s_end *b, struct arena *ar, const char **why,
-		struct loc *where)
+		struct loc *where, const char **note)
 {
-	struct answer ans = { ar, NULL, LOC_NONE };
+	struct answer ans = { ar, NULL, LOC_NONE, NULL };
 	bool yes = ends(s, a, b, &ans);
 
 	if (why)
 		*why = ans.why;
 	if (where)
 		*where = ans.where;
+	if (note)
+		*note = ans.note;
 	return yes;
 }
 
@@ -236,7 +254,7 @@ const char *reach_explain(const struct sema *s, const char *a, const char *b,
 		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", a);
 	if (!find_end(s, b, &eb))
 		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", b);
-	*reachable = reach_ends(s, &ea, &eb, ar, &why, NULL);
+	*reachable = reach_ends(s, &ea, &eb, ar, &why, NULL, NULL);
 	return arena_printf(ar, "%s, %s %s", *reachable ? "yes" : "no",
 			    *reachable ? "by" : "because", why);
 }
@@ -254,11 +272,11 @@ static void check_rules(struct check_ctx *ctx, bool deny)
 
 	for (size_t i = 0; i < s->nrules; i++) {
 		const struct s_rule *rule = &s->rules[i];
-		const char *why;
+		const char *why, *note;
 		struct loc where;
 		if (rule->deny != deny)
 			continue;
-		bool yes = reach_ends(s, &rule->a, &rule->b, ctx->arena, &why, &where);
+		bool yes = reach_ends(s, &rule->a, &rule->b, ctx->arena, &why, &where, &note);
 		if (yes != deny)
 			continue;
 		struct diag *d = check_report(ctx, rule->stmt->loc, "%s: '%s' %s '%s' %s %s",
@@ -266,7 +284,8 @@ static void check_rules(struct check_ctx *ctx, bool deny)
 			deny ? "reaches" : "cannot reach", end_name(&rule->b),
 			deny ? "by" : "because", why);
 		if (!loc_is_none(where))
-			diag_note(ctx->diags, d, where, deny ? "the path is made here" :
+			diag_note(ctx->diags, d, where, "%s", note ? note :
+				  deny ? "the path is made here" :
 				  "the nearest path is here");
 	}
 }

@@ -17,10 +17,11 @@ struct arena;
 /* Whether a and b (VNets or sites) can talk. *why gets a sentence (in the
  * arena) that completes "yes, by ..." when they can and "no, because ..."
  * when they cannot; *where a place in the file the sentence is about (the
- * peering, the hub statement, the site). Either may be NULL. */
+ * peering, the hub statement, the site); *note what a note at that place
+ * should say, or NULL for the caller's own words. Any may be NULL. */
 bool reach_ends(const struct sema *s, const struct s_end *a,
 		const struct s_end *b, struct arena *ar, const char **why,
-		struct loc *where);
+		struct loc *where, const char **note);
 
 typedef void reach_fn(void *ctx, const struct m_vnet *v);
 

@@ -324,7 +324,7 @@ expect_no_err "--explain, reachable"
 	fail "--explain, reachable: stdout is '$(cat out)'"
 run --explain spoke1 spoke2 reach.peer
 expect_rc 1 "--explain, not reachable"
-grep -qF "no, because 'spoke1' and 'spoke2' are spokes of hub 'hub' without transit" out ||
+grep -qF "no, because both are spokes of hub 'hub', which has no transit" out ||
 	fail "--explain, not reachable: stdout is '$(cat out)'"
 run --explain spoke1 reach.peer
 expect_rc 2 "--explain with one name"

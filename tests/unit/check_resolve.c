@@ -613,16 +613,17 @@ START_TEST(require_without_transit_fails)
 					 "require spoke2 <-> spoke4\n");
 	const struct diag *d = first(r, "require-failed");
 	ck_assert_str_eq(d->msg,
-		"require fails: 'spoke2' cannot reach 'spoke4' because 'spoke2' and "
-		"'spoke4' are spokes of hub 'hub' without transit, and peering is not "
-		"transitive; add 'transit = nva' to the hub, or 'peer spoke2 <-> spoke4'");
+		"require fails: 'spoke2' cannot reach 'spoke4' because both are "
+		"spokes of hub 'hub', which has no transit, and peering is not "
+		"transitive; add 'transit = nva' to the hub, or add "
+		"'peer spoke2 <-> spoke4'");
 	ck_assert_str_eq(text_at(r, d->loc), "require spoke2 <-> spoke4");
 	ck_assert_str_eq(text_at(r, d->notes[0].loc), "hub hub -> spoke2, spoke4");
 	bool yes;
 	ck_assert_str_eq(peerc_explain(r, "spoke2", "spoke4", &yes),
-			 "no, because 'spoke2' and 'spoke4' are spokes of hub 'hub' "
-			 "without transit, and peering is not transitive; add 'transit = "
-			 "nva' to the hub, or 'peer spoke2 <-> spoke4'");
+			 "no, because both are spokes of hub 'hub', which has no "
+			 "transit, and peering is not transitive; add 'transit = nva' "
+			 "to the hub, or add 'peer spoke2 <-> spoke4'");
 	ck_assert(!yes);
 	ck_assert_str_eq(peerc_explain(r, "spoke2", "hub", &yes),
 			 "yes, by the peering 'spoke2' <-> 'hub'");
