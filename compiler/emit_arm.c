@@ -10,7 +10,8 @@
  * depend on each other as wholes, and each peering half must wait for both
  * VNets and, when it uses the remote gateway, for the half that allows
  * transit; so a group gets up to three deployments, one per phase, and
- * these can never depend on each other in a cycle:
+ * these can never depend on each other in a cycle (model.groups names them,
+ * so the Bicep modules carry the same names):
  *   network          its VNets, route tables and existing spokes' subnet
  *                    writes (they depend on nothing outside);
  *   peerings         the halves that need only the VNets;
@@ -31,32 +32,12 @@
 #define T_ROUTE_TABLE "Microsoft.Network/routeTables"
 #define T_DEPLOYMENT "Microsoft.Resources/deployments"
 
-enum phase {
-	PH_NETWORK,
-	PH_PEERINGS,
-	PH_REMOTE_GATEWAYS,
-	/* Route tables of existing spokes whose location the file does not
-	 * give: reference() may not stand in a resource's location, so the
-	 * main template reads it and passes it in as a parameter. A nested
-	 * deployment even in the home group. */
-	PH_LOOKUP,
-	NPHASES
-};
-
-static const char *const phase_suffix[NPHASES] = {
-	[PH_NETWORK] = "network",
-	[PH_PEERINGS] = "peerings",
-	[PH_REMOTE_GATEWAYS] = "remote-gateways",
-	[PH_LOOKUP] = "existing-route-tables",
-};
-
-/* Deployment names: 1-64 characters of [-\w._()] (azure.md 2.4). */
-#define DEPLOYMENT_NAME_MAX 64
-
+/* A resource group of model.groups, with the scope of each of its
+ * deployments (the model names them). */
 struct group {
 	const char *sub, *rg;
-	const char *label; /* the middle of its deployments' names */
-	struct scope *phase[NPHASES];
+	const struct m_group *m;
+	struct scope *phase[DEPLOY_PHASES];
 };
 
 /* One template document: the main template or a nested deployment's. */
@@ -85,15 +66,13 @@ struct anchor {
 struct arm {
 	struct arena *a;
 	const struct model *m;
-	struct group **groups; /* in first-use order */
-	size_t ngroups, groups_cap;
-	struct strmap group_by_key;
+	struct group *groups; /* parallel to model.groups */
+	size_t ngroups;
 	struct group **vnet_group; /* parallel to model.vnets */
 	struct anchor *anchor;     /* parallel to model.vnets */
 	struct scope *main;
 	struct strmap region_param; /* region -> parameter name */
 	struct strmap param_names;  /* lower-cased names in use in the main */
-	struct strmap labels;       /* lower-cased group labels in use */
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -180,45 +159,6 @@ static char *lower(struct arena *a, const char *s)
 	return l;
 }
 
-/* The group's resource group name when it makes valid, distinct
- * deployment names with every phase's suffix; else "group<N>". Deployment
- * names are case-insensitive, so distinct means case-insensitively. */
-static const char *group_label(struct arm *t, const char *rg, size_t n)
-{
-	size_t longest = 0;
-	bool ok = true;
-
-	for (size_t i = 0; i < NPHASES; i++)
-		if (strlen(phase_suffix[i]) > longest)
-			longest = strlen(phase_suffix[i]);
-	for (const char *p = rg; *p && ok; p++)
-		ok = name_char(*p);
-	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
-	     !strmap_get(&t->labels, lower(t->a, rg));
-	const char *label = ok ? rg : arena_printf(t->a, "group%zu", n);
-	while (strmap_get(&t->labels, lower(t->a, label)))
-		label = arena_printf(t->a, "%s-%zu", label, n);
-	strmap_put(&t->labels, lower(t->a, label), t);
-	return label;
-}
-
-static struct group *group_of(struct arm *t, const char *sub, const char *rg)
-{
-	const char *key = arena_printf(t->a, "%s\n%s", sub, rg);
-	struct group *g = strmap_get(&t->group_by_key, key);
-
-	if (g)
-		return g;
-	g = arena_alloc(t->a, sizeof(*g));
-	g->sub = sub;
-	g->rg = rg;
-	ARENA_PUSH(t->a, t->groups, t->ngroups, t->groups_cap);
-	t->groups[t->ngroups - 1] = g;
-	g->label = group_label(t, rg, t->ngroups);
-	strmap_put(&t->group_by_key, key, g);
-	return g;
-}
-
 /* ----------------------------------------------------------------- scopes */
 
 static struct scope *new_scope(struct arm *t, const struct group *g)
@@ -241,15 +181,15 @@ static struct scope *new_scope(struct arm *t, const struct group *g)
 }
 
 /* Where a group's resources of one phase go: the main template for the
- * home group (but for PH_LOOKUP), else a nested deployment made on first
+ * home group (but for DEPLOY_LOOKUP), else a nested deployment made on first
  * use. */
-static struct scope *scope_for(struct arm *t, struct group *g, enum phase ph)
+static struct scope *scope_for(struct arm *t, struct group *g, enum deploy_phase ph)
 {
-	if (g == t->main->g && ph != PH_LOOKUP)
+	if (g == t->main->g && ph != DEPLOY_LOOKUP)
 		return t->main;
 	if (!g->phase[ph]) {
 		struct scope *s = new_scope(t, g);
-		s->name = arena_printf(t->a, "peerc-%s-%s", g->label, phase_suffix[ph]);
+		s->name = g->m->deployment[ph];
 		g->phase[ph] = s;
 	}
 	return g->phase[ph];
@@ -397,7 +337,7 @@ static struct tval *subnets_value(struct arm *t, struct scope *s,
 static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route_table *rt)
 {
 	struct arena *a = t->a;
-	struct scope *s = scope_for(t, t->vnet_group[v->index], PH_NETWORK);
+	struct scope *s = scope_for(t, t->vnet_group[v->index], DEPLOY_NETWORK);
 	struct tval *o = tv_object(a), *dns = tv_list(a), *deps = tv_list(a);
 	struct tval *space = tv_list(a);
 
@@ -489,7 +429,7 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 	const struct m_vnet *v = rt->vnet;
 	bool lookup = !v->location;
 	struct scope *s = scope_for(t, t->vnet_group[v->index],
-				    lookup ? PH_LOOKUP : PH_NETWORK);
+				    lookup ? DEPLOY_LOOKUP : DEPLOY_NETWORK);
 	struct tval *o = tv_object(a), *routes = tv_list(a);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
@@ -506,9 +446,9 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 
 /* ---------------------------------------------------------------- peerings */
 
-static enum phase side_phase(const struct m_peering *p, int i)
+static enum deploy_phase side_phase(const struct m_peering *p, int i)
 {
-	return p->first >= 0 && p->first != i ? PH_REMOTE_GATEWAYS : PH_PEERINGS;
+	return p->first >= 0 && p->first != i ? DEPLOY_REMOTE_GATEWAYS : DEPLOY_PEERINGS;
 }
 
 static void wait_for_vnet(struct arm *t, struct scope *s, struct tval *deps,
@@ -533,10 +473,10 @@ static void add_side(struct arm *t, const struct m_peering *p, int i)
 
 	wait_for_vnet(t, s, deps, local);
 	wait_for_vnet(t, s, deps, remote);
-	if (side_phase(p, i) == PH_REMOTE_GATEWAYS) {
+	if (side_phase(p, i) == DEPLOY_REMOTE_GATEWAYS) {
 		const struct m_side *first = &p->side[p->first];
 		const char *names[] = { remote->name, first->name, NULL };
-		depend(t, s, deps, scope_for(t, rg, PH_PEERINGS), T_PEERING, names);
+		depend(t, s, deps, scope_for(t, rg, DEPLOY_PEERINGS), T_PEERING, names);
 	}
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
 	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
@@ -625,8 +565,8 @@ static bool within_limits(struct arm *t, const struct scope *s, struct peerc_res
 
 	if (s->main)
 		for (size_t i = 0; i < t->ngroups; i++)
-			for (int ph = 0; ph < NPHASES; ph++)
-				n += t->groups[i]->phase[ph] != NULL;
+			for (int ph = 0; ph < DEPLOY_PHASES; ph++)
+				n += t->groups[i].phase[ph] != NULL;
 	if (n <= MAX_TEMPLATE_RESOURCES)
 		return true;
 	diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
@@ -637,19 +577,26 @@ static bool within_limits(struct arm *t, const struct scope *s, struct peerc_res
 	return false;
 }
 
-/* The home group: model.resource_group in the first subscription; when no
- * VNet is there and the defaults name no group, the first VNet's. A file
- * without VNets deploys nothing, to no group in particular. */
+/* The home group is model.groups[0]. A file without VNets deploys nothing,
+ * to no group in particular. */
 static const struct group *home_group(struct arm *t)
 {
 	static const struct group nowhere = { .sub = "", .rg = "" };
+
+	return t->ngroups ? &t->groups[0] : &nowhere;
+}
+
+static void make_groups(struct arm *t)
+{
 	const struct model *m = t->m;
 
-	if (m->nvnets == 0)
-		return &nowhere;
-	if (m->resource_group)
-		return group_of(t, m->subscriptions[0], m->resource_group);
-	return group_of(t, m->vnets[0].subscription, m->vnets[0].resource_group);
+	t->ngroups = m->ngroups;
+	t->groups = arena_alloc(t->a, (m->ngroups + 1) * sizeof(*t->groups));
+	for (size_t i = 0; i < m->ngroups; i++) {
+		t->groups[i].sub = m->groups[i].subscription;
+		t->groups[i].rg = m->groups[i].resource_group;
+		t->groups[i].m = &m->groups[i];
+	}
 }
 
 static void build(struct arm *t)
@@ -659,11 +606,11 @@ static void build(struct arm *t)
 
 	t->vnet_group = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->vnet_group));
 	t->anchor = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->anchor));
+	make_groups(t);
 	t->main = new_scope(t, home_group(t));
 	t->main->main = true;
 	for (size_t i = 0; i < m->nvnets; i++)
-		t->vnet_group[i] = group_of(t, m->vnets[i].subscription,
-					    m->vnets[i].resource_group);
+		t->vnet_group[i] = &t->groups[m->vnets[i].group];
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_vnet(t, &m->vnets[i], rt[i]);
@@ -685,23 +632,21 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 
 	if (!tm)
 		return;
-	strmap_init(&t.group_by_key, t.a);
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
-	strmap_init(&t.labels, t.a);
 	build(&t);
 	bool ok = within_limits(&t, t.main, r);
 	for (size_t i = 0; i < t.ngroups; i++)
-		for (int ph = 0; ph < NPHASES; ph++)
-			if (t.groups[i]->phase[ph])
-				ok = within_limits(&t, t.groups[i]->phase[ph], r) && ok;
+		for (int ph = 0; ph < DEPLOY_PHASES; ph++)
+			if (t.groups[i].phase[ph])
+				ok = within_limits(&t, t.groups[i].phase[ph], r) && ok;
 	if (!ok)
 		return;
 	/* Groups in first-use order, each group's phases in order. */
 	for (size_t i = 0; i < t.ngroups; i++)
-		for (int ph = 0; ph < NPHASES; ph++)
-			if (t.groups[i]->phase[ph] &&
-			    !add_deployment(&t, tm, r, t.groups[i]->phase[ph], peerc))
+		for (int ph = 0; ph < DEPLOY_PHASES; ph++)
+			if (t.groups[i].phase[ph] &&
+			    !add_deployment(&t, tm, r, t.groups[i].phase[ph], peerc))
 				return;
 	sb_init(&sb);
 	if (tmpl_render(tm, document_values(&t, t.main, peerc), &r->diags, &sb))
