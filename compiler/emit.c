@@ -120,6 +120,12 @@ struct tval *emit_addr(struct arena *a, const struct ip_addr *ip)
 	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
 }
 
+struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop)
+{
+	return tv_string(a, hop == HOP_VIRTUAL_APPLIANCE ? "VirtualAppliance" :
+			 "VirtualNetworkGateway");
+}
+
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)
 {
 	struct tval *o = tv_object(a);

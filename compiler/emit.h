@@ -6,6 +6,7 @@
 #define PEERC_EMIT_H
 
 #include "common.h"
+#include "model.h"
 #include "peerc.h"
 #include "template.h"
 
@@ -54,6 +55,8 @@ struct tval *emit_peerc_values(struct peerc_result *r);
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
+/* A route's next hop as Azure's nextHopType (next_hop_type) names it. */
+struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 

@@ -367,8 +367,7 @@ static struct tval *route_value(struct arm *t, const struct m_route *r)
 
 	tv_set(t->a, o, "name", tv_string(t->a, r->name));
 	tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &r->prefix));
-	tv_set(t->a, o, "next_hop_type",
-	       tv_string(t->a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
+	tv_set(t->a, o, "next_hop_type", emit_next_hop_type(t->a, r->hop));
 	tv_set(t->a, o, "next_hop_ip",
 	       nva ? emit_addr(t->a, &r->next_hop_ip) : tv_string(t->a, ""));
 	return o;

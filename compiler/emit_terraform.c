@@ -275,8 +275,7 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 
 	tv_set(a, o, "name", tv_string(a, r->name));
 	tv_set(a, o, "address_prefix", emit_prefix(a, &r->prefix));
-	tv_set(a, o, "next_hop_type",
-	       tv_string(a, nva ? "VirtualAppliance" : "VirtualNetworkGateway"));
+	tv_set(a, o, "next_hop_type", emit_next_hop_type(a, r->hop));
 	tv_set(a, o, "next_hop_in_ip_address",
 	       nva ? emit_addr(a, &r->next_hop_ip) : tv_string(a, ""));
 	return o;
