@@ -118,7 +118,8 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+/* The length of fmt formatted with ap, leaving ap for the real call. */
+static size_t formatted_len(const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
@@ -126,8 +127,14 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		abort();
-	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return (size_t)n;
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	size_t n = formatted_len(fmt, ap);
+	char *p = arena_alloc(a, n + 1);
+	vsnprintf(p, n + 1, fmt, ap);
 	return p;
 }
 
@@ -201,15 +208,11 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		abort();
-	sb_reserve(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	sb->len += (size_t)n;
+	size_t n = formatted_len(fmt, ap);
+
+	sb_reserve(sb, n);
+	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	sb->len += n;
 }
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
