@@ -7,6 +7,7 @@
 #include "apiversions.h"
 #include "checks.h"
 #include "cli.h"
+#include "commands.h"
 #include "diag.h"
 #include "output.h"
 #include "util.h"
@@ -131,9 +132,24 @@ static void print_option(FILE *out, const struct cli_option *opt)
 	}
 }
 
+/* The subcommands, each with its summary; `peerc COMMAND --help` says more. */
+static void print_commands(void)
+{
+	const struct command *c;
+
+	if (!command_at(0))
+		return;
+	puts("\nCommands (peerc COMMAND --help for each):");
+	for (size_t i = 0; (c = command_at(i)); i++)
+		printf("  %-*s%s\n", HELP_COLUMN - 2, c->name, c->summary);
+}
+
 static void print_help(void)
 {
-	puts("Usage: peerc [OPTION]... FILE\n"
+	puts("Usage: peerc [OPTION]... FILE");
+	if (command_at(0))
+		puts("  or:  peerc COMMAND [ARG]...");
+	puts(
 	     "Check a description of Azure virtual networks and their peerings\n"
 	     "(FILE, or - for standard input) against Azure's rules, and write\n"
 	     "Terraform, Bicep or ARM JSON that creates both sides of every\n"
@@ -142,6 +158,7 @@ static void print_help(void)
 	     "Options:");
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
 		print_option(stdout, &options[i]);
+	print_commands();
 	puts("\n"
 	     "Exit status:\n"
 	     "  0  success (warnings allowed)\n"

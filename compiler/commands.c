@@ -1,0 +1,23 @@
+#include "common.h"
+
+#include "commands.h"
+
+/* Each tool adds its row here. A file whose name is a command is still
+ * compiled when given as ./NAME. */
+static const struct command commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+const struct command *command_find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+const struct command *command_at(size_t i)
+{
+	/* the last row is the end marker */
+	return i + 1 < ARRAY_SIZE(commands) ? &commands[i] : NULL;
+}
