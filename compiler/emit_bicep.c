@@ -188,9 +188,10 @@ static struct bfile *file_for(struct bicep *b, size_t group, enum deploy_phase p
 {
 	static const char *const words[DEPLOY_PHASES] = {
 		[DEPLOY_NETWORK] = "network",
+		[DEPLOY_LOOKUP] = "existing route tables",
+		[DEPLOY_GATEWAYS] = "gateways",
 		[DEPLOY_PEERINGS] = "peerings",
 		[DEPLOY_REMOTE_GATEWAYS] = "remote gateways",
-		[DEPLOY_LOOKUP] = "existing route tables",
 	};
 	struct bfile **f = &b->modules[group][ph];
 
