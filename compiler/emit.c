@@ -39,17 +39,22 @@ void emit_add_output(struct peerc_result *r, const char *path,
 	o->len = len;
 }
 
+bool emit_render(const struct backend *b, const struct peerc_options *opts,
+		 struct peerc_result *r, const char *file, enum tmpl_target t,
+		 const struct tval *root, struct strbuf *out)
+{
+	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
+				    b->dir, file, t);
+	return tm && tmpl_render(tm, root, &r->diags, out);
+}
+
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   struct peerc_result *r, const char *file,
 		   enum tmpl_target t, const struct tval *root, const char *path)
 {
-	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
-				    b->dir, file, t);
-	if (!tm)
-		return false;
 	struct strbuf sb;
 	sb_init(&sb);
-	bool ok = tmpl_render(tm, root, &r->diags, &sb);
+	bool ok = emit_render(b, opts, r, file, t, root, &sb);
 	if (ok)
 		emit_add_output(r, path, sb.buf, sb.len);
 	sb_free(&sb);
@@ -74,8 +79,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* Text that cannot end a comment or break the output's encoding. */
-static const char *comment_safe(struct arena *a, const char *s)
+const char *emit_comment_text(struct arena *a, const char *s)
 {
 	struct strbuf sb;
 	sb_init(&sb);
@@ -100,7 +104,7 @@ struct tval *emit_peerc_values(struct peerc_result *r)
 	struct tval *v = tv_object(a);
 	const char *name = r->source.name ? r->source.name : "<stdin>";
 	const char *base = strrchr(name, '/');
-	const char *safe = comment_safe(a, base ? base + 1 : name);
+	const char *safe = emit_comment_text(a, base ? base + 1 : name);
 
 	tv_set(a, v, "version", tv_raw(a, PACKAGE_VERSION));
 	tv_set(a, v, "source", tv_raw(a, safe));

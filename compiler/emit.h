@@ -15,6 +15,7 @@ struct ip_addr;
 struct ip_prefix;
 struct m_tag;
 struct model;
+struct strbuf;
 
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
 		     struct peerc_result *r);
@@ -41,6 +42,12 @@ emit_fn emit_arm;
 void emit_add_output(struct peerc_result *r, const char *path,
 		     const char *data, size_t len);
 
+/* Render templates/<b->dir>/<file> (or --template-dir's copy) with root
+ * into out. False after reporting an error. */
+bool emit_render(const struct backend *b, const struct peerc_options *opts,
+		 struct peerc_result *r, const char *file, enum tmpl_target t,
+		 const struct tval *root, struct strbuf *out);
+
 /* Render templates/<b->dir>/<file> (or --template-dir's copy) with root and
  * add the result as output path. False after reporting an error. */
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
@@ -51,6 +58,10 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
  * safe in a comment: the input's base name with control characters and
  * invalid UTF-8 as '?') and source_name (the same, as a string). */
 struct tval *emit_peerc_values(struct peerc_result *r);
+
+/* Text that cannot end a comment or break the output's encoding: control
+ * characters and invalid UTF-8 become '?'. */
+const char *emit_comment_text(struct arena *a, const char *s);
 
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);

@@ -311,7 +311,7 @@ fi
 cat >reach.peer <<'EOF2'
 defaults { subscription = "11111111-1111-1111-1111-111111111111"
   resource_group = rg location = westeurope }
-vnet hub 10.0.0.0/16 { gateway }
+vnet hub 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }
 vnet spoke1 10.1.0.0/16
 vnet spoke2 10.2.0.0/16
 site onprem 192.168.0.0/16 via hub
@@ -334,6 +334,51 @@ expect_rc 2 "--explain with -o"
 run --explain spoke1 spoke2 bad.peer
 expect_rc 1 "--explain on a file that does not parse"
 [ ! -s out ] || fail "--explain on a bad file: stdout is not empty"
+
+### moved blocks: a Terraform address that changes while the previous
+### output exists is moved, not replaced (the label rule keeps addresses
+### stable otherwise: the existing app_one is renamed only because a new
+### VNet collides with its label)
+
+cat >mv.peer <<'EOF2'
+defaults { subscription = "11111111-1111-1111-1111-111111111111"
+  resource_group = rg location = westeurope }
+vnet hub 10.0.0.0/16
+vnet app_one 10.1.0.0/16
+peer hub <-> app_one
+EOF2
+run mv.peer -o mv.tf
+expect_rc 0 "moved: first output"
+grep -q '^moved' mv.tf && fail "moved: a first output has a moved block"
+grep -q '^resource "azurerm_virtual_network" "app_one" {' mv.tf ||
+	fail "moved: app_one is not labelled app_one"
+sed 's/^vnet hub 10.0.0.0\/16$/vnet app-one 10.2.0.0\/16 { name = "app-two" }\nvnet hub 10.0.0.0\/16/' \
+	mv.peer >mv2.peer
+printf 'peer hub <-> app-one\n' >>mv2.peer
+cp mv.tf mv-before.tf
+run mv2.peer -o mv.tf
+expect_rc 0 "moved: second output"
+to=$(sed -n 's/^resource "azurerm_virtual_network" "\(app_one_[0-9a-f]*\)" {$/\1/p' mv.tf |
+	while read -r l; do grep -q "^resource \"azurerm_virtual_network\" \"$l\" {" mv.tf &&
+		sed -n "/^resource \"azurerm_virtual_network\" \"$l\" {/,/^}/p" mv.tf |
+		grep -q '"app_one"' && echo "$l"; done)
+[ -n "$to" ] || fail "moved: app_one has no hashed label"
+grep -qx "  from = azurerm_virtual_network.app_one" mv.tf ||
+	fail "moved: no moved block from azurerm_virtual_network.app_one"
+grep -qx "  to   = azurerm_virtual_network.$to" mv.tf ||
+	fail "moved: the moved block does not lead to $to"
+[ "$(grep -c '^moved' mv.tf)" -eq 3 ] ||
+	fail "moved: $(grep -c '^moved' mv.tf) moved blocks, expected 3 (the VNet, both halves)"
+run mv2.peer -o mv.tf --check
+expect_rc 0 "moved: a second run keeps the moved blocks (--check)"
+run mv2.peer -t terraform -o -
+expect_rc 0 "moved: to stdout"
+grep -q '^moved' out && fail "moved: output to stdout has moved blocks (no previous file)"
+cp mv-before.tf mv3.tf
+printf '# not peerc\n' >foreign.tf
+cat mv-before.tf >>foreign.tf
+run mv2.peer -o foreign.tf
+grep -q '^moved' foreign.tf && fail "moved: blocks from a file peerc did not write"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failures"
