@@ -98,7 +98,8 @@ const char *emit_comment_text(struct arena *a, const char *s)
 	return out;
 }
 
-struct tval *emit_peerc_values(struct peerc_result *r)
+struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_options *opts,
+				const char *dflt_output)
 {
 	struct arena *a = r->arena;
 	struct tval *v = tv_object(a);
@@ -109,6 +110,8 @@ struct tval *emit_peerc_values(struct peerc_result *r)
 	tv_set(a, v, "version", tv_raw(a, PACKAGE_VERSION));
 	tv_set(a, v, "source", tv_raw(a, safe));
 	tv_set(a, v, "source_name", tv_string(a, safe));
+	tv_set(a, v, "output", tv_raw(a, emit_comment_text(a, opts->output_name &&
+		strcmp(opts->output_name, "-") != 0 ? opts->output_name : dflt_output)));
 	return v;
 }
 

@@ -56,8 +56,10 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 
 /* The values every template sees as `peerc`: version and source (raw text
  * safe in a comment: the input's base name with control characters and
- * invalid UTF-8 as '?') and source_name (the same, as a string). */
-struct tval *emit_peerc_values(struct peerc_result *r);
+ * invalid UTF-8 as '?'), source_name (the same, as a string) and output
+ * (raw, the main output's file name, else dflt_output). */
+struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_options *opts,
+				const char *dflt_output);
 
 /* Text that cannot end a comment or break the output's encoding: control
  * characters and invalid UTF-8 become '?'. */

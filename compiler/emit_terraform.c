@@ -752,7 +752,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 		strmap_init(&t.ns[ns].taken, a);
 	}
 	want_labels(&t);
-	tv_set(a, root, "peerc", emit_peerc_values(r));
+	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
 	classify_vnets(&t);
 	struct tval *prerequisites = tv_list(a);
