@@ -16,14 +16,18 @@ static const char *const id_args[] = {
 };
 #define NARGS (sizeof(id_args) / sizeof(id_args[0]))
 
-/* References are followed this deep; deeper is a file peerc did not write. */
+/* References are followed this deep, and a resolved value grows this long;
+ * past either, a file peerc did not write, which gives fewer moves. */
 #define MAX_DEPTH 16
+#define MAX_RESOLVED 1024
 
 struct block {
 	bool data;            /* a data source: referenced, never moved */
 	const char *address;  /* "TYPE.LABEL" ("data.TYPE.LABEL" for data) */
 	const char *type;
 	const char *arg[NARGS]; /* the raw value text, or NULL */
+	const char *resolved[NARGS]; /* arg[] resolved, made on first use, so
+				      * that no reference is followed twice */
 	const char *identity; /* made on first use */
 	bool busy;
 };
@@ -208,6 +212,10 @@ static const char *resolve(struct arena *a, struct file *f, const char *v, int d
 
 	sb_init(&sb);
 	while (*p) {
+		if (sb.len > MAX_RESOLVED) {
+			sb_puts(&sb, p);
+			break;
+		}
 		const char *s = p;
 		bool data = strncmp(p, "data.azurerm_", 13) == 0;
 		if (!data && strncmp(p, "azurerm_", 8) != 0) {
@@ -241,11 +249,17 @@ static const char *resolve(struct arena *a, struct file *f, const char *v, int d
 			if (target && argi < NARGS && target->arg[argi])
 				q = r;
 		}
-		if (!target || depth >= MAX_DEPTH)
+		if (!target || depth >= MAX_DEPTH || target->busy) {
 			sb_puts(&sb, addr);
-		else if (argi < NARGS && target->arg[argi])
-			sb_puts(&sb, resolve(a, f, target->arg[argi], depth + 1));
-		else
+		} else if (argi < NARGS && target->arg[argi]) {
+			if (!target->resolved[argi]) {
+				target->busy = true;
+				target->resolved[argi] = resolve(a, f, target->arg[argi],
+								 depth + 1);
+				target->busy = false;
+			}
+			sb_puts(&sb, target->resolved[argi]);
+		} else
 			sb_printf(&sb, "<%s>", identity(a, f, target, depth + 1));
 		p = q;
 	}
