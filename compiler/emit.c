@@ -141,3 +141,16 @@ struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)
 		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
 	return o;
 }
+
+void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v)
+{
+	const struct m_gateway *gw = v->gw;
+
+	tv_set(a, o, "gateway_type", tv_string(a, v->gateway == GW_VPN ? "Vpn" : "ExpressRoute"));
+	tv_set(a, o, "vpn", tv_bool(a, v->gateway == GW_VPN));
+	tv_set(a, o, "sku", tv_string(a, gw->sku));
+	tv_set(a, o, "generation", tv_string(a, gw->generation ? gw->generation : ""));
+	tv_set(a, o, "active_active", tv_bool(a, gw->active_active));
+	tv_set(a, o, "bgp", tv_bool(a, gw->bgp_asn != 0));
+	tv_set(a, o, "asn", tv_int(a, gw->bgp_asn));
+}

@@ -14,6 +14,7 @@ struct arena;
 struct ip_addr;
 struct ip_prefix;
 struct m_tag;
+struct m_vnet;
 struct model;
 struct strbuf;
 
@@ -70,6 +71,11 @@ struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
 /* A route's next hop as Azure's nextHopType (next_hop_type) names it. */
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
+/* A created gateway's settings, the same keys for every back end:
+ * gateway_type ("Vpn" or "ExpressRoute"), vpn (bool), sku, generation
+ * ("" for ExpressRoute), active_active, bgp (bool), asn (int, 0: none). */
+void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v);
+
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 

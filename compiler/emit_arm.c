@@ -539,13 +539,7 @@ static void add_gateway(struct arm *t, const struct m_vnet *v)
 	tv_set(a, o, "location", location_value(t, s, v->location));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_set(a, o, "depends_on", deps);
-	tv_set(a, o, "gateway_type", tv_string(a, v->gateway == GW_VPN ? "Vpn" : "ExpressRoute"));
-	tv_set(a, o, "vpn", tv_bool(a, v->gateway == GW_VPN));
-	tv_set(a, o, "sku", tv_string(a, gw->sku));
-	tv_set(a, o, "generation", tv_string(a, gw->generation ? gw->generation : ""));
-	tv_set(a, o, "active_active", tv_bool(a, gw->active_active));
-	tv_set(a, o, "bgp", tv_bool(a, gw->bgp_asn != 0));
-	tv_set(a, o, "asn", tv_int(a, gw->bgp_asn));
+	emit_gateway_settings(a, o, v);
 	tv_set(a, o, "ip_configurations", configs);
 	tv_push(a, s->gateways, o);
 	t->gateway_scope[v->index] = s;

@@ -464,8 +464,6 @@ static struct tval *created_gateway(struct tf *t, const struct m_vnet *v)
 	struct arena *a = t->a;
 	const struct m_gateway *gw = v->gw;
 	struct tval *o = tv_object(a), *ips = tv_list(a), *configs = tv_list(a);
-	bool vpn = v->gateway == GW_VPN;
-
 	for (size_t k = 0; k < gw->npublic_ips; k++) {
 		struct tval *ip = public_ip_value(t, v, k);
 		struct tval *c = tv_object(a);
@@ -482,13 +480,7 @@ static struct tval *created_gateway(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "name", tv_string(a, gw->name));
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
 	tv_set(a, o, "location", tv_string(a, v->location));
-	tv_set(a, o, "type", tv_string(a, vpn ? "Vpn" : "ExpressRoute"));
-	tv_set(a, o, "vpn", tv_bool(a, vpn));
-	tv_set(a, o, "sku", tv_string(a, gw->sku));
-	tv_set(a, o, "generation", tv_string(a, gw->generation ? gw->generation : ""));
-	tv_set(a, o, "active_active", tv_bool(a, gw->active_active));
-	tv_set(a, o, "bgp_enabled", tv_bool(a, gw->bgp_asn != 0));
-	tv_set(a, o, "bgp_asn", tv_int(a, gw->bgp_asn));
+	emit_gateway_settings(a, o, v);
 	tv_set(a, o, "public_ips", ips);
 	tv_set(a, o, "ip_configurations", configs);
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
