@@ -154,3 +154,53 @@ void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet 
 	tv_set(a, o, "bgp", tv_bool(a, gw->bgp_asn != 0));
 	tv_set(a, o, "asn", tv_int(a, gw->bgp_asn));
 }
+
+struct tval *emit_subnets(struct arena *a, const struct m_vnet *v,
+			  struct tval *route_table)
+{
+	struct tval *l = tv_list(a);
+
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "name", tv_string(a, v->subnets[i].name));
+		tv_set(a, o, "prefix", emit_prefix(a, &v->subnets[i].prefix));
+		tv_set(a, o, "route_table", v->subnets[i].routed ? route_table : tv_raw(a, ""));
+		tv_push(a, l, o);
+	}
+	return l;
+}
+
+struct tval *emit_vnet(struct arena *a, const struct m_vnet *v, struct tval *location,
+		       struct tval *tags, struct tval *route_table)
+{
+	struct tval *o = tv_object(a), *space = tv_list(a), *dns = tv_list(a);
+
+	for (size_t i = 0; i < v->nspace; i++)
+		tv_push(a, space, emit_prefix(a, &v->space[i]));
+	for (size_t i = 0; i < v->ndns_servers; i++)
+		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
+	tv_set(a, o, "name", tv_string(a, v->name));
+	tv_set(a, o, "location", location);
+	tv_set(a, o, "address_prefixes", space);
+	tv_set(a, o, "dns_servers", dns);
+	tv_set(a, o, "subnets", emit_subnets(a, v, route_table));
+	tv_set(a, o, "tags", tags);
+	return o;
+}
+
+struct tval *emit_routes(struct arena *a, const struct m_route_table *rt)
+{
+	struct tval *l = tv_list(a);
+
+	for (size_t i = 0; i < rt->nroutes; i++) {
+		const struct m_route *r = &rt->routes[i];
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "name", tv_string(a, r->name));
+		tv_set(a, o, "prefix", emit_prefix(a, &r->prefix));
+		tv_set(a, o, "next_hop_type", emit_next_hop_type(a, r->hop));
+		tv_set(a, o, "next_hop_ip", r->hop == HOP_VIRTUAL_APPLIANCE ?
+		       emit_addr(a, &r->next_hop_ip) : tv_raw(a, ""));
+		tv_push(a, l, o);
+	}
+	return l;
+}

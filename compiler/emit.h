@@ -79,4 +79,19 @@ void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet 
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 
+/* What every back end writes of a VNet, a subnet and a route, with the same
+ * keys for all; each target's template maps them to its own names, and
+ * the back end adds what only it has (labels, symbols, providers). The
+ * target-specific values are given: a location, tags, and the route table
+ * of the VNet's routed subnets (a reference; "" when it has none).
+ *   VNet: name, location, address_prefixes (list), dns_servers (list),
+ *     subnets, tags.
+ *   subnet: name, prefix, route_table ("" when it takes none).
+ *   route: name, prefix, next_hop_type, next_hop_ip ("" but for an NVA). */
+struct tval *emit_vnet(struct arena *a, const struct m_vnet *v, struct tval *location,
+		       struct tval *tags, struct tval *route_table);
+struct tval *emit_subnets(struct arena *a, const struct m_vnet *v,
+			  struct tval *route_table);
+struct tval *emit_routes(struct arena *a, const struct m_route_table *rt);
+
 #endif

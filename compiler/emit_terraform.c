@@ -244,14 +244,6 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 
 /* ------------------------------------------------------------------ VNets */
 
-static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size_t n)
-{
-	struct tval *l = tv_list(a);
-	for (size_t i = 0; i < n; i++)
-		tv_push(a, l, emit_prefix(a, &p[i]));
-	return l;
-}
-
 /* Every label any block will ask for, so that label_get knows the
  * collisions before it hands out the first one. */
 static void want_labels(struct tf *t)
@@ -360,41 +352,17 @@ static const char **route_table_labels(struct tf *t)
  * not Computed), so a separate azurerm_subnet_route_table_association
  * would be removed by the next plan and added by the one after
  * (terraform-provider-azurerm #30433, docs PR #30468). */
-static struct tval *subnets_value(struct tf *t, const struct m_vnet *v, const char *rt)
-{
-	struct arena *a = t->a;
-	struct tval *l = tv_list(a);
-
-	for (size_t i = 0; i < v->nsubnets; i++) {
-		struct tval *s = tv_object(a);
-		tv_set(a, s, "name", tv_string(a, v->subnets[i].name));
-		tv_set(a, s, "address_prefixes", prefix_list(a, &v->subnets[i].prefix, 1));
-		tv_set(a, s, "route_table_id", rt && v->subnets[i].routed ?
-		       tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", rt)) :
-		       tv_raw(a, ""));
-		tv_push(a, l, s);
-	}
-	return l;
-}
-
 static struct tval *created_vnet(struct tf *t, const struct m_vnet *v, const char *rt)
 {
 	struct arena *a = t->a;
 	const struct tf_vnet *tv = &t->vnets[v->index];
-	struct tval *o = tv_object(a);
-	struct tval *dns = tv_list(a);
+	struct tval *o = emit_vnet(a, v, tv_string(a, v->location),
+		emit_tags(a, v->tags, v->ntags),
+		rt ? tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", rt)) : tv_raw(a, ""));
 
-	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	tv_set(a, o, "label", tv_string(a, tv->label));
 	tv_set(a, o, "provider", tv->provider);
-	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
-	tv_set(a, o, "location", tv_string(a, v->location));
-	tv_set(a, o, "address_space", prefix_list(a, v->space, v->nspace));
-	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets_value(t, v, rt));
-	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
 
@@ -551,19 +519,6 @@ static struct tval *existing_subnet_id(struct tf *t, const struct m_vnet *v,
 	return r;
 }
 
-static struct tval *route_value(struct arena *a, const struct m_route *r)
-{
-	struct tval *o = tv_object(a);
-	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
-
-	tv_set(a, o, "name", tv_string(a, r->name));
-	tv_set(a, o, "address_prefix", emit_prefix(a, &r->prefix));
-	tv_set(a, o, "next_hop_type", emit_next_hop_type(a, r->hop));
-	tv_set(a, o, "next_hop_in_ip_address",
-	       nva ? emit_addr(a, &r->next_hop_ip) : tv_string(a, ""));
-	return o;
-}
-
 /* An existing spoke's subnets are not peerc's to write inline: each gets an
  * association, which reads the live subnet and writes it back with the
  * table set, keeping everything else (azurerm
@@ -576,11 +531,9 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	const struct m_vnet *v = rt->vnet;
 	const struct tf_vnet *tv = &t->vnets[v->index];
 	struct tval *o = tv_object(a);
-	struct tval *routes = tv_list(a), *assoc = tv_list(a);
+	struct tval *assoc = tv_list(a);
 	const char *want = arena_printf(a, "%s_via_%s", v->handle, rt->hub->handle);
 
-	for (size_t i = 0; i < rt->nroutes; i++)
-		tv_push(a, routes, route_value(a, &rt->routes[i]));
 	for (size_t i = 0; v->existing && i < v->nsubnets; i++) {
 		if (!v->subnets[i].routed)
 			continue;
@@ -599,7 +552,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       vnet_attr(t, v, "location", NULL));
-	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "routes", emit_routes(a, rt));
 	tv_set(a, o, "associations", assoc);
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
