@@ -16,6 +16,7 @@ static const struct {
 	{ "Microsoft.Network/publicIPAddresses", NULL },
 	/* The newest Microsoft.Resources schema that still defines deployments. */
 	{ "Microsoft.Resources/deployments", "2025-04-01" },
+	{ "Microsoft.Resources/resourceGroups", "2025-04-01" },
 };
 
 const char *api_version_for(const struct model *m, const char *type)

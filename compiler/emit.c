@@ -115,6 +115,14 @@ struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_option
 	return v;
 }
 
+const char *emit_stage_file(struct arena *a, const char *main, uint32_t stage)
+{
+	const char *dot = strrchr(main, '.');
+	int stem = dot && dot != main ? (int)(dot - main) : (int)strlen(main);
+
+	return arena_printf(a, "%.*s.stage%u%s", stem, main, stage + 1, main + stem);
+}
+
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p)
 {
 	char buf[IP_STRLEN];
@@ -131,6 +139,14 @@ struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop)
 {
 	return tv_string(a, hop == HOP_VIRTUAL_APPLIANCE ? "VirtualAppliance" :
 			 "VirtualNetworkGateway");
+}
+
+void emit_push_once(struct arena *a, struct tval *list, struct tval *v)
+{
+	for (size_t i = 0; i < list->u.list.n; i++)
+		if (strcmp(list->u.list.items[i]->u.str, v->u.str) == 0)
+			return;
+	tv_push(a, list, v);
 }
 
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)

@@ -62,6 +62,10 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_options *opts,
 				const char *dflt_output);
 
+/* The file of stage `stage` (from 1; 0 is the main file itself) of an
+ * output whose main file is `main`: "x.json" -> "x.stage2.json". */
+const char *emit_stage_file(struct arena *a, const char *main, uint32_t stage);
+
 /* Text that cannot end a comment or break the output's encoding: control
  * characters and invalid UTF-8 become '?'. */
 const char *emit_comment_text(struct arena *a, const char *s);
@@ -75,6 +79,10 @@ struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
  * gateway_type ("Vpn" or "ExpressRoute"), vpn (bool), sku, generation
  * ("" for ExpressRoute), active_active, bgp (bool), asn (int, 0: none). */
 void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v);
+
+/* Appends v (a string or raw value) to list unless an equal one is there:
+ * a dependsOn names each thing once. */
+void emit_push_once(struct arena *a, struct tval *list, struct tval *v);
 
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);

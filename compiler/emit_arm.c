@@ -1,31 +1,20 @@
-/* ARM JSON back end: the model as one deployment template, rendered by
- * templates/arm/azuredeploy.json.tmpl once for the main template and once
- * for every nested deployment's inner template (the engine has no partials,
- * so an inner template is rendered first and passed to its deployment as
- * raw JSON). Every value is listed in templates/README.md.
+/* ARM JSON back end: the deployment plan (plan.h) rendered by
+ * templates/arm/azuredeploy.json.tmpl, once for each stage's main template
+ * and once for every nested deployment's inner template (the engine has no
+ * partials, so an inner template is rendered first and passed to its
+ * deployment as raw JSON). Every value is listed in templates/README.md.
  *
- * The main template is deployed to model.resource_group in
- * model.subscriptions[0] (the home group). A resource in any other group
- * goes in a nested deployment to that group, one per phase (enum
- * deploy_phase; model.groups names them, so the Bicep modules carry the
- * same names):
- *   network                its VNets and created spokes' route tables;
- *   existing-route-tables  existing spokes' route tables and subnet writes,
- *                          each the live subnet (read by the main template)
- *                          with the table set: even for the home group;
- *   gateways               created gateways and their public IPs;
- *   peerings               the halves that need no other half;
- *   remote-gateways        the halves that use the remote gateway.
- * Nested deployments depend on each other as wholes, and only on earlier
- * phases or earlier groups of the same phase (deploy.h), so never in a
- * cycle. In the home group everything else is top level and depends on
- * exactly what it needs. */
+ * Each stage's main template is deployed to the home group (model.groups[0]
+ * in model.subscriptions[0]); the plan says which resources are its own and
+ * which go in which nested deployment, and what every deployment waits for.
+ * Within one template a resource depends on exactly what it needs; a
+ * nested deployment depends on others as a whole. */
 #include "common.h"
 
 #include "apiversions.h"
-#include "deploy.h"
 #include "emit.h"
 #include "model.h"
+#include "plan.h"
 #include "util.h"
 
 #define T_VNET "Microsoft.Network/virtualNetworks"
@@ -35,54 +24,38 @@
 #define T_DEPLOYMENT "Microsoft.Resources/deployments"
 #define T_GATEWAY "Microsoft.Network/virtualNetworkGateways"
 #define T_PUBLIC_IP "Microsoft.Network/publicIPAddresses"
+#define T_GROUP "Microsoft.Resources/resourceGroups"
 
-/* A resource group of model.groups, with the scope of each of its
- * deployments (the model names them). */
-struct group {
+/* Where resources live: a resource group, or a subscription (rg ""). */
+struct place {
 	const char *sub, *rg;
-	const struct m_group *m;
-	struct scope *phase[DEPLOY_PHASES];
 };
 
-/* One template document: the main template or a nested deployment's. */
+/* One template document: a stage's main template or a nested deployment's. */
 struct scope {
-	const struct group *g; /* where its resources live */
+	struct place at;       /* where its resources live */
 	bool main;
-	const char *name;      /* the deployment's name; NULL for the main */
+	uint32_t stage;
+	const char *name;      /* the deployment's name; NULL for a main */
 	struct tval *vnets, *route_tables, *subnets, *public_ips, *gateways;
-	struct tval *peerings, *deployments;
+	struct tval *peerings, *deployments, *resource_groups;
 	struct tval *params;   /* declarations */
 	struct strmap param_seen;
 	/* Nested only: the deployment's parameter values and dependsOn. */
 	struct tval *args, *depends;
-	struct strmap dep_seen;
-};
-
-/* What a peering half waits for before it names a VNet: the VNet when the
- * template creates it, the last of an existing VNet's subnet updates (a
- * VNet being updated is not ready for a peering: azure.md 6.3), else
- * nothing (scope NULL). */
-struct anchor {
-	struct scope *scope;
-	const char *type;
-	const char *names[3];
 };
 
 struct arm {
 	struct arena *a;
 	const struct model *m;
-	struct group *groups; /* parallel to model.groups */
-	size_t ngroups;
-	struct group **vnet_group; /* parallel to model.vnets */
-	struct anchor *anchor;     /* parallel to model.vnets */
-	struct scope **gateway_scope; /* parallel to model.vnets: a created gateway's */
-	struct scope **side_scope;  /* 2 * peering + side: where the half is */
-	size_t (*chain)[2];         /* deploy_chain() */
-	const char *description;    /* the main template's metadata */
-	struct tval *required_groups;
-	struct scope *main;
+	struct plan p;
+	struct place home;       /* where the main templates deploy to */
+	const char *location;    /* of a subscription deployment */
+	struct scope **mains;    /* per stage */
+	struct scope **nested;   /* per deployment; NULL for a top one */
+	const char **stage_files; /* per stage: its file name */
 	struct strmap region_param; /* region -> parameter name */
-	struct strmap param_names;  /* lower-cased names in use in the main */
+	struct strmap param_names;  /* lower-cased names in use in the mains */
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -114,19 +87,18 @@ static struct tval *expr_value(struct arm *t, const char *text)
 /* resourceId() as seen from a template deployed to `from`, with the
  * subscription and group arguments only where they differ. names is a
  * NULL-terminated list. */
-static const char *resource_id(struct arm *t, const struct group *from,
-			       const struct group *to, const char *type,
-			       const char *const *names)
+static const char *resource_id(struct arm *t, struct place from, struct place to,
+			       const char *type, const char *const *names)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_puts(&sb, "resourceId(");
-	if (strcmp(from->sub, to->sub) != 0) {
-		put_arm_literal(&sb, to->sub);
+	if (strcmp(from.sub, to.sub) != 0) {
+		put_arm_literal(&sb, to.sub);
 		sb_puts(&sb, ", ");
 	}
-	if (strcmp(from->sub, to->sub) != 0 || strcmp(from->rg, to->rg) != 0) {
-		put_arm_literal(&sb, to->rg);
+	if (strcmp(from.sub, to.sub) != 0 || strcmp(from.rg, to.rg) != 0) {
+		put_arm_literal(&sb, to.rg);
 		sb_puts(&sb, ", ");
 	}
 	put_arm_literal(&sb, type);
@@ -152,31 +124,34 @@ static const char *parameter_ref(struct arm *t, const char *name)
 	return r;
 }
 
-/* ----------------------------------------------------------------- groups */
+/* ------------------------------------------------------------------ places */
 
-static bool name_char(char c)
+static struct place group_place(const struct arm *t, size_t g)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.()", c);
+	return (struct place){ t->m->groups[g].subscription, t->m->groups[g].resource_group };
 }
 
-static char *lower(struct arena *a, const char *s)
+static struct scope *scope_of(const struct arm *t, uint32_t d)
 {
-	char *l = arena_strdup(a, s);
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
+	const struct plan_deployment *dp = &t->p.deployments[d];
+
+	return dp->top ? t->mains[dp->stage] : t->nested[d];
+}
+
+static struct scope *scope_at(const struct arm *t, struct plan_ref r)
+{
+	return scope_of(t, plan_at(&t->p, r));
 }
 
 /* ----------------------------------------------------------------- scopes */
 
-static struct scope *new_scope(struct arm *t, const struct group *g)
+static struct scope *new_scope(struct arm *t, struct place at, uint32_t stage)
 {
 	struct arena *a = t->a;
 	struct scope *s = arena_alloc(a, sizeof(*s));
 
-	s->g = g;
+	s->at = at;
+	s->stage = stage;
 	s->vnets = tv_list(a);
 	s->route_tables = tv_list(a);
 	s->subnets = tv_list(a);
@@ -184,27 +159,12 @@ static struct scope *new_scope(struct arm *t, const struct group *g)
 	s->gateways = tv_list(a);
 	s->peerings = tv_list(a);
 	s->deployments = tv_list(a);
+	s->resource_groups = tv_list(a);
 	s->params = tv_list(a);
 	s->args = tv_list(a);
 	s->depends = tv_list(a);
 	strmap_init(&s->param_seen, a);
-	strmap_init(&s->dep_seen, a);
 	return s;
-}
-
-/* Where a group's resources of one phase go: the main template for the
- * home group (but for DEPLOY_LOOKUP), else a nested deployment made on first
- * use. */
-static struct scope *scope_for(struct arm *t, struct group *g, enum deploy_phase ph)
-{
-	if (g == t->main->g && ph != DEPLOY_LOOKUP)
-		return t->main;
-	if (!g->phase[ph]) {
-		struct scope *s = new_scope(t, g);
-		s->name = g->m->deployment[ph];
-		g->phase[ph] = s;
-	}
-	return g->phase[ph];
 }
 
 static void declare_typed(struct arm *t, struct scope *s, const char *name,
@@ -220,12 +180,6 @@ static void declare_typed(struct arm *t, struct scope *s, const char *name,
 	tv_push(t->a, s->params, p);
 }
 
-static void declare_param(struct arm *t, struct scope *s, const char *name,
-			  struct tval *dflt, const char *description)
-{
-	declare_typed(t, s, name, "string", dflt, description);
-}
-
 /* A nested scope's parameter and the main template's value for it. */
 static void pass_typed(struct arm *t, struct scope *s, const char *name, const char *type,
 		       struct tval *value, const char *description)
@@ -239,10 +193,10 @@ static void pass_typed(struct arm *t, struct scope *s, const char *name, const c
 	tv_push(t->a, s->args, arg);
 }
 
-static void pass_param(struct arm *t, struct scope *s, const char *name,
-		       struct tval *value, const char *description)
+static bool name_char(char c)
 {
-	pass_typed(t, s, name, "string", value, description);
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Parameter names are letters, digits and '_', so that Bicep can use the
@@ -252,12 +206,21 @@ static char *param_text(struct arena *a, const char *want)
 	char *n = arena_strdup(a, want);
 
 	for (char *p = n; *p; p++)
-		if (!name_char(*p) || strchr("-.()", *p))
+		if (!name_char(*p))
 			*p = '_';
 	return n;
 }
 
-/* A parameter name of the main template, unique case-insensitively. */
+static char *lower(struct arena *a, const char *s)
+{
+	char *l = arena_strdup(a, s);
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* A parameter name of the main templates, unique case-insensitively. */
 static char *main_param_name(struct arm *t, const char *want)
 {
 	char *n = param_text(t->a, want);
@@ -279,43 +242,71 @@ static struct tval *location_value(struct arm *t, struct scope *s, const char *r
 	if (!name) {
 		name = main_param_name(t, arena_printf(t->a, "location_%s", region));
 		strmap_put(&t->region_param, region, name);
-		declare_param(t, t->main, name, tv_string(t->a, region), what);
 	}
-	if (s != t->main)
-		pass_param(t, s, name, expr_value(t, parameter_ref(t, name)), what);
+	declare_typed(t, t->mains[s->stage], name, "string", tv_string(t->a, region), what);
+	if (!s->main)
+		pass_typed(t, s, name, "string", expr_value(t, parameter_ref(t, name)), what);
 	return expr_value(t, parameter_ref(t, name));
 }
 
-/* A dependency of a resource in `from` (with its own dependsOn list `deps`)
- * on resource `names` of `type` in `to`. Within one template it is the
- * resource itself; across templates the dependent is the nested deployment
- * (or the main template's resource) and the dependency the other
- * deployment (or the main template's resource), both named from the main
- * template. */
-static void depend(struct arm *t, struct scope *from, struct tval *deps,
-		   struct scope *to, const char *type, const char *const *names)
+/* subscriptionResourceId() of a resource of subscription sub, as a
+ * template deployed to the main subscription names it. */
+static const char *subscription_id(struct arm *t, const char *sub, const char *type,
+				   const char *name)
 {
-	const char *id;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "subscriptionResourceId(");
+	if (strcmp(sub, t->home.sub) != 0) {
+		put_arm_literal(&sb, sub);
+		sb_puts(&sb, ", ");
+	}
+	put_arm_literal(&sb, type);
+	sb_puts(&sb, ", ");
+	put_arm_literal(&sb, name);
+	sb_putc(&sb, ')');
+	const char *r = arena_strdup(t->a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
 
-	if (from == to) {
-		tv_push(t->a, deps, expr_value(t, resource_id(t, from->g, to->g, type, names)));
-		return;
+/* The deployment of scope s (nested) as the main template names it. */
+static const char *deployment_id(struct arm *t, const struct scope *s)
+{
+	const char *dn[] = { s->name, NULL };
+
+	if (!*s->at.rg)
+		return subscription_id(t, s->at.sub, T_DEPLOYMENT, s->name);
+	return resource_id(t, t->home, s->at, T_DEPLOYMENT, dn);
+}
+
+static const char *ref_id(struct arm *t, struct place from, struct plan_ref r)
+{
+	const char *type, *names[3];
+	size_t g = plan_resource(&t->p, r, &type, names);
+
+	if (r.kind == PLAN_GROUP)
+		return subscription_id(t, t->m->groups[g].subscription, T_GROUP, names[0]);
+	return resource_id(t, from, group_place(t, g), type, names);
+}
+
+/* The dependsOn of resource r, in scope s: what it waits for in s, and,
+ * from a main template, the deployments of its stage that hold the rest (a
+ * nested deployment waits as a whole: struct plan_deployment). */
+static struct tval *waits(struct arm *t, struct scope *s, struct plan_ref r)
+{
+	struct plan_ref w[PLAN_MAX_WAITS];
+	size_t n = plan_waits(&t->p, r, w);
+	struct tval *deps = tv_list(t->a);
+
+	for (size_t i = 0; i < n; i++) {
+		struct scope *at = scope_at(t, w[i]);
+		if (at == s)
+			tv_push(t->a, deps, expr_value(t, ref_id(t, s->at, w[i])));
+		else if (s->main && at->stage == s->stage)
+			emit_push_once(t->a, deps, expr_value(t, deployment_id(t, at)));
 	}
-	if (to == t->main) {
-		id = resource_id(t, t->main->g, to->g, type, names);
-	} else {
-		const char *dn[] = { to->name, NULL };
-		id = resource_id(t, t->main->g, to->g, T_DEPLOYMENT, dn);
-	}
-	if (from == t->main) {
-		struct tval *v = expr_value(t, id);
-		for (size_t i = 0; i < deps->u.list.n; i++)
-			if (strcmp(deps->u.list.items[i]->u.str, v->u.str) == 0)
-				return;
-		tv_push(t->a, deps, v);
-	} else if (!strmap_put(&from->dep_seen, id, from)) {
-		tv_push(t->a, from->depends, expr_value(t, id));
-	}
+	return deps;
 }
 
 /* ------------------------------------------------------------------ values */
@@ -332,75 +323,23 @@ static struct tval *tags_value(struct arm *t, const struct m_tag *tags, size_t n
 	return o;
 }
 
-/* The route table each VNet's subnets are associated with, or NULL (a
- * spoke of two transit hubs is an error: route-table-conflict). */
-static const struct m_route_table **tables_by_vnet(struct arm *t)
-{
-	const struct m_route_table **rt =
-		arena_alloc(t->a, (t->m->nvnets + 1) * sizeof(*rt));
-
-	for (size_t i = 0; i < t->m->nroute_tables; i++)
-		if (!rt[t->m->route_tables[i].vnet->index])
-			rt[t->m->route_tables[i].vnet->index] = &t->m->route_tables[i];
-	return rt;
-}
-
-static struct tval *subnets_value(struct arm *t, struct scope *s,
-				  const struct m_vnet *v, const struct m_route_table *rt)
-{
-	struct tval *l = tv_list(t->a);
-	const char *rt_names[] = { rt ? rt->name : NULL, NULL };
-	struct tval *rt_id = rt ? expr_value(t, resource_id(t, s->g, s->g,
-					T_ROUTE_TABLE, rt_names)) : tv_string(t->a, "");
-
-	for (size_t i = 0; i < v->nsubnets; i++) {
-		struct tval *o = tv_object(t->a);
-		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
-		tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &v->subnets[i].prefix));
-		tv_set(t->a, o, "route_table_id", v->subnets[i].routed ? rt_id :
-						  tv_string(t->a, ""));
-		tv_push(t->a, l, o);
-	}
-	return l;
-}
-
-static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route_table *rt)
+static void add_vnet(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
-	struct scope *s = scope_for(t, t->vnet_group[v->index], DEPLOY_NETWORK);
-	struct tval *o = tv_object(a), *dns = tv_list(a), *deps = tv_list(a);
-	struct tval *space = tv_list(a);
+	struct plan_ref r = { PLAN_VNET, (uint32_t)v->index, 0 };
+	struct scope *s = scope_at(t, r);
+	uint32_t rt = t->p.table_of[v->index];
+	struct tval *deps = waits(t, s, r);
+	struct tval *rt_id = tv_raw(a, "");
 
-	for (size_t i = 0; i < v->nspace; i++)
-		tv_push(a, space, emit_prefix(a, &v->space[i]));
-	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
-	if (rt && v->nsubnets) {
-		const char *names[] = { rt->name, NULL };
-		depend(t, s, deps, s, T_ROUTE_TABLE, names);
+	if (rt != PLAN_NONE) {
+		const char *names[] = { t->m->route_tables[rt].name, NULL };
+		rt_id = expr_value(t, resource_id(t, s->at, s->at, T_ROUTE_TABLE, names));
 	}
-	tv_set(a, o, "name", tv_string(a, v->name));
-	tv_set(a, o, "location", location_value(t, s, v->location));
-	tv_set(a, o, "address_prefixes", space);
-	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets_value(t, s, v, rt));
-	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
+	struct tval *o = emit_vnet(a, v, location_value(t, s, v->location),
+				   tags_value(t, v->tags, v->ntags), rt_id);
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->vnets, o);
-	t->anchor[v->index] = (struct anchor){ s, T_VNET, { v->name, NULL } };
-}
-
-static struct tval *route_value(struct arm *t, const struct m_route *r)
-{
-	struct tval *o = tv_object(t->a);
-	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
-
-	tv_set(t->a, o, "name", tv_string(t->a, r->name));
-	tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &r->prefix));
-	tv_set(t->a, o, "next_hop_type", emit_next_hop_type(t->a, r->hop));
-	tv_set(t->a, o, "next_hop_ip",
-	       nva ? emit_addr(t->a, &r->next_hop_ip) : tv_string(t->a, ""));
-	return o;
 }
 
 /* base, or base_2, ... when scope s has it: "a-b" and "a.b" would both be
@@ -422,11 +361,11 @@ static struct tval *looked_up_location(struct arm *t, struct scope *s,
 	const char *names[] = { v->name, NULL };
 	const char *base = param_text(t->a, arena_printf(t->a, "location_of_%s", v->name));
 	const char *ref = arena_printf(t->a, "reference(%s, '%s', 'Full').location",
-		resource_id(t, t->main->g, t->vnet_group[v->index], T_VNET, names),
+		resource_id(t, t->home, group_place(t, v->group), T_VNET, names),
 		api_version_for(t->m, T_VNET));
 	const char *name = free_param(t, s, base);
 
-	pass_param(t, s, name, expr_value(t, ref),
+	pass_typed(t, s, name, "string", expr_value(t, ref),
 		   arena_printf(t->a, "The region of the existing VNet %s", v->name));
 	return expr_value(t, parameter_ref(t, name));
 }
@@ -444,36 +383,28 @@ static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
 {
 	struct arena *a = t->a;
 	const char *rt_names[] = { rt->name, NULL };
-	const char *rt_id = resource_id(t, s->g, s->g, T_ROUTE_TABLE, rt_names);
-	const char *prev = NULL;
+	const char *rt_id = resource_id(t, s->at, s->at, T_ROUTE_TABLE, rt_names);
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		if (!v->subnets[i].routed)
 			continue;
-		struct tval *o = tv_object(a), *deps = tv_list(a);
+		struct tval *o = tv_object(a);
 		const char *names[] = { v->name, v->subnets[i].name, NULL };
 		const char *param = free_param(t, s, param_text(a, arena_printf(a,
 			"subnet_%s_%s", v->name, v->subnets[i].name)));
 		pass_typed(t, s, param, "object", expr_value(t, arena_printf(a,
-			"reference(%s, '%s')", resource_id(t, t->main->g,
-			t->vnet_group[v->index], T_SUBNET, names), api_version_for(t->m, T_SUBNET))),
+			"reference(%s, '%s')", resource_id(t, t->home,
+			group_place(t, v->group), T_SUBNET, names), api_version_for(t->m, T_SUBNET))),
 			arena_printf(a, "The subnet %s of the existing VNet %s as it is",
 				     v->subnets[i].name, v->name));
-		depend(t, s, deps, s, T_ROUTE_TABLE, rt_names);
-		if (prev) {
-			const char *pn[] = { v->name, prev, NULL };
-			depend(t, s, deps, s, T_SUBNET, pn);
-		}
+		tv_set(a, o, "depends_on", waits(t, s, (struct plan_ref){ PLAN_SUBNET,
+			(uint32_t)v->index, (uint32_t)i }));
 		tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", v->name,
 								 v->subnets[i].name)));
 		tv_set(a, o, "properties", expr_value(t, arena_printf(a,
 			"union(%s, createObject('routeTable', createObject('id', %s)))",
 			parameter_ref(t, param), rt_id)));
-		tv_set(a, o, "depends_on", deps);
 		tv_push(a, s->subnets, o);
-		prev = v->subnets[i].name;
-		t->anchor[v->index] = (struct anchor){ s, T_SUBNET,
-						      { v->name, v->subnets[i].name, NULL } };
 	}
 }
 
@@ -481,32 +412,20 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 {
 	struct arena *a = t->a;
 	const struct m_vnet *v = rt->vnet;
-	bool lookup = !v->location;
-	struct scope *s = scope_for(t, t->vnet_group[v->index],
-				    deploy_route_table_phase(v));
-	struct tval *o = tv_object(a), *routes = tv_list(a);
+	size_t i = (size_t)(rt - t->m->route_tables);
+	struct scope *s = scope_at(t, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
+	struct tval *o = tv_object(a);
 
-	for (size_t i = 0; i < rt->nroutes; i++)
-		tv_push(a, routes, route_value(t, &rt->routes[i]));
+	if (t->p.table_of[v->index] != i)
+		return;
 	tv_set(a, o, "name", tv_string(a, rt->name));
-	tv_set(a, o, "location", lookup ? looked_up_location(t, s, v) :
-					  location_value(t, s, v->location));
-	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "location", v->location ? location_value(t, s, v->location) :
+					       looked_up_location(t, s, v));
+	tv_set(a, o, "routes", emit_routes(a, rt));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_push(a, s->route_tables, o);
 	if (v->existing)
 		link_subnets(t, s, v, rt);
-}
-
-/* ---------------------------------------------------------------- peerings */
-
-static void wait_for_vnet(struct arm *t, struct scope *s, struct tval *deps,
-			  const struct m_vnet *v)
-{
-	const struct anchor *an = &t->anchor[v->index];
-
-	if (an->scope)
-		depend(t, s, deps, an->scope, an->type, an->names);
 }
 
 /* ----------------------------------------------------------------- gateways */
@@ -515,8 +434,9 @@ static void add_gateway(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
 	const struct m_gateway *gw = v->gw;
-	struct scope *s = scope_for(t, t->vnet_group[v->index], DEPLOY_GATEWAYS);
-	struct tval *o = tv_object(a), *deps = tv_list(a), *configs = tv_list(a);
+	struct plan_ref r = { PLAN_GATEWAY, (uint32_t)v->index, 0 };
+	struct scope *s = scope_at(t, r);
+	struct tval *o = tv_object(a), *configs = tv_list(a);
 	const char *subnet[] = { v->name, "GatewaySubnet", NULL };
 
 	for (size_t k = 0; k < gw->npublic_ips; k++) {
@@ -527,76 +447,56 @@ static void add_gateway(struct arm *t, const struct m_vnet *v)
 		tv_set(a, ip, "zones", tv_bool(a, gw->zones));
 		tv_set(a, ip, "tags", tags_value(t, v->tags, v->ntags));
 		tv_push(a, s->public_ips, ip);
-		depend(t, s, deps, s, T_PUBLIC_IP, names);
 		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
-		tv_set(a, c, "subnet_id", expr_value(t, resource_id(t, s->g, s->g, T_SUBNET, subnet)));
-		tv_set(a, c, "public_ip_id", expr_value(t, resource_id(t, s->g, s->g,
+		tv_set(a, c, "subnet_id", expr_value(t, resource_id(t, s->at, s->at, T_SUBNET, subnet)));
+		tv_set(a, c, "public_ip_id", expr_value(t, resource_id(t, s->at, s->at,
 							T_PUBLIC_IP, names)));
 		tv_push(a, configs, c);
 	}
-	wait_for_vnet(t, s, deps, v);
+	tv_set(a, o, "depends_on", waits(t, s, r));
 	tv_set(a, o, "name", tv_string(a, gw->name));
 	tv_set(a, o, "location", location_value(t, s, v->location));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
-	tv_set(a, o, "depends_on", deps);
 	emit_gateway_settings(a, o, v);
 	tv_set(a, o, "ip_configurations", configs);
 	tv_push(a, s->gateways, o);
-	t->gateway_scope[v->index] = s;
+}
+
+/* ------------------------------------------------------------------ groups */
+
+/* A resource group the file asks peerc to create, in the region of its
+ * first created VNet. */
+static void add_group(struct arm *t, size_t g)
+{
+	struct scope *s = scope_at(t, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
+	struct tval *o = tv_object(t->a);
+
+	tv_set(t->a, o, "name", tv_string(t->a, t->m->groups[g].resource_group));
+	tv_set(t->a, o, "location", location_value(t, s, t->m->groups[g].location));
+	tv_push(t->a, s->resource_groups, o);
 }
 
 /* ---------------------------------------------------------------- peerings */
 
-/* What a half waits for beyond its VNets: a gateway peerc creates in
- * either VNet (Azure does not change a VNet's peerings while its gateway is
- * being made, which takes 30 to 45 minutes; and one that uses the gateway
- * needs it: RemoteVnetHasNoGateways), the half whose transit it uses, and
- * the halves before it that touch its VNets (deploy_chain). */
-static void side_waits(struct arm *t, struct scope *s, struct tval *deps,
-		       const struct m_peering *p, int i)
-{
-	size_t me = 2 * (size_t)(p - t->m->peerings) + (size_t)i;
-
-	for (int k = 0; k < 2; k++) {
-		const struct m_vnet *v = p->side[k].vnet;
-		const char *names[] = { v->gw ? v->gw->name : NULL, NULL };
-		if (t->gateway_scope[v->index])
-			depend(t, s, deps, t->gateway_scope[v->index], T_GATEWAY, names);
-	}
-	size_t waits[3] = { SIZE_MAX, t->chain[me][0], t->chain[me][1] };
-	if (deploy_side_phase(p, i) == DEPLOY_REMOTE_GATEWAYS)
-		waits[0] = 2 * (me / 2) + (size_t)p->first;
-	for (int k = 0; k < 3; k++) {
-		size_t o = waits[k];
-		if (o == SIZE_MAX || (k == 2 && o == waits[1]) || (k > 0 && o == waits[0]))
-			continue;
-		const struct m_peering *op = &t->m->peerings[o / 2];
-		const struct m_side *os = &op->side[o % 2];
-		const char *names[] = { os->vnet->name, os->name, NULL };
-		depend(t, s, deps, t->side_scope[o], T_PEERING, names);
-	}
-}
-
-static void add_side(struct arm *t, const struct m_peering *p, int i)
+static void add_side(struct arm *t, size_t side)
 {
 	struct arena *a = t->a;
-	const struct m_side *sd = &p->side[i];
-	const struct m_vnet *local = sd->vnet, *remote = p->side[!i].vnet;
-	struct group *rg = t->vnet_group[remote->index];
-	struct scope *s = t->side_scope[2 * (size_t)(p - t->m->peerings) + (size_t)i];
-	struct tval *o = tv_object(a), *deps = tv_list(a);
+	const struct m_peering *p = &t->m->peerings[side / 2];
+	const struct m_side *sd = &p->side[side % 2];
+	const struct m_vnet *local = sd->vnet, *remote = p->side[!(side % 2)].vnet;
+	struct plan_ref r = { PLAN_SIDE, (uint32_t)side, 0 };
+	struct scope *s = scope_at(t, r);
+	struct tval *o = tv_object(a);
 	const char *remote_names[] = { remote->name, NULL };
 
-	wait_for_vnet(t, s, deps, local);
-	wait_for_vnet(t, s, deps, remote);
-	side_waits(t, s, deps, p, i);
+	tv_set(a, o, "depends_on", waits(t, s, r));
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
-	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
+	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->at,
+		group_place(t, remote->group), T_VNET, remote_names)));
 	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
 	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
 	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
 	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
-	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->peerings, o);
 }
 
@@ -613,23 +513,30 @@ static struct tval *api_values(struct arm *t)
 	tv_set(t->a, o, "gateways", tv_string(t->a, api_version_for(t->m, T_GATEWAY)));
 	tv_set(t->a, o, "public_ips", tv_string(t->a, api_version_for(t->m, T_PUBLIC_IP)));
 	tv_set(t->a, o, "deployments", tv_string(t->a, api_version_for(t->m, T_DEPLOYMENT)));
+	tv_set(t->a, o, "resource_groups", tv_string(t->a, api_version_for(t->m, T_GROUP)));
 	return o;
 }
 
+/* What the whole output has in common: every document sees it. */
+struct common {
+	struct tval *peerc, *api;
+};
+
 static struct tval *document_values(struct arm *t, const struct scope *s,
-				    struct tval *peerc)
+				    const struct common *c, struct tval *meta)
 {
 	struct arena *a = t->a;
 	struct tval *root = tv_object(a);
 
-	tv_set(a, root, "peerc", peerc);
+	tv_set(a, root, "peerc", c->peerc);
 	tv_set(a, root, "main", tv_bool(a, s->main));
-	tv_set(a, root, "description", tv_string(a, t->description ? t->description : ""));
-	tv_set(a, root, "required_groups", t->required_groups ? t->required_groups : tv_list(a));
 	tv_set(a, root, "version", tv_string(a, PACKAGE_VERSION));
-	tv_set(a, root, "api", api_values(t));
-	tv_set(a, root, "subscription_id", tv_string(a, s->g->sub));
-	tv_set(a, root, "resource_group", tv_string(a, s->g->rg));
+	tv_set(a, root, "api", c->api);
+	tv_set(a, root, "subscription_scope", tv_bool(a, !*s->at.rg && *s->at.sub));
+	tv_set(a, root, "subscription_id", tv_string(a, s->at.sub));
+	tv_set(a, root, "resource_group", tv_string(a, s->at.rg));
+	tv_set(a, root, "location", tv_string(a, t->location ? t->location : ""));
+	tv_set(a, root, "resource_groups", s->resource_groups);
 	tv_set(a, root, "parameters", s->params);
 	tv_set(a, root, "vnets", s->vnets);
 	tv_set(a, root, "route_tables", s->route_tables);
@@ -638,190 +545,250 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 	tv_set(a, root, "gateways", s->gateways);
 	tv_set(a, root, "peerings", s->peerings);
 	tv_set(a, root, "deployments", s->deployments);
+	for (size_t i = 0; meta && i < meta->u.obj.n; i++)
+		tv_set(a, root, meta->u.obj.keys[i], meta->u.obj.vals[i]);
+	if (!meta) {
+		tv_set(a, root, "description", tv_string(a, ""));
+		tv_set(a, root, "required_groups", tv_list(a));
+		tv_set(a, root, "created_groups", tv_list(a));
+		tv_set(a, root, "stage", tv_int(a, 0));
+		tv_set(a, root, "stages", tv_list(a));
+	}
 	return root;
 }
 
-/* A nested scope as a deployment of the main template, its inner template
- * rendered in place. */
-static bool add_deployment(struct arm *t, const struct tmpl *tm,
-			   struct peerc_result *r, const struct scope *s,
-			   struct tval *peerc)
+/* A nested scope as a deployment of its stage's main template, its inner
+ * template rendered in place. */
+static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_result *r,
+			   const struct plan_deployment *d, const struct common *c)
 {
 	struct arena *a = t->a;
-	const struct group *home = t->main->g;
+	struct scope *s = t->nested[d - t->p.deployments];
 	struct tval *o = tv_object(a);
 	struct strbuf sb;
-	bool other_sub = strcmp(s->g->sub, home->sub) != 0;
-	bool other_group = other_sub || strcmp(s->g->rg, home->rg) != 0;
+	bool to_sub = !*s->at.rg;
+	bool other_sub = to_sub || strcmp(s->at.sub, t->home.sub) != 0;
+	bool other_group = strcmp(s->at.rg, t->home.rg) != 0;
 
+	for (uint32_t i = 0; i < d->nwaits; i++) {
+		const struct plan_wait *w = &t->p.waits[d->waits + i];
+		const struct scope *at = scope_of(t, w->deployment);
+		tv_push(a, s->depends, expr_value(t, at->main ? ref_id(t, t->home, w->resource) :
+						      deployment_id(t, at)));
+	}
 	sb_init(&sb);
-	if (!tmpl_render(tm, document_values(t, s, peerc), &r->diags, &sb)) {
+	if (!tmpl_render(tm, document_values(t, s, c, NULL), &r->diags, &sb)) {
 		sb_free(&sb);
 		return false;
 	}
 	tv_set(a, o, "name", tv_string(a, s->name));
-	/* A subscriptionId without a resourceGroup would make it a
-	 * subscription-scope deployment. */
-	tv_set(a, o, "subscription_id", tv_string(a, other_sub ? s->g->sub : ""));
-	tv_set(a, o, "resource_group", tv_string(a, other_group ? s->g->rg : ""));
+	/* A subscriptionId without a resourceGroup makes it a subscription
+	 * deployment, which needs a location for its record. */
+	tv_set(a, o, "subscription_id", tv_string(a, other_sub ? s->at.sub : ""));
+	tv_set(a, o, "resource_group", tv_string(a, other_group ? s->at.rg : ""));
+	tv_set(a, o, "location", tv_string(a, to_sub ? t->location : ""));
 	tv_set(a, o, "depends_on", s->depends);
 	tv_set(a, o, "parameters", s->args);
 	tv_set(a, o, "template", tv_raw(a, arena_strdup(a, sb.buf)));
-	tv_push(a, t->main->deployments, o);
+	tv_push(a, t->mains[d->stage]->deployments, o);
+	bool ok = sb.len <= PLAN_MAX_DEFINITION_BYTES;
+	if (!ok)
+		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
+			 "the ARM output's nested deployment '%s' is %zu bytes, and Azure "
+			 "takes a resource definition of at most %d", s->name, sb.len,
+			 PLAN_MAX_DEFINITION_BYTES);
 	sb_free(&sb);
-	return true;
+	return ok;
 }
 
-/* ARM's limit of resources in one template: a larger one would not
- * deploy (as in the Bicep back end, an error rather than an output). */
-#define MAX_TEMPLATE_RESOURCES 800
-
-static bool within_limits(struct arm *t, const struct scope *s, struct peerc_result *r)
+/* The home group, or with create_resource_groups the main subscription
+ * (deployed in the region of the first group created). A file without
+ * VNets deploys nothing, to no group in particular. */
+static struct place home_place(struct arm *t)
 {
-	size_t n = s->vnets->u.list.n + s->route_tables->u.list.n +
-		   s->subnets->u.list.n + s->public_ips->u.list.n +
-		   s->gateways->u.list.n + s->peerings->u.list.n;
-
-	if (s->main)
-		for (size_t i = 0; i < t->ngroups; i++)
-			for (int ph = 0; ph < DEPLOY_PHASES; ph++)
-				n += t->groups[i].phase[ph] != NULL;
-	if (n <= MAX_TEMPLATE_RESOURCES)
-		return true;
-	diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
-		 "the ARM output's %s would declare %zu resources, and a template "
-		 "holds at most %d", s->main ? "main template" :
-		 arena_printf(t->a, "nested deployment '%s'", s->name), n,
-		 MAX_TEMPLATE_RESOURCES);
-	return false;
-}
-
-/* The home group is model.groups[0]. A file without VNets deploys nothing,
- * to no group in particular. */
-static const struct group *home_group(struct arm *t)
-{
-	static const struct group nowhere = { .sub = "", .rg = "" };
-
-	return t->ngroups ? &t->groups[0] : &nowhere;
-}
-
-static void make_groups(struct arm *t)
-{
+	static const struct place nowhere = { "", "" };
 	const struct model *m = t->m;
 
-	t->ngroups = m->ngroups;
-	t->groups = arena_alloc(t->a, (m->ngroups + 1) * sizeof(*t->groups));
-	for (size_t i = 0; i < m->ngroups; i++) {
-		t->groups[i].sub = m->groups[i].subscription;
-		t->groups[i].rg = m->groups[i].resource_group;
-		t->groups[i].m = &m->groups[i];
+	if (!m->ngroups)
+		return nowhere;
+	if (!t->p.subscription_scope)
+		return (struct place){ m->groups[0].subscription, m->groups[0].resource_group };
+	for (size_t g = 0; !t->location; g++)
+		if (m->groups[g].create)
+			t->location = m->groups[g].location;
+	return (struct place){ m->subscriptions[0], "" };
+}
+
+static void make_scopes(struct arm *t, const struct peerc_options *opts)
+{
+	const struct plan *p = &t->p;
+	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
+			   opts->output_name : "azuredeploy.json";
+
+	t->home = home_place(t);
+	t->mains = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->mains));
+	t->stage_files = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->stage_files));
+	for (uint32_t s = 0; s < p->nstages; s++) {
+		t->mains[s] = new_scope(t, t->home, s);
+		t->mains[s]->main = true;
+		t->stage_files[s] = s ? emit_stage_file(t->a, file, s) : file;
+	}
+	t->nested = arena_alloc(t->a, (p->ndeployments + 1) * sizeof(*t->nested));
+	for (uint32_t d = 0; d < p->ndeployments; d++) {
+		const struct plan_deployment *dp = &p->deployments[d];
+		if (dp->top)
+			continue;
+		struct place at = group_place(t, dp->group);
+		if (dp->phase == PLAN_GROUPS)
+			at.rg = "";
+		t->nested[d] = new_scope(t, at, dp->stage);
+		t->nested[d]->name = dp->name;
 	}
 }
 
 static void build(struct arm *t)
 {
 	const struct model *m = t->m;
-	const struct m_route_table **rt = tables_by_vnet(t);
 
-	t->vnet_group = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->vnet_group));
-	t->anchor = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->anchor));
-	make_groups(t);
-	t->main = new_scope(t, home_group(t));
-	t->main->main = true;
-	for (size_t i = 0; i < m->nvnets; i++)
-		t->vnet_group[i] = &t->groups[m->vnets[i].group];
+	for (size_t g = 0; t->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create)
+			add_group(t, g);
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
-			add_vnet(t, &m->vnets[i], rt[i]);
+			add_vnet(t, &m->vnets[i]);
 	for (size_t i = 0; i < m->nroute_tables; i++)
 		add_route_table(t, &m->route_tables[i]);
-	t->gateway_scope = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->gateway_scope));
 	for (size_t i = 0; i < m->nvnets; i++)
-		if (deploy_creates_gateway(&m->vnets[i]))
+		if (plan_creates_gateway(&m->vnets[i]))
 			add_gateway(t, &m->vnets[i]);
-	t->side_scope = arena_alloc(t->a, (2 * m->npeerings + 1) * sizeof(*t->side_scope));
-	for (size_t i = 0; i < m->npeerings; i++)
-		for (int k = 0; k < 2; k++)
-			t->side_scope[2 * i + (size_t)k] = scope_for(t,
-				t->vnet_group[m->peerings[i].side[k].vnet->index],
-				deploy_side_phase(&m->peerings[i], k));
-	t->chain = deploy_chain(m, t->a);
-	for (size_t i = 0; i < m->npeerings; i++)
-		for (int k = 0; k < 2; k++)
-			add_side(t, &m->peerings[i], k);
+	for (size_t i = 0; i < 2 * m->npeerings; i++)
+		add_side(t, i);
 }
 
-/* What the main template's metadata says: how to deploy it, what must
- * exist first, how long a gateway takes. */
-static void describe(struct arm *t, const struct peerc_options *opts)
+/* The groups stage s deploys to that peerc creates (created), else those
+ * that must exist first. */
+static struct tval *stage_groups(struct arm *t, uint32_t s, bool created)
+{
+	struct arena *a = t->a;
+	uint32_t *gs = arena_alloc(a, (t->m->ngroups + 1) * sizeof(*gs));
+	size_t n = plan_stage_groups(&t->p, s, gs);
+	struct tval *list = tv_list(a);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct m_group *g = &t->m->groups[gs[i]];
+		if ((g->create && t->p.subscription_scope) != created)
+			continue;
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "subscriptionId", tv_string(a, g->subscription));
+		tv_set(a, o, "resourceGroup", tv_string(a, g->resource_group));
+		tv_push(a, list, o);
+	}
+	return list;
+}
+
+/* How to deploy stage s: to the home group, or to the subscription when
+ * peerc creates groups. */
+static const char *deploy_command(struct arm *t, uint32_t s)
+{
+	if (t->p.subscription_scope)
+		return arena_printf(t->a, "Deploy to the subscription in deployTo, signed in "
+			"with Network Contributor on every subscription the template names "
+			"and the right to create resource groups: az deployment sub create "
+			"--subscription %s --location %s --template-file %s.", t->home.sub,
+			t->location, t->stage_files[s]);
+	return arena_printf(t->a, "Deploy to the resource group and subscription in "
+		"deployTo, signed in with Network Contributor on every subscription the "
+		"template names: az deployment group create --subscription %s "
+		"--resource-group %s --template-file %s.",
+		t->home.sub[0] ? t->home.sub : "SUBSCRIPTION",
+		t->home.rg[0] ? t->home.rg : "GROUP", t->stage_files[s]);
+}
+
+/* What stage s's metadata says: how to deploy it (and the stages after
+ * it), what must exist first, how long a gateway takes. */
+static struct tval *stage_meta(struct arm *t, uint32_t s)
 {
 	struct arena *a = t->a;
 	const struct model *m = t->m;
+	struct tval *meta = tv_object(a), *files = tv_list(a);
 	bool gateway = false;
-	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
-			   opts->output_name : "azuredeploy.json";
+	uint32_t n = t->p.nstages;
+	const char *order = "";
 
-	t->required_groups = tv_list(a);
-	for (size_t g = 0; g < t->ngroups; g++) {
-		bool used = g == 0;
-		for (int ph = 0; ph < DEPLOY_PHASES && !used; ph++)
-			used = t->groups[g].phase[ph] != NULL;
-		if (!used)
-			continue;
-		struct tval *o = tv_object(a);
-		tv_set(a, o, "subscriptionId", tv_string(a, t->groups[g].sub));
-		tv_set(a, o, "resourceGroup", tv_string(a, t->groups[g].rg));
-		tv_push(a, t->required_groups, o);
-	}
 	for (size_t i = 0; i < m->nvnets; i++)
-		gateway = gateway || deploy_creates_gateway(&m->vnets[i]);
-	t->description = arena_printf(a,
-		"Deploy to the resource group and subscription in deployTo, signed in "
-		"with Network Contributor on every subscription the template names: az "
-		"deployment group create --subscription %s --resource-group %s "
-		"--template-file %s. The nested deployments run in the order of their "
-		"dependsOn. peerc creates no resource group: the ones in "
-		"requiredResourceGroups must exist first.%s ARM templates cannot re-sync a "
-		"peering after a peered VNet's address space changes (syncRemoteAddressSpace "
-		"is a query parameter of the REST call, not part of the resource): after "
-		"such a change run 'az network vnet peering sync' for each peering of that "
-		"VNet, on both sides.", t->ngroups ? t->groups[0].sub : "SUBSCRIPTION",
-		t->ngroups ? t->groups[0].rg : "GROUP", file,
-		gateway ? " Creating a virtual network gateway takes 30 to 45 minutes; the "
-			  "peerings that use or offer it wait for it, and every deployment "
-			  "sends the gateway again." : "");
+		gateway = gateway || plan_creates_gateway(&m->vnets[i]);
+	for (uint32_t k = 0; n > 1 && k < n; k++)
+		tv_push(a, files, tv_string(a, t->stage_files[k]));
+	if (n > 1)
+		order = arena_printf(a, " This is stage %u of %u: Azure takes at most "
+			"4 MB in one deployment, so the output is deployed in %u, one after "
+			"the other, each with this command and its own file, from %s to %s%s.",
+			s + 1, n, n, t->stage_files[0], t->stage_files[n - 1],
+			s ? arena_printf(a, "; deploy it once %s has finished",
+					 t->stage_files[s - 1]) : "");
+	tv_set(a, meta, "stage", tv_int(a, n > 1 ? s + 1 : 0));
+	tv_set(a, meta, "stages", files);
+	tv_set(a, meta, "required_groups", stage_groups(t, s, false));
+	tv_set(a, meta, "created_groups", stage_groups(t, s, true));
+	tv_set(a, meta, "description", tv_string(a, arena_printf(a,
+		"%s The nested deployments run in the order of their dependsOn.%s %s%s ARM "
+		"templates cannot re-sync a peering after a peered VNet's address space "
+		"changes (syncRemoteAddressSpace is a query parameter of the REST call, not "
+		"part of the resource): after such a change run 'az network vnet peering "
+		"sync' for each peering of that VNet, on both sides.", deploy_command(t, s),
+		order, t->p.subscription_scope ? "peerc creates the resource groups in "
+		"createdResourceGroups; the ones in requiredResourceGroups must exist first." :
+		"peerc creates no resource group: the ones in requiredResourceGroups must "
+		"exist first.", gateway ? " Creating a virtual network gateway takes 30 to 45 "
+		"minutes; the peerings that use or offer it wait for it, and every deployment "
+		"sends the gateway again." : "")));
+	return meta;
+}
+
+static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_result *r,
+			 uint32_t s, const struct common *c)
+{
+	const struct plan_stage *st = &t->p.stages[s];
+	struct strbuf sb;
+	bool ok = true;
+
+	for (uint32_t i = st->first; i < st->first + st->n && ok; i++)
+		if (!t->p.deployments[i].top)
+			ok = add_deployment(t, tm, r, &t->p.deployments[i], c);
+	if (!ok)
+		return false;
+	sb_init(&sb);
+	ok = tmpl_render(tm, document_values(t, t->mains[s], c, stage_meta(t, s)),
+			 &r->diags, &sb);
+	if (ok && sb.len > PLAN_MAX_REQUEST_BYTES) {
+		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
+			 "the ARM output's %s is %zu bytes, and Azure takes a request of "
+			 "at most %d", t->stage_files[s], sb.len, PLAN_MAX_REQUEST_BYTES);
+		ok = false;
+	}
+	if (ok)
+		emit_add_output(r, s ? t->stage_files[s] : NULL, sb.buf, sb.len);
+	sb_free(&sb);
+	return ok;
 }
 
 void emit_arm(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
 	struct arm t = { .a = r->arena, .m = m };
-	struct tval *peerc = emit_peerc_values(r, opts, "azuredeploy.json");
+	struct common c = { emit_peerc_values(r, opts, "azuredeploy.json"), NULL };
 	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
 		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
-	struct strbuf sb;
 
-	if (!tm)
+	if (!tm || !plan_build(&t.p, m, plan_base(t.a, opts->output_name, r->source.name),
+			       t.a, &r->diags))
 		return;
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
+	c.api = api_values(&t);
+	make_scopes(&t, opts);
 	build(&t);
-	describe(&t, opts);
-	bool ok = within_limits(&t, t.main, r);
-	for (size_t i = 0; i < t.ngroups; i++)
-		for (int ph = 0; ph < DEPLOY_PHASES; ph++)
-			if (t.groups[i].phase[ph])
-				ok = within_limits(&t, t.groups[i].phase[ph], r) && ok;
-	if (!ok)
-		return;
-	/* Groups in first-use order, each group's phases in order. */
-	for (size_t i = 0; i < t.ngroups; i++)
-		for (int ph = 0; ph < DEPLOY_PHASES; ph++)
-			if (t.groups[i].phase[ph] &&
-			    !add_deployment(&t, tm, r, t.groups[i].phase[ph], peerc))
-				return;
-	sb_init(&sb);
-	if (tmpl_render(tm, document_values(&t, t.main, peerc), &r->diags, &sb))
-		emit_add_output(r, NULL, sb.buf, sb.len);
-	sb_free(&sb);
+	for (uint32_t s = 0; s < t.p.nstages; s++)
+		if (!render_stage(&t, tm, r, s, &c))
+			return;
 }

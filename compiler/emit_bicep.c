@@ -1,42 +1,38 @@
-/* Bicep back end: the model as template values for
- * templates/bicep/main.bicep.tmpl, rendered once for main.bicep and once
- * per module file. Every variable is listed in templates/README.md.
+/* Bicep back end: the deployment plan (plan.h) as template values for
+ * templates/bicep/main.bicep.tmpl, rendered once for each stage's main file
+ * and once per module file. Every variable is listed in
+ * templates/README.md.
  *
- * Scope: main.bicep targets one resource group, the model's home group
- * (model.groups[0]), as the ARM output does. What lives there is declared in
- * main.bicep. Bicep cannot declare a resource in another scope (BCP139), so
- * each other group gets a module per deployment phase of the model
- * (enum deploy_phase, placed by the rules of deploy.h that the ARM output
- * follows too), deployed from main.bicep with scope: resourceGroup(sub, rg)
- * and named as the ARM output's nested deployments: network (created VNets
- * and their route tables), existing-route-tables (existing spokes' tables
- * and subnet writes; even for the home group, since main.bicep reads the
- * live subnets and the VNet's location and passes them in: a file cannot
- * read what it writes), gateways, peerings, remote-gateways. A module waits
- * only for modules of an earlier phase, or of an earlier group in the same
- * phase, so never in a cycle. */
+ * A stage's main file targets the home group (model.groups[0]), as the ARM
+ * output does; what the plan makes its own is declared there. Bicep cannot
+ * declare a resource in another scope (BCP139), so every nested deployment
+ * of the plan is a module in modules/, deployed from its stage's main file
+ * with scope: resourceGroup(sub, rg), named as the ARM output names it. A
+ * file cannot read what it writes, so the main file reads the live subnets
+ * of existing spokes, and a location the file does not give, and passes
+ * them to the module that writes them. */
 #include "common.h"
 
 #include "apiversions.h"
-#include "deploy.h"
 #include "diag.h"
 #include "emit.h"
 #include "model.h"
+#include "plan.h"
 #include "util.h"
 
-struct side_place;
-
-/* One output file: main.bicep or a module. */
+/* One output file: a stage's main file or a module. */
 struct bfile {
 	bool main;
-	enum deploy_phase phase; /* a module's */
-	const char *symbol; /* the module's symbol in main.bicep; NULL for main */
+	bool subscription;  /* deployed to a subscription: creates groups */
+	uint32_t stage;
+	uint32_t deployment; /* a module's, in the plan */
+	const char *symbol; /* the module's symbol in its main file; NULL for a main */
 	size_t group;       /* index into model.groups */
 	struct tval *params, *existing, *existing_subnets, *vnets, *route_tables;
+	struct tval *resource_groups;
 	struct tval *subnets, *public_ips, *gateways, *peerings;
-	struct tval *deps;  /* a module's dependsOn in main.bicep */
-	struct tval *args;  /* a module's params in main.bicep */
-	struct strmap dep_set;
+	struct tval *deps;  /* a module's dependsOn in its main file */
+	struct tval *args;  /* a module's params in its main file */
 	/* VNet index -> declared in this file (created or existing) */
 	struct strmap declared;
 };
@@ -44,17 +40,18 @@ struct bfile {
 struct bicep {
 	struct arena *a;
 	const struct model *m;
-	const char **vnet_sym;  /* parallel to model.vnets */
-	struct bfile **created_in; /* a created VNet's file, else NULL */
-	struct bfile *main;
-	struct bfile *(*modules)[DEPLOY_PHASES]; /* parallel to model.groups */
-	struct bfile **files;      /* in output order (order_files) */
-	size_t nfiles, files_cap;
-	struct strmap symbols;     /* every identifier in use */
-	struct bfile **gateway_in; /* parallel to model.vnets: a created gateway's file */
+	struct plan p;
+	const char **vnet_sym;     /* parallel to model.vnets */
+	const char **rt_sym;       /* parallel to model.vnets: its route table's */
 	const char **gateway_sym;  /* parallel to model.vnets */
-	struct side_place *place;  /* 2 * peering + side */
-	size_t (*chain)[2];        /* deploy_chain() */
+	const char **group_sym;    /* parallel to model.groups: a created one's */
+	const char *location;      /* of a subscription deployment */
+	const char **side_sym;     /* 2 * peering + side */
+	const char ***subnet_sym;  /* [VNet][subnet]: an existing spoke's writes */
+	struct bfile **mains;      /* per stage */
+	struct bfile **modules;    /* per deployment; made on first use */
+	const char **stage_files;  /* per stage */
+	struct strmap symbols;     /* every identifier in use */
 };
 
 /* ------------------------------------------------------------ identifiers */
@@ -162,16 +159,18 @@ static const char *symbol(struct bicep *b, const char *text)
 
 /* ------------------------------------------------------------------ files */
 
-static struct bfile *new_file(struct bicep *b, size_t group)
+static struct bfile *new_file(struct bicep *b, size_t group, uint32_t stage)
 {
 	struct arena *a = b->a;
 	struct bfile *f = arena_alloc(a, sizeof(*f));
 
 	f->group = group;
+	f->stage = stage;
 	f->params = tv_list(a);
 	f->args = tv_object(a);
 	f->existing = tv_list(a);
 	f->existing_subnets = tv_list(a);
+	f->resource_groups = tv_list(a);
 	f->public_ips = tv_list(a);
 	f->gateways = tv_list(a);
 	f->vnets = tv_list(a);
@@ -179,33 +178,42 @@ static struct bfile *new_file(struct bicep *b, size_t group)
 	f->subnets = tv_list(a);
 	f->peerings = tv_list(a);
 	f->deps = tv_list(a);
-	strmap_init(&f->dep_set, a);
 	strmap_init(&f->declared, a);
 	return f;
 }
 
-/* The file of a phase in a group: main.bicep for the home group (but for
- * DEPLOY_LOOKUP), else that group's module, made on first use. */
-static struct bfile *file_for(struct bicep *b, size_t group, enum deploy_phase ph)
+/* The file of deployment d: its stage's main file when the plan makes it
+ * the main template's own, else its module, made (and given its symbol)
+ * on first use, so that symbols come in the order resources do. */
+static struct bfile *file_of(struct bicep *b, uint32_t d)
 {
-	static const char *const words[DEPLOY_PHASES] = {
-		[DEPLOY_NETWORK] = "network",
-		[DEPLOY_LOOKUP] = "existing route tables",
-		[DEPLOY_GATEWAYS] = "gateways",
-		[DEPLOY_PEERINGS] = "peerings",
-		[DEPLOY_REMOTE_GATEWAYS] = "remote gateways",
+	static const char *const words[PLAN_PHASES] = {
+		[PLAN_GROUPS] = "groups",
+		[PLAN_NETWORK] = "network",
+		[PLAN_LOOKUP] = "existing route tables",
+		[PLAN_GATEWAYS] = "gateways",
+		[PLAN_PEERINGS] = "peerings",
+		[PLAN_REMOTE_GATEWAYS] = "remote gateways",
 	};
-	struct bfile **f = &b->modules[group][ph];
+	const struct plan_deployment *dp = &b->p.deployments[d];
+	struct bfile **f = &b->modules[d];
 
-	if (group == 0 && ph != DEPLOY_LOOKUP)
-		return b->main;
+	if (dp->top)
+		return b->mains[dp->stage];
 	if (!*f) {
-		*f = new_file(b, group);
-		(*f)->phase = ph;
-		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s",
-			b->m->groups[group].resource_group, words[ph]));
+		*f = new_file(b, dp->group, dp->stage);
+		(*f)->deployment = d;
+		(*f)->subscription = dp->phase == PLAN_GROUPS;
+		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s%s",
+			b->m->groups[dp->group].resource_group, words[dp->phase],
+			dp->chunk ? arena_printf(b->a, " %u", dp->chunk + 1) : ""));
 	}
 	return *f;
+}
+
+static struct bfile *file_at(struct bicep *b, struct plan_ref r)
+{
+	return file_of(b, plan_at(&b->p, r));
 }
 
 /* A quoted string inside an expression the back end builds. */
@@ -225,16 +233,20 @@ static struct tval *raw_printf(struct arena *a, const char *fmt, ...)
 	return tv_raw(a, s);
 }
 
-static struct tval *scope_of(struct bicep *b, size_t group)
+/* resourceGroup('SUB', 'GROUP') of a group, or subscription('SUB') of its
+ * subscription. */
+static struct tval *scope_of(struct bicep *b, size_t group, bool subscription)
 {
 	const struct m_group *g = &b->m->groups[group];
 	struct strbuf sb;
 	sb_init(&sb);
 
-	sb_puts(&sb, "resourceGroup(");
+	sb_puts(&sb, subscription ? "subscription(" : "resourceGroup(");
 	put_quoted(&sb, g->subscription);
-	sb_puts(&sb, ", ");
-	put_quoted(&sb, g->resource_group);
+	if (!subscription) {
+		sb_puts(&sb, ", ");
+		put_quoted(&sb, g->resource_group);
+	}
 	sb_putc(&sb, ')');
 	struct tval *v = tv_raw(b->a, arena_strndup(b->a, sb.buf, sb.len));
 	sb_free(&sb);
@@ -258,98 +270,90 @@ static const char *vnet_in(struct bicep *b, struct bfile *f, const struct m_vnet
 		size_t g = v->group;
 		tv_set(a, e, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 		tv_set(a, e, "name", tv_string(a, v->name));
-		tv_set(a, e, "scope", g == f->group ? tv_raw(a, "") : scope_of(b, g));
+		tv_set(a, e, "scope", g == f->group ? tv_raw(a, "") : scope_of(b, g, false));
 		tv_push(a, f->existing, e);
 		strmap_put(&f->declared, key, f);
 	}
 	return b->vnet_sym[v->index];
 }
 
-/* f (a module) must wait for what: a module symbol or, in main, a resource
- * symbol. Recorded once. */
-static void module_dep(struct bicep *b, struct bfile *f, const char *what)
+/* The symbol of a resource the plan names. */
+static const char *ref_symbol(const struct bicep *b, struct plan_ref r)
 {
-	if (strmap_put(&f->dep_set, what, f))
-		return;
-	tv_push(b->a, f->deps, tv_raw(b->a, what));
+	switch (r.kind) {
+	case PLAN_VNET:
+		return b->vnet_sym[r.index];
+	case PLAN_GATEWAY:
+		return b->gateway_sym[r.index];
+	case PLAN_SIDE:
+		return b->side_sym[r.index];
+	case PLAN_SUBNET:
+		return b->subnet_sym[r.index][r.sub];
+	case PLAN_GROUP:
+		return b->group_sym[r.index];
+	default:
+		BUG();
+	}
 }
 
-/* What a resource of file `from` waits for, made as sym in another file
- * `in`: main's resource itself, or in's module. (In one file a reference,
- * or the resource's own dependsOn, orders them.) */
-static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
-		     const struct bfile *in, const char *sym)
+/* The dependsOn of resource r, in f: what it waits for in f that no
+ * reference of its own implies (a route table or public IP it names by
+ * .id, the VNets a peering half names as parent and remote), and, from a
+ * main file, the modules of its stage that hold the rest (a module waits
+ * as a whole: struct plan_deployment). */
+static struct tval *waits(struct bicep *b, struct bfile *f, struct plan_ref r)
 {
-	const char *what = in->main ? sym : in->symbol;
+	struct plan_ref w[PLAN_MAX_WAITS];
+	size_t n = plan_waits(&b->p, r, w);
+	struct tval *deps = tv_list(b->a);
 
-	if (!from->main) {
-		module_dep(b, from, what);
-		return;
+	for (size_t i = 0; i < n; i++) {
+		struct bfile *at = file_at(b, w[i]);
+		bool implied = w[i].kind == PLAN_ROUTE_TABLE || w[i].kind == PLAN_PUBLIC_IP ||
+			       (w[i].kind == PLAN_VNET && r.kind == PLAN_SIDE);
+		if (at == f && !implied)
+			tv_push(b->a, deps, tv_raw(b->a, ref_symbol(b, w[i])));
+		else if (at != f && f->main && at->stage == f->stage)
+			emit_push_once(b->a, deps, tv_raw(b->a, at->symbol));
 	}
-	for (size_t i = 0; i < deps->u.list.n; i++)
-		if (strcmp(deps->u.list.items[i]->u.str, what) == 0)
-			return;
-	tv_push(b->a, deps, tv_raw(b->a, what));
+	return deps;
 }
 
 /* ------------------------------------------------------------------ values */
 
 /* The route table of each spoke, by VNet index (NULL: none). */
-static const char **route_table_syms(struct bicep *b)
+static void route_table_syms(struct bicep *b)
 {
 	const struct model *m = b->m;
-	const char **sym = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*sym));
 
+	b->rt_sym = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*b->rt_sym));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		sym[rt->vnet->index] = symbol(b, arena_printf(b->a, "%s via %s",
+		b->rt_sym[rt->vnet->index] = symbol(b, arena_printf(b->a, "%s via %s",
 			b->vnet_sym[rt->vnet->index], b->vnet_sym[rt->hub->index]));
 	}
-	return sym;
 }
 
-static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
-				 const char *rt)
+static void add_vnet(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
-	struct tval *o = tv_object(a);
+	struct plan_ref r = { PLAN_VNET, (uint32_t)v->index, 0 };
+	struct bfile *f = file_at(b, r);
+	const char *rt = b->rt_sym[v->index];
+	struct tval *o = emit_vnet(a, v, tv_string(a, v->location),
+				   emit_tags(a, v->tags, v->ntags),
+				   rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
 
-	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "prefix", emit_prefix(a, &s->prefix));
-	tv_set(a, o, "route_table", rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
-	return o;
-}
-
-static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
-{
-	struct arena *a = b->a;
-	struct bfile *f = file_for(b, v->group, DEPLOY_NETWORK);
-	struct tval *o = tv_object(a);
-	struct tval *space = tv_list(a), *dns = tv_list(a), *subnets = tv_list(a);
-
-	for (size_t i = 0; i < v->nspace; i++)
-		tv_push(a, space, emit_prefix(a, &v->space[i]));
-	for (size_t i = 0; i < v->ndns_servers; i++)
-		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
-	for (size_t i = 0; i < v->nsubnets; i++)
-		tv_push(a, subnets, subnet_value(b, &v->subnets[i],
-						 v->subnets[i].routed ? rt : NULL));
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
-	tv_set(a, o, "name", tv_string(a, v->name));
-	tv_set(a, o, "location", tv_string(a, v->location));
-	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
-	tv_set(a, o, "address_prefixes", space);
-	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets);
+	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->vnets, o);
 	strmap_put(&f->declared, index_key(b, v->index), f);
-	b->created_in[v->index] = f;
 }
 
 /* An existing spoke's subnets are not peerc's: a subnet resource is a PUT
  * of the whole subnet, so each is written as it is in Azure with only its
  * route table set, as azurerm's association does (GET, set routeTable,
- * PUT). A file cannot read what it writes, so main.bicep reads the live
+ * PUT). A file cannot read what it writes, so the main file reads the live
  * subnet (an `existing` subnet) and passes its properties to the module;
  * the read-only ones among them are ignored by the PUT. One VNet's subnet
  * writes are chained: Azure takes one at a time. */
@@ -357,8 +361,9 @@ static void add_subnet_links(struct bicep *b, struct bfile *f,
 			     const struct m_vnet *v, const char *rt)
 {
 	struct arena *a = b->a;
-	const char *prev = NULL;
+	struct bfile *main = b->mains[f->stage];
 
+	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(char *));
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		if (!v->subnets[i].routed)
 			continue;
@@ -367,10 +372,11 @@ static void add_subnet_links(struct bicep *b, struct bfile *f,
 		const char *live = symbol(b, arena_printf(a, "%s live", sym));
 		const char *param = symbol(b, arena_printf(a, "%s properties", sym));
 		struct tval *e = tv_object(a), *o = tv_object(a), *p = tv_object(a);
+		b->subnet_sym[v->index][i] = sym;
 		tv_set(a, e, "symbol", tv_raw(a, live));
-		tv_set(a, e, "parent", tv_raw(a, vnet_in(b, b->main, v)));
+		tv_set(a, e, "parent", tv_raw(a, vnet_in(b, main, v)));
 		tv_set(a, e, "name", tv_string(a, v->subnets[i].name));
-		tv_push(a, b->main->existing_subnets, e);
+		tv_push(a, main->existing_subnets, e);
 		tv_set(a, p, "name", tv_raw(a, param));
 		tv_set(a, p, "type", tv_raw(a, "object"));
 		tv_push(a, f->params, p);
@@ -380,30 +386,15 @@ static void add_subnet_links(struct bicep *b, struct bfile *f,
 		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
 		tv_set(a, o, "properties", raw_printf(a, "union(%s, {\nrouteTable: {\nid: %s.id\n}\n})",
 						      param, rt));
-		struct tval *deps = tv_list(a);
-		if (prev)
-			tv_push(a, deps, tv_raw(a, prev));
-		tv_set(a, o, "depends_on", deps);
+		tv_set(a, o, "depends_on", waits(b, f, (struct plan_ref){ PLAN_SUBNET,
+			(uint32_t)v->index, (uint32_t)i }));
 		tv_push(a, f->subnets, o);
-		prev = sym;
 	}
-}
-
-static struct tval *route_value(struct arena *a, const struct m_route *r)
-{
-	struct tval *o = tv_object(a);
-	bool nva = r->hop == HOP_VIRTUAL_APPLIANCE;
-
-	tv_set(a, o, "name", tv_string(a, r->name));
-	tv_set(a, o, "prefix", emit_prefix(a, &r->prefix));
-	tv_set(a, o, "next_hop_type", emit_next_hop_type(a, r->hop));
-	tv_set(a, o, "next_hop_ip", nva ? emit_addr(a, &r->next_hop_ip) : tv_raw(a, ""));
-	return o;
 }
 
 /* An existing spoke known by name alone has no location in the model, and
  * a resource's location cannot be read at run time (ARM's reference() is
- * not allowed there): main.bicep reads it and passes it to f. */
+ * not allowed there): the main file reads it and passes it to f. */
 static struct tval *location_param(struct bicep *b, struct bfile *f,
 				   const struct m_vnet *v)
 {
@@ -415,26 +406,29 @@ static struct tval *location_param(struct bicep *b, struct bfile *f,
 	tv_set(a, p, "name", tv_raw(a, name));
 	tv_set(a, p, "type", tv_raw(a, "string"));
 	tv_push(a, f->params, p);
-	tv_set(a, f->args, name, raw_printf(a, "%s.location", vnet_in(b, b->main, v)));
+	tv_set(a, f->args, name, raw_printf(a, "%s.location",
+					    vnet_in(b, b->mains[f->stage], v)));
 	return tv_raw(a, name);
 }
 
-static void add_route_table(struct bicep *b, const struct m_route_table *rt,
-			    const char *sym)
+static void add_route_table(struct bicep *b, const struct m_route_table *rt)
 {
 	struct arena *a = b->a;
 	const struct m_vnet *v = rt->vnet;
-	struct bfile *f = file_for(b, v->group, deploy_route_table_phase(v));
-	struct tval *o = tv_object(a), *routes = tv_list(a);
+	size_t i = (size_t)(rt - b->m->route_tables);
+	struct bfile *f;
+	struct tval *o = tv_object(a);
+	const char *sym = b->rt_sym[v->index];
 
-	for (size_t i = 0; i < rt->nroutes; i++)
-		tv_push(a, routes, route_value(a, &rt->routes[i]));
+	if (b->p.table_of[v->index] != i)
+		return;
+	f = file_at(b, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
 	tv_set(a, o, "symbol", tv_raw(a, sym));
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       location_param(b, f, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
-	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "routes", emit_routes(a, rt));
 	tv_push(a, f->route_tables, o);
 	if (v->existing)
 		add_subnet_links(b, f, v, sym);
@@ -446,13 +440,14 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
 	const struct m_gateway *gw = v->gw;
-	struct bfile *f = file_for(b, v->group, DEPLOY_GATEWAYS);
+	struct plan_ref r = { PLAN_GATEWAY, (uint32_t)v->index, 0 };
+	struct bfile *f = file_at(b, r);
 	const char *vs = b->vnet_sym[v->index];
 	const char *gs = symbol(b, arena_printf(a, "%s gateway", vs));
 	const char *sn = symbol(b, arena_printf(a, "%s gateway subnet", vs));
 	struct tval *o = tv_object(a), *configs = tv_list(a), *e = tv_object(a);
-	struct tval *deps = tv_list(a);
 
+	b->gateway_sym[v->index] = gs;
 	tv_set(a, e, "symbol", tv_raw(a, sn));
 	tv_set(a, e, "parent", tv_raw(a, vnet_in(b, f, v)));
 	tv_set(a, e, "name", tv_string(a, "GatewaySubnet"));
@@ -471,68 +466,49 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 		tv_set(a, c, "public_ip_id", raw_printf(a, "%s.id", is));
 		tv_push(a, configs, c);
 	}
-	/* The subnet is `existing`: the VNet it is in must be written first. */
-	const struct bfile *vf = b->created_in[v->index];
-	if (vf && vf != f)
-		wait_for(b, f, deps, vf, vs);
-	else if (vf)
-		tv_push(a, deps, tv_raw(a, vs));
+	/* The subnet is `existing`: the VNet it is in must be written first,
+	 * which no reference implies. */
 	tv_set(a, o, "symbol", tv_raw(a, gs));
 	tv_set(a, o, "name", tv_string(a, gw->name));
 	tv_set(a, o, "location", tv_string(a, v->location));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	emit_gateway_settings(a, o, v);
 	tv_set(a, o, "ip_configurations", configs);
-	tv_set(a, o, "depends_on", deps);
+	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->gateways, o);
-	b->gateway_in[v->index] = f;
-	b->gateway_sym[v->index] = gs;
+}
+
+/* ------------------------------------------------------------------ groups */
+
+/* A resource group the file asks peerc to create, in the region of its
+ * first created VNet. */
+static void add_group(struct bicep *b, size_t g)
+{
+	struct arena *a = b->a;
+	struct bfile *f = file_at(b, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
+	struct tval *o = tv_object(a);
+
+	b->group_sym[g] = symbol(b, b->m->groups[g].resource_group);
+	tv_set(a, o, "symbol", tv_raw(a, b->group_sym[g]));
+	tv_set(a, o, "name", tv_string(a, b->m->groups[g].resource_group));
+	tv_set(a, o, "location", tv_string(a, b->m->groups[g].location));
+	tv_push(a, f->resource_groups, o);
 }
 
 /* ---------------------------------------------------------------- peerings */
 
-struct side_place {
-	struct bfile *file;
-	const char *symbol;
-};
-
-/* Where side k of p goes: main for the home group, else its group's module
- * of the side's phase (deploy.h). */
-static void place_side(struct bicep *b, const struct m_peering *p, int k,
-		       struct side_place *place)
-{
-	const struct m_vnet *v = p->side[k].vnet;
-
-	place->symbol = symbol(b, arena_printf(b->a, "%s to %s",
-		b->vnet_sym[v->index], b->vnet_sym[p->side[!k].vnet->index]));
-	place->file = file_for(b, v->group, deploy_side_phase(p, k));
-}
-
-/* One wait of a resource of file f, made in file `in` as sym: the resource
- * itself when in f, else through wait_for; never twice. */
-static void wait_once(struct bicep *b, struct bfile *f, struct tval *deps,
-		      const struct bfile *in, const char *sym)
-{
-	for (size_t i = 0; in == f && i < deps->u.list.n; i++)
-		if (strcmp(deps->u.list.items[i]->u.str, sym) == 0)
-			return;
-	if (in == f)
-		tv_push(b->a, deps, tv_raw(b->a, sym));
-	else
-		wait_for(b, f, deps, in, sym);
-}
-
-static void add_side(struct bicep *b, const struct m_peering *p, int k)
+static void add_side(struct bicep *b, size_t side)
 {
 	struct arena *a = b->a;
+	const struct m_peering *p = &b->m->peerings[side / 2];
+	int k = (int)(side % 2);
 	const struct m_side *s = &p->side[k];
 	const struct m_vnet *local = s->vnet, *remote = p->side[!k].vnet;
-	size_t me = 2 * (size_t)(p - b->m->peerings) + (size_t)k;
-	const struct side_place *pl = &b->place[me];
-	struct bfile *f = pl->file;
-	struct tval *o = tv_object(a), *deps = tv_list(a);
+	struct plan_ref r = { PLAN_SIDE, (uint32_t)side, 0 };
+	struct bfile *f = file_at(b, r);
+	struct tval *o = tv_object(a);
 
-	tv_set(a, o, "symbol", tv_raw(a, pl->symbol));
+	tv_set(a, o, "symbol", tv_raw(a, b->side_sym[side]));
 	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
 	tv_set(a, o, "name", tv_string(a, s->name));
 	tv_set(a, o, "access", tv_bool(a, s->access));
@@ -540,45 +516,39 @@ static void add_side(struct bicep *b, const struct m_peering *p, int k)
 	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
 	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
 	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
-	/* The local VNet is the parent and the remote one is referenced: in
-	 * one file that orders them, across files it does not. */
-	const struct m_vnet *ends[2] = { local, remote };
-	for (int e = 0; e < 2; e++) {
-		const struct bfile *vf = b->created_in[ends[e]->index];
-		if (vf && vf != f)
-			wait_for(b, f, deps, vf, b->vnet_sym[ends[e]->index]);
-	}
-	/* A gateway peerc creates in either VNet (Azure does not change a
-	 * VNet's peerings while its gateway is made; one that uses the gateway
-	 * needs it), the half whose transit it uses, and the halves before it
-	 * that touch its VNets (deploy_chain). */
-	for (int e = 0; e < 2; e++)
-		if (b->gateway_in[ends[e]->index])
-			wait_once(b, f, deps, b->gateway_in[ends[e]->index],
-				  b->gateway_sym[ends[e]->index]);
-	size_t waits[3] = { SIZE_MAX, b->chain[me][0], b->chain[me][1] };
-	if (deploy_side_phase(p, k) == DEPLOY_REMOTE_GATEWAYS)
-		waits[0] = 2 * (me / 2) + (size_t)p->first;
-	for (int w = 0; w < 3; w++)
-		if (waits[w] != SIZE_MAX)
-			wait_once(b, f, deps, b->place[waits[w]].file,
-				  b->place[waits[w]].symbol);
-	tv_set(a, o, "depends_on", deps);
+	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->peerings, o);
 }
 
 /* ------------------------------------------------------------------- main */
 
-static void classify(struct bicep *b)
+static void classify(struct bicep *b, const struct peerc_options *opts)
 {
 	const struct model *m = b->m;
+	const struct plan *p = &b->p;
 	size_t n = m->nvnets + 1;
+	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
+			   opts->output_name : "main.bicep";
 
 	b->vnet_sym = arena_alloc(b->a, n * sizeof(*b->vnet_sym));
-	b->created_in = arena_alloc(b->a, n * sizeof(*b->created_in));
-	b->modules = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->modules));
-	b->main = new_file(b, 0);
-	b->main->main = true;
+	b->gateway_sym = arena_alloc(b->a, n * sizeof(*b->gateway_sym));
+	b->subnet_sym = arena_alloc(b->a, n * sizeof(*b->subnet_sym));
+	b->side_sym = arena_alloc(b->a, (2 * m->npeerings + 1) * sizeof(*b->side_sym));
+	b->modules = arena_alloc(b->a, (p->ndeployments + 1) * sizeof(*b->modules));
+	b->mains = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->mains));
+	b->stage_files = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->stage_files));
+	b->group_sym = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->group_sym));
+	for (uint32_t s = 0; s < p->nstages; s++) {
+		/* At the subscription, the main file is in no group: it names
+		 * every VNet with its scope. */
+		b->mains[s] = new_file(b, p->subscription_scope ? SIZE_MAX : 0, s);
+		b->mains[s]->main = true;
+		b->mains[s]->subscription = p->subscription_scope;
+		b->stage_files[s] = s ? emit_stage_file(b->a, file, s) : file;
+	}
+	for (size_t g = 0; p->subscription_scope && !b->location; g++)
+		if (m->groups[g].create)
+			b->location = m->groups[g].location;
 	for (size_t i = 0; i < m->nvnets; i++)
 		b->vnet_sym[i] = symbol(b, m->vnets[i].handle);
 }
@@ -596,6 +566,7 @@ static struct tval *type_values(struct bicep *b)
 		{ "route_table", "Microsoft.Network/routeTables" },
 		{ "gateway", "Microsoft.Network/virtualNetworkGateways" },
 		{ "public_ip", "Microsoft.Network/publicIPAddresses" },
+		{ "resource_group", "Microsoft.Resources/resourceGroups" },
 	};
 	struct tval *o = tv_object(b->a);
 
@@ -605,38 +576,40 @@ static struct tval *type_values(struct bicep *b)
 	return o;
 }
 
-static const char *module_path(struct arena *a, const struct bfile *f)
+static const char *module_path(struct bicep *b, const struct bfile *f)
 {
-	return arena_printf(a, "modules/%s.bicep", f->symbol);
+	return arena_printf(b->a, "modules/%s.bicep", b->p.deployments[f->deployment].file);
 }
 
-/* main.bicep, then the modules by group and phase. */
-static void order_files(struct bicep *b)
+/* A module's dependsOn, from the plan: the modules of its stage, and the
+ * main file's resources, that it waits for. */
+static void module_waits(struct bicep *b, struct bfile *f)
 {
-	ARENA_PUSH(b->a, b->files, b->nfiles, b->files_cap);
-	b->files[0] = b->main;
-	for (size_t g = 0; g < b->m->ngroups; g++) {
-		for (int k = 0; k < DEPLOY_PHASES; k++) {
-			if (!b->modules[g][k])
-				continue;
-			ARENA_PUSH(b->a, b->files, b->nfiles, b->files_cap);
-			b->files[b->nfiles - 1] = b->modules[g][k];
-		}
+	const struct plan_deployment *d = &b->p.deployments[f->deployment];
+
+	for (uint32_t i = 0; i < d->nwaits; i++) {
+		const struct plan_wait *w = &b->p.waits[d->waits + i];
+		const struct bfile *at = file_of(b, w->deployment);
+		tv_push(b->a, f->deps, tv_raw(b->a, at->main ? ref_symbol(b, w->resource) :
+							      at->symbol));
 	}
 }
 
-static struct tval *modules_value(struct bicep *b)
+static struct tval *modules_value(struct bicep *b, uint32_t s)
 {
 	struct arena *a = b->a;
+	const struct plan_stage *st = &b->p.stages[s];
 	struct tval *list = tv_list(a);
 
-	for (size_t i = 1; i < b->nfiles; i++) {
-		const struct bfile *f = b->files[i];
+	for (uint32_t d = st->first; d < st->first + st->n; d++) {
+		const struct bfile *f = b->modules[d];
+		if (!f)
+			continue;
 		struct tval *o = tv_object(a);
 		tv_set(a, o, "symbol", tv_raw(a, f->symbol));
-		tv_set(a, o, "path", tv_string(a, module_path(a, f)));
-		tv_set(a, o, "name", tv_string(a, b->m->groups[f->group].deployment[f->phase]));
-		tv_set(a, o, "scope", scope_of(b, f->group));
+		tv_set(a, o, "path", tv_string(a, module_path(b, f)));
+		tv_set(a, o, "name", tv_string(a, b->p.deployments[d].name));
+		tv_set(a, o, "scope", scope_of(b, f->group, f->subscription));
 		tv_set(a, o, "params", f->args);
 		tv_set(a, o, "depends_on", f->deps);
 		tv_push(a, list, o);
@@ -644,19 +617,19 @@ static struct tval *modules_value(struct bicep *b)
 	return list;
 }
 
-/* The groups main.bicep and its modules deploy to, once each: they must
- * exist before a deployment. */
-static struct tval *module_groups(struct bicep *b)
+/* The groups stage s deploys to that peerc creates (created), else those
+ * that must exist first. */
+static struct tval *stage_groups(struct bicep *b, uint32_t s, bool created)
 {
 	struct arena *a = b->a;
+	uint32_t *gs = arena_alloc(a, (b->m->ngroups + 1) * sizeof(*gs));
+	size_t n = plan_stage_groups(&b->p, s, gs);
 	struct tval *list = tv_list(a);
-	bool *seen = arena_alloc(a, b->m->ngroups + 1);
 
-	for (size_t i = 0; i < b->nfiles; i++) {
-		const struct m_group *g = &b->m->groups[b->files[i]->group];
-		if (!b->m->ngroups || seen[b->files[i]->group])
+	for (size_t i = 0; i < n; i++) {
+		const struct m_group *g = &b->m->groups[gs[i]];
+		if ((g->create && b->p.subscription_scope) != created)
 			continue;
-		seen[b->files[i]->group] = true;
 		struct tval *o = tv_object(a);
 		tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
 		tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
@@ -665,74 +638,114 @@ static struct tval *module_groups(struct bicep *b)
 	return list;
 }
 
+/* What a stage's main file says of the stages. */
+static void stage_values(struct bicep *b, struct tval *root, const struct bfile *f)
+{
+	struct arena *a = b->a;
+	struct tval *files = tv_list(a), *names = tv_list(a);
+	uint32_t n = b->p.nstages;
+
+	for (uint32_t k = 0; n > 1 && k < n; k++) {
+		tv_push(a, files, tv_raw(a, emit_comment_text(a, b->stage_files[k])));
+		tv_push(a, names, tv_string(a, b->stage_files[k]));
+	}
+	tv_set(a, root, "file", tv_raw(a, emit_comment_text(a, b->stage_files[f->stage])));
+	tv_set(a, root, "stage", tv_int(a, n > 1 ? f->stage + 1 : 0));
+	tv_set(a, root, "stages", files);
+	tv_set(a, root, "stage_files", names);
+	tv_set(a, root, "previous", tv_raw(a, f->stage ?
+		emit_comment_text(a, b->stage_files[f->stage - 1]) : ""));
+}
+
+/* Where f is deployed (peercTarget), and the command's values. */
+static void target_values(struct bicep *b, struct tval *root, const struct bfile *f)
+{
+	struct arena *a = b->a;
+	struct tval *target = tv_object(a);
+	const char *sub = "SUBSCRIPTION", *rg = "GROUP";
+
+	if (f->group != SIZE_MAX && b->m->ngroups) {
+		sub = b->m->groups[f->group].subscription;
+		rg = b->m->groups[f->group].resource_group;
+	} else if (b->m->nsubscriptions) {
+		sub = b->m->subscriptions[0];
+	}
+	/* (no group at all only when the file declares no VNet) */
+	if (b->m->ngroups)
+		tv_set(a, target, "subscription", tv_string(a, sub));
+	if (b->m->ngroups && !f->subscription)
+		tv_set(a, target, "resourceGroup", tv_string(a, rg));
+	tv_set(a, root, "target", target);
+	tv_set(a, root, "subscription_scope", tv_bool(a, f->subscription));
+	tv_set(a, root, "deploy_subscription", tv_raw(a, emit_comment_text(a, sub)));
+	tv_set(a, root, "deploy_group", tv_raw(a, emit_comment_text(a, rg)));
+	tv_set(a, root, "deploy_location", tv_raw(a, b->location ?
+						  emit_comment_text(a, b->location) : ""));
+}
+
 static struct tval *file_root(struct bicep *b, const struct bfile *f,
 			      struct tval *common)
 {
 	struct arena *a = b->a;
-	const struct m_group *g = b->m->ngroups ? &b->m->groups[f->group] : NULL;
-	struct tval *root = tv_object(a), *target = tv_object(a);
+	struct tval *root = tv_object(a);
 
 	for (size_t i = 0; i < common->u.obj.n; i++)
 		tv_set(a, root, common->u.obj.keys[i], common->u.obj.vals[i]);
-	/* (no group at all only when the file declares no VNet) */
-	if (g) {
-		tv_set(a, target, "subscription", tv_string(a, g->subscription));
-		tv_set(a, target, "resourceGroup", tv_string(a, g->resource_group));
-		tv_set(a, root, "deploy_subscription",
-		       tv_raw(a, emit_comment_text(a, g->subscription)));
-		tv_set(a, root, "deploy_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
-	} else {
-		tv_set(a, root, "deploy_subscription", tv_raw(a, "SUBSCRIPTION"));
-		tv_set(a, root, "deploy_group", tv_raw(a, "GROUP"));
-	}
+	target_values(b, root, f);
+	stage_values(b, root, f);
 	tv_set(a, root, "module", tv_bool(a, !f->main));
-	tv_set(a, root, "target", target);
 	tv_set(a, root, "params", f->params);
 	tv_set(a, root, "existing", f->existing);
 	tv_set(a, root, "existing_subnets", f->existing_subnets);
+	tv_set(a, root, "resource_groups", f->resource_groups);
 	tv_set(a, root, "public_ips", f->public_ips);
 	tv_set(a, root, "gateways", f->gateways);
 	tv_set(a, root, "vnets", f->vnets);
 	tv_set(a, root, "route_tables", f->route_tables);
 	tv_set(a, root, "subnets", f->subnets);
 	tv_set(a, root, "peerings", f->peerings);
-	tv_set(a, root, "modules", f->main ? modules_value(b) : tv_list(a));
-	tv_set(a, root, "prerequisites", f->main ? module_groups(b) : tv_list(a));
+	tv_set(a, root, "modules", f->main ? modules_value(b, f->stage) : tv_list(a));
+	tv_set(a, root, "prerequisites", f->main ? stage_groups(b, f->stage, false) : tv_list(a));
+	tv_set(a, root, "created_groups", f->main ? stage_groups(b, f->stage, true) : tv_list(a));
 	return root;
 }
 
 static bool any_gateway(const struct model *m)
 {
 	for (size_t i = 0; i < m->nvnets; i++)
-		if (deploy_creates_gateway(&m->vnets[i]))
+		if (plan_creates_gateway(&m->vnets[i]))
 			return true;
 	return false;
 }
 
-/* Bicep's max-resources rule is an error, after ARM's limit of 800
- * resources in one template: a larger file would not deploy. */
-#define MAX_TEMPLATE_RESOURCES 800
-
-static bool within_limits(struct bicep *b, struct peerc_result *r)
+static void build(struct bicep *b)
 {
-	bool ok = true;
+	const struct model *m = b->m;
 
-	for (size_t i = 0; i < b->nfiles; i++) {
-		const struct bfile *f = b->files[i];
-		size_t n = f->vnets->u.list.n + f->route_tables->u.list.n +
-			   f->subnets->u.list.n + f->peerings->u.list.n +
-			   f->public_ips->u.list.n + f->gateways->u.list.n +
-			   (f->main ? b->nfiles - 1 : 0);
-		if (n <= MAX_TEMPLATE_RESOURCES)
-			continue;
-		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
-			 "the Bicep output's %s would declare %zu resources, and a "
-			 "template holds at most %d",
-			 f->main ? "main file" : module_path(b->a, f), n,
-			 MAX_TEMPLATE_RESOURCES);
-		ok = false;
+	for (size_t g = 0; b->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create)
+			add_group(b, g);
+	route_table_syms(b);
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		add_route_table(b, &m->route_tables[i]);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			add_vnet(b, &m->vnets[i]);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (plan_creates_gateway(&m->vnets[i]))
+			add_gateway(b, &m->vnets[i]);
+	for (size_t s = 0; s < 2 * m->npeerings; s++) {
+		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
+		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
+		b->side_sym[s] = symbol(b, arena_printf(b->a, "%s to %s",
+			b->vnet_sym[v->index], b->vnet_sym[o->index]));
+		file_at(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
 	}
-	return ok;
+	for (size_t s = 0; s < 2 * m->npeerings; s++)
+		add_side(b, s);
+	for (uint32_t d = 0; d < b->p.ndeployments; d++)
+		if (b->modules[d])
+			module_waits(b, b->modules[d]);
 }
 
 void emit_bicep(const struct model *m, const struct peerc_options *opts,
@@ -742,39 +755,26 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	struct arena *a = r->arena;
 	const struct backend *be = backend_find(PEERC_TARGET_BICEP);
 
-	strmap_init(&b.symbols, a);
-	classify(&b);
-	const char **rt_sym = route_table_syms(&b);
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		add_route_table(&b, &m->route_tables[i], rt_sym[m->route_tables[i].vnet->index]);
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (!m->vnets[i].existing)
-			add_vnet(&b, &m->vnets[i], rt_sym[i]);
-	b.gateway_in = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_in));
-	b.gateway_sym = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_sym));
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (deploy_creates_gateway(&m->vnets[i]))
-			add_gateway(&b, &m->vnets[i]);
-	b.place = arena_alloc(a, (2 * m->npeerings + 1) * sizeof(*b.place));
-	for (size_t i = 0; i < m->npeerings; i++)
-		for (int k = 0; k < 2; k++)
-			place_side(&b, &m->peerings[i], k, &b.place[2 * i + (size_t)k]);
-	b.chain = deploy_chain(m, a);
-	for (size_t i = 0; i < m->npeerings; i++)
-		for (int k = 0; k < 2; k++)
-			add_side(&b, &m->peerings[i], k);
-	order_files(&b);
-	if (!within_limits(&b, r))
+	if (!plan_build(&b.p, m, plan_base(a, opts->output_name, r->source.name), a,
+			&r->diags))
 		return;
+	strmap_init(&b.symbols, a);
+	classify(&b, opts);
+	build(&b);
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
-	tv_set(a, common, "creates_gateway", tv_bool(a, b.nfiles && any_gateway(m)));
-	for (size_t i = 0; i < b.nfiles; i++) {
-		const struct bfile *f = b.files[i];
+	tv_set(a, common, "creates_gateway", tv_bool(a, m->nvnets && any_gateway(m)));
+	for (uint32_t s = 0; s < b.p.nstages; s++) {
+		const struct plan_stage *st = &b.p.stages[s];
 		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,
-				   file_root(&b, f, common),
-				   i ? module_path(a, f) : NULL))
+				   file_root(&b, b.mains[s], common),
+				   s ? b.stage_files[s] : NULL))
 			return;
+		for (uint32_t d = st->first; d < st->first + st->n; d++)
+			if (b.modules[d] && !emit_template(be, opts, r, "main.bicep.tmpl",
+					TMPL_BICEP, file_root(&b, b.modules[d], common),
+					module_path(&b, b.modules[d])))
+				return;
 	}
 }

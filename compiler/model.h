@@ -116,36 +116,14 @@ struct m_route_table {
 	size_t nroutes;
 };
 
-/* The deployments the ARM and Bicep outputs make for a resource group
- * other than the home one (and DEPLOY_LOOKUP even for the home one): one
- * per phase. A deployment waits only for deployments of an earlier phase,
- * or of the same phase and an earlier group (compiler/deploy.h), so they
- * never wait for each other in a cycle. */
-enum deploy_phase {
-	DEPLOY_NETWORK,         /* VNets and route tables */
-	DEPLOY_LOOKUP,          /* what needs a value read from Azure by the
-				 * main template: existing spokes' subnet
-				 * writes (the live subnet, merged) and route
-				 * tables whose location the file does not give */
-	DEPLOY_GATEWAYS,        /* created gateways and their public IPs */
-	DEPLOY_PEERINGS,        /* peering halves that need no other half */
-	DEPLOY_REMOTE_GATEWAYS, /* halves that wait for the transit half */
-	DEPLOY_PHASES
-};
-
-/* A resource group that holds VNets, with the names of its deployments. */
+/* A resource group that holds VNets. */
 struct m_group {
 	const char *subscription, *resource_group;
-	/* Created by the output (defaults.create_resource_groups; Terraform
-	 * only), in `location`: the region of its first created VNet. False
+	/* Created by the output (defaults.create_resource_groups), in
+	 * `location`: the region of its first created VNet. False
 	 * for a group that holds an existing VNet, which must exist. */
 	bool create;
 	const char *location;
-	/* "peerc-<label>-<phase>": label is the group's name when that gives
-	 * valid deployment names (1 to 64 of [-\w._()]) that differ from the
-	 * other groups' case-insensitively, else "group<N>" (N from 1, the
-	 * groups' order). */
-	const char *deployment[DEPLOY_PHASES];
 };
 
 struct m_site {

@@ -889,57 +889,8 @@ static void subscriptions(struct resolver *r)
 
 /* ------------------------------------------------ deployment groups */
 
-static const char *const deploy_suffix[DEPLOY_PHASES] = {
-	[DEPLOY_NETWORK] = "network",
-	[DEPLOY_LOOKUP] = "existing-route-tables",
-	[DEPLOY_GATEWAYS] = "gateways",
-	[DEPLOY_PEERINGS] = "peerings",
-	[DEPLOY_REMOTE_GATEWAYS] = "remote-gateways",
-};
-
-/* Azure's deployment names: 1 to 64 characters of [-\w._()]. */
-#define DEPLOYMENT_NAME_MAX 64
-
-static bool deploy_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.()", c);
-}
-
-static const char *lowered(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
-/* The label of group n (from 1) whose resource group is rg; used holds the
- * labels taken, lower-cased (deployment names are case-insensitive). */
-static const char *group_label(struct arena *a, struct strmap *used,
-			       const char *rg, size_t n)
-{
-	size_t longest = 0;
-	bool ok = true;
-
-	for (size_t i = 0; i < DEPLOY_PHASES; i++)
-		if (strlen(deploy_suffix[i]) > longest)
-			longest = strlen(deploy_suffix[i]);
-	for (const char *p = rg; *p && ok; p++)
-		ok = deploy_name_char(*p);
-	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
-	     !strmap_get(used, lowered(a, rg));
-	const char *label = ok ? rg : arena_printf(a, "group%zu", n);
-	while (strmap_get(used, lowered(a, label)))
-		label = arena_printf(a, "%s-%zu", label, n);
-	strmap_put(used, lowered(a, label), used);
-	return label;
-}
-
 struct group_index {
-	struct strmap by_key, labels;
+	struct strmap by_key;
 	size_t cap;
 };
 
@@ -956,10 +907,6 @@ static size_t group_of(struct resolver *r, struct group_index *gi,
 	struct m_group *g = &m->groups[m->ngroups - 1];
 	g->subscription = sub;
 	g->resource_group = rg;
-	const char *label = group_label(r->a, &gi->labels, rg, m->ngroups);
-	for (size_t i = 0; i < DEPLOY_PHASES; i++)
-		g->deployment[i] = arena_printf(r->a, "peerc-%s-%s", label,
-						deploy_suffix[i]);
 	strmap_put(&gi->by_key, key, (void *)(uintptr_t)m->ngroups);
 	return m->ngroups - 1;
 }
@@ -988,7 +935,6 @@ static void groups(struct resolver *r)
 	struct group_index gi = { .cap = 0 };
 
 	strmap_init(&gi.by_key, r->a);
-	strmap_init(&gi.labels, r->a);
 	if (m->nsubscriptions && m->resource_group)
 		group_of(r, &gi, m->subscriptions[0], m->resource_group);
 	for (size_t i = 0; i < m->nvnets; i++) {

@@ -64,16 +64,16 @@ resource vnetCrmWeuToVnetHubProd 'Microsoft.Network/virtualNetworks/virtualNetwo
   ]
 }
 
-module rgHubProdPeerings 'modules/rgHubProdPeerings.bicep' = {
-  name: 'peerc-rg-hub-prod-peerings'
+module rgHubProdPeerings 'modules/existing-vnets-rg-hub-prod-peerings.bicep' = {
+  name: 'peerc-existing-vnets-rg-hub-prod-peerings'
   scope: resourceGroup('c93a9e2f-a31c-4922-8407-71ad77e7a891', 'rg-hub-prod')
   dependsOn: [
     vnetCrmWeu
   ]
 }
 
-module rgErpProdRemoteGateways 'modules/rgErpProdRemoteGateways.bicep' = {
-  name: 'peerc-RG-ERP-PROD-remote-gateways'
+module rgErpProdRemoteGateways 'modules/existing-vnets-RG-ERP-PROD-remote-gateways.bicep' = {
+  name: 'peerc-existing-vnets-RG-ERP-PROD-remote-gateways'
   scope: resourceGroup('c93a9e2f-a31c-4922-8407-71ad77e7a891', 'RG-ERP-PROD')
   dependsOn: [
     rgHubProdPeerings

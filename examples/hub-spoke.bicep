@@ -298,13 +298,13 @@ resource hubToSpoke3 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
   ]
 }
 
-module rgApp3Network 'modules/rgApp3Network.bicep' = {
-  name: 'peerc-rg-app3-network'
+module rgApp3Network 'modules/hub-spoke-rg-app3-network.bicep' = {
+  name: 'peerc-hub-spoke-rg-app3-network'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-app3')
 }
 
-module rgApp3RemoteGateways 'modules/rgApp3RemoteGateways.bicep' = {
-  name: 'peerc-rg-app3-remote-gateways'
+module rgApp3RemoteGateways 'modules/hub-spoke-rg-app3-remote-gateways.bicep' = {
+  name: 'peerc-hub-spoke-rg-app3-remote-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-app3')
   dependsOn: [
     rgApp3Network

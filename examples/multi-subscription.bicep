@@ -181,13 +181,13 @@ resource vnetHubNeuToVnetOnlineShopNeu 'Microsoft.Network/virtualNetworks/virtua
   ]
 }
 
-module rgHrNetworkNetwork 'modules/rgHrNetworkNetwork.bicep' = {
-  name: 'peerc-rg-hr-network-network'
+module rgHrNetworkNetwork 'modules/multi-subscription-rg-hr-network-network.bicep' = {
+  name: 'peerc-multi-subscription-rg-hr-network-network'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-hr-network')
 }
 
-module rgHrNetworkRemoteGateways 'modules/rgHrNetworkRemoteGateways.bicep' = {
-  name: 'peerc-rg-hr-network-remote-gateways'
+module rgHrNetworkRemoteGateways 'modules/multi-subscription-rg-hr-network-remote-gateways.bicep' = {
+  name: 'peerc-multi-subscription-rg-hr-network-remote-gateways'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-hr-network')
   dependsOn: [
     rgHrNetworkNetwork
@@ -198,13 +198,13 @@ module rgHrNetworkRemoteGateways 'modules/rgHrNetworkRemoteGateways.bicep' = {
   ]
 }
 
-module rgFinanceNetworkNetwork 'modules/rgFinanceNetworkNetwork.bicep' = {
-  name: 'peerc-rg-finance-network-network'
+module rgFinanceNetworkNetwork 'modules/multi-subscription-rg-finance-network-network.bicep' = {
+  name: 'peerc-multi-subscription-rg-finance-network-network'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-finance-network')
 }
 
-module rgFinanceNetworkRemoteGateways 'modules/rgFinanceNetworkRemoteGateways.bicep' = {
-  name: 'peerc-rg-finance-network-remote-gateways'
+module rgFinanceNetworkRemoteGateways 'modules/multi-subscription-rg-finance-network-remote-gateways.bicep' = {
+  name: 'peerc-multi-subscription-rg-finance-network-remote-gateways'
   scope: resourceGroup('1faf4e20-74d1-4f6d-b4cc-c0074470ba87', 'rg-finance-network')
   dependsOn: [
     rgFinanceNetworkNetwork
@@ -215,13 +215,13 @@ module rgFinanceNetworkRemoteGateways 'modules/rgFinanceNetworkRemoteGateways.bi
   ]
 }
 
-module rgShopNetworkNetwork 'modules/rgShopNetworkNetwork.bicep' = {
-  name: 'peerc-rg-shop-network-network'
+module rgShopNetworkNetwork 'modules/multi-subscription-rg-shop-network-network.bicep' = {
+  name: 'peerc-multi-subscription-rg-shop-network-network'
   scope: resourceGroup('69c8bdd0-f717-4a7b-a7ef-fb496568da2e', 'rg-shop-network')
 }
 
-module rgShopNetworkRemoteGateways 'modules/rgShopNetworkRemoteGateways.bicep' = {
-  name: 'peerc-rg-shop-network-remote-gateways'
+module rgShopNetworkRemoteGateways 'modules/multi-subscription-rg-shop-network-remote-gateways.bicep' = {
+  name: 'peerc-multi-subscription-rg-shop-network-remote-gateways'
   scope: resourceGroup('69c8bdd0-f717-4a7b-a7ef-fb496568da2e', 'rg-shop-network')
   dependsOn: [
     rgShopNetworkNetwork

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """The ARM output deploys what the Bicep output does. For NAME.json and
-NAME.bicep (with its modules), goldens of one fixture, compares:
+NAME.bicep (with their stage files and modules), outputs of one fixture,
+compares:
   created VNets: name, location, address space, DNS servers, subnets with
     their prefixes and route tables;
   peering halves: VNet and name, the four settings, the remote VNet;
   route tables: name, location, routes (name, prefix, next hop);
-  subnet writes of existing VNets: VNet, subnet, prefix, route table.
+  subnet writes of existing VNets: VNet, subnet, prefix, route table;
+  gateways, public IPs, created resource groups;
+  the deployments (compiler/plan.h): each stage's nested deployments (Bicep
+    modules) by name, with their scope and what each waits for (other
+    deployments by name, main-template resources by type and name), and
+    the main templates' resources that wait for deployments.
 A location read from Azure at deployment (a parameter in Bicep, reference()
 in ARM) compares as None. The Bicep side is read with the Bicep tests'
 parser (tests/bicep/bicepsubset.py).
@@ -29,9 +35,14 @@ FLAGS = ("allowVirtualNetworkAccess", "allowForwardedTraffic",
          "allowGatewayTransit", "useRemoteGateways")
 
 
+T_DEPLOYMENT = "Microsoft.Resources/deployments"
+T_GROUP = "Microsoft.Resources/resourceGroups"
+
+
 def facts():
     return {"vnets": {}, "peerings": {}, "route_tables": {}, "subnet_writes": {},
-            "gateways": {}, "public_ips": {}}
+            "gateways": {}, "public_ips": {}, "resource_groups": {},
+            "deployments": {}, "main_waits": {}}
 
 
 def routes(props):
@@ -70,12 +81,47 @@ def arm_value(v, params):
     return v
 
 
+ID = re.compile(r"^\[(resourceId|subscriptionResourceId)\((.*)\)\]$")
+LIT = re.compile(r"'((?:[^']|'')*)'")
+
+
+def arm_ref(expr):
+    """What a dependsOn names: ("deployment", name) or (type, names)."""
+    args = [a.replace("''", "'") for a in LIT.findall(ID.match(expr).group(2))]
+    i = next(k for k, a in enumerate(args) if "/" in a)
+    if args[i] == T_DEPLOYMENT:
+        return ("deployment", args[i + 1])
+    return (args[i].lower(), tuple(args[i + 1:]))
+
+
+def arm_scope(res, home):
+    """A nested deployment's target: ("rg", sub, rg) or ("sub", sub)."""
+    sub = res.get("subscriptionId", home[0])
+    if "resourceGroup" not in res and ("subscriptionId" in res or not home[1]):
+        return ("sub", sub.lower())
+    return ("rg", sub.lower(), res.get("resourceGroup", home[1]).lower())
+
+
 def arm(path):
     out = facts()
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
-    params = {k: p.get("defaultValue") for k, p in doc.get("parameters", {}).items()}
-    arm_template(doc, params, out)
+    files = doc["metadata"].get("stages") or [os.path.basename(path)]
+    for stage, name in enumerate(files):
+        with open(os.path.join(os.path.dirname(path), name), encoding="utf-8") as f:
+            d = json.load(f)
+        to = d["metadata"].get("deployTo", {})
+        home = (to.get("subscriptionId", ""), to.get("resourceGroup", ""))
+        params = {k: p.get("defaultValue") for k, p in d.get("parameters", {}).items()}
+        for r in d["resources"]:
+            deps = sorted(arm_ref(x) for x in r.get("dependsOn", []))
+            if r["type"] == T_DEPLOYMENT:
+                out["deployments"][(stage, r["name"])] = (arm_scope(r, home), deps)
+            elif any(x[0] == "deployment" for x in deps):
+                names = tuple(r["name"].split("/"))
+                out["main_waits"][(stage, r["type"].lower(), names)] = \
+                    [x for x in deps if x[0] == "deployment"]
+        arm_template(d, params, out)
     return out
 
 
@@ -110,23 +156,73 @@ def arm_template(doc, params, out):
                        for c in p["ipConfigurations"]))
         elif t == T_PIP:
             out["public_ips"][r["name"]] = (r["sku"]["name"], r.get("zones"))
+        elif t == T_GROUP:
+            out["resource_groups"][r["name"]] = arm_value(r["location"], params)
         elif t == "Microsoft.Resources/deployments":
             inner = {k: arm_value(a["value"], params)
                      for k, a in p.get("parameters", {}).items()}
             arm_template(p["template"], inner, out)
 
 
+
 # ---------------------------------------------------------------- Bicep
+
+def bicep_files(path):
+    """Each stage's main file and the modules it deploys: [(stage, decls)]."""
+    with open(path, encoding="utf-8") as fh:
+        first = bs.parse(fh.read())
+    stages = next((d.value for d in first if d.kind == "metadata" and
+                   d.symbol == "peercStages"), [os.path.basename(path)])
+    out = []
+    for stage, name in enumerate(stages):
+        files = [os.path.join(os.path.dirname(path), name)]
+        for f in files:
+            with open(f, encoding="utf-8") as fh:
+                decls = bs.parse(fh.read())
+            out.append((stage, f == files[0], decls))
+            files.extend(os.path.join(os.path.dirname(path), d.type)
+                         for d in decls if d.kind == "module")
+    return out
+
+
+def bicep_scope(call):
+    args = [a.lower() for a in call.args]
+    return ("sub", args[0]) if call.name == "subscription" else ("rg",) + tuple(args)
+
+
+def bicep_structure(stage, decls, out):
+    """A main file's modules and its resources that wait for them."""
+    syms = {d.symbol: d for d in decls if d.kind in ("resource", "module")}
+
+    def ident(sym):
+        d = syms[sym]
+        if d.kind == "module":
+            return ("deployment", d.value.get("name"))
+        names = (d.value.get("name"),)
+        parent = d.value.get("parent")
+        if isinstance(parent, bs.Ref):
+            names = (syms[parent.parts[0]].value.get("name"),) + names
+        return (d.type.split("@")[0].lower(), names)
+
+    for d in decls:
+        if d.kind not in ("resource", "module") or d.existing:
+            continue
+        deps = sorted(ident(r.parts[0]) for r in (d.value.get("dependsOn") or []))
+        if d.kind == "module":
+            out["deployments"][(stage, d.value.get("name"))] = \
+                (bicep_scope(d.value.get("scope")), deps)
+        elif any(x[0] == "deployment" for x in deps):
+            out["main_waits"][(stage,) + ident(d.symbol)] = \
+                [x for x in deps if x[0] == "deployment"]
+
 
 def bicep(path):
     out = facts()
-    decls, files = [], [path]
-    for f in files:
-        with open(f, encoding="utf-8") as fh:
-            for d in bs.parse(fh.read()):
-                decls.append(d)
-                if d.kind == "module":
-                    files.append(os.path.join(os.path.dirname(path), d.type))
+    decls = []
+    for stage, main, ds in bicep_files(path):
+        decls.extend(ds)
+        if main:
+            bicep_structure(stage, ds, out)
     names = {d.symbol: d.value.get("name") for d in decls if d.kind == "resource"}
 
     def sym_name(ref):
@@ -166,6 +262,8 @@ def bicep(path):
                        for c in p.get("ipConfigurations")))
         elif t == T_PIP:
             out["public_ips"][v.get("name")] = (get(v, "sku", "name"), v.get("zones"))
+        elif t == T_GROUP:
+            out["resource_groups"][v.get("name")] = literal(v.get("location"))
     return out
 
 

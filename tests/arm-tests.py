@@ -49,16 +49,17 @@ def misspelt(d):
 
 
 def scope_case(d):
-    find(d["resources"], "peerc-rg-b-network")["properties"][
+    find(d["resources"], "peerc-gateways-both-ways-rg-b-network")["properties"][
         "expressionEvaluationOptions"]["scope"] = "inner"
 
 
 def inner_misspelt(d):
-    inner(d, "peerc-rg-b-network")[1]["properties"]["dhcpOptions"]["dnsServer"] = ["10.0.0.1"]
+    inner(d, "peerc-gateways-both-ways-rg-b-network")[1]["properties"]["dhcpOptions"][
+        "dnsServer"] = ["10.0.0.1"]
 
 
 def no_gateway_wait(d):
-    find(d["resources"], "peerc-rg-b-remote-gateways")["dependsOn"] = []
+    find(d["resources"], "peerc-gateways-both-ways-rg-b-remote-gateways")["dependsOn"] = []
 
 
 def no_vnet_wait(d):
@@ -100,9 +101,9 @@ def unknown_dependency(d):
 
 
 def cycle(d):
-    find(d["resources"], "peerc-rg-b-network")["dependsOn"] = [
+    find(d["resources"], "peerc-gateways-both-ways-rg-b-network")["dependsOn"] = [
         "[resourceId('88888888-8888-8888-8888-888888888888', 'rg-b', "
-        "'Microsoft.Resources/deployments', 'peerc-rg-b-peerings')]"]
+        "'Microsoft.Resources/deployments', 'peerc-gateways-both-ways-rg-b-peerings')]"]
 
 
 def transit_off(d):
@@ -110,18 +111,34 @@ def transit_off(d):
 
 
 def parameter_not_passed(d):
-    del find(d["resources"], "peerc-rg-b-network")["properties"]["parameters"]
+    del find(d["resources"], "peerc-gateways-both-ways-rg-b-network")["properties"]["parameters"]
+
+
+def rename(d, old, new):
+    """Deployment old is new, wherever it is named."""
+    text = json.dumps(d).replace("'%s'" % old, "'%s'" % new).replace('"%s"' % old, '"%s"' % new)
+    d.clear()
+    d.update(json.loads(text))
+
+
+def name_too_long(d):
+    rename(d, "peerc-gateways-both-ways-rg-b-peerings", "peerc-" + "x" * 60)
+
+
+def name_twice(d):
+    rename(d, "peerc-gateways-both-ways-rg-b-peerings", "PEERC-gateways-both-ways-rg-b-network")
 
 
 MUTATIONS = [
+    (name_too_long, "is not 1 to 64 of"),
+    (name_twice, "is used twice in"),
     (misspelt, "Additional properties are not allowed ('allowForwardedTrafic'"),
     (scope_case, "'inner' is not one of ['NotSpecified', 'Outer', 'Inner']"),
     (inner_misspelt, "'dnsServer' was unexpected"),
     (no_gateway_wait, "spoke-of-a/spoke-of-a-to-hub-a may be created before "
                       "hub-a/hub-a-to-spoke-of-a"),
     (no_vnet_wait, "hub-a/hub-a-to-hub-b may be created before VNet hub-b"),
-    (no_chain, "peerings hub-a/hub-a-to-hub-b and hub-a/hub-a-to-spoke-of-a of VNet "
-               "hub-a may be written at once"),
+    (no_chain, "hub-a/hub-a-to-spoke-of-a of VNet hub-a may be written at once"),
     (no_created_gateway_wait, "hub-a/hub-a-to-spoke-of-a may be created while the "
                               "gateway of hub-a is being created"),
     (blank_tags, "blank value {}"),
@@ -137,7 +154,7 @@ MUTATIONS = [
 # And the existing-spokes golden, for subnet writes.
 
 def subnets_at_once(d):
-    for r in inner(d, "peerc-rg-net-existing-route-tables"):
+    for r in inner(d, "peerc-existing-transit-rg-net-existing-route-tables"):
         if r["name"] == "old-here/db":
             r["dependsOn"] = [x for x in r["dependsOn"] if "'app'" not in x]
 
@@ -149,14 +166,14 @@ def peering_during_subnet_write(d):
 
 def partial_subnet_put(d):
     """What peerc wrote before: addressPrefix and routeTable alone."""
-    for r in inner(d, "peerc-rg-net-existing-route-tables"):
+    for r in inner(d, "peerc-existing-transit-rg-net-existing-route-tables"):
         if r["name"] == "old-here/app":
             r["properties"] = {"addressPrefix": "10.2.0.0/24", "routeTable": {
                 "id": "[resourceId('Microsoft.Network/routeTables', 'rt-old-here-via-hub')]"}}
 
 
 def merged_with_another_subnet(d):
-    dep = find(d["resources"], "peerc-rg-net-existing-route-tables")
+    dep = find(d["resources"], "peerc-existing-transit-rg-net-existing-route-tables")
     params = dep["properties"]["parameters"]
     app = next(k for k in params if k.endswith("_app") and "old_here" in k)
     db = next(k for k in params if k.endswith("_db") and "old_here" in k)
@@ -166,9 +183,29 @@ def merged_with_another_subnet(d):
 EXISTING_MUTATIONS = [
     (partial_subnet_put, "writes subnet old-here/app without its live properties"),
     (merged_with_another_subnet, "is merged with"),
-    (subnets_at_once, "subnets old-here/app and old-here/db may be written at once"),
+    (subnets_at_once, "subnets old-here/db and old-here/app may be written at once"),
     (peering_during_subnet_write, "hub/hub-to-old-here may be created while subnet "
-                                  "old-here/app is written"),
+                                  "old-here/db is written"),
+]
+
+
+# And the golden whose main template creates resource groups.
+
+def no_group_wait(d):
+    for r in d["resources"]:
+        r.get("dependsOn", []).sort()
+        if r["name"] == "peerc-gateways-rg-spokes-network":
+            r.pop("dependsOn")
+
+
+def group_deployment_without_location(d):
+    find(d["resources"], "peerc-gateways-rg-hub-network").pop("resourceGroup")
+
+
+GROUP_MUTATIONS = [
+    (no_group_wait, "deployment peerc-gateways-rg-spokes-network may start before its "
+                    "group rg-spokes is created"),
+    (group_deployment_without_location, "a deployment to a subscription without a location"),
 ]
 
 
@@ -188,6 +225,7 @@ def mutations(rel, table):
 
 mutations("tests/golden/arm/gateways-both-ways.json", MUTATIONS)
 mutations("tests/golden/arm/existing-transit.json", EXISTING_MUTATIONS)
+mutations("tests/golden/deploy/gateways.json", GROUP_MUTATIONS)
 
 
 # arm-same-as-bicep.py notices an ARM output that differs from the Bicep one.
@@ -209,6 +247,17 @@ find(doc["resources"], "spoke1/spoke1-to-hub")["properties"]["allowForwardedTraf
 code, out = same_as_bicep(doc, "flag")
 if code == 0 or "spoke1-to-hub" not in out:
     fail("arm-same-as-bicep.py missed a changed setting: %d\n%s" % (code, out))
+doc = copy.deepcopy(hub_spoke)
+find(doc["resources"], "peerc-hub-spoke-rg-app3-remote-gateways")["dependsOn"].pop()
+code, out = same_as_bicep(doc, "deployment")
+if code == 0 or "deployments differ" not in out:
+    fail("arm-same-as-bicep.py missed a deployment's wait: %d\n%s" % (code, out))
+doc = copy.deepcopy(hub_spoke)
+p = find(doc["resources"], "hub/hub-to-spoke3")
+p["dependsOn"] = [x for x in p["dependsOn"] if "deployments" not in x]
+code, out = same_as_bicep(doc, "main wait")
+if code == 0 or "main_waits differ" not in out:
+    fail("arm-same-as-bicep.py missed a main resource's wait: %d\n%s" % (code, out))
 doc = copy.deepcopy(hub_spoke)
 find(doc["resources"], "rt-spoke1-via-hub")["properties"]["routes"].pop()
 code, out = same_as_bicep(doc, "route")

@@ -12,8 +12,13 @@ the way Bicep would, as far as the data beside this script allows:
   no unused `existing`, no needless `dependsOn`, `parent:` rather than
   `a/b` names, symbolic references rather than resourceId() or hand-built
   IDs, unquoted property names, valid and unique symbols;
-- modules: each file of the output is deployed exactly once by MAIN, with
-  scope: resourceGroup('SUB', 'GROUP') matching the module's peercTarget.
+- modules: each file of the output is deployed exactly once by MAIN or by
+  the stage file of MAIN that deploys it (metadata peercStages), with
+  scope: resourceGroup('SUB', 'GROUP') (subscription('SUB') for one that
+  creates resource groups) matching the module's peercTarget; a file
+  deployed to a subscription says targetScope = 'subscription';
+- within one file, no two peering halves that touch one VNet can be
+  written at once.
 
 Usage: check-bicep.py [--api-version V] MAIN.bicep
 Prints one line per problem and exits 1 if there is any."""
@@ -30,8 +35,20 @@ META_KEYS = {"name", "parent", "scope", "dependsOn"}
 VNET = "Microsoft.Network/virtualNetworks"
 
 
+# A resource group as the output creates it: Microsoft.Resources 2025-04-01,
+# subscription_resourceDefinitions.resourceGroups (tests/schemas/), in the
+# form of the type data below.
+RESOURCE_GROUP = {"properties": {
+    "name": {"readOnly": False, "typeSpec": {"kind": "string"}},
+    "location": {"readOnly": False, "typeSpec": {"kind": "string"}},
+    "managedBy": {"readOnly": False, "typeSpec": {"kind": "string"}},
+    "tags": {"readOnly": False, "typeSpec": {"kind": "object", "name": "ResourceTags"}},
+    "id": {"readOnly": True, "typeSpec": {"kind": "string"}},
+}}
+
+
 def load_types():
-    types = {}
+    types = {"Microsoft.Resources/resourceGroups@2025-04-01": RESOURCE_GROUP}
     for f in ("bicep-types-peering.json", "arm-types.json"):
         with open(os.path.join(HERE, f), encoding="utf-8") as fh:
             types.update(json.load(fh)["resources"])
@@ -43,6 +60,7 @@ class Checker:
         self.types = load_types()
         self.api = api_version
         self.problems = []
+        self.seen = {}  # module files deployed by some stage
 
     def err(self, where, line, msg):
         self.problems.append(f"{where}:{line}: {msg}")
@@ -165,9 +183,11 @@ class Checker:
         if not isinstance(name, str) or not 1 <= len(name) <= 64:
             self.err(where, d.line, "module name: not a string of 1 to 64")
         scope = body.get("scope")
-        if not (isinstance(scope, bs.Call) and scope.name == "resourceGroup" and
-                len(scope.args) == 2 and all(isinstance(a, str) for a in scope.args)):
-            self.err(where, d.line, "module scope: not resourceGroup('SUB', 'GROUP')")
+        if not (isinstance(scope, bs.Call) and
+                (scope.name, len(scope.args)) in (("resourceGroup", 2), ("subscription", 1))
+                and all(isinstance(a, str) for a in scope.args)):
+            self.err(where, d.line, "module scope: not resourceGroup('SUB', 'GROUP') "
+                     "or subscription('SUB')")
         extra = set(body.keys()) - {"name", "scope", "dependsOn", "params"}
         if extra:
             self.err(where, d.line, f"module: sets {sorted(extra)}")
@@ -221,12 +241,14 @@ class Checker:
             refs = []
             collect(d.value, refs)
             deps[d.symbol] = {r.parts[0] for r in refs if isinstance(r, bs.Ref)}
-        def reaches(a, b, seen=None):
-            seen = seen or set()
-            if a == b:
-                return True
-            seen.add(a)
-            return any(reaches(n, b, seen) for n in deps.get(a, ()) if n not in seen)
+        order, closure = closed(deps)
+        if order is None:
+            self.err(where, 1, "a dependency cycle")
+            return
+
+        def reaches(a, b):
+            return a == b or b in closure[a]
+
         touching = {}
         for d in decls:
             if d.kind != "resource" or d.existing:
@@ -249,12 +271,14 @@ class Checker:
                         by_symbol[first.parts[0]].type == "object"):
                     self.err(where, d.line, f"{d.symbol}: a subnet written without "
                              "its live properties (a partial PUT)")
+        # Halves in one order consistent with every wait: each must wait
+        # for the one before it, or some two are unordered.
         for vnet, halves in touching.items():
-            for i, a in enumerate(halves):
-                for b in halves[i + 1:]:
-                    if not (reaches(a, b) or reaches(b, a)):
-                        self.err(where, by_symbol[a].line, f"peerings {a} and {b} "
-                                 f"of {vnet} may be written at once")
+            halves.sort(key=order.get)
+            for a, b in zip(halves, halves[1:]):
+                if not reaches(b, a):
+                    self.err(where, by_symbol[a].line, f"peerings {a} and {b} "
+                             f"of {vnet} may be written at once")
 
     def check_refs(self, where, decls, by_symbol):
         used = set()
@@ -270,7 +294,7 @@ class Checker:
                                 if isinstance(y, bs.Ref):
                                     used.add(y.parts[0])
                         continue
-                    if r.name != "resourceGroup":
+                    if r.name not in ("resourceGroup", "subscription"):
                         self.err(where, r.line, f"{r.name}(): not expected "
                                  "(use-resource-symbol-reference)")
                     continue
@@ -331,21 +355,62 @@ class Checker:
         decls = self.check_file(main, outputs_dir, modules_seen)
         if decls is None:
             return
+        stages = metadata(decls, "peercStages")
+        files = [main] + [os.path.join(outputs_dir, f) for f in (stages or [])[1:]]
+        if stages and stages[0] != os.path.basename(main):
+            self.err(os.path.basename(main), 1, f"peercStages starts with {stages[0]!r}")
+        for path in files:
+            if path != main:
+                modules_seen = {}
+                decls = self.check_file(path, outputs_dir, modules_seen)
+                if decls is None:
+                    continue
+                if metadata(decls, "peercStages") != stages:
+                    self.err(os.path.relpath(path, outputs_dir), 1,
+                             "peercStages differs from the main file's")
+            self.check_target(os.path.relpath(path, outputs_dir), decls)
+            self.check_modules(decls, modules_seen, outputs_dir)
+            self.seen.update(modules_seen)
+        # Another output's modules may share the folder: a module of this
+        # one says so in its header.
+        mark = "// A module of %s," % os.path.basename(main)
+        moddir = os.path.join(outputs_dir, "modules")
+        if os.path.isdir(moddir):
+            for f in sorted(os.listdir(moddir)):
+                p = os.path.normpath(os.path.join(moddir, f))
+                with open(p, encoding="utf-8", errors="replace") as fh:
+                    mine = any(line.startswith(mark) for line in fh.read(4096).split("\n"))
+                if mine and p not in self.seen:
+                    self.err(os.path.relpath(p, outputs_dir), 1,
+                             "not deployed by the main file or its stages")
+
+    def check_target(self, where, decls):
+        """targetScope = 'subscription' exactly when peercTarget names no
+        resource group."""
+        target = metadata(decls, "peercTarget")
+        scope = [d.value for d in decls if d.kind == "targetScope"]
+        to_sub = isinstance(target, bs.Obj) and target.get("resourceGroup") is None
+        if to_sub != (scope == ["subscription"]):
+            self.err(where, 1, f"targetScope {scope} for peercTarget "
+                     f"{target.keys() if isinstance(target, bs.Obj) else target}")
+
+    def check_modules(self, decls, modules_seen, outputs_dir):
         by_main = {d.symbol: d for d in decls if d.symbol}
         for path, d in sorted(modules_seen.items()):
             if not os.path.isfile(path):
                 continue
+            where = os.path.relpath(path, outputs_dir)
             mdecls = self.check_file(path, outputs_dir, {})
             if mdecls is None:
                 continue
-            target = [m.value for m in mdecls
-                      if m.kind == "metadata" and m.symbol == "peercTarget"]
+            self.check_target(where, mdecls)
+            target = metadata(mdecls, "peercTarget")
             scope = d.value.get("scope")
-            if (not target or not isinstance(scope, bs.Call) or
-                    [target[0].get("subscription"), target[0].get("resourceGroup")]
-                    != scope.args):
-                self.err(os.path.relpath(path, outputs_dir), 1,
-                         "peercTarget does not match the module's scope in main")
+            want = [target.get("subscription")] + \
+                ([target.get("resourceGroup")] if target.get("resourceGroup") else []) \
+                if isinstance(target, bs.Obj) else None
+            if not isinstance(scope, bs.Call) or want != scope.args:
+                self.err(where, 1, "peercTarget does not match the module's scope in main")
             for m in mdecls:
                 if m.kind != "param" or m.type != "object":
                     continue
@@ -354,23 +419,46 @@ class Checker:
                 live = by_main.get(arg.parts[0]) if isinstance(arg, bs.Ref) else None
                 if not (live and live.existing and arg.parts[1:] == ["properties"] and
                         live.type.partition("@")[0] == VNET + "/subnets"):
-                    self.err(os.path.relpath(path, outputs_dir), m.line,
+                    self.err(where, m.line,
                              f"{m.symbol}: main does not pass a live subnet's properties")
             declared = sorted(m.symbol for m in mdecls if m.kind == "param")
             args = d.value.get("params")
             passed = sorted(args.keys()) if isinstance(args, bs.Obj) else []
             if declared != passed:
-                self.err(os.path.relpath(path, outputs_dir), 1,
-                         f"parameters {declared}, main passes {passed}")
+                self.err(where, 1, f"parameters {declared}, main passes {passed}")
             if any(m.kind == "module" for m in mdecls):
-                self.err(os.path.relpath(path, outputs_dir), 1, "a module in a module")
-        moddir = os.path.join(outputs_dir, "modules")
-        if os.path.isdir(moddir):
-            for f in sorted(os.listdir(moddir)):
-                p = os.path.normpath(os.path.join(moddir, f))
-                if p not in modules_seen:
-                    self.err(os.path.relpath(p, outputs_dir), 1,
-                             "not deployed by the main file")
+                self.err(where, 1, "a module in a module")
+
+
+def metadata(decls, name):
+    return next((d.value for d in decls if d.kind == "metadata" and d.symbol == name), None)
+
+
+def closed(deps):
+    """A topological order of deps (symbol -> what it waits for) and each
+    symbol's transitive waits; (None, None) on a cycle."""
+    order, closure, state = {}, {}, {}
+    for start in deps:
+        stack = [(start, iter(deps.get(start, ())))]
+        if start in state:
+            continue
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                closure[node] = set()
+                for m in deps.get(node, ()):
+                    closure[node] |= closure.get(m, set()) | {m}
+                order[node] = len(order)
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return None, None
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(deps.get(nxt, ()))))
+    return order, closure
 
 
 def collect(v, out, skip_key=None):

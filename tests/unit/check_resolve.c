@@ -134,8 +134,7 @@ START_TEST(defaults_and_tags)
 END_TEST
 
 /* The groups ARM and Bicep deploy to: the home group first, then first
- * use; deployment names from the group's name when valid and distinct
- * case-insensitively, else group<N>. */
+ * use (their deployments' names: check_plan.c). */
 START_TEST(deployment_groups)
 {
 	struct peerc_result *r = compile(
@@ -151,16 +150,10 @@ START_TEST(deployment_groups)
 	const struct model *m = r->model;
 	ck_assert_uint_eq(m->ngroups, 5);
 	ck_assert_str_eq(m->groups[0].resource_group, "rg-home");
-	ck_assert_str_eq(m->groups[0].deployment[DEPLOY_NETWORK], "peerc-rg-home-network");
-	ck_assert_str_eq(m->groups[1].deployment[DEPLOY_PEERINGS], "peerc-RG-App-peerings");
-	/* rg-app is RG-App to Azure's deployment names */
-	ck_assert_str_eq(m->groups[2].deployment[DEPLOY_REMOTE_GATEWAYS],
-			 "peerc-group3-remote-gateways");
-	ck_assert_str_eq(m->groups[3].deployment[DEPLOY_LOOKUP],
-			 "peerc-group4-existing-route-tables");
+	ck_assert_str_eq(m->groups[1].resource_group, "RG-App");
+	ck_assert_str_eq(m->groups[2].resource_group, "rg-app");
 	/* same group name, another subscription: another group */
 	ck_assert_str_eq(m->groups[4].subscription, "22222222-2222-2222-2222-222222222222");
-	ck_assert_str_eq(m->groups[4].deployment[DEPLOY_NETWORK], "peerc-group5-network");
 	ck_assert_uint_eq(vnet(m, "aa")->group, 1);
 	ck_assert_uint_eq(vnet(m, "bb")->group, 2);
 	ck_assert_uint_eq(vnet(m, "cc")->group, 0);

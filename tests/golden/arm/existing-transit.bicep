@@ -175,6 +175,7 @@ resource hubToOldHere 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@
     }
   }
   dependsOn: [
+    rgNetExistingRouteTables
     newSpokeToHub
   ]
 }
@@ -192,6 +193,7 @@ resource oldHereToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@
     }
   }
   dependsOn: [
+    rgNetExistingRouteTables
     hubToOldHere
   ]
 }
@@ -209,6 +211,7 @@ resource hubToOldThere 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings
     }
   }
   dependsOn: [
+    rgLegacyExistingRouteTables
     oldHereToHub
   ]
 }
@@ -226,12 +229,13 @@ resource hubToOldLocated 'Microsoft.Network/virtualNetworks/virtualNetworkPeerin
     }
   }
   dependsOn: [
+    rgLegacyExistingRouteTables
     hubToOldThere
   ]
 }
 
-module rgNetExistingRouteTables 'modules/rgNetExistingRouteTables.bicep' = {
-  name: 'peerc-rg-net-existing-route-tables'
+module rgNetExistingRouteTables 'modules/existing-transit-rg-net-existing-route-tables.bicep' = {
+  name: 'peerc-existing-transit-rg-net-existing-route-tables'
   scope: resourceGroup('55555555-5555-5555-5555-555555555555', 'rg-net')
   params: {
     oldHereLocation: oldHere.location
@@ -240,8 +244,8 @@ module rgNetExistingRouteTables 'modules/rgNetExistingRouteTables.bicep' = {
   }
 }
 
-module rgLegacyExistingRouteTables 'modules/rgLegacyExistingRouteTables.bicep' = {
-  name: 'peerc-rg-legacy-existing-route-tables'
+module rgLegacyExistingRouteTables 'modules/existing-transit-rg-legacy-existing-route-tables.bicep' = {
+  name: 'peerc-existing-transit-rg-legacy-existing-route-tables'
   scope: resourceGroup('66666666-6666-6666-6666-666666666666', 'rg-legacy')
   params: {
     oldThereLocation: oldThere.location
@@ -250,10 +254,11 @@ module rgLegacyExistingRouteTables 'modules/rgLegacyExistingRouteTables.bicep' =
   }
 }
 
-module rgLegacyPeerings 'modules/rgLegacyPeerings.bicep' = {
-  name: 'peerc-rg-legacy-peerings'
+module rgLegacyPeerings 'modules/existing-transit-rg-legacy-peerings.bicep' = {
+  name: 'peerc-existing-transit-rg-legacy-peerings'
   scope: resourceGroup('66666666-6666-6666-6666-666666666666', 'rg-legacy')
   dependsOn: [
+    rgLegacyExistingRouteTables
     hub
     hubToOldThere
     hubToOldLocated

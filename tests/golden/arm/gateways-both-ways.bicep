@@ -178,21 +178,21 @@ resource hubAToHubB 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@20
   ]
 }
 
-module rgBNetwork 'modules/rgBNetwork.bicep' = {
-  name: 'peerc-rg-b-network'
+module rgBNetwork 'modules/gateways-both-ways-rg-b-network.bicep' = {
+  name: 'peerc-gateways-both-ways-rg-b-network'
   scope: resourceGroup('88888888-8888-8888-8888-888888888888', 'rg-b')
 }
 
-module rgBGateways 'modules/rgBGateways.bicep' = {
-  name: 'peerc-rg-b-gateways'
+module rgBGateways 'modules/gateways-both-ways-rg-b-gateways.bicep' = {
+  name: 'peerc-gateways-both-ways-rg-b-gateways'
   scope: resourceGroup('88888888-8888-8888-8888-888888888888', 'rg-b')
   dependsOn: [
     rgBNetwork
   ]
 }
 
-module rgBPeerings 'modules/rgBPeerings.bicep' = {
-  name: 'peerc-rg-b-peerings'
+module rgBPeerings 'modules/gateways-both-ways-rg-b-peerings.bicep' = {
+  name: 'peerc-gateways-both-ways-rg-b-peerings'
   scope: resourceGroup('88888888-8888-8888-8888-888888888888', 'rg-b')
   dependsOn: [
     rgBNetwork
@@ -204,8 +204,8 @@ module rgBPeerings 'modules/rgBPeerings.bicep' = {
   ]
 }
 
-module rgBRemoteGateways 'modules/rgBRemoteGateways.bicep' = {
-  name: 'peerc-rg-b-remote-gateways'
+module rgBRemoteGateways 'modules/gateways-both-ways-rg-b-remote-gateways.bicep' = {
+  name: 'peerc-gateways-both-ways-rg-b-remote-gateways'
   scope: resourceGroup('88888888-8888-8888-8888-888888888888', 'rg-b')
   dependsOn: [
     rgBNetwork

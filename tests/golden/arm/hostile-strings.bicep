@@ -65,13 +65,13 @@ resource vnetAToVnetB 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@
   ]
 }
 
-module rgBXNetwork 'modules/rgBXNetwork.bicep' = {
-  name: 'peerc-rg-(b).x-network'
+module rgBXNetwork 'modules/hostile-strings-rg-(b).x-network.bicep' = {
+  name: 'peerc-hostile-strings-rg-(b).x-network'
   scope: resourceGroup('44444444-4444-4444-4444-444444444444', 'rg-(b).x')
 }
 
-module rgBXPeerings 'modules/rgBXPeerings.bicep' = {
-  name: 'peerc-rg-(b).x-peerings'
+module rgBXPeerings 'modules/hostile-strings-rg-(b).x-peerings.bicep' = {
+  name: 'peerc-hostile-strings-rg-(b).x-peerings'
   scope: resourceGroup('44444444-4444-4444-4444-444444444444', 'rg-(b).x')
   dependsOn: [
     rgBXNetwork

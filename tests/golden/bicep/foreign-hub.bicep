@@ -85,21 +85,21 @@ resource spokeHomeToSpokeFar 'Microsoft.Network/virtualNetworks/virtualNetworkPe
   ]
 }
 
-module rgHubNetwork 'modules/rgHubNetwork.bicep' = {
-  name: 'peerc-rg-hub-network'
+module rgHubNetwork 'modules/foreign-hub-rg-hub-network.bicep' = {
+  name: 'peerc-foreign-hub-rg-hub-network'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-hub')
 }
 
-module rgHubGateways 'modules/rgHubGateways.bicep' = {
-  name: 'peerc-rg-hub-gateways'
+module rgHubGateways 'modules/foreign-hub-rg-hub-gateways.bicep' = {
+  name: 'peerc-foreign-hub-rg-hub-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-hub')
   dependsOn: [
     rgHubNetwork
   ]
 }
 
-module rgHubPeerings 'modules/rgHubPeerings.bicep' = {
-  name: 'peerc-rg-hub-peerings'
+module rgHubPeerings 'modules/foreign-hub-rg-hub-peerings.bicep' = {
+  name: 'peerc-foreign-hub-rg-hub-peerings'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-hub')
   dependsOn: [
     rgHubNetwork
@@ -110,8 +110,8 @@ module rgHubPeerings 'modules/rgHubPeerings.bicep' = {
   ]
 }
 
-module rgHubRemoteGateways 'modules/rgHubRemoteGateways.bicep' = {
-  name: 'peerc-rg-hub-remote-gateways'
+module rgHubRemoteGateways 'modules/foreign-hub-rg-hub-remote-gateways.bicep' = {
+  name: 'peerc-foreign-hub-rg-hub-remote-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-hub')
   dependsOn: [
     rgHubNetwork
@@ -121,13 +121,13 @@ module rgHubRemoteGateways 'modules/rgHubRemoteGateways.bicep' = {
   ]
 }
 
-module rgFarNetwork 'modules/rgFarNetwork.bicep' = {
-  name: 'peerc-rg-far-network'
+module rgFarNetwork 'modules/foreign-hub-rg-far-network.bicep' = {
+  name: 'peerc-foreign-hub-rg-far-network'
   scope: resourceGroup('33333333-3333-3333-3333-333333333333', 'rg-far')
 }
 
-module rgFarPeerings 'modules/rgFarPeerings.bicep' = {
-  name: 'peerc-rg-far-peerings'
+module rgFarPeerings 'modules/foreign-hub-rg-far-peerings.bicep' = {
+  name: 'peerc-foreign-hub-rg-far-peerings'
   scope: resourceGroup('33333333-3333-3333-3333-333333333333', 'rg-far')
   dependsOn: [
     rgFarNetwork
@@ -136,8 +136,8 @@ module rgFarPeerings 'modules/rgFarPeerings.bicep' = {
   ]
 }
 
-module rgFarRemoteGateways 'modules/rgFarRemoteGateways.bicep' = {
-  name: 'peerc-rg-far-remote-gateways'
+module rgFarRemoteGateways 'modules/foreign-hub-rg-far-remote-gateways.bicep' = {
+  name: 'peerc-foreign-hub-rg-far-remote-gateways'
   scope: resourceGroup('33333333-3333-3333-3333-333333333333', 'rg-far')
   dependsOn: [
     rgFarNetwork

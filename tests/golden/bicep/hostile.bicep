@@ -164,13 +164,13 @@ resource spoke2ToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
   ]
 }
 
-module rgZRich1Network 'modules/rgZRich1Network.bicep' = {
-  name: 'peerc-group2-network'
+module rgZRich1Network 'modules/hostile-group2-network.bicep' = {
+  name: 'peerc-hostile-group2-network'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-Zürich(1)')
 }
 
-module rgZRich1Peerings 'modules/rgZRich1Peerings.bicep' = {
-  name: 'peerc-group2-peerings'
+module rgZRich1Peerings 'modules/hostile-group2-peerings.bicep' = {
+  name: 'peerc-hostile-group2-peerings'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-Zürich(1)')
   dependsOn: [
     rgZRich1Network

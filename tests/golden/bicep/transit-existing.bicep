@@ -184,6 +184,7 @@ resource hubToLegacy 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2
     }
   }
   dependsOn: [
+    rgLegacyExistingRouteTables
     hubGateway
   ]
 }
@@ -201,6 +202,7 @@ resource hubToPartner 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@
     }
   }
   dependsOn: [
+    rgPartnerExistingRouteTables
     hubGateway
     hubToLegacy
   ]
@@ -242,8 +244,8 @@ resource freshToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@20
   ]
 }
 
-module rgLegacyExistingRouteTables 'modules/rgLegacyExistingRouteTables.bicep' = {
-  name: 'peerc-rg-legacy-existing-route-tables'
+module rgLegacyExistingRouteTables 'modules/transit-existing-rg-legacy-existing-route-tables.bicep' = {
+  name: 'peerc-transit-existing-rg-legacy-existing-route-tables'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-legacy')
   params: {
     legacyLocation: legacy.location
@@ -252,10 +254,11 @@ module rgLegacyExistingRouteTables 'modules/rgLegacyExistingRouteTables.bicep' =
   }
 }
 
-module rgLegacyRemoteGateways 'modules/rgLegacyRemoteGateways.bicep' = {
-  name: 'peerc-rg-legacy-remote-gateways'
+module rgLegacyRemoteGateways 'modules/transit-existing-rg-legacy-remote-gateways.bicep' = {
+  name: 'peerc-transit-existing-rg-legacy-remote-gateways'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-legacy')
   dependsOn: [
+    rgLegacyExistingRouteTables
     hub
     hubGateway
     hubToLegacy
@@ -263,18 +266,19 @@ module rgLegacyRemoteGateways 'modules/rgLegacyRemoteGateways.bicep' = {
   ]
 }
 
-module rgPartnerExistingRouteTables 'modules/rgPartnerExistingRouteTables.bicep' = {
-  name: 'peerc-rg-partner-existing-route-tables'
+module rgPartnerExistingRouteTables 'modules/transit-existing-rg-partner-existing-route-tables.bicep' = {
+  name: 'peerc-transit-existing-rg-partner-existing-route-tables'
   scope: resourceGroup('22222222-2222-2222-2222-222222222222', 'rg-partner')
   params: {
     partnerEdgeProperties: partnerEdgeLive.properties
   }
 }
 
-module rgPartnerRemoteGateways 'modules/rgPartnerRemoteGateways.bicep' = {
-  name: 'peerc-rg-partner-remote-gateways'
+module rgPartnerRemoteGateways 'modules/transit-existing-rg-partner-remote-gateways.bicep' = {
+  name: 'peerc-transit-existing-rg-partner-remote-gateways'
   scope: resourceGroup('22222222-2222-2222-2222-222222222222', 'rg-partner')
   dependsOn: [
+    rgPartnerExistingRouteTables
     hub
     hubGateway
     hubToPartner
