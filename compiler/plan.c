@@ -555,13 +555,15 @@ struct builder {
 	size_t nunits;
 	uint32_t *unit_at;       /* unit -> deployment */
 	uint32_t *first_unit;    /* deployment -> its first unit */
-	size_t cap;              /* of p->deployments and first_unit */
+	size_t cap;              /* of p->deployments, first_unit and dead */
 	struct strmap regions;   /* region -> index + 1 */
 	uint32_t nregions;
 	uint32_t *region_mark;   /* region -> deployment + 1 that counted it */
 	bool *dead;              /* deployment -> merged into the top one */
 	uint32_t *sub_group;     /* group -> the first created group of its
 				  * subscription, which PLAN_GROUPS buckets use */
+	struct plan_wait *waits; /* the deployments' waits, while building */
+	size_t waits_cap;
 	bool failed;
 };
 
@@ -627,8 +629,11 @@ static void unit_cost(struct builder *b, struct unit *u)
 static void add_unit(struct builder *b, struct unit **list, size_t *n, size_t *cap,
 		     enum unit_kind kind, size_t index, size_t group, enum plan_phase ph)
 {
-	ARENA_PUSH(b->a, *list, *n, *cap);
-	struct unit *u = &(*list)[*n - 1];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	struct unit *u = &(*list)[(*n)++];
 	*u = (struct unit){ .kind = kind, .index = (uint32_t)index,
 			    .bucket = (uint32_t)(group * PLAN_PHASES + ph) };
 	unit_cost(b, u);
@@ -668,11 +673,12 @@ static void make_units(struct builder *b)
 		start[all[i].bucket + 1]++;
 	for (size_t k = 0; k < nb; k++)
 		start[k + 1] += start[k];
-	b->units = arena_alloc(b->a, (n + 1) * sizeof(*b->units));
+	b->units = xcalloc(n + 1, sizeof(*b->units));
 	for (size_t i = 0; i < n; i++)
 		b->units[start[all[i].bucket]++] = all[i];
 	b->nunits = n;
 	free(start);
+	free(all);
 }
 
 /* -------------------------------------------------------------- placement */
@@ -806,19 +812,18 @@ static uint32_t new_deployment(struct builder *b, uint32_t group, enum plan_phas
 			       uint32_t chunk, uint32_t first)
 {
 	struct plan *p = b->p;
-	size_t cap = b->cap;
 
-	ARENA_PUSH(b->a, p->deployments, p->ndeployments, b->cap);
-	if (b->cap != cap) {
-		b->first_unit = arena_grow(b->a, b->first_unit, cap * sizeof(*b->first_unit),
-					   b->cap * sizeof(*b->first_unit));
-		b->dead = arena_grow(b->a, b->dead, cap * sizeof(*b->dead),
-				     b->cap * sizeof(*b->dead));
+	if (p->ndeployments == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		p->deployments = xrealloc(p->deployments, b->cap * sizeof(*p->deployments));
+		b->first_unit = xrealloc(b->first_unit, b->cap * sizeof(*b->first_unit));
+		b->dead = xrealloc(b->dead, b->cap * sizeof(*b->dead));
 	}
-	p->deployments[p->ndeployments - 1] = (struct plan_deployment){
+	p->deployments[p->ndeployments] = (struct plan_deployment){
 		.group = group, .phase = ph, .chunk = chunk, .bytes = TEMPLATE_HEAD };
-	b->first_unit[p->ndeployments - 1] = first;
-	return p->ndeployments - 1;
+	b->first_unit[p->ndeployments] = first;
+	b->dead[p->ndeployments] = false;
+	return p->ndeployments++;
 }
 
 /* Adds unit i, whose dependsOn there weighs deps, to deployment d. */
@@ -847,8 +852,8 @@ static void chunk(struct builder *b)
 	struct plan *p = b->p;
 	uint32_t d = PLAN_NONE;
 
-	b->unit_at = arena_alloc(b->a, (b->nunits + 1) * sizeof(*b->unit_at));
-	b->region_mark = arena_alloc(b->a, (b->nregions + 1) * sizeof(*b->region_mark));
+	b->unit_at = xcalloc(b->nunits + 1, sizeof(*b->unit_at));
+	b->region_mark = xcalloc(b->nregions + 1, sizeof(*b->region_mark));
 	for (size_t i = 0; i < b->nunits; i++) {
 		const struct unit *u = &b->units[i];
 		const struct plan_deployment *dp = d == PLAN_NONE ? NULL : &p->deployments[d];
@@ -903,9 +908,8 @@ static void compute_waits(struct builder *b)
 	uint32_t *res_mark = xcalloc(m->ngroups + 2 * m->nvnets + 2 * m->npeerings + 1,
 				     sizeof(*res_mark));
 	struct plan_ref res[PLAN_MAX_RESOURCES + 4], w[PLAN_MAX_WAITS];
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 
-	p->waits = NULL;
 	for (uint32_t d = 0; d < p->ndeployments; d++) {
 		struct plan_deployment *dp = &p->deployments[d];
 		dp->waits = (uint32_t)n;
@@ -927,8 +931,12 @@ static void compute_waits(struct builder *b)
 					if (*mark == d + 1)
 						continue;
 					*mark = d + 1;
-					ARENA_PUSH(b->a, p->waits, n, cap);
-					p->waits[n - 1] = (struct plan_wait){ e,
+					if (n == b->waits_cap) {
+						b->waits_cap = b->waits_cap ? 2 * b->waits_cap : 256;
+						b->waits = xrealloc(b->waits, b->waits_cap *
+								    sizeof(*b->waits));
+					}
+					b->waits[n++] = (struct plan_wait){ e,
 						p->deployments[e].top ? w[k] : ref(PLAN_VNET, 0, 0) };
 					dp->nwaits++;
 				}
@@ -937,6 +945,7 @@ static void compute_waits(struct builder *b)
 	}
 	free(dep_mark);
 	free(res_mark);
+	p->waits = b->waits;
 }
 
 /* ----------------------------------------------------------------- stages */
@@ -1076,7 +1085,7 @@ static void reorder(struct builder *b)
 	uint32_t n = sorted(b, keys, by_stage);
 	uint32_t *to = xcalloc(p->ndeployments + 1, sizeof(*to));
 	struct plan_deployment *ds = arena_alloc(b->a, (n + 1) * sizeof(*ds));
-	uint32_t *first = arena_alloc(b->a, (n + 1) * sizeof(*first));
+	uint32_t *first = xcalloc(n + 1, sizeof(*first));
 
 	for (uint32_t i = 0; i < n; i++) {
 		to[keys[i].k[4]] = i;
@@ -1085,10 +1094,13 @@ static void reorder(struct builder *b)
 	}
 	for (size_t u = 0; u < b->nunits; u++)
 		b->unit_at[u] = to[b->unit_at[u]];
+	free(p->deployments);
+	free(b->first_unit);
 	p->deployments = ds;
 	p->ndeployments = n;
 	b->first_unit = first;
-	b->dead = arena_alloc(b->a, n + 1);
+	for (size_t d = 0; d < b->cap; d++)
+		b->dead[d] = false;
 	free(keys);
 	free(to);
 }
@@ -1315,6 +1327,16 @@ static void decide(struct builder *b)
 	pack_stages(b);
 }
 
+static void builder_free(struct builder *b)
+{
+	free(b->units);
+	free(b->unit_at);
+	free(b->first_unit);
+	free(b->dead);
+	free(b->region_mark);
+	free(b->waits);
+}
+
 bool plan_build(struct plan *p, const struct model *m, const char *base,
 		struct arena *a, struct diag_list *diags)
 {
@@ -1327,14 +1349,24 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 	make_chain(p, a);
 	make_units(&b);
 	chunk(&b);
-	if (b.failed)
+	if (b.failed) {
+		builder_free(&b);
+		free(p->deployments);
+		p->deployments = NULL;
+		p->ndeployments = 0;
 		return false;
+	}
 	decide(&b);
 	reorder(&b);
 	place(&b);
 	compute_waits(&b);
+	p->waits = arena_alloc(a, (b.waits_cap + 1) * sizeof(*p->waits));
+	for (uint32_t d = 0; d < p->ndeployments; d++)
+		for (uint32_t i = 0; i < p->deployments[d].nwaits; i++)
+			p->waits[p->deployments[d].waits + i] = b.waits[p->deployments[d].waits + i];
 	make_stages(&b);
 	name_deployments(&b);
 	check_history(&b);
+	builder_free(&b);
 	return !b.failed;
 }
