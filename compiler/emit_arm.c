@@ -86,7 +86,10 @@ static struct tval *expr_value(struct arm *t, const char *text)
 
 /* resourceId() as seen from a template deployed to `from`, with the
  * subscription and group arguments only where they differ. names is a
- * NULL-terminated list. */
+ * NULL-terminated list. From a template deployed to a subscription (rg "")
+ * the group is always given: resourceId('GROUP', TYPE, NAME) is how such
+ * a template names a resource in a group ("ARM template functions in
+ * deployment scopes"). */
 static const char *resource_id(struct arm *t, struct place from, struct place to,
 			       const char *type, const char *const *names)
 {
