@@ -23,6 +23,7 @@ enum opt_key {
 	OPT_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
+	OPT_ALLOW_EMPTY,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -81,6 +82,10 @@ static const struct cli_option options[] = {
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
 	  "why not; exit 0 when they can, else 1" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, NULL,
+	  "compile a FILE that declares no VNet (an output\n"
+	  "with no resources) instead of failing: applied, that\n"
+	  "output deletes what an earlier one created" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -471,6 +476,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		break;
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
+		break;
+	case OPT_ALLOW_EMPTY:
+		o->compile.allow_empty = true;
 		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;

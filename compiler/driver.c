@@ -41,6 +41,16 @@ static void emit_ast(struct peerc_result *r)
 	sb_free(&sb);
 }
 
+static void no_vnets(struct peerc_result *r)
+{
+	struct diag *d = diag_add(&r->diags, DIAG_ERROR, "no-vnets", LOC_NONE,
+				  "no VNets declared: is this the right file?");
+	diag_note(&r->diags, d, LOC_NONE,
+		  "its output would have no resources: applied over an earlier "
+		  "one, it deletes every VNet and peering that one made; "
+		  "'--allow-empty' writes it all the same");
+}
+
 /* Resolution, then the checks, then the model; false on errors. The checks
  * do not run on a file that did not resolve: what they would say about a
  * half-resolved file is mostly noise. */
@@ -51,6 +61,8 @@ static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 	if (peerc_failed(r))
 		return false;
 	r->sema = s;
+	if (s->model.nvnets == 0 && !opts->allow_empty)
+		no_vnets(r);
 	checks_run(s, &r->diags, NULL);
 	if (peerc_failed(r))
 		return false;

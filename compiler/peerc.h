@@ -29,6 +29,11 @@ struct peerc_options {
 	const char *template_dir;  /* NULL: the templates built into peerc */
 	const char *api_version;   /* NULL: the file's, else the default */
 	const char *output_name;   /* the main output's file name, for headers */
+	/* A file that declares no VNet is an error unless this is set: its
+	 * output would have no resources, and applied over an earlier one it
+	 * deletes every VNet and peering that one made (the wrong file, an
+	 * empty one, classic Mac line endings read as one comment). */
+	bool allow_empty;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)
