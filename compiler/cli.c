@@ -685,12 +685,15 @@ static int compile(const struct cli_opts *o)
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
 
+	char why[128];
+
 	sb_init(&in);
-	int err = file_read(o->input, &in);
+	int err = file_read(o->input, &in, INPUT_MAX);
 	if (err) {
 		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
 				 is_stdin ? "standard input" : o->input,
-				 strerror(err));
+				 file_error(err, INPUT_MAX, "an input file", why,
+					    sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}

@@ -32,6 +32,13 @@ enum peerc_target peerc_target_from_name(const char *name)
 	return PEERC_TARGET_NONE;
 }
 
+/* For the message if memory runs out: "out of memory while parsing FILE". */
+static void set_phase(struct peerc_result *r, const char *verb)
+{
+	arena_set_phase(r->arena, arena_printf(r->arena, "%s %s", verb,
+					       r->source.name));
+}
+
 static void emit_ast(struct peerc_result *r)
 {
 	struct strbuf sb;
@@ -56,6 +63,7 @@ static void no_vnets(struct peerc_result *r)
  * half-resolved file is mostly noise. */
 static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 {
+	set_phase(r, "resolving");
 	struct sema *s = resolve(r->ast, r->arena, &r->diags);
 
 	if (peerc_failed(r))
@@ -63,6 +71,7 @@ static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 	r->sema = s;
 	if (s->model.nvnets == 0 && !opts->allow_empty)
 		no_vnets(r);
+	set_phase(r, "checking");
 	checks_run(s, &r->diags, NULL);
 	if (peerc_failed(r))
 		return false;
@@ -89,6 +98,7 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 	struct peerc_result *r = xcalloc(1, sizeof(*r));
 
 	r->arena = arena_new();
+	arena_set_phase(r->arena, "reading the input");
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
 	if (!source_init(&r->source, r->arena, name, text, len)) {
 		r->source.name = arena_strdup(r->arena, name);
@@ -96,6 +106,7 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 			 "input too large (4 GiB or more)");
 		return r;
 	}
+	set_phase(r, "parsing");
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
 	if (opts->target == PEERC_TARGET_AST) {
 		if (!peerc_failed(r))
@@ -105,6 +116,8 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 	if (peerc_failed(r) || !analyse(r, opts) || opts->target == PEERC_TARGET_NONE)
 		return r;
 	const struct backend *b = backend_find(opts->target);
+	set_phase(r, arena_printf(r->arena, "writing the %s output of",
+				  peerc_target_name(opts->target)));
 	if (b)
 		b->emit(r->model, opts, r);
 	else

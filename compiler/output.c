@@ -11,18 +11,25 @@
 #include "textdiff.h"
 #include "util.h"
 
-int file_read(const char *path, struct strbuf *sb)
+int file_read(const char *path, struct strbuf *sb, size_t limit)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
+	char buf[65536], what[128];
+	size_t start = sb->len;
+	const char *outer = sb->what;
 	int err = 0;
 
 	if (fd < 0)
 		return errno;
+	snprintf(what, sizeof(what), "reading %s", is_stdin ? "standard input" : path);
+	sb->what = what;
 	for (;;) {
 		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got > 0) {
+		if (got > 0 && sb->len - start + (size_t)got > limit) {
+			err = FILE_TOO_LARGE;
+			break;
+		} else if (got > 0) {
 			sb_putn(sb, buf, (size_t)got);
 		} else if (got == 0) {
 			break;
@@ -31,9 +38,21 @@ int file_read(const char *path, struct strbuf *sb)
 			break;
 		}
 	}
+	sb->what = outer;
 	if (!is_stdin)
 		close(fd);
 	return err;
+}
+
+/* Limits are whole MiB, and shown so. */
+const char *file_error(int err, size_t limit, const char *what, char *buf,
+		       size_t size)
+{
+	if (err != FILE_TOO_LARGE)
+		return strerror(err);
+	snprintf(buf, size, "larger than %zu MiB, the limit for %s",
+		 limit >> 20, what);
+	return buf;
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -220,31 +239,38 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 
 /* ------------------------------------------------------------- --check */
 
+/* --check reads no more of a file than the output it is compared with: a
+ * longer file is out of date whatever the rest of it holds. --diff needs
+ * all of it, up to DIFF_OLD_MAX. */
 static enum output_state check_one(const struct output_file *f, bool diff,
 				   bool color)
 {
 	struct strbuf old;
 	enum output_state state = OUTPUT_FRESH;
+	char why[128];
 
 	sb_init(&old);
-	int err = file_read(f->path, &old);
-	if (err && err != ENOENT) {
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s",
-				 f->path, strerror(err));
+	int err = file_read(f->path, &old, diff ? DIFF_OLD_MAX : f->len);
+	if (err && err != ENOENT && (diff || err != FILE_TOO_LARGE)) {
+		diag_print_plain(stderr, DIAG_ERROR, color, "cannot %s %s: %s",
+				 diff ? "diff" : "read", f->path,
+				 file_error(err, DIFF_OLD_MAX,
+					    "--diff (--check has none)",
+					    why, sizeof(why)));
 		sb_free(&old);
 		return OUTPUT_FAILED;
 	}
 	if (err || old.len != f->len || memcmp(old.buf, f->data, f->len) != 0) {
 		state = OUTPUT_STALE;
 		diag_print_plain(stderr, DIAG_NOTE, color, "%s %s", f->path,
-				 err ? "does not exist" : "is out of date");
+				 err == ENOENT ? "does not exist" : "is out of date");
 	}
 	if (state == OUTPUT_STALE && diff) {
 		struct strbuf out, alabel, blabel;
 		sb_init(&out);
 		sb_init(&alabel);
 		sb_init(&blabel);
-		if (err)
+		if (err == ENOENT)
 			sb_puts(&alabel, "/dev/null");
 		else
 			sb_printf(&alabel, "a/%s", f->path);
