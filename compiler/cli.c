@@ -466,6 +466,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		parse_max_errors(o, arg, e);
 		break;
 	case OPT_TEMPLATE_DIR:
+		if (!*arg)
+			usage_error(e, "'--template-dir' needs a directory, not an "
+				    "empty name");
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
@@ -702,7 +705,8 @@ static int compile(const struct cli_opts *o)
 					       in.buf, in.len);
 	sb_free(&in);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
-	int status = o->explain[0] ? explain(o, r) :
+	int status = peerc_io_failed(r) ? EXIT_USAGE :
+		     o->explain[0] ? explain(o, r) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
 	peerc_result_free(r);
 	return status;

@@ -117,6 +117,8 @@ void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 
 /* ---------------------------------------------------------------- printing */
 
+const struct source diag_no_source = { .name = "peerc" };
+
 #define C_BOLD "\033[1m"
 #define C_RED "\033[1;31m"
 #define C_MAGENTA "\033[1;35m"

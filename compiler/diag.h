@@ -85,6 +85,11 @@ void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 		const char *text);
 
+/* The source of a record about the run rather than a file (a template that
+ * cannot be read: d->src = &diag_no_source, LOC_NONE); printed as
+ * "peerc: error: TEXT", like the command line's own errors. */
+extern const struct source diag_no_source;
+
 /* GCC form: "FILE:LINE:COL: error: TEXT [-Wname]", the source line, a caret
  * and tildes under the range, fix-it text, then the notes the same way.
  * src may be NULL for messages about the command line ("peerc: error: ..."). */

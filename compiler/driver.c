@@ -82,6 +82,15 @@ static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 	return true;
 }
 
+bool peerc_io_failed(const struct peerc_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (r->diags.items[i].severity == DIAG_ERROR &&
+		    strcmp(r->diags.items[i].name, "io") == 0)
+			return true;
+	return false;
+}
+
 const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 			  bool *reachable)
 {

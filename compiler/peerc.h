@@ -68,6 +68,11 @@ static inline bool peerc_failed(const struct peerc_result *r)
 	return r->diags.nerrors > 0;
 }
 
+/* Whether a file other than the input could not be read (a --template-dir
+ * template): the command line's exit status 2, not 1. Such an error is a
+ * diagnostic named "io". */
+bool peerc_io_failed(const struct peerc_result *r);
+
 /* `peerc --explain A B`: whether A and B (VNets or sites) can talk, as
  * "yes, by PATH" or "no, because REASON" (in r's arena). NULL when r->sema
  * is NULL: the file did not resolve. */

@@ -1,9 +1,8 @@
 #include "common.h"
 
-#include <errno.h>
-
 #include "diag.h"
 #include "layout.h"
+#include "output.h"
 #include "template.h"
 #include "util.h"
 
@@ -591,21 +590,6 @@ static const struct embedded_template *find_embedded(const char *path)
 	return NULL;
 }
 
-static bool read_file(const char *path, struct strbuf *sb)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return false;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(sb, buf, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	return ok;
-}
-
 struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
 		       const char *template_dir, const char *dir,
 		       const char *file, enum tmpl_target target)
@@ -620,12 +604,16 @@ struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
 	}
 	char *path = arena_printf(a, "%s/%s/%s", template_dir, dir, file);
 	struct strbuf sb;
+	char why[128];
 	sb_init(&sb);
-	errno = 0;
-	if (!read_file(path, &sb)) {
-		diag_add(diags, DIAG_ERROR, "template", LOC_NONE,
-			 "cannot read template %s: %s", path,
-			 errno ? strerror(errno) : "read error");
+	int err = file_read(path, &sb, TEMPLATE_MAX);
+	if (err) {
+		struct diag *d = diag_add(diags, DIAG_ERROR, "io", LOC_NONE,
+					  "cannot read template %s: %s", path,
+					  file_error(err, TEMPLATE_MAX, "a template",
+						     why, sizeof(why)));
+		if (d)
+			d->src = &diag_no_source;
 		sb_free(&sb);
 		return NULL;
 	}

@@ -540,7 +540,7 @@ START_TEST(template_dir_overrides)
 
 	ck_assert_ptr_null(tmpl_load(A, &D, dir, "bicep", "main.bicep.tmpl", TMPL_BICEP));
 	ck_assert_uint_eq(D.nerrors, 1);
-	char *want = arena_printf(A, "topology.peer: error: cannot read template "
+	char *want = arena_printf(A, "peerc: error: cannot read template "
 				  "%s/bicep/main.bicep.tmpl: No such file or directory\n",
 				  dir);
 	ck_assert_str_eq(diag_text(), want);
