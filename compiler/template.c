@@ -958,9 +958,11 @@ bool tmpl_render(const struct tmpl *t, const struct tval *root,
 {
 	struct render r = { t, root, diags, NULL, 0, render_budget(root) };
 	struct strbuf raw;
+	char what[256];
 
 	sb_init(&raw);
-	raw.what = "rendering a template";
+	snprintf(what, sizeof(what), "rendering %s", t->src.name);
+	raw.what = what;
 	r.out = &raw;
 	bool ok = render_list(&r, &t->root, NULL);
 	if (ok && !layout(t->target, raw.buf, raw.len, out, r.budget)) {
