@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apiversions.h"
@@ -175,11 +176,10 @@ static void print_help(void)
 	     "Limits:\n"
 	     "  Each is far above any real design; past one, peerc stops with\n"
 	     "  a message that names it. FILE: 128 MiB. A --template-dir\n"
-	     "  template: 4 MiB. The file --diff compares with: 256 MiB\n"
-	     "  (--check reads no more of it than the output's size). Blocks\n"
-	     "  nest at most 32 deep, in FILE and in a template. A template's\n"
-	     "  output: 1 MiB plus 4 KiB for each value of the topology it is\n"
-	     "  given.\n"
+	     "  template: 4 MiB. An existing -o file read whole (by --diff,\n"
+	     "  and for Terraform's moved blocks): 256 MiB. Blocks nest at\n"
+	     "  most 32 deep, in FILE and in a template. A template's output:\n"
+	     "  1 MiB plus 4 KiB for each value of the topology it is given.\n"
 	     "\n"
 	     "Examples:\n"
 	     "  peerc topology.peer -o main.tf\n"
@@ -710,10 +710,31 @@ static int compile(const struct cli_opts *o)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
-	struct peerc_result *r = peerc_compile(&o->compile,
-					       is_stdin ? "<stdin>" : o->input,
+	/* The output as it is, so that Terraform can move what was renamed. */
+	struct peerc_options opts = o->compile;
+	struct strbuf prev;
+	sb_init(&prev);
+	struct stat st;
+	if (o->output && strcmp(o->output, "-") != 0 &&
+	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
+	    S_ISREG(st.st_mode) &&
+	    (err = file_read(o->output, &prev, OLD_OUTPUT_MAX)) == 0) {
+		opts.previous_output = prev.buf;
+		opts.previous_len = prev.len;
+	} else if (err == FILE_TOO_LARGE) {
+		/* without it, renamed resources would be destroyed and made anew */
+		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
+				 o->output, file_error(err, OLD_OUTPUT_MAX,
+						       "an existing output", why,
+						       sizeof(why)));
+		sb_free(&in);
+		sb_free(&prev);
+		return EXIT_USAGE;
+	}
+	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
+	sb_free(&prev);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
 	int status = peerc_io_failed(r) ? EXIT_USAGE :
 		     o->explain[0] ? explain(o, r) :

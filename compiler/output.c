@@ -241,7 +241,7 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 
 /* --check reads no more of a file than the output it is compared with: a
  * longer file is out of date whatever the rest of it holds. --diff needs
- * all of it, up to DIFF_OLD_MAX. */
+ * all of it, up to OLD_OUTPUT_MAX. */
 static enum output_state check_one(const struct output_file *f, bool diff,
 				   bool color)
 {
@@ -250,12 +250,12 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 	char why[128];
 
 	sb_init(&old);
-	int err = file_read(f->path, &old, diff ? DIFF_OLD_MAX : f->len);
+	int err = file_read(f->path, &old, diff ? OLD_OUTPUT_MAX : f->len);
 	if (err && err != ENOENT && (diff || err != FILE_TOO_LARGE)) {
 		diag_print_plain(stderr, DIAG_ERROR, color, "cannot %s %s: %s",
 				 diff ? "diff" : "read", f->path,
-				 file_error(err, DIFF_OLD_MAX,
-					    "--diff (--check has none)",
+				 file_error(err, OLD_OUTPUT_MAX,
+					    "an existing output",
 					    why, sizeof(why)));
 		sb_free(&old);
 		return OUTPUT_FAILED;

@@ -22,7 +22,9 @@ struct output_file {
  * template peerc ships is under 8 KB. */
 #define INPUT_MAX ((size_t)128 << 20)    /* a .peer file */
 #define TEMPLATE_MAX ((size_t)4 << 20)   /* a --template-dir template */
-#define DIFF_OLD_MAX ((size_t)256 << 20) /* the file --diff compares with */
+/* an existing -o file: what --diff compares with, and the Terraform a
+ * rename is written against as moved blocks */
+#define OLD_OUTPUT_MAX ((size_t)256 << 20)
 
 /* file_read's status for a file of more than its limit. */
 enum { FILE_TOO_LARGE = -1 };

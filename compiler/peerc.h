@@ -34,6 +34,12 @@ struct peerc_options {
 	 * deletes every VNet and peering that one made (the wrong file, an
 	 * empty one, classic Mac line endings read as one comment). */
 	bool allow_empty;
+	/* The main output as it is now (the command line reads the -o file),
+	 * or NULL: Terraform writes moved blocks for addresses that changed
+	 * since. A compile that writes no file (a language server) leaves it
+	 * NULL and gets the same output but for those blocks. */
+	const char *previous_output;
+	size_t previous_len;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

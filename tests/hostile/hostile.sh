@@ -120,9 +120,21 @@ peerc: note: /dev/zero is out of date
 END
 expect "--check against /dev/zero" 3 --check -o /dev/zero hub.peer
 cat >want <<'END'
-peerc: error: cannot diff /dev/zero: larger than 256 MiB, the limit for --diff (--check has none)
+peerc: error: cannot diff /dev/zero: larger than 256 MiB, the limit for an existing output
 END
 expect "--diff against /dev/zero" 2 --diff -o /dev/zero hub.peer
+# Terraform reads an existing -o file whole, for moved blocks: past the
+# limit that is an error, not a silent output without them
+truncate -s 300M huge.tf
+cat >want <<'END'
+peerc: error: cannot read huge.tf: larger than 256 MiB, the limit for an existing output
+END
+expect "Terraform: a huge existing output" 2 -o huge.tf hub.peer
+[ "$(wc -c <huge.tf)" -eq 314572800 ] || {
+	echo "FAIL: Terraform: a huge existing output: huge.tf changed"
+	failed=$((failed + 1))
+}
+rm -f huge.tf
 # --check reads no more than the output's size: a longer file is stale
 "$PEERC" -o long.tf hub.peer && printf 'more\n' >>long.tf
 cat >want <<'END'
