@@ -249,6 +249,8 @@ static bool extends_cluster(uint32_t cp)
 		{ 0xFE20, 0xFE2F }, { 0x1F3FB, 0x1F3FF }, { 0xE0020, 0xE007F },
 		{ 0xE0100, 0xE01EF },
 	};
+	if (cp < ranges[0][0]) /* ASCII and Latin: most of any text */
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (cp >= ranges[i][0] && cp <= ranges[i][1])
 			return true;
