@@ -697,7 +697,6 @@ static int compile(const struct cli_opts *o)
 {
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
-
 	char why[128];
 
 	sb_init(&in);
