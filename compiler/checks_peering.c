@@ -175,10 +175,8 @@ void check_duplicate_peering_name(struct check_ctx *ctx)
 	for (size_t i = 0; i < s->model.npeerings; i++) {
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
-			char *key = arena_printf(ctx->arena, "%zu/%s",
-						 p->side[k].vnet->index, p->side[k].name);
-			for (char *c = key; *c; c++)
-				*c = (char)tolower((unsigned char)*c);
+			char *key = arena_lower(ctx->arena, arena_printf(ctx->arena,
+					"%zu/%s", p->side[k].vnet->index, p->side[k].name));
 			/* the value is 1 + 2 * peering + side, never NULL */
 			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
 			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);

@@ -239,32 +239,11 @@ static void usage_error(struct usage_error *e, const char *fmt, ...)
 	e->set = true;
 }
 
-/* The name in names[] nearest to given, else one that given begins, else
- * NULL. */
-static const char *closest(const char *given, const char *const *names,
-			   size_t n)
-{
-	size_t best = strlen(given) / 3 + 1;
-	const char *found = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(given, names[i], best);
-		if (d < best || (d == best && !found)) {
-			best = d;
-			found = names[i];
-		}
-	}
-	for (size_t i = 0; i < n && !found && strlen(given) >= 3; i++)
-		if (strncmp(names[i], given, strlen(given)) == 0)
-			found = names[i];
-	return found;
-}
-
 /* Appends "; did you mean 'PREFIXNAME'?" when a name is near. */
 static void add_hint(struct usage_error *e, const char *prefix,
 		     const char *given, const char *const *names, size_t n)
 {
-	const char *hint = closest(given, names, n);
+	const char *hint = closest_match(given, names, n);
 	size_t len = strlen(e->msg);
 
 	if (hint)

@@ -150,15 +150,6 @@ static bool name_char(char c)
 	       (c >= '0' && c <= '9') || strchr("-_.()", c);
 }
 
-static char *lower(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* ----------------------------------------------------------------- scopes */
 
 static struct scope *new_scope(struct arm *t, const struct group *g)
@@ -235,12 +226,8 @@ static char *param_text(struct arena *a, const char *want)
 /* A parameter name of the main template, unique case-insensitively. */
 static char *main_param_name(struct arm *t, const char *want)
 {
-	char *n = param_text(t->a, want);
-	char *name = n;
-	for (unsigned k = 2; strmap_get(&t->param_names, lower(t->a, name)); k++)
-		name = arena_printf(t->a, "%s_%u", n, k);
-	strmap_put(&t->param_names, lower(t->a, name), t);
-	return name;
+	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
+			   true, NULL);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the

@@ -66,11 +66,6 @@ static bool is_alnum(char c)
 	       (c >= '0' && c <= '9');
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static char upper(char c)
 {
 	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
@@ -87,8 +82,8 @@ static void put_word(struct strbuf *sb, const char *w, size_t n, bool first)
 		if (w[i] >= 'a' && w[i] <= 'z')
 			caps = false;
 	for (size_t i = 0; i < n; i++) {
-		char c = caps ? lower(w[i]) : w[i];
-		sb_putc(sb, i > 0 ? c : first ? lower(c) : upper(c));
+		char c = caps ? ascii_lower(w[i]) : w[i];
+		sb_putc(sb, i > 0 ? c : first ? ascii_lower(c) : upper(c));
 	}
 }
 
@@ -137,15 +132,6 @@ static bool reserved(const char *s)
 	return false;
 }
 
-static const char *folded(struct arena *a, const char *s)
-{
-	char *f = arena_strdup(a, s);
-
-	for (char *p = f; *p; p++)
-		*p = lower(*p);
-	return f;
-}
-
 /* camel(text), or with 2, 3, ... appended when taken: one namespace for the
  * whole output, filled in model order, so the same file always gets the
  * same symbols and a symbol means the same thing in every file. Taken means
@@ -153,12 +139,7 @@ static const char *folded(struct arena *a, const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	char *base = camel(b->a, text), *s = base;
-
-	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, folded(b->a, s)); n++)
-		s = arena_printf(b->a, "%s%u", base, n);
-	strmap_put(&b->symbols, folded(b->a, s), s);
-	return s;
+	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
 }
 
 /* ------------------------------------------------------------------ files */

@@ -56,12 +56,7 @@ static char *label_text(struct arena *a, const char *s)
 static const char *unique_label(struct tf *t, struct strmap *used,
 				const char *want)
 {
-	char *l = label_text(t->a, want);
-
-	for (unsigned n = 2; strmap_get(used, l); n++)
-		l = arena_printf(t->a, "%s_%u", label_text(t->a, want), n);
-	strmap_put(used, l, l);
-	return l;
+	return unique_name(t->a, used, label_text(t->a, want), "_", false, NULL);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -78,11 +73,8 @@ static bool is_alias_text(const char *s)
  * the whole GUID when two share it. */
 static char *alias_for(struct tf *t, const char *sub, size_t i)
 {
-	char *first = arena_strndup(t->a, sub, strcspn(sub, "-"));
+	char *first = arena_lower(t->a, arena_strndup(t->a, sub, strcspn(sub, "-")));
 
-	for (char *p = first; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	return is_alias_text(first) && *first ? arena_printf(t->a, "sub_%s", first) :
 						arena_printf(t->a, "sub_%zu", i + 1);
 }
@@ -102,9 +94,7 @@ static struct tval *build_providers(struct tf *t)
 			alias = alias_for(t, sub, i);
 			if (strmap_get(&used, alias))
 				alias = label_text(a, arena_printf(a, "sub_%s", sub));
-			while (strmap_get(&used, alias))
-				alias = arena_printf(a, "%s_%zu", alias, i + 1);
-			strmap_put(&used, alias, alias);
+			alias = unique_name(a, &used, alias, "_", false, NULL);
 			strmap_put(&t->aliases, sub, alias);
 		}
 		tv_set(a, p, "alias", tv_string(a, alias ? alias : ""));

@@ -214,22 +214,14 @@ static const char *close_keyword(const struct parse_ctx *ctx, struct loc loc)
 	static const char *const kws[] = {
 		"defaults", "vnet", "peer", "hub", "mesh", "site", "require", "deny",
 	};
-	size_t n = loc.end - loc.start, best_d = 3;
-	const char *best = NULL;
+	size_t n = loc.end - loc.start;
 	char word[16];
 
 	if (n >= sizeof(word))
 		return NULL;
 	memcpy(word, ctx->src->text + loc.start, n);
 	word[n] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kws); i++) {
-		size_t d = edit_distance(word, kws[i], 2);
-		if (d < best_d && d < strlen(kws[i])) {
-			best_d = d;
-			best = kws[i];
-		}
-	}
-	return best;
+	return closest_match(word, kws, ARRAY_SIZE(kws));
 }
 
 static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error *e,

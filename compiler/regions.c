@@ -1,7 +1,5 @@
 #include "common.h"
 
-#include <ctype.h>
-
 #include "regions.h"
 #include "util.h"
 
@@ -117,7 +115,7 @@ static bool fold(const char *name, char *out, size_t size)
 			continue;
 		if (n + 1 == size)
 			return false;
-		out[n++] = (char)tolower(c);
+		out[n++] = ascii_lower((char)c);
 	}
 	out[n] = '\0';
 	return true;
@@ -132,15 +130,6 @@ const char *region_hint(const char *name)
 		return NULL;
 	if ((best = find(folded)))
 		return best;
-	/* A third of the name may be wrong: "westeurop", "eastus4", "uksoth";
-	 * more than that is a guess, not a hint. */
-	size_t max = strlen(folded) / 3, best_d = max + 1;
-	for (size_t i = 0; i < ARRAY_SIZE(regions); i++) {
-		size_t d = edit_distance(folded, regions[i], max);
-		if (d < best_d) {
-			best_d = d;
-			best = regions[i];
-		}
-	}
-	return best;
+	/* "westeurop", "eastus4", "uksoth" */
+	return closest_match(folded, regions, ARRAY_SIZE(regions));
 }

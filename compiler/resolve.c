@@ -185,25 +185,15 @@ static const char *const defaults_attrs[] = {
 	"api_version", NULL,
 };
 
-static const char *closest(const char *const *names, const char *name)
-{
-	const char *best = NULL;
-	size_t best_d = 3;
-
-	for (; *names; names++) {
-		size_t d = edit_distance(name, *names, 2);
-		if (d < best_d) {
-			best = *names;
-			best_d = d;
-		}
-	}
-	return best;
-}
-
 void res_unknown_attr(struct resolver *r, const struct attr *at,
 		      const char *const *known, const char *where)
 {
-	const char *hint = closest(known, at->name);
+	struct match mt;
+
+	match_init(&mt, at->name);
+	for (; *known; known++)
+		match_offer(&mt, *known);
+	const char *hint = match_result(&mt);
 	struct diag *d;
 
 	if (hint) {
@@ -329,26 +319,16 @@ static void resolve_defaults(struct resolver *r, const struct stmt *st)
 static const char *closest_name(struct resolver *r, const char *name, bool sites_too)
 {
 	const struct model *m = &r->s->model;
-	const char *best = NULL;
-	size_t best_d = strlen(name) < 4 ? 2 : 3;
+	struct match mt;
 
 	if (r->nhints++ >= MAX_HINTS)
 		return NULL;
-	for (size_t i = 0; i < m->nvnets; i++) {
-		size_t d = edit_distance(name, m->vnets[i].handle, best_d - 1);
-		if (d < best_d) {
-			best = m->vnets[i].handle;
-			best_d = d;
-		}
-	}
-	for (size_t i = 0; sites_too && i < m->nsites; i++) {
-		size_t d = edit_distance(name, m->sites[i].name, best_d - 1);
-		if (d < best_d) {
-			best = m->sites[i].name;
-			best_d = d;
-		}
-	}
-	return best;
+	match_init(&mt, name);
+	for (size_t i = 0; i < m->nvnets; i++)
+		match_offer(&mt, m->vnets[i].handle);
+	for (size_t i = 0; sites_too && i < m->nsites; i++)
+		match_offer(&mt, m->sites[i].name);
+	return match_result(&mt);
 }
 
 static void unknown_name(struct resolver *r, const struct ident *id, bool sites_too)
@@ -844,16 +824,6 @@ static bool deploy_name_char(char c)
 	       (c >= '0' && c <= '9') || strchr("-_.()", c);
 }
 
-static const char *lowered(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* The label of group n (from 1) whose resource group is rg; used holds the
  * labels taken, lower-cased (deployment names are case-insensitive). */
 static const char *group_label(struct arena *a, struct strmap *used,
@@ -868,12 +838,9 @@ static const char *group_label(struct arena *a, struct strmap *used,
 	for (const char *p = rg; *p && ok; p++)
 		ok = deploy_name_char(*p);
 	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
-	     !strmap_get(used, lowered(a, rg));
-	const char *label = ok ? rg : arena_printf(a, "group%zu", n);
-	while (strmap_get(used, lowered(a, label)))
-		label = arena_printf(a, "%s-%zu", label, n);
-	strmap_put(used, lowered(a, label), used);
-	return label;
+	     !strmap_get(used, arena_lower(a, rg));
+	return unique_name(a, used, ok ? rg : arena_printf(a, "group%zu", n), "-",
+			   true, NULL);
 }
 
 struct group_index {

@@ -330,3 +330,65 @@ size_t edit_distance(const char *a, const char *b, size_t max)
 	}
 	return row[lb] > max ? max + 1 : row[lb];
 }
+
+void match_init(struct match *m, const char *given)
+{
+	*m = (struct match){ .given = given, .max = (strlen(given) + 2) / 3 };
+	m->best_d = m->max + 1;
+}
+
+void match_offer(struct match *m, const char *candidate)
+{
+	size_t len = strlen(m->given);
+	size_t d = edit_distance(m->given, candidate, m->max);
+
+	if (d < m->best_d && d < strlen(candidate)) {
+		m->best = candidate;
+		m->best_d = d;
+	}
+	if (len >= 3 && strncmp(candidate, m->given, len) == 0 &&
+	    m->nprefixed++ == 0)
+		m->prefixed = candidate;
+}
+
+const char *match_result(const struct match *m)
+{
+	return m->best ? m->best : m->nprefixed == 1 ? m->prefixed : NULL;
+}
+
+const char *closest_match(const char *given, const char *const *names, size_t n)
+{
+	struct match m;
+
+	match_init(&m, given);
+	for (size_t i = 0; i < n; i++)
+		match_offer(&m, names[i]);
+	return match_result(&m);
+}
+
+char *arena_lower(struct arena *a, const char *s)
+{
+	char *l = arena_strdup(a, s);
+
+	for (char *p = l; *p; p++)
+		*p = ascii_lower(*p);
+	return l;
+}
+
+static bool name_taken(struct arena *a, const struct strmap *used,
+		       const char *name, bool fold, bool (*reserved)(const char *))
+{
+	return (reserved && reserved(name)) ||
+	       strmap_get(used, fold ? arena_lower(a, name) : name);
+}
+
+char *unique_name(struct arena *a, struct strmap *used, const char *want,
+			const char *sep, bool fold, bool (*reserved)(const char *))
+{
+	char *name = arena_strdup(a, want);
+
+	for (unsigned n = 2; name_taken(a, used, name, fold, reserved); n++)
+		name = arena_printf(a, "%s%s%u", want, sep, n);
+	strmap_put(used, fold ? arena_lower(a, name) : name, used); /* a set */
+	return name;
+}
