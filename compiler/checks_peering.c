@@ -285,13 +285,13 @@ static void remote_gateway_side(struct check_ctx *ctx, size_t i, int k)
 	struct diag *d;
 
 	if (other->gateway == GW_NONE) {
-		d = check_report(ctx, sp->side[k].remote_gateway,
+		d = check_report(ctx, sp->side[k].setting[SET_REMOTE_GATEWAY],
 				 "'%s' uses the gateway of '%s', which has no gateway "
 				 "(Azure: RemoteVnetHasNoGateways)",
 				 me->handle, other->handle);
 		note_declared(ctx, d, other);
-	} else if (!p->side[1 - k].gateway_transit) {
-		check_report(ctx, sp->side[k].remote_gateway,
+	} else if (!p->side[1 - k].setting[SET_GATEWAY_TRANSIT]) {
+		check_report(ctx, sp->side[k].setting[SET_REMOTE_GATEWAY],
 			     "'%s' uses the gateway of '%s', but the peering does not "
 			     "set '%s.gateway_transit' (Azure: RemoteVnetHasNoGateways); "
 			     "'gateway = %s' sets both sides",
@@ -305,7 +305,7 @@ void check_remote_gateway_unavailable(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			if (m->peerings[i].side[k].remote_gateway)
+			if (m->peerings[i].side[k].setting[SET_REMOTE_GATEWAY])
 				remote_gateway_side(ctx, i, k);
 }
 
@@ -317,9 +317,10 @@ void check_remote_gateway_own_gateway(struct check_ctx *ctx)
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const struct m_vnet *me = p->side[k].vnet;
-			if (!p->side[k].remote_gateway || me->gateway == GW_NONE)
+			if (!p->side[k].setting[SET_REMOTE_GATEWAY] || me->gateway == GW_NONE)
 				continue;
-			struct diag *d = check_report(ctx, s->peerings[i].side[k].remote_gateway,
+			struct diag *d = check_report(ctx,
+				s->peerings[i].side[k].setting[SET_REMOTE_GATEWAY],
 				"'%s' has its own gateway and cannot use the gateway of '%s'",
 				me->handle, p->side[1 - k].vnet->handle);
 			diag_note(ctx->diags, d, svnet(s, me)->gateway_loc,
@@ -341,9 +342,9 @@ void check_remote_gateway_multiple(struct check_ctx *ctx)
 			size_t pi = sv->peerings[j];
 			const struct m_peering *p = &s->model.peerings[pi];
 			int k = sema_side_of(p, v);
-			if (!p->side[k].remote_gateway)
+			if (!p->side[k].setting[SET_REMOTE_GATEWAY])
 				continue;
-			const struct loc *here = &s->peerings[pi].side[k].remote_gateway;
+			const struct loc *here = &s->peerings[pi].side[k].setting[SET_REMOTE_GATEWAY];
 			if (!first) {
 				first = here;
 				first_remote = p->side[1 - k].vnet->handle;
@@ -509,10 +510,11 @@ void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 			const struct m_vnet *me = p->side[k].vnet;
 			/* When the other side uses it, remote-gateway-unavailable
 			 * already says so, as an error. */
-			if (!p->side[k].gateway_transit || me->gateway != GW_NONE ||
-			    p->side[1 - k].remote_gateway)
+			if (!p->side[k].setting[SET_GATEWAY_TRANSIT] || me->gateway != GW_NONE ||
+			    p->side[1 - k].setting[SET_REMOTE_GATEWAY])
 				continue;
-			struct diag *d = check_report(ctx, s->peerings[i].side[k].gateway_transit,
+			struct diag *d = check_report(ctx,
+				s->peerings[i].side[k].setting[SET_GATEWAY_TRANSIT],
 				"'%s' offers gateway transit to '%s' but has no gateway",
 				me->handle, p->side[1 - k].vnet->handle);
 			note_declared(ctx, d, me);

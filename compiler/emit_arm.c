@@ -466,10 +466,10 @@ static void add_side(struct arm *t, const struct m_peering *p, int i)
 	}
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
 	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->peerings, o);
 }

@@ -428,10 +428,10 @@ static void add_side(struct bicep *b, const struct m_peering *p, int k,
 	tv_set(a, o, "symbol", tv_raw(a, place[k].symbol));
 	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "access", tv_bool(a, s->access));
-	tv_set(a, o, "forwarded", tv_bool(a, s->forwarded));
-	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
 	/* The local VNet is the parent and the remote one is referenced: in
 	 * one file that orders them, across files it does not. A half that

@@ -344,10 +344,10 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	       vnet_attr(t, local, "resource_group_name", local->resource_group));
 	tv_set(a, o, "virtual_network_name", vnet_attr(t, local, "name", local->name));
 	tv_set(a, o, "remote_virtual_network_id", vnet_attr(t, remote, "id", remote->id));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_address_space", remote_space(t, remote));
 	tv_set(a, o, "depends_on", deps);
 	return o;

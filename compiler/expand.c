@@ -28,8 +28,8 @@ static const char *const side_attrs[] = {
  * first-named VNet of a peer, the hub of a hub, and the first of a pair of a
  * mesh or of direct spokes. */
 struct side_spec {
-	bool access, forwarded, gateway_transit, remote_gateway;
-	struct loc access_loc, forwarded_loc, gateway_transit_loc, remote_gateway_loc;
+	bool on[PEERING_SETTINGS];
+	struct loc at[PEERING_SETTINGS];
 };
 
 struct pair_spec {
@@ -50,11 +50,9 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 	ps->st = st;
 	ps->head = head;
 	for (int k = 0; k < 2; k++) {
-		ps->side[k].access = true;
-		ps->side[k].access_loc = head;
-		ps->side[k].forwarded_loc = head;
-		ps->side[k].gateway_transit_loc = head;
-		ps->side[k].remote_gateway_loc = head;
+		ps->side[k].on[SET_ACCESS] = true;
+		for (int i = 0; i < PEERING_SETTINGS; i++)
+			ps->side[k].at[i] = head;
 	}
 	ps->both = ps->side[0];
 	ps->pattern = "{local}-to-{remote}";
@@ -66,32 +64,33 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 	}
 }
 
-/* Sets one of the four side settings by name; false when there is none. */
-static bool set_side(struct side_spec *sd, const char *name, bool val, struct loc loc)
+static const char *const setting_names[PEERING_SETTINGS] = {
+	[SET_ACCESS] = "access",
+	[SET_FORWARDED] = "forwarded",
+	[SET_GATEWAY_TRANSIT] = "gateway_transit",
+	[SET_REMOTE_GATEWAY] = "remote_gateway",
+};
+
+/* The setting a side attribute names, or -1. */
+static int setting_by_name(const char *name)
 {
-	if (strcmp(name, "access") == 0) {
-		sd->access = val;
-		sd->access_loc = loc;
-	} else if (strcmp(name, "forwarded") == 0) {
-		sd->forwarded = val;
-		sd->forwarded_loc = loc;
-	} else if (strcmp(name, "gateway_transit") == 0) {
-		sd->gateway_transit = val;
-		sd->gateway_transit_loc = loc;
-	} else if (strcmp(name, "remote_gateway") == 0) {
-		sd->remote_gateway = val;
-		sd->remote_gateway_loc = loc;
-	} else {
-		return false;
-	}
-	return true;
+	for (int i = 0; i < PEERING_SETTINGS; i++)
+		if (strcmp(setting_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void set_side(struct side_spec *sd, int k, bool val, struct loc loc)
+{
+	sd->on[k] = val;
+	sd->at[k] = loc;
 }
 
 /* `gateway = X`: X's side offers transit, the other side uses it. */
 static void set_gateway_pair(struct pair_spec *ps, int offer, bool on, struct loc loc)
 {
-	set_side(&ps->side[offer], "gateway_transit", on, loc);
-	set_side(&ps->side[1 - offer], "remote_gateway", on, loc);
+	set_side(&ps->side[offer], SET_GATEWAY_TRANSIT, on, loc);
+	set_side(&ps->side[1 - offer], SET_REMOTE_GATEWAY, on, loc);
 }
 
 /* An attribute any peering block has: unqualified access, forwarded, name.
@@ -103,9 +102,10 @@ static bool common_peer_attr(struct resolver *r, struct pair_spec *ps,
 
 	if (strcmp(n, "access") == 0 || strcmp(n, "forwarded") == 0) {
 		if (res_value_ok(r, at, W_FLAG)) {
+			int i = setting_by_name(n);
 			for (int k = 0; k < 2; k++)
-				set_side(&ps->side[k], n, res_flag(at), at->loc);
-			set_side(&ps->both, n, res_flag(at), at->loc);
+				set_side(&ps->side[k], i, res_flag(at), at->loc);
+			set_side(&ps->both, i, res_flag(at), at->loc);
 		}
 		return true;
 	}
@@ -130,7 +130,7 @@ static void qualified_attr(struct resolver *r, struct pair_spec *ps,
 		return;
 	}
 	if (res_value_ok(r, at, W_FLAG))
-		set_side(&ps->side[side], at->name, res_flag(at), at->loc);
+		set_side(&ps->side[side], setting_by_name(at->name), res_flag(at), at->loc);
 }
 
 static int qual_side(struct resolver *r, const struct attr *at,
@@ -229,14 +229,10 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 {
 	md->vnet = me;
 	md->name = expand_name(r->a, ps->pattern, me, other);
-	md->access = sp->access;
-	md->forwarded = sp->forwarded;
-	md->gateway_transit = sp->gateway_transit;
-	md->remote_gateway = sp->remote_gateway;
-	sd->access = sp->access_loc;
-	sd->forwarded = sp->forwarded_loc;
-	sd->gateway_transit = sp->gateway_transit_loc;
-	sd->remote_gateway = sp->remote_gateway_loc;
+	for (int i = 0; i < PEERING_SETTINGS; i++) {
+		md->setting[i] = sp->on[i];
+		sd->setting[i] = sp->at[i];
+	}
 	sd->name = ps->name_loc;
 	sd->pattern = ps->pattern_loc;
 }
@@ -244,14 +240,9 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 /* The first setting in which an existing side differs from a new one. */
 static const char *side_differs(const struct m_side *old, const struct m_side *new)
 {
-	if (old->access != new->access)
-		return "access";
-	if (old->forwarded != new->forwarded)
-		return "forwarded";
-	if (old->gateway_transit != new->gateway_transit)
-		return "gateway_transit";
-	if (old->remote_gateway != new->remote_gateway)
-		return "remote_gateway";
+	for (int i = 0; i < PEERING_SETTINGS; i++)
+		if (old->setting[i] != new->setting[i])
+			return setting_names[i];
 	if (strcmp(old->name, new->name) != 0)
 		return "name";
 	return NULL;
@@ -308,7 +299,8 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 		return;
 	}
 	for (int k = 0; k < 2; k++)
-		if (np.side[k].remote_gateway && np.side[1 - k].gateway_transit)
+		if (np.side[k].setting[SET_REMOTE_GATEWAY] &&
+		    np.side[1 - k].setting[SET_GATEWAY_TRANSIT])
 			np.first = 1 - k;
 	size_t cap = r->peerings_cap;
 	ARENA_PUSH(r->a, s->model.peerings, s->model.npeerings, r->peerings_cap);
@@ -485,7 +477,7 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 		set_gateway_pair(ps, 0, true, h->gateway_loc);
 	/* Transit needs the spokes to accept what the hub forwards. */
 	if (h->transit != TRANSIT_NONE)
-		set_side(&ps->side[1], "forwarded", true, h->transit_loc);
+		set_side(&ps->side[1], SET_FORWARDED, true, h->transit_loc);
 	return h->gateway && !hb.gateway;
 }
 
@@ -504,8 +496,8 @@ static void hub_pairs(struct resolver *r, struct s_hub *h, const struct pair_spe
 {
 	struct pair_spec own = *ps;
 
-	own.side[0].gateway_transit = false;
-	own.side[1].remote_gateway = false;
+	own.side[0].on[SET_GATEWAY_TRANSIT] = false;
+	own.side[1].on[SET_REMOTE_GATEWAY] = false;
 	for (size_t i = 0; i < h->nspokes; i++) {
 		bool skip = implied && h->spokes[i]->gateway != GW_NONE;
 		add_pair(r, h->hub, h->spokes[i], skip ? &own : ps);

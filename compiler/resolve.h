@@ -46,7 +46,7 @@ struct s_vnet {
 
 /* Per side of a peering: where each setting was given. */
 struct s_side {
-	struct loc access, forwarded, gateway_transit, remote_gateway;
+	struct loc setting[PEERING_SETTINGS];
 	struct loc name;    /* the statement's `name` pattern, else its head */
 	struct loc pattern; /* where the name pattern is written (the statement
 			     * or defaults); LOC_NONE: the built-in one */

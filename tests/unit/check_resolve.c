@@ -239,10 +239,10 @@ START_TEST(hub_with_gateway_defaults_to_transit)
 	ck_assert_uint_eq(r->model->npeerings, 2);
 	const struct m_peering *p = &r->model->peerings[0];
 	ck_assert_str_eq(p->side[0].vnet->handle, "hh");
-	ck_assert(p->side[0].gateway_transit);
-	ck_assert(!p->side[0].remote_gateway);
-	ck_assert(p->side[1].remote_gateway);
-	ck_assert(!p->side[1].forwarded);
+	ck_assert(p->side[0].setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!p->side[0].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(p->side[1].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(!p->side[1].setting[SET_FORWARDED]);
 	ck_assert_int_eq(p->first, 0);
 	ck_assert_uint_eq(r->model->nroute_tables, 0);
 	peerc_result_free(r);
@@ -250,8 +250,8 @@ START_TEST(hub_with_gateway_defaults_to_transit)
 	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\n"
 		    "vnet s1 10.1.0.0/16\nhub hh -> s1 { gateway = none }\n");
 	no_diags(r);
-	ck_assert(!side(r->model, "hh", "s1")->gateway_transit);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert(!side(r->model, "hh", "s1")->setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
 	ck_assert_int_eq(r->model->peerings[0].first, -1);
 	peerc_result_free(r);
 }
@@ -265,13 +265,13 @@ START_TEST(hub_direct_and_qualifiers)
 		"hub hh -> s1, s2, s3 { direct hub.forwarded spokes.access = false }\n");
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
-	ck_assert(side(r->model, "hh", "s2")->forwarded);
-	ck_assert(side(r->model, "hh", "s2")->access);
-	ck_assert(!side(r->model, "s2", "hh")->access);
-	ck_assert(!side(r->model, "s2", "hh")->forwarded);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_FORWARDED]);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_FORWARDED]);
 	/* spoke to spoke: unqualified settings only */
-	ck_assert(side(r->model, "s1", "s3")->access);
-	ck_assert(!side(r->model, "s3", "s1")->forwarded);
+	ck_assert(side(r->model, "s1", "s3")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s3", "s1")->setting[SET_FORWARDED]);
 	ck_assert_str_eq(side(r->model, "s3", "s1")->name, "s3-to-s1");
 	peerc_result_free(r);
 }
@@ -287,7 +287,7 @@ START_TEST(mesh_peers_every_pair_once)
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
 	ck_assert_str_eq(side(r->model, "dd", "cc")->name, "peer-dd-cc");
-	ck_assert(side(r->model, "dd", "cc")->forwarded);
+	ck_assert(side(r->model, "dd", "cc")->setting[SET_FORWARDED]);
 	peerc_result_free(r);
 }
 END_TEST
@@ -319,8 +319,8 @@ START_TEST(transit_nva_builds_route_tables)
 		"hub hh -> s1, s2, s3 { transit = nva }\n");
 	no_diags(r);
 	const struct model *m = r->model;
-	ck_assert(side(m, "s1", "hh")->forwarded);
-	ck_assert(!side(m, "hh", "s1")->forwarded);
+	ck_assert(side(m, "s1", "hh")->setting[SET_FORWARDED]);
+	ck_assert(!side(m, "hh", "s1")->setting[SET_FORWARDED]);
 	ck_assert_uint_eq(m->nroute_tables, 3);
 	const struct m_route_table *rt = &m->route_tables[0];
 	ck_assert_str_eq(rt->vnet->handle, "s1");
@@ -425,8 +425,8 @@ START_TEST(hub_default_gateway_skips_spokes_with_their_own)
 		"vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
 		"vnet s2 10.2.0.0/16\nhub hh -> s1, s2\n");
 	no_diags(r);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
-	ck_assert(side(r->model, "s2", "hh")->remote_gateway);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
+	ck_assert(side(r->model, "s2", "hh")->setting[SET_REMOTE_GATEWAY]);
 	peerc_result_free(r);
 	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
 		    "hub hh -> s1 { gateway = hh }\n");
