@@ -9,19 +9,6 @@
 #include "resolve_int.h"
 #include "util.h"
 
-static const char *const peer_attrs[] = {
-	"access", "forwarded", "gateway", "name", NULL,
-};
-static const char *const mesh_attrs[] = {
-	"access", "forwarded", "name", NULL,
-};
-static const char *const hub_attrs[] = {
-	"access", "forwarded", "gateway", "name", "transit", "direct", NULL,
-};
-static const char *const side_attrs[] = {
-	"access", "forwarded", "gateway_transit", "remote_gateway", NULL,
-};
-
 /* ------------------------------------------------ peerings */
 
 /* The settings one statement gives to each pair it declares. side[0] is the
@@ -58,26 +45,10 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 	ps->pattern = "{local}-to-{remote}";
 	ps->name_loc = head;
 	ps->pattern_loc = LOC_NONE;
-	if (r->dflt.peering_name) {
-		ps->pattern = r->dflt.peering_name;
-		ps->pattern_loc = r->dflt.peering_name_loc;
+	if (r->dflt.text[DFLT_PEERING_NAME]) {
+		ps->pattern = r->dflt.text[DFLT_PEERING_NAME];
+		ps->pattern_loc = r->dflt.text_loc[DFLT_PEERING_NAME];
 	}
-}
-
-static const char *const setting_names[PEERING_SETTINGS] = {
-	[SET_ACCESS] = "access",
-	[SET_FORWARDED] = "forwarded",
-	[SET_GATEWAY_TRANSIT] = "gateway_transit",
-	[SET_REMOTE_GATEWAY] = "remote_gateway",
-};
-
-/* The setting a side attribute names, or -1. */
-static int setting_by_name(const char *name)
-{
-	for (int i = 0; i < PEERING_SETTINGS; i++)
-		if (strcmp(setting_names[i], name) == 0)
-			return i;
-	return -1;
 }
 
 static void set_side(struct side_spec *sd, int k, bool val, struct loc loc)
@@ -93,87 +64,153 @@ static void set_gateway_pair(struct pair_spec *ps, int offer, bool on, struct lo
 	set_side(&ps->side[1 - offer], SET_REMOTE_GATEWAY, on, loc);
 }
 
-/* An attribute any peering block has: unqualified access, forwarded, name.
- * Returns false when it is not one of them. */
-static bool common_peer_attr(struct resolver *r, struct pair_spec *ps,
-			     const struct attr *at)
-{
-	const char *n = at->name;
+/* ------------------------------------------------ the blocks */
 
-	if (strcmp(n, "access") == 0 || strcmp(n, "forwarded") == 0) {
-		if (res_value_ok(r, at, W_FLAG)) {
-			int i = setting_by_name(n);
-			for (int k = 0; k < 2; k++)
-				set_side(&ps->side[k], i, res_flag(at), at->loc);
-			set_side(&ps->both, i, res_flag(at), at->loc);
-		}
-		return true;
-	}
-	if (strcmp(n, "name") == 0) {
-		if (res_value_ok(r, at, W_STRING)) {
-			ps->pattern = res_text(at);
-			ps->name_loc = ps->pattern_loc = at->values->loc;
-		}
-		return true;
-	}
-	return false;
+/* A peer, hub or mesh block being read. */
+struct pair_block {
+	struct pair_spec *ps;
+	struct s_hub *h;              /* a hub's, else NULL */
+	const struct attr *gateway;   /* a hub's `gateway = H`, or NULL */
+	bool gateway_none;            /* a hub's `gateway = none` */
+};
+
+/* `Q.setting = value`: one side's setting (key). */
+static void side_setting(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	(void)r;
+	set_side(obj, key, res_flag(at), at->loc);
 }
 
-/* `Q.setting = value`: side is the side Q names, or -1 (reported). */
-static void qualified_attr(struct resolver *r, struct pair_spec *ps,
-			   const struct attr *at, int side)
+/* The language's names of the settings, in enum order. */
+static const struct attr_row side_attrs[PEERING_SETTINGS] = {
+	[SET_ACCESS] = { "access", W_FLAG, NULL, side_setting, SET_ACCESS },
+	[SET_FORWARDED] = { "forwarded", W_FLAG, NULL, side_setting, SET_FORWARDED },
+	[SET_GATEWAY_TRANSIT] = { "gateway_transit", W_FLAG, NULL, side_setting,
+				  SET_GATEWAY_TRANSIT },
+	[SET_REMOTE_GATEWAY] = { "remote_gateway", W_FLAG, NULL, side_setting,
+				 SET_REMOTE_GATEWAY },
+};
+const struct attr_table res_side_table = {
+	"a side of a peering", side_attrs, ARRAY_SIZE(side_attrs)
+};
+
+/* Unqualified access or forwarded (key): both sides. */
+static void both_sides(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (side < 0)
-		return;
-	if (!res_known_attr(side_attrs, at->name)) {
-		res_unknown_attr(r, at, side_attrs, "a side of a peering");
-		return;
-	}
-	if (res_value_ok(r, at, W_FLAG))
-		set_side(&ps->side[side], setting_by_name(at->name), res_flag(at), at->loc);
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+
+	(void)r;
+	for (int k = 0; k < 2; k++)
+		set_side(&ps->side[k], key, res_flag(at), at->loc);
+	set_side(&ps->both, key, res_flag(at), at->loc);
 }
 
-static int qual_side(struct resolver *r, const struct attr *at,
-		     const char *q0, const char *q1)
+static void name_pattern(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (strcmp(at->qual, q0) == 0)
-		return 0;
-	if (strcmp(at->qual, q1) == 0)
-		return 1;
-	res_error(r, "unknown-attribute", at->qual_loc,
-		  "'%s.%s': the side must be '%s' or '%s'", at->qual, at->name, q0, q1);
-	return -1;
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+
+	(void)r;
+	(void)key;
+	ps->pattern = res_text(at);
+	ps->name_loc = ps->pattern_loc = at->values->loc;
 }
+
+/* peer A <-> B { gateway = A | B | none } */
+static void peer_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+	const char *a = ps->st->names->name, *b = ps->st->names->next->name;
+	const char *g = res_text(at);
+
+	(void)key;
+	if (strcmp(g, a) == 0 || strcmp(g, b) == 0)
+		set_gateway_pair(ps, strcmp(g, a) == 0 ? 0 : 1, true, at->loc);
+	else if (strcmp(g, "none") != 0)
+		res_error(r, "invalid-value", at->values->loc,
+			  "'gateway' is '%s', '%s' or 'none'", a, b);
+}
+
+static const char *const transit_choices[] = { "nva", "gateway", "none", NULL };
+
+static void hub_transit(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	static const enum transit_mode modes[] = {
+		TRANSIT_NVA, TRANSIT_GATEWAY, TRANSIT_NONE,
+	};
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	(void)r;
+	(void)key;
+	h->transit = modes[res_choice(transit_choices, at)];
+	if (h->transit != TRANSIT_NONE)
+		h->transit_loc = at->loc;
+}
+
+static void hub_direct(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	(void)r;
+	(void)key;
+	((struct pair_block *)obj)->h->direct = res_flag(at);
+}
+
+/* hub H -> ... { gateway = H | none } */
+static void hub_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct pair_block *pb = obj;
+	const char *g = res_text(at), *hub = pb->h->stmt->names->name;
+
+	(void)key;
+	if (strcmp(g, "none") == 0)
+		pb->gateway_none = true;
+	else if (strcmp(g, hub) == 0)
+		pb->gateway = at;
+	else
+		res_error(r, "invalid-value", at->values->loc,
+			  "'gateway' in a hub block is '%s' or 'none'", hub);
+}
+
+static const struct attr_row peer_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "gateway", W_IDENT, NULL, peer_gateway, 0 },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+};
+const struct attr_table res_peer_table = {
+	"a peer block", peer_attrs, ARRAY_SIZE(peer_attrs)
+};
+
+static const struct attr_row mesh_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+};
+const struct attr_table res_mesh_table = {
+	"a mesh block", mesh_attrs, ARRAY_SIZE(mesh_attrs)
+};
+
+static const struct attr_row hub_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "gateway", W_IDENT, NULL, hub_gateway, 0 },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+	{ "transit", W_CHOICE, transit_choices, hub_transit, 0 },
+	{ "direct", W_FLAG, NULL, hub_direct, 0 },
+};
+const struct attr_table res_hub_table = {
+	"a hub block", hub_attrs, ARRAY_SIZE(hub_attrs)
+};
 
 /* peer A <-> B { ... } */
 static void peer_block(struct resolver *r, struct pair_spec *ps, const struct stmt *st)
 {
-	const char *a = st->names->name, *b = st->names->next->name;
-	struct strmap seen;
+	struct pair_block pb = { .ps = ps };
+	struct attr_block b = {
+		.table = &res_peer_table, .obj = &pb,
+		.qual = { st->names->name, st->names->next->name },
+		.side = { &ps->side[0], &ps->side[1] },
+	};
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at))
-			continue;
-		if (at->qual) {
-			qualified_attr(r, ps, at, qual_side(r, at, a, b));
-			continue;
-		}
-		if (common_peer_attr(r, ps, at))
-			continue;
-		if (strcmp(at->name, "gateway") != 0) {
-			res_unknown_attr(r, at, peer_attrs, "a peer block");
-			continue;
-		}
-		if (!res_value_ok(r, at, W_IDENT))
-			continue;
-		const char *g = res_text(at);
-		if (strcmp(g, a) == 0 || strcmp(g, b) == 0)
-			set_gateway_pair(ps, strcmp(g, a) == 0 ? 0 : 1, true, at->loc);
-		else if (strcmp(g, "none") != 0)
-			res_error(r, "invalid-value", at->values->loc,
-				  "'gateway' is '%s', '%s' or 'none'", a, b);
-	}
+	res_block(r, &b, st->attrs);
 }
 
 /* ------------------------------------------------ the pair map */
@@ -242,7 +279,7 @@ static const char *side_differs(const struct m_side *old, const struct m_side *n
 {
 	for (int i = 0; i < PEERING_SETTINGS; i++)
 		if (old->setting[i] != new->setting[i])
-			return setting_names[i];
+			return side_attrs[i].name;
 	if (strcmp(old->name, new->name) != 0)
 		return "name";
 	return NULL;
@@ -388,97 +425,37 @@ void expand_mesh(struct resolver *r, const struct stmt *st)
 	size_t n;
 	struct m_vnet **v = member_list(r, st->names, &n);
 	struct pair_spec ps;
-
-	struct strmap seen;
+	struct pair_block pb = { .ps = &ps };
+	struct attr_block b = { .table = &res_mesh_table, .obj = &pb };
 
 	spec_init(r, &ps, st);
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at) || !res_unqualified(r, at, "a mesh block"))
-			continue;
-		if (!common_peer_attr(r, &ps, at))
-			res_unknown_attr(r, at, mesh_attrs, "a mesh block");
-	}
+	res_block(r, &b, st->attrs);
 	if (small_enough(r, st, n, "a mesh"))
 		all_pairs(r, v, n, &ps);
 }
 
 /* ------------------------------------------------ hubs */
 
-struct hub_block {
-	const struct attr *gateway; /* the gateway attribute, or NULL */
-	bool gateway_none;
-};
-
-static void hub_transit(struct resolver *r, struct s_hub *h, const struct attr *at)
-{
-	if (!res_value_ok(r, at, W_IDENT))
-		return;
-	const char *t = res_text(at);
-	if (strcmp(t, "nva") == 0)
-		h->transit = TRANSIT_NVA;
-	else if (strcmp(t, "gateway") == 0)
-		h->transit = TRANSIT_GATEWAY;
-	else if (strcmp(t, "none") != 0)
-		res_error(r, "invalid-value", at->values->loc,
-			  "'transit' is 'nva', 'gateway' or 'none'");
-	if (h->transit != TRANSIT_NONE)
-		h->transit_loc = at->loc;
-}
-
-static void hub_attr(struct resolver *r, struct s_hub *h, struct pair_spec *ps,
-		     struct hub_block *hb, const struct attr *at)
-{
-	const char *n = at->name;
-
-	if (common_peer_attr(r, ps, at))
-		return;
-	if (strcmp(n, "transit") == 0) {
-		hub_transit(r, h, at);
-	} else if (strcmp(n, "direct") == 0) {
-		if (res_value_ok(r, at, W_FLAG))
-			h->direct = res_flag(at);
-	} else if (strcmp(n, "gateway") == 0) {
-		if (!res_value_ok(r, at, W_IDENT))
-			return;
-		const char *g = res_text(at);
-		if (strcmp(g, "none") == 0)
-			hb->gateway_none = true;
-		else if (strcmp(g, h->stmt->names->name) == 0)
-			hb->gateway = at;
-		else
-			res_error(r, "invalid-value", at->values->loc,
-				  "'gateway' in a hub block is '%s' or 'none'",
-				  h->stmt->names->name);
-	} else {
-		res_unknown_attr(r, at, hub_attrs, "a hub block");
-	}
-}
-
 /* Returns whether gateway = H is in effect only by default. */
 static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 {
 	const struct stmt *st = h->stmt;
-	struct hub_block hb = { NULL, false };
-	struct strmap seen;
+	struct pair_block pb = { .ps = ps, .h = h };
+	struct attr_block b = {
+		.table = &res_hub_table, .obj = &pb, .qual = { "hub", "spokes" },
+		.side = { &ps->side[0], &ps->side[1] },
+	};
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at))
-			continue;
-		if (at->qual)
-			qualified_attr(r, ps, at, qual_side(r, at, "hub", "spokes"));
-		else
-			hub_attr(r, h, ps, &hb, at);
-	}
-	h->gateway_loc = hb.gateway ? hb.gateway->loc : sema_stmt_head(st);
-	h->gateway = hb.gateway || (!hb.gateway_none && h->hub && h->hub->gateway != GW_NONE);
+	res_block(r, &b, st->attrs);
+	h->gateway_loc = pb.gateway ? pb.gateway->loc : sema_stmt_head(st);
+	h->gateway = pb.gateway || (!pb.gateway_none && h->hub &&
+				    h->hub->gateway != GW_NONE);
 	if (h->gateway)
 		set_gateway_pair(ps, 0, true, h->gateway_loc);
 	/* Transit needs the spokes to accept what the hub forwards. */
 	if (h->transit != TRANSIT_NONE)
 		set_side(&ps->side[1], SET_FORWARDED, true, h->transit_loc);
-	return h->gateway && !hb.gateway;
+	return h->gateway && !pb.gateway;
 }
 
 /* The spoke-to-spoke peerings of `direct` carry access and forwarded as the

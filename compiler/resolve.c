@@ -99,9 +99,12 @@ static const char *want_word(enum want w)
 	case W_PREFIXES:
 		return "a list of prefixes";
 	case W_IDENT:
+	case W_CHOICE:
 		return "a name";
 	case W_BLOCK:
 		return "a block { ... }";
+	case W_FLAG_OR_CHOICE:
+		break;
 	}
 	BUG();
 }
@@ -121,9 +124,12 @@ static bool value_fits(enum want w, const struct value *v)
 	case W_PREFIXES:
 		return v->kind == VAL_PREFIX;
 	case W_IDENT:
+	case W_CHOICE:
 		return v->kind == VAL_IDENT;
 	case W_BLOCK:
 		return false;
+	case W_FLAG_OR_CHOICE:
+		break;
 	}
 	BUG();
 }
@@ -134,7 +140,7 @@ static bool is_list(enum want w)
 }
 
 /* Whether the attribute's value has the shape w; reports it when not. */
-bool res_value_ok(struct resolver *r, const struct attr *at, enum want w)
+static bool shape_ok(struct resolver *r, const struct attr *at, enum want w)
 {
 	const char *name = at->name;
 
@@ -166,44 +172,101 @@ bool res_value_ok(struct resolver *r, const struct attr *at, enum want w)
 	return true;
 }
 
+/* The index of s in a NULL-terminated list of choices, or -1. */
+static int choice_index(const char *const *choices, const char *s)
+{
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(choices[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* "'gateway' is a flag, or 'vpn' or 'expressroute'", "'transit' is 'nva',
+ * 'gateway' or 'none'". */
+static void bad_choice(struct resolver *r, const struct attr_row *row,
+		       const struct attr *at, struct loc loc)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; row->choices[i]; i++)
+		sb_printf(&sb, "%s'%s'", i == 0 ? "" : row->choices[i + 1] ? ", " : " or ",
+			  row->choices[i]);
+	res_error(r, "invalid-value", loc, "'%s' is %s%s", at->name,
+		  row->want == W_FLAG_OR_CHOICE ? "a flag, or " : "", sb.buf);
+	sb_free(&sb);
+}
+
+/* Whether the attribute's value has the row's shape; reports it when not. */
+static bool value_ok(struct resolver *r, const struct attr *at,
+		     const struct attr_row *row)
+{
+	if (row->want == W_FLAG_OR_CHOICE) {
+		if (at->has_block || (at->values && at->values->next)) {
+			bad_choice(r, row, at, at->loc);
+			return false;
+		}
+		if (at->is_flag || at->values->kind == VAL_BOOL ||
+		    (at->values->kind == VAL_IDENT &&
+		     choice_index(row->choices, at->values->u.str) >= 0))
+			return true;
+		bad_choice(r, row, at, at->values->loc);
+		return false;
+	}
+	if (!shape_ok(r, at, row->want))
+		return false;
+	if (row->want == W_CHOICE && choice_index(row->choices, res_text(at)) < 0) {
+		bad_choice(r, row, at, at->values->loc);
+		return false;
+	}
+	return true;
+}
+
 bool res_flag(const struct attr *at)
 {
 	return at->is_flag || at->values->u.boolean;
 }
 
-/* ------------------------------------------------ attribute tables */
+const char *res_text(const struct attr *at)
+{
+	return at->values->u.str;
+}
 
-/* The attributes one kind of block accepts, for "unknown attribute" and its
- * hint. */
-static const char *const vnet_attrs[] = {
-	"address", "address_space", "location", "resource_group", "subscription",
-	"name", "gateway", "nva", "existing", "id", "dns_servers", "subnets",
-	"tags", NULL,
-};
-static const char *const defaults_attrs[] = {
-	"subscription", "resource_group", "location", "tags", "peering_name",
-	"api_version", NULL,
-};
+int res_choice(const char *const *choices, const struct attr *at)
+{
+	if (at->is_flag || at->values->kind == VAL_BOOL)
+		return -1;
+	return choice_index(choices, res_text(at));
+}
 
-void res_unknown_attr(struct resolver *r, const struct attr *at,
-		      const char *const *known, const char *where)
+/* ------------------------------------------------ blocks */
+
+static const struct attr_row *find_row(const struct attr_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!t->rows[i].name || strcmp(t->rows[i].name, name) == 0)
+			return &t->rows[i];
+	return NULL;
+}
+
+static void unknown_attr(struct resolver *r, const struct attr *at,
+			 const struct attr_table *t)
 {
 	struct match mt;
-
-	match_init(&mt, at->name);
-	for (; *known; known++)
-		match_offer(&mt, *known);
-	const char *hint = match_result(&mt);
 	struct diag *d;
 
+	match_init(&mt, at->name);
+	for (size_t i = 0; i < t->nrows; i++)
+		match_offer(&mt, t->rows[i].name);
+	const char *hint = match_result(&mt);
 	if (hint) {
 		d = res_error(r, "unknown-attribute", at->name_loc,
 			      "unknown attribute '%s' in %s; did you mean '%s'?",
-			      at->name, where, hint);
+			      at->name, t->where, hint);
 		diag_fixit(r->diags, d, at->name_loc, hint);
 	} else {
 		res_error(r, "unknown-attribute", at->name_loc,
-			  "unknown attribute '%s' in %s", at->name, where);
+			  "unknown attribute '%s' in %s", at->name, t->where);
 	}
 }
 
@@ -211,8 +274,7 @@ void res_unknown_attr(struct resolver *r, const struct attr *at,
  * holds the ones the block's loop passed before, by "QUAL.NAME" or "=NAME"
  * (a qualifier has no '.', a name never starts with '='). A map, not a look
  * back: tags and subnets blocks may be thousands long. */
-bool res_repeated(struct resolver *r, struct strmap *seen,
-		  const struct attr *at)
+static bool repeated(struct resolver *r, struct strmap *seen, const struct attr *at)
 {
 	const char *key = at->qual ? arena_printf(r->a, "%s.%s", at->qual, at->name) :
 				     arena_printf(r->a, "=%s", at->name);
@@ -226,74 +288,110 @@ bool res_repeated(struct resolver *r, struct strmap *seen,
 	return true;
 }
 
-bool res_unqualified(struct resolver *r, const struct attr *at, const char *where)
+/* The side a qualifier names (0 or 1), or -1 (reported). */
+static int qual_side(struct resolver *r, const struct attr_block *b,
+		     const struct attr *at)
 {
-	if (!at->qual)
-		return true;
+	if (!b->qual[0]) {
+		res_error(r, "unknown-attribute", at->qual_loc,
+			  "'%s.%s': attributes in %s take no side qualifier", at->qual,
+			  at->name, b->table->where);
+		return -1;
+	}
+	for (int k = 0; k < 2; k++)
+		if (strcmp(at->qual, b->qual[k]) == 0)
+			return k;
 	res_error(r, "unknown-attribute", at->qual_loc,
-		  "'%s.%s': attributes in %s take no side qualifier", at->qual,
-		  at->name, where);
-	return false;
+		  "'%s.%s': the side must be '%s' or '%s'", at->qual, at->name,
+		  b->qual[0], b->qual[1]);
+	return -1;
 }
 
-/* ------------------------------------------------ defaults */
-
-static void check_tags(struct resolver *r, const struct attr *block)
+void res_block(struct resolver *r, const struct attr_block *b, const struct attr *list)
 {
 	struct strmap seen;
 
 	strmap_init(&seen, r->a);
-	for (const struct attr *e = block; e; e = e->next)
-		if (res_unqualified(r, e, "tags") && !res_repeated(r, &seen, e))
-			res_value_ok(r, e, W_STRING);
-}
-
-bool res_known_attr(const char *const *known, const char *name)
-{
-	for (; *known; known++)
-		if (strcmp(*known, name) == 0)
-			return true;
-	return false;
-}
-
-const char *res_text(const struct attr *at)
-{
-	return at->values->u.str;
-}
-
-static void defaults_attr(struct resolver *r, const struct attr *at)
-{
-	struct defaults *d = &r->dflt;
-	const char *n = at->name;
-
-	if (strcmp(n, "subscription") == 0 && res_value_ok(r, at, W_STRING)) {
-		d->subscription = res_text(at);
-		d->subscription_loc = at->values->loc;
-	} else if (strcmp(n, "resource_group") == 0 && res_value_ok(r, at, W_TEXT)) {
-		d->resource_group = res_text(at);
-		d->resource_group_loc = at->values->loc;
-	} else if (strcmp(n, "location") == 0 && res_value_ok(r, at, W_TEXT)) {
-		d->location = res_text(at);
-		d->location_loc = at->values->loc;
-	} else if (strcmp(n, "tags") == 0 && res_value_ok(r, at, W_BLOCK)) {
-		check_tags(r, at->block);
-		d->tags = at->block;
-	} else if (strcmp(n, "peering_name") == 0 && res_value_ok(r, at, W_STRING)) {
-		d->peering_name = res_text(at);
-		d->peering_name_loc = at->values->loc;
-	} else if (strcmp(n, "api_version") == 0 && res_value_ok(r, at, W_TEXT)) {
-		if (api_version_valid(res_text(at)))
-			d->api_version = res_text(at);
-		else
-			res_error(r, "invalid-value", at->values->loc,
-				  "'%s' is not an API version: 'api_version' takes "
-				  "a stable version, YYYY-MM-DD", res_text(at));
+	for (const struct attr *at = list; at; at = at->next) {
+		const struct attr_table *t = b->table;
+		void *obj = b->obj;
+		if (repeated(r, &seen, at))
+			continue;
+		if (at->qual) {
+			int k = qual_side(r, b, at);
+			if (k < 0)
+				continue;
+			t = &res_side_table;
+			obj = b->side[k];
+		}
+		const struct attr_row *row = find_row(t, at->name);
+		if (!row)
+			unknown_attr(r, at, t);
+		else if (value_ok(r, at, row) && row->set)
+			row->set(r, obj, at, row->key);
 	}
 }
 
+/* ------------------------------------------------ tags and defaults */
+
+static const struct attr_row tags_attrs[] = {
+	{ NULL, W_STRING, NULL, NULL, 0 },
+};
+static const struct attr_table tags_table = { "tags", tags_attrs, ARRAY_SIZE(tags_attrs) };
+
+static void check_tags(struct resolver *r, const struct attr *block)
+{
+	struct attr_block b = { .table = &tags_table };
+
+	res_block(r, &b, block);
+}
+
+static void defaults_text(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = res_text(at);
+	d->text_loc[key] = at->values->loc;
+}
+
+static void defaults_tags(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	(void)key;
+	check_tags(r, at->block);
+	d->tags = at->block;
+}
+
+static void defaults_api_version(struct resolver *r, void *obj,
+				 const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	(void)key;
+	if (api_version_valid(res_text(at)))
+		d->api_version = res_text(at);
+	else
+		res_error(r, "invalid-value", at->values->loc,
+			  "'%s' is not an API version: 'api_version' takes "
+			  "a stable version, YYYY-MM-DD", res_text(at));
+}
+
+static const struct attr_row defaults_attrs[] = {
+	{ "subscription", W_STRING, NULL, defaults_text, DFLT_SUBSCRIPTION },
+	{ "resource_group", W_TEXT, NULL, defaults_text, DFLT_RESOURCE_GROUP },
+	{ "location", W_TEXT, NULL, defaults_text, DFLT_LOCATION },
+	{ "tags", W_BLOCK, NULL, defaults_tags, 0 },
+	{ "peering_name", W_STRING, NULL, defaults_text, DFLT_PEERING_NAME },
+	{ "api_version", W_TEXT, NULL, defaults_api_version, 0 },
+};
+static const struct attr_table defaults_table = {
+	"defaults", defaults_attrs, ARRAY_SIZE(defaults_attrs)
+};
+
 static void resolve_defaults(struct resolver *r, const struct stmt *st)
 {
-	struct strmap seen;
+	struct attr_block b = { .table = &defaults_table, .obj = &r->dflt };
 
 	if (r->s->defaults) {
 		struct diag *d = res_error(r, "duplicate-defaults", st->kw_loc,
@@ -302,15 +400,7 @@ static void resolve_defaults(struct resolver *r, const struct stmt *st)
 		return;
 	}
 	r->s->defaults = st;
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "defaults") || res_repeated(r, &seen, at))
-			continue;
-		if (!res_known_attr(defaults_attrs, at->name))
-			res_unknown_attr(r, at, defaults_attrs, "defaults");
-		else
-			defaults_attr(r, at);
-	}
+	res_block(r, &b, st->attrs);
 }
 
 /* ------------------------------------------------ names */
@@ -426,6 +516,13 @@ static void declare_site(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ vnet attributes */
 
+/* A vnet block being read. */
+struct vnet_block {
+	struct m_vnet *v;
+	struct s_vnet *sv;
+	const struct attr *tags, *id; /* the attributes, when given */
+};
+
 static void set_space(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		      const struct value *list, struct loc loc)
 {
@@ -462,157 +559,176 @@ static void set_location(struct resolver *r, struct m_vnet *v, struct s_vnet *sv
 	sv->location = (struct s_origin){ loc, false };
 }
 
-static void set_gateway(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-			const struct attr *at)
+static void vnet_space(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (at->has_block || (at->values && at->values->next)) {
-		res_error(r, "invalid-value", at->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
-	}
-	if (at->is_flag || at->values->kind == VAL_BOOL) {
-		v->gateway = res_flag(at) ? GW_ANY : GW_NONE;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "vpn") == 0) {
-		v->gateway = GW_VPN;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "expressroute") == 0) {
-		v->gateway = GW_EXPRESSROUTE;
-	} else {
-		res_error(r, "invalid-value", at->values->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
-	}
-	if (v->gateway != GW_NONE)
-		sv->gateway_loc = at->loc;
+	struct vnet_block *vb = obj;
+
+	(void)key;
+	set_space(r, vb->v, vb->sv, at->values, at->loc);
 }
 
-static void set_subnets(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-			const struct attr *block)
+static void vnet_location(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	size_t n = 0, i = 0;
-	struct strmap seen;
+	struct vnet_block *vb = obj;
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *e = block; e; e = e->next)
+	(void)key;
+	set_location(r, vb->v, vb->sv, res_text(at), at->values->loc);
+}
+
+/* The settings a vnet block and an `id` may both give. */
+enum vnet_text { VNET_RESOURCE_GROUP, VNET_SUBSCRIPTION, VNET_NAME };
+
+static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	struct s_origin org = { at->values->loc, false };
+
+	(void)r;
+	switch ((enum vnet_text)key) {
+	case VNET_RESOURCE_GROUP:
+		vb->v->resource_group = res_text(at);
+		vb->sv->resource_group = org;
+		break;
+	case VNET_SUBSCRIPTION:
+		vb->v->subscription = res_text(at);
+		vb->sv->subscription = org;
+		break;
+	case VNET_NAME:
+		vb->v->name = res_text(at);
+		vb->sv->name = org;
+		break;
+	}
+}
+
+/* gateway, gateway = vpn, gateway = expressroute, gateway = false */
+static const char *const gateway_choices[] = { "vpn", "expressroute", NULL };
+
+static void vnet_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	static const enum gateway_kind kinds[] = { GW_VPN, GW_EXPRESSROUTE };
+	struct vnet_block *vb = obj;
+	int c = res_choice(gateway_choices, at);
+
+	(void)r;
+	(void)key;
+	vb->v->gateway = c >= 0 ? kinds[c] : res_flag(at) ? GW_ANY : GW_NONE;
+	if (vb->v->gateway != GW_NONE)
+		vb->sv->gateway_loc = at->loc;
+}
+
+static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	(void)r;
+	(void)key;
+	vb->v->has_nva = true;
+	vb->v->nva = at->values->u.addr;
+	vb->sv->nva_src = at->values;
+}
+
+static void vnet_existing(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	(void)r;
+	(void)key;
+	vb->v->existing = vb->v->existing || res_flag(at);
+}
+
+static void vnet_id(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	(void)r;
+	(void)key;
+	vb->v->id = res_text(at);
+	vb->v->existing = true;
+	vb->id = at;
+}
+
+static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	size_t n = count_values(at->values), i = 0;
+
+	(void)key;
+	vb->v->dns_servers = arena_alloc(r->a, n * sizeof(*vb->v->dns_servers));
+	vb->sv->dns_src = arena_alloc(r->a, n * sizeof(*vb->sv->dns_src));
+	for (const struct value *p = at->values; p; p = p->next, i++) {
+		vb->v->dns_servers[i] = p->u.addr;
+		vb->sv->dns_src[i] = p;
+	}
+	vb->v->ndns_servers = n;
+}
+
+/* One entry of a subnets block: NAME = PREFIX. */
+static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, int key)
+{
+	struct vnet_block *vb = obj;
+	struct m_vnet *v = vb->v;
+
+	(void)key;
+	if (e->values->next) {
+		res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
+			  e->name);
+		return;
+	}
+	struct m_subnet *sn = &v->subnets[v->nsubnets];
+	sn->name = e->name;
+	sn->prefix = ip_prefix_len_ok(&e->values->u.prefix) ?
+			     ip_prefix_masked(&e->values->u.prefix) :
+			     e->values->u.prefix;
+	sn->loc = e->name_loc;
+	vb->sv->subnet_src[v->nsubnets++] = e->values;
+}
+
+static const struct attr_row subnets_attrs[] = {
+	{ NULL, W_PREFIXES, NULL, subnet_entry, 0 },
+};
+static const struct attr_table subnets_table = {
+	"subnets", subnets_attrs, ARRAY_SIZE(subnets_attrs)
+};
+
+static void vnet_subnets(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	struct attr_block b = { .table = &subnets_table, .obj = vb };
+	size_t n = 0;
+
+	(void)key;
+	for (const struct attr *e = at->block; e; e = e->next)
 		n++;
-	v->subnets = arena_alloc(r->a, n * sizeof(*v->subnets));
-	sv->subnet_src = arena_alloc(r->a, n * sizeof(*sv->subnet_src));
-	for (const struct attr *e = block; e; e = e->next) {
-		if (!res_unqualified(r, e, "subnets") || res_repeated(r, &seen, e) ||
-		    !res_value_ok(r, e, W_PREFIXES))
-			continue;
-		if (!e->values || e->values->next) {
-			res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
-				  e->name);
-			continue;
-		}
-		struct m_subnet *sn = &v->subnets[i];
-		sn->name = e->name;
-		sn->prefix = ip_prefix_len_ok(&e->values->u.prefix) ?
-				     ip_prefix_masked(&e->values->u.prefix) :
-				     e->values->u.prefix;
-		sn->loc = e->name_loc;
-		sv->subnet_src[i++] = e->values;
-	}
-	v->nsubnets = i;
+	vb->v->subnets = arena_alloc(r->a, n * sizeof(*vb->v->subnets));
+	vb->sv->subnet_src = arena_alloc(r->a, n * sizeof(*vb->sv->subnet_src));
+	res_block(r, &b, at->block);
 }
 
-static void set_dns(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-		    const struct value *list)
+static void vnet_tags(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	size_t n = count_values(list), i = 0;
+	struct vnet_block *vb = obj;
 
-	v->dns_servers = arena_alloc(r->a, n * sizeof(*v->dns_servers));
-	sv->dns_src = arena_alloc(r->a, n * sizeof(*sv->dns_src));
-	for (const struct value *p = list; p; p = p->next, i++) {
-		v->dns_servers[i] = p->u.addr;
-		sv->dns_src[i] = p;
-	}
-	v->ndns_servers = n;
+	(void)key;
+	check_tags(r, at->block);
+	vb->tags = at->block;
 }
 
-/* Tags: own first, in written order, then the defaults' keys not given. */
-static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *own)
-{
-	struct strmap seen;
-	size_t n = 0, cap = 0;
-
-	strmap_init(&seen, r->a);
-	for (int pass = 0; pass < 2; pass++) {
-		const struct attr *list = pass == 0 ? own : r->dflt.tags;
-		for (const struct attr *e = list; e; e = e->next) {
-			if (!e->values || e->values->kind != VAL_STRING ||
-			    strmap_put(&seen, e->name, &seen))
-				continue;
-			ARENA_PUSH(r->a, v->tags, n, cap);
-			v->tags[n - 1] = (struct m_tag){ e->name, e->values->u.str };
-		}
-	}
-	v->ntags = n;
-}
-
-/* The attribute's expected shape, by name. */
-static enum want vnet_want(const char *n)
-{
-	static const struct {
-		const char *name;
-		enum want want;
-	} wants[] = {
-		{ "address", W_PREFIXES }, { "address_space", W_PREFIXES },
-		{ "location", W_TEXT },    { "resource_group", W_TEXT },
-		{ "subscription", W_STRING }, { "name", W_TEXT },
-		{ "nva", W_ADDR },         { "existing", W_FLAG },
-		{ "id", W_STRING },        { "dns_servers", W_ADDRS },
-		{ "subnets", W_BLOCK },    { "tags", W_BLOCK },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(wants); i++)
-		if (strcmp(wants[i].name, n) == 0)
-			return wants[i].want;
-	BUG();
-}
-
-static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-		      const struct attr *at)
-{
-	const char *n = at->name;
-
-	if (strcmp(n, "gateway") == 0) {
-		set_gateway(r, v, sv, at);
-		return;
-	}
-	if (!res_value_ok(r, at, vnet_want(n)))
-		return;
-	if (strcmp(n, "address") == 0 || strcmp(n, "address_space") == 0) {
-		set_space(r, v, sv, at->values, at->loc);
-	} else if (strcmp(n, "location") == 0) {
-		set_location(r, v, sv, res_text(at), at->values->loc);
-	} else if (strcmp(n, "resource_group") == 0) {
-		v->resource_group = res_text(at);
-		sv->resource_group = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "subscription") == 0) {
-		v->subscription = res_text(at);
-		sv->subscription = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "name") == 0) {
-		v->name = res_text(at);
-		sv->name = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "nva") == 0) {
-		v->has_nva = true;
-		v->nva = at->values->u.addr;
-		sv->nva_src = at->values;
-	} else if (strcmp(n, "existing") == 0) {
-		v->existing = v->existing || res_flag(at);
-	} else if (strcmp(n, "id") == 0) {
-		v->id = res_text(at);
-		v->existing = true;
-	} else if (strcmp(n, "dns_servers") == 0) {
-		set_dns(r, v, sv, at->values);
-	} else if (strcmp(n, "subnets") == 0) {
-		set_subnets(r, v, sv, at->block);
-	} else if (strcmp(n, "tags") == 0) {
-		check_tags(r, at->block);
-	}
-}
+static const struct attr_row vnet_attrs[] = {
+	{ "address", W_PREFIXES, NULL, vnet_space, 0 },
+	{ "address_space", W_PREFIXES, NULL, vnet_space, 0 },
+	{ "location", W_TEXT, NULL, vnet_location, 0 },
+	{ "resource_group", W_TEXT, NULL, vnet_text, VNET_RESOURCE_GROUP },
+	{ "subscription", W_STRING, NULL, vnet_text, VNET_SUBSCRIPTION },
+	{ "name", W_TEXT, NULL, vnet_text, VNET_NAME },
+	{ "gateway", W_FLAG_OR_CHOICE, gateway_choices, vnet_gateway, 0 },
+	{ "nva", W_ADDR, NULL, vnet_nva, 0 },
+	{ "existing", W_FLAG, NULL, vnet_existing, 0 },
+	{ "id", W_STRING, NULL, vnet_id, 0 },
+	{ "dns_servers", W_ADDRS, NULL, vnet_dns, 0 },
+	{ "subnets", W_BLOCK, NULL, vnet_subnets, 0 },
+	{ "tags", W_BLOCK, NULL, vnet_tags, 0 },
+};
+static const struct attr_table vnet_table = { "a vnet", vnet_attrs, ARRAY_SIZE(vnet_attrs) };
 
 /* A resource ID: /subscriptions/S/resourceGroups/G/providers/
  * Microsoft.Network/virtualNetworks/N (case-insensitive keywords). */
@@ -675,53 +791,65 @@ static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 static void apply_defaults(struct resolver *r, struct m_vnet *v, struct s_vnet *sv)
 {
 	const struct defaults *d = &r->dflt;
+	struct {
+		const char **value;
+		struct s_origin *origin;
+		enum dflt_text from;
+	} fill[] = {
+		{ &v->location, &sv->location, DFLT_LOCATION },
+		{ &v->resource_group, &sv->resource_group, DFLT_RESOURCE_GROUP },
+		{ &v->subscription, &sv->subscription, DFLT_SUBSCRIPTION },
+	};
 
-	if (!v->location && d->location) {
-		v->location = d->location;
-		sv->location = (struct s_origin){ d->location_loc, true };
+	for (size_t i = 0; i < ARRAY_SIZE(fill); i++) {
+		if (*fill[i].value || !d->text[fill[i].from])
+			continue;
+		*fill[i].value = d->text[fill[i].from];
+		*fill[i].origin = (struct s_origin){ d->text_loc[fill[i].from], true };
 	}
-	if (!v->resource_group && d->resource_group) {
-		v->resource_group = d->resource_group;
-		sv->resource_group = (struct s_origin){ d->resource_group_loc, true };
+}
+
+/* Tags: own first, in written order, then the defaults' keys not given. */
+static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *own)
+{
+	struct strmap seen;
+	size_t n = 0, cap = 0;
+
+	strmap_init(&seen, r->a);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct attr *list = pass == 0 ? own : r->dflt.tags;
+		for (const struct attr *e = list; e; e = e->next) {
+			if (!e->values || e->values->kind != VAL_STRING ||
+			    strmap_put(&seen, e->name, &seen))
+				continue;
+			ARENA_PUSH(r->a, v->tags, n, cap);
+			v->tags[n - 1] = (struct m_tag){ e->name, e->values->u.str };
+		}
 	}
-	if (!v->subscription && d->subscription) {
-		v->subscription = d->subscription;
-		sv->subscription = (struct s_origin){ d->subscription_loc, true };
-	}
+	v->ntags = n;
 }
 
 static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 {
 	struct s_vnet *sv = &r->s->vnets[v->index];
 	const struct stmt *st = sv->stmt;
-	const struct attr *tags = NULL, *id = NULL;
-	struct strmap seen;
+	struct vnet_block vb = { .v = v, .sv = sv };
+	struct attr_block b = { .table = &vnet_table, .obj = &vb };
 
-	strmap_init(&seen, r->a);
 	sv->name = (struct s_origin){ v->loc, false };
 	sv->gateway_loc = LOC_NONE;
 	if (st->prefixes)
 		set_space(r, v, sv, st->prefixes, st->prefixes->loc);
 	if (st->region)
 		set_location(r, v, sv, st->region->name, st->region->loc);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "a vnet") || res_repeated(r, &seen, at))
-			continue;
-		if (!res_known_attr(vnet_attrs, at->name)) {
-			res_unknown_attr(r, at, vnet_attrs, "a vnet");
-			continue;
-		}
-		vnet_attr(r, v, sv, at);
-		if (strcmp(at->name, "tags") == 0 && at->has_block)
-			tags = at->block;
-		if (strcmp(at->name, "id") == 0 && v->id)
-			id = at;
-	}
-	if (id)
-		apply_id(r, v, sv, id);
+	res_block(r, &b, st->attrs);
+	if (vb.id)
+		apply_id(r, v, sv, vb.id);
 	apply_defaults(r, v, sv);
-	set_tags(r, v, tags);
+	set_tags(r, v, vb.tags);
 }
+
+static const struct attr_table site_table = { "a site", NULL, 0 };
 
 static void resolve_site(struct resolver *r, size_t i)
 {
@@ -729,6 +857,7 @@ static void resolve_site(struct resolver *r, size_t i)
 	struct s_site *ss = &r->s->sites[i];
 	const struct stmt *st = ss->stmt;
 	size_t n = count_values(st->prefixes), k = 0;
+	struct attr_block b = { .table = &site_table };
 
 	site->prefixes = arena_alloc(r->a, n * sizeof(*site->prefixes));
 	ss->prefix_src = arena_alloc(r->a, n * sizeof(*ss->prefix_src));
@@ -742,10 +871,29 @@ static void resolve_site(struct resolver *r, size_t i)
 		site->via = res_lookup_vnet(r, st->via);
 		ss->via_loc = st->via->loc;
 	}
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		static const char *const none[] = { NULL };
-		res_unknown_attr(r, at, none, "a site");
+	res_block(r, &b, st->attrs);
+}
+
+/* Every block's table, for the parser's question below. */
+static const struct attr_table *const all_tables[] = {
+	&defaults_table, &vnet_table, &res_peer_table, &res_hub_table,
+	&res_mesh_table, &res_side_table,
+};
+
+bool resolve_attr_takes_value(const char *name)
+{
+	bool known = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(all_tables); i++) {
+		const struct attr_row *row = find_row(all_tables[i], name);
+		if (!row || !row->name)
+			continue;
+		if (row->want == W_FLAG || row->want == W_FLAG_OR_CHOICE ||
+		    row->want == W_BLOCK)
+			return false;
+		known = true;
 	}
+	return known;
 }
 
 /* ------------------------------------------------ indexes */
@@ -787,10 +935,12 @@ static void subscriptions(struct resolver *r)
 	size_t cap = 0;
 
 	strmap_init(&seen, r->a);
-	if (r->dflt.subscription) {
-		strmap_put(&seen, r->dflt.subscription, &seen);
+	const char *dflt_sub = r->dflt.text[DFLT_SUBSCRIPTION];
+
+	if (dflt_sub) {
+		strmap_put(&seen, dflt_sub, &seen);
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
-		m->subscriptions[0] = r->dflt.subscription;
+		m->subscriptions[0] = dflt_sub;
 	}
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const char *sub = m->vnets[i].subscription;
@@ -799,7 +949,7 @@ static void subscriptions(struct resolver *r)
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
 		m->subscriptions[m->nsubscriptions - 1] = sub;
 	}
-	m->resource_group = r->dflt.resource_group;
+	m->resource_group = r->dflt.text[DFLT_RESOURCE_GROUP];
 	for (size_t i = 0; !m->resource_group && i < m->nvnets; i++)
 		if (m->vnets[i].subscription &&
 		    strcmp(m->vnets[i].subscription, m->subscriptions[0]) == 0)

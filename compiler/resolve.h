@@ -117,6 +117,11 @@ struct sema {
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		     struct diag_list *diags);
 
+/* Whether an attribute always takes a value (`location = X`): it is an
+ * attribute of some block and can be written bare in none. The parser's
+ * hint for a missing '=' asks this. */
+bool resolve_attr_takes_value(const char *name);
+
 /* The peering between two VNets (either order), as an index into
  * model.peerings, or -1. Average O(1). */
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,

@@ -227,6 +227,26 @@ START_TEST(attributes_and_kinds)
 }
 END_TEST
 
+/* The parser's missing-'=' hint asks the blocks' tables which attributes
+ * always take a value: one that may stand bare in some block does not. */
+START_TEST(attributes_that_take_a_value)
+{
+	static const char *const value[] = {
+		"address", "address_space", "api_version", "dns_servers", "id",
+		"location", "name", "nva", "peering_name", "resource_group",
+		"subscription", "transit",
+	};
+	static const char *const bare[] = {
+		"gateway", "existing", "access", "forwarded", "direct",
+		"gateway_transit", "remote_gateway", "tags", "subnets", "locaton", "",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(value); i++)
+		ck_assert_msg(resolve_attr_takes_value(value[i]), "%s", value[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++)
+		ck_assert_msg(!resolve_attr_takes_value(bare[i]), "%s", bare[i]);
+}
+END_TEST
+
 /* ------------------------------------------------ expansion */
 
 START_TEST(hub_with_gateway_defaults_to_transit)
@@ -752,6 +772,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, duplicates_point_at_the_first);
 	tcase_add_test(tc, self_peering_and_sites_are_not_vnets);
 	tcase_add_test(tc, attributes_and_kinds);
+	tcase_add_test(tc, attributes_that_take_a_value);
 	tcase_add_test(tc, hub_with_gateway_defaults_to_transit);
 	tcase_add_test(tc, hub_direct_and_qualifiers);
 	tcase_add_test(tc, mesh_peers_every_pair_once);
