@@ -6,14 +6,16 @@
 
 #include "checks.h"
 
-/* checks_peering.c */
-check_fn check_vnet_incomplete;
+/* checks_names.c */
 check_fn check_invalid_vnet_name;
 check_fn check_invalid_subnet_name;
 check_fn check_invalid_peering_name;
 check_fn check_duplicate_peering_name;
 check_fn check_invalid_resource_group;
 check_fn check_invalid_subscription;
+
+/* checks_peering.c */
+check_fn check_vnet_incomplete;
 check_fn check_remote_gateway_unavailable;
 check_fn check_remote_gateway_own_gateway;
 check_fn check_remote_gateway_multiple;

@@ -8,10 +8,11 @@
 /* The one table. A check's prerequisites come before it. Grouped by the file
  * that implements them; the name is the -W name and never changes. */
 static const struct check check_table[] = {
-	/* checks_peering.c: settings every VNet and peering must have */
+	/* checks_peering.c: settings every VNet must have */
 	{ "vnet-incomplete", CHECK_ERROR,
 	  "a VNet lacks its address space, location, resource group or subscription",
 	  check_vnet_incomplete, { NULL } },
+	/* checks_names.c: Azure's rules for names, per kind (names.c) */
 	{ "invalid-vnet-name", CHECK_ERROR,
 	  "a VNet name breaks Azure's rules (2-64 letters, digits, _ . -)",
 	  check_invalid_vnet_name, { NULL } },

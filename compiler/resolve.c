@@ -24,6 +24,7 @@
 #include "apiversions.h"
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "util.h"
@@ -965,30 +966,22 @@ static const char *const deploy_suffix[DEPLOY_PHASES] = {
 	[DEPLOY_LOOKUP] = "existing-route-tables",
 };
 
-/* Azure's deployment names: 1 to 64 characters of [-\w._()]. */
-#define DEPLOYMENT_NAME_MAX 64
-
-static bool deploy_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.()", c);
-}
-
-/* The label of group n (from 1) whose resource group is rg; used holds the
- * labels taken, lower-cased (deployment names are case-insensitive). */
+/* The label of group n (from 1) whose resource group is rg: rg itself when
+ * it makes valid deployment names, else "group<n>"; used holds the labels
+ * taken, lower-cased (deployment names are case-insensitive). */
 static const char *group_label(struct arena *a, struct strmap *used,
 			       const char *rg, size_t n)
 {
-	size_t longest = 0;
-	bool ok = true;
+	const char *longest = deploy_suffix[0];
+	char why[64];
 
-	for (size_t i = 0; i < DEPLOY_PHASES; i++)
-		if (strlen(deploy_suffix[i]) > longest)
-			longest = strlen(deploy_suffix[i]);
-	for (const char *p = rg; *p && ok; p++)
-		ok = deploy_name_char(*p);
-	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
-	     !strmap_get(used, arena_lower(a, rg));
+	for (size_t i = 1; i < DEPLOY_PHASES; i++)
+		if (strlen(deploy_suffix[i]) > strlen(longest))
+			longest = deploy_suffix[i];
+	bool ok = !name_problem(NAME_DEPLOYMENT,
+				arena_printf(a, "peerc-%s-%s", rg, longest), why,
+				sizeof(why)) &&
+		  !strmap_get(used, arena_lower(a, rg));
 	return unique_name(a, used, ok ? rg : arena_printf(a, "group%zu", n), "-",
 			   true, NULL);
 }

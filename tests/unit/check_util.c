@@ -4,6 +4,7 @@
 
 #include "apiversions.h"
 #include "model.h"
+#include "names.h"
 #include "util.h"
 
 START_TEST(arena_zeroes_and_aligns)
@@ -158,6 +159,44 @@ START_TEST(unique_names_skip_reserved)
 }
 END_TEST
 
+START_TEST(azure_name_rules)
+{
+	char buf[64];
+
+	ck_assert_ptr_null(name_problem(NAME_VNET, "vnet-hub_01", buf, sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_VNET, "v", buf, sizeof(buf)),
+			 "it is shorter than 2 characters");
+	ck_assert_str_eq(name_problem(NAME_SUBNET, "", buf, sizeof(buf)), "it is empty");
+	ck_assert_str_eq(name_problem(NAME_VNET, "-hub", buf, sizeof(buf)),
+			 "it must start with a letter or digit");
+	ck_assert_str_eq(name_problem(NAME_PEERING, "a-to-b.", buf, sizeof(buf)),
+			 "it must end with a letter, a digit or '_'");
+	ck_assert_ptr_null(name_problem(NAME_ROUTE, "to-spoke_", buf, sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, "rt spoke", buf, sizeof(buf)),
+			 "it has the character ' '");
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, "rt\tx", buf, sizeof(buf)),
+			 "it has the byte 0x09");
+	ck_assert_str_eq(name_problem(NAME_VNET, "z\xc3\xbcrich", buf, sizeof(buf)),
+			 "it has the byte 0xc3");
+	/* 80 is the most for a route table, 64 for a VNet */
+	char long_name[82];
+	memset(long_name, 'r', 81);
+	long_name[81] = '\0';
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, long_name, buf, sizeof(buf)),
+			 "it is longer than 80 characters");
+	long_name[80] = '\0';
+	ck_assert_ptr_null(name_problem(NAME_ROUTE_TABLE, long_name, buf, sizeof(buf)));
+	ck_assert_uint_eq(name_rule(NAME_VNET)->max, 64);
+	/* resource groups: Unicode letters and parentheses, not a final '.' */
+	ck_assert_ptr_null(name_problem(NAME_RESOURCE_GROUP, "rg-z\xc3\xbcrich(1)", buf,
+					sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_RESOURCE_GROUP, "rg.", buf, sizeof(buf)),
+			 "it must not end with '.'");
+	ck_assert_str_eq(name_problem(NAME_DEPLOYMENT, "peerc-rg/x", buf, sizeof(buf)),
+			 "it has the character '/'");
+}
+END_TEST
+
 START_TEST(api_versions)
 {
 	struct model m = { 0 };
@@ -188,6 +227,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, closest_match_policy);
 	tcase_add_test(tc, lower_and_unique_names);
 	tcase_add_test(tc, unique_names_skip_reserved);
+	tcase_add_test(tc, azure_name_rules);
 	tcase_add_test(tc, api_versions);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,172 @@
+/* The name checks: every name peerc writes against Azure's rule for its
+ * kind of resource (names.c), and the IDs and groups they live in. */
+#include "common.h"
+
+#include <ctype.h>
+
+#include "check_fns.h"
+#include "checks.h"
+#include "diag.h"
+#include "names.h"
+#include "resolve.h"
+#include "util.h"
+
+/* A value the defaults block gives every VNet is the same string at the same
+ * place: it is checked once, not once per VNet. */
+struct once {
+	bool done;
+};
+
+static bool first_time(struct once *o, const struct s_origin *org)
+{
+	if (!org->from_defaults)
+		return true;
+	if (o->done)
+		return false;
+	o->done = true;
+	return true;
+}
+
+/* Room for name_problem's longest reason. */
+#define WHY_LEN 64
+
+void check_invalid_vnet_name(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+	char buf[WHY_LEN];
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		const char *why = name_problem(NAME_VNET, v->name, buf, sizeof(buf));
+		if (why)
+			check_report(ctx, ctx->sema->vnets[i].name.loc,
+				     "'%s' is not a valid Azure VNet name: %s",
+				     v->name, why);
+	}
+}
+
+void check_invalid_subnet_name(struct check_ctx *ctx)
+{
+	const struct model *m = &ctx->sema->model;
+	char buf[WHY_LEN];
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		for (size_t k = 0; k < v->nsubnets; k++) {
+			const char *why = name_problem(NAME_SUBNET, v->subnets[k].name,
+						       buf, sizeof(buf));
+			if (why)
+				check_report(ctx, v->subnets[k].loc,
+					     "'%s' is not a valid Azure subnet name: %s",
+					     v->subnets[k].name, why);
+		}
+	}
+}
+
+void check_invalid_peering_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	char buf[WHY_LEN];
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_side *sd = &p->side[k];
+			const struct s_side *ss = &s->peerings[i].side[k];
+			const char *why = name_problem(NAME_PEERING, sd->name, buf,
+						       sizeof(buf));
+			if (!why)
+				continue;
+			struct diag *d = check_report(ctx, ss->name,
+				"the peering of '%s' to '%s' would be named '%s', not a "
+				"valid Azure name: %s%s", sd->vnet->handle,
+				p->side[1 - k].vnet->handle, sd->name, why,
+				loc_is_none(ss->pattern) ?
+					"; set a shorter 'name' pattern" : "");
+			if (!loc_is_none(ss->pattern) && ss->pattern.start != ss->name.start)
+				diag_note(ctx->diags, d, ss->pattern,
+					  "the name pattern is given here");
+		}
+	}
+}
+
+/* Peering names are unique within their VNet, ignoring case as Azure does. */
+void check_duplicate_peering_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strmap seen;
+
+	strmap_init(&seen, ctx->arena);
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			char *key = arena_lower(ctx->arena, arena_printf(ctx->arena,
+					"%zu/%s", p->side[k].vnet->index, p->side[k].name));
+			/* the value is 1 + 2 * peering + side, never NULL */
+			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
+			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
+			if (!prev)
+				continue;
+			size_t pi = (prev - 1) / 2;
+			int pk = (int)((prev - 1) % 2);
+			struct loc there = s->peerings[pi].side[pk].name;
+			struct diag *d = check_report(ctx, s->peerings[i].side[k].name,
+				"VNet '%s' has two peerings named '%s': to '%s' and to '%s'",
+				p->side[k].vnet->handle, p->side[k].name,
+				s->model.peerings[pi].side[1 - pk].vnet->handle,
+				p->side[1 - k].vnet->handle);
+			if (there.start != s->peerings[i].side[k].name.start)
+				diag_note(ctx->diags, d, there, "the other one is named here");
+		}
+	}
+}
+
+void check_invalid_resource_group(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct once defaults = { false };
+	char buf[WHY_LEN];
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct s_origin *org = &s->vnets[i].resource_group;
+		if (!v->resource_group || !first_time(&defaults, org))
+			continue;
+		const char *why = name_problem(NAME_RESOURCE_GROUP, v->resource_group,
+					       buf, sizeof(buf));
+		if (why)
+			check_report(ctx, org->loc,
+				     "'%s' is not a valid resource group name: %s",
+				     v->resource_group, why);
+	}
+}
+
+static bool is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+		bool ok = shape[i] == '-' ? s[i] == '-' : isxdigit((unsigned char)s[i]);
+		if (!ok)
+			return false;
+	}
+	return s[sizeof(shape) - 1] == '\0';
+}
+
+void check_invalid_subscription(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct once defaults = { false };
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct s_origin *org = &s->vnets[i].subscription;
+		if (!v->subscription || !first_time(&defaults, org))
+			continue;
+		if (!is_guid(v->subscription))
+			check_report(ctx, org->loc,
+				     "subscription '%s' is not a GUID "
+				     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+				     v->subscription);
+	}
+}
