@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "apiversions.h"
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "emit.h"
 #include "output.h"
 #include "util.h"
 
@@ -36,17 +38,14 @@ struct cli_option {
 	int has_arg;       /* no_argument, required_argument, optional_argument */
 	const char *arg;   /* the argument's name in --help */
 	const char *shown; /* the left column, when it is not the usual form */
-	const char *help;  /* '\n' starts an aligned continuation line */
+	const char *help;  /* '\n' starts an aligned continuation line; NULL:
+			    * -t's, made from the back-end table */
 };
 
 static const struct cli_option options[] = {
 	{ "output", 'o', required_argument, "FILE", NULL,
-	  "write to FILE (- or none: standard output)" },
-	{ "target", 't', required_argument, "TARGET", NULL,
-	  "terraform, bicep, arm, ast (the parsed file as\n"
-	  "JSON) or none (only check, write nothing); by\n"
-	  "default from the -o file's extension (.tf, .bicep,\n"
-	  ".json), else terraform" },
+	  "write to FILE (-: standard output, the default)" },
+	{ "target", 't', required_argument, "TARGET", NULL, NULL },
 	{ "check", OPT_CHECK, no_argument, NULL, NULL,
 	  "write nothing; exit with status 3 when the -o file\n"
 	  "(or a module file beside it) is not what would be\n"
@@ -89,15 +88,53 @@ static const struct cli_option options[] = {
 	  "output version information and exit" },
 };
 
-static const char *const target_choices[] = {
-	"terraform", "bicep", "arm", "ast", "none",
-};
-
 static const char *const color_choices[] = { "auto", "always", "never" };
 
-enum { HELP_COLUMN = 26 };
+enum { HELP_COLUMN = 26, HELP_WIDTH = 79 };
 
 /* ----------------------------------------------------------------- --help */
+
+/* "terraform, bicep, arm, ast (the parsed file as JSON) or none (...); by
+ * default from the -o file's extension (.tf, .bicep, .json)": the table's. */
+static void target_help(struct strbuf *sb)
+{
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		sb_printf(sb, "%s%s", i ? ", " : "", b->name);
+		if (b->note)
+			sb_printf(sb, " (%s)", b->note);
+	}
+	sb_puts(sb, " or none (only check, write nothing); by default from the "
+		"-o file's extension (");
+	for (size_t i = 0, n = 0; i < backend_count(); i++)
+		if (backend_at(i)->extension)
+			sb_printf(sb, "%s%s", n++ ? ", " : "", backend_at(i)->extension);
+	sb_puts(sb, "; standard output: terraform)");
+}
+
+/* -t's help, broken into lines that end by HELP_WIDTH. */
+static void wrap_target_help(struct strbuf *out)
+{
+	struct strbuf text;
+	size_t line = 0;
+
+	sb_init(&text);
+	target_help(&text);
+	for (const char *w = text.buf; *w;) {
+		size_t len = strcspn(w, " ");
+		if (line && line + 1 + len > HELP_WIDTH - HELP_COLUMN) {
+			sb_putc(out, '\n');
+			line = 0;
+		} else if (line) {
+			sb_putc(out, ' ');
+			line++;
+		}
+		sb_putn(out, w, len);
+		line += len;
+		w += len + (w[len] == ' ');
+	}
+	sb_free(&text);
+}
 
 static void print_option(FILE *out, const struct cli_option *opt)
 {
@@ -124,12 +161,17 @@ static void print_option(FILE *out, const struct cli_option *opt)
 		width = 0;
 	}
 	sb_free(&left);
-	for (const char *h = opt->help; *h;) {
+	struct strbuf made;
+	sb_init(&made);
+	if (!opt->help)
+		wrap_target_help(&made);
+	for (const char *h = opt->help ? opt->help : made.buf; *h;) {
 		int len = (int)strcspn(h, "\n");
 		fprintf(out, "%*s%.*s\n", HELP_COLUMN - width, "", len, h);
 		width = 0;
 		h += len + (h[len] == '\n');
 	}
+	sb_free(&made);
 }
 
 /* The subcommands, each with its summary; `peerc COMMAND --help` says more. */
@@ -239,16 +281,28 @@ static void usage_error(struct usage_error *e, const char *fmt, ...)
 	e->set = true;
 }
 
+static void usage_error_add(struct usage_error *e, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
+
+/* Appends to the message. */
+static void usage_error_add(struct usage_error *e, const char *fmt, ...)
+{
+	size_t len = strlen(e->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg + len, sizeof(e->msg) - len, fmt, ap);
+	va_end(ap);
+}
+
 /* Appends "; did you mean 'PREFIXNAME'?" when a name is near. */
 static void add_hint(struct usage_error *e, const char *prefix,
 		     const char *given, const char *const *names, size_t n)
 {
 	const char *hint = closest_match(given, names, n);
-	size_t len = strlen(e->msg);
 
 	if (hint)
-		snprintf(e->msg + len, sizeof(e->msg) - len,
-			 "; did you mean '%s%s'?", prefix, hint);
+		usage_error_add(e, "; did you mean '%s%s'?", prefix, hint);
 }
 
 static bool is_warning(const struct check *c)
@@ -330,8 +384,13 @@ static void parse_target(struct cli_opts *o, const char *arg,
 	o->compile.target = peerc_target_from_name(arg);
 	if (o->compile.target != PEERC_TARGET_NONE)
 		return;
+	const char *names[8];
+	size_t n = 0;
+	for (size_t i = 0; i < backend_count() && n + 1 < ARRAY_SIZE(names); i++)
+		names[n++] = backend_at(i)->name;
+	names[n++] = "none";
 	usage_error(e, "unknown target '%s'", arg);
-	add_hint(e, "", arg, target_choices, ARRAY_SIZE(target_choices));
+	add_hint(e, "", arg, names, n);
 }
 
 static void parse_color(struct cli_opts *o, const char *arg,
@@ -467,21 +526,64 @@ static bool to_stdout(const struct cli_opts *o)
 	return !o->output || strcmp(o->output, "-") == 0;
 }
 
+/* Extensions compare as file systems that ignore case would: main.TF is
+ * a .tf file to Terraform on Windows and macOS. */
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix);
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+	return ls >= lx && strncasecmp(s + ls - lx, suffix, lx) == 0;
 }
 
-static void infer_target(struct cli_opts *o)
+/* The back end whose extension ends name, or NULL. */
+static const struct backend *backend_by_extension(const char *name)
 {
-	o->compile.target = PEERC_TARGET_TERRAFORM;
-	if (to_stdout(o))
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		if (b->extension && has_suffix(name, b->extension))
+			return b;
+	}
+	return NULL;
+}
+
+/* An output a target's tool would read as its own input (main.tf.json),
+ * refused with a name that fits: the same base with the extension of the
+ * target asked for or meant (.json: ARM). */
+static void claimed_name(struct cli_opts *o, struct usage_error *e)
+{
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		if (!b->tool_reads || !has_suffix(o->output, b->tool_reads))
+			continue;
+		const struct backend *want = o->target_given ?
+			backend_find(o->compile.target) :
+			backend_by_extension(o->output);
+		int base = (int)(strlen(o->output) - strlen(b->tool_reads));
+		usage_error(e, "-o '%s': %s", o->output, b->tool_reads_why);
+		if (want && want->extension)
+			usage_error_add(e, "; name it '%.*s%s'", base, o->output,
+					want->extension);
 		return;
-	if (has_suffix(o->output, ".bicep"))
-		o->compile.target = PEERC_TARGET_BICEP;
-	else if (has_suffix(o->output, ".json"))
-		o->compile.target = PEERC_TARGET_ARM;
+	}
+}
+
+/* -t from -o's extension, by the back-end table; standard output takes
+ * Terraform, and any other name must say what it is. */
+static void infer_target(struct cli_opts *o, struct usage_error *e)
+{
+	const struct backend *b = to_stdout(o) ? NULL : backend_by_extension(o->output);
+	struct strbuf known;
+
+	o->compile.target = b ? b->target : PEERC_TARGET_TERRAFORM;
+	if (b || to_stdout(o))
+		return;
+	sb_init(&known);
+	for (size_t i = 0, n = 0; i < backend_count(); i++)
+		if ((b = backend_at(i))->extension)
+			sb_printf(&known, "%s%s (%s)", n++ ? ", " : "", b->extension,
+				  b->name);
+	usage_error(e, "cannot tell the target from -o '%s': the extensions "
+		    "peerc knows are %s; give -t TARGET", o->output, known.buf);
+	sb_free(&known);
 }
 
 /* --explain A B FILE: B is the first word after the options. */
@@ -518,8 +620,12 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 		return;
 	}
 	o->input = argv[optind];
-	if (!o->target_given)
-		infer_target(o);
+	if (!to_stdout(o))
+		claimed_name(o, e);
+	if (!e->set && !o->target_given)
+		infer_target(o, e);
+	if (e->set)
+		return;
 	if (o->check && to_stdout(o))
 		usage_error(e, "--%s needs -o FILE to compare with",
 			    o->diff ? "diff" : "check");

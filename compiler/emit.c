@@ -1,14 +1,21 @@
 #include "common.h"
 
 #include "addr.h"
+#include "ast.h"
 #include "emit.h"
 #include "model.h"
 #include "util.h"
 
 static const struct backend backends[] = {
-	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", "terraform", emit_terraform },
-	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
-	{ PEERC_TARGET_ARM, "arm", ".json", "arm", emit_arm },
+	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", NULL, "terraform", false,
+	  ".tf.json", "Terraform would load it as Terraform JSON configuration",
+	  emit_terraform },
+	{ PEERC_TARGET_BICEP, "bicep", ".bicep", NULL, "bicep", false, NULL, NULL,
+	  emit_bicep },
+	{ PEERC_TARGET_ARM, "arm", ".json", NULL, "arm", false, NULL, NULL,
+	  emit_arm },
+	{ PEERC_TARGET_AST, "ast", NULL, "the parsed file as JSON", NULL, true,
+	  NULL, NULL, emit_ast },
 };
 
 const struct backend *backend_find(enum peerc_target t)
@@ -27,6 +34,19 @@ size_t backend_count(void)
 const struct backend *backend_at(size_t i)
 {
 	return &backends[i];
+}
+
+void emit_ast(const struct model *m, const struct peerc_options *opts,
+	      struct peerc_result *r)
+{
+	struct strbuf sb;
+
+	(void)m;
+	(void)opts;
+	sb_init(&sb);
+	ast_to_json(r->ast, &r->source, &sb);
+	emit_add_output(r, NULL, sb.buf, sb.len);
+	sb_free(&sb);
 }
 
 void emit_add_output(struct peerc_result *r, const char *path,

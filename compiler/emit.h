@@ -19,23 +19,31 @@ struct model;
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
 		     struct peerc_result *r);
 
+/* One row per target: the only list of them. -t takes the names, -o's
+ * extension picks the target, --help lists both, from here. */
 struct backend {
 	enum peerc_target target;
 	const char *name;      /* the target's name, as -t takes it */
-	const char *extension; /* of the main output, ".tf" */
-	const char *dir;       /* its templates: templates/<dir>/ */
-	emit_fn *emit;
+	const char *extension; /* of the main output, ".tf"; NULL: not inferred */
+	const char *note;      /* said of it in --help, or NULL */
+	const char *dir;       /* its templates: templates/<dir>/; NULL: none */
+	bool parsed_only;      /* renders the parsed file: no checks, no model */
+	/* Names that the target's own tool also reads as its input, so that no
+	 * output may end so (Terraform loads *.tf.json), and why; or NULL. */
+	const char *tool_reads, *tool_reads_why;
+	emit_fn *emit;         /* m is NULL when parsed_only */
 };
 
-/* The back end of a target, or NULL when it has none. */
+/* The back end of a target, or NULL for PEERC_TARGET_NONE. */
 const struct backend *backend_find(enum peerc_target t);
-/* All back ends, for a command line that infers -t from -o's extension. */
+/* All back ends, in the order --help lists them. */
 size_t backend_count(void);
 const struct backend *backend_at(size_t i);
 
 emit_fn emit_terraform;
 emit_fn emit_bicep;
 emit_fn emit_arm;
+emit_fn emit_ast;
 
 /* Add one output file (path NULL: the main output); data is copied. */
 void emit_add_output(struct peerc_result *r, const char *path,

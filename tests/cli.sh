@@ -216,6 +216,37 @@ if [ -w /dev/full ]; then
 	expect_rc 2 "a full standard output"
 fi
 
+### -o: the target from its extension, by the back-end table
+
+run good.peer -o x.hcl
+expect_rc 2 "-o with an unknown extension"
+expect_err "peerc: error: cannot tell the target from -o 'x.hcl': the extensions peerc knows are .tf (terraform), .bicep (bicep), .json (arm); give -t TARGET" \
+	"-o with an unknown extension"
+[ ! -e x.hcl ] || fail "-o with an unknown extension: x.hcl was written"
+run good.peer -o /dev/null
+expect_rc 2 "-o /dev/null without -t"
+run -t terraform good.peer -o x.hcl
+expect_rc 0 "-t terraform -o x.hcl"
+grep -q '^resource "azurerm_virtual_network_peering"' x.hcl ||
+	fail "-t terraform -o x.hcl: not Terraform"
+# Extensions compare ignoring case.
+run good.peer -o UPPER.TF
+expect_rc 0 "-o UPPER.TF"
+cmp -s UPPER.TF x.hcl || fail "-o UPPER.TF: not the Terraform output"
+run good.peer -o Mixed.Json
+expect_rc 0 "-o Mixed.Json"
+grep -q '"\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"' \
+	Mixed.Json || fail "-o Mixed.Json: not an ARM template"
+# Terraform loads *.tf.json as its own configuration: never an output name.
+run good.peer -o main.tf.json
+expect_rc 2 "-o main.tf.json"
+expect_err "peerc: error: -o 'main.tf.json': Terraform would load it as Terraform JSON configuration; name it 'main.json'" \
+	"-o main.tf.json"
+[ ! -e main.tf.json ] || fail "-o main.tf.json was written"
+run -t terraform good.peer -o main.TF.Json
+expect_rc 2 "-t terraform -o main.TF.Json"
+expect_err "name it 'main.tf'" "-t terraform -o main.TF.Json"
+
 ### --check and --diff
 
 run -t ast -o fresh.json good.peer
