@@ -55,11 +55,10 @@ const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 	return reach_explain(r->sema, a, b, r->arena, reachable);
 }
 
-struct peerc_result *peerc_compile(const struct peerc_options *opts,
-				   const char *name, const char *text,
-				   size_t len)
+static struct peerc_result *compile(struct peerc_result *r,
+				    const struct peerc_options *opts,
+				    const char *name, const char *text, size_t len)
 {
-	struct peerc_result *r = xcalloc(1, sizeof(*r));
 
 	r->arena = arena_new();
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
@@ -79,6 +78,17 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 	if (peerc_failed(r) || !analyse(r, opts) || !b)
 		return r;
 	b->emit(r->model, opts, r);
+	return r;
+}
+
+struct peerc_result *peerc_compile(const struct peerc_options *opts,
+				   const char *name, const char *text,
+				   size_t len)
+{
+	struct peerc_result *r = compile(xcalloc(1, sizeof(struct peerc_result)),
+					 opts, name, text, len);
+
+	diag_sort(&r->diags);
 	return r;
 }
 

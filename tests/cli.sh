@@ -320,6 +320,20 @@ if [ -n "$module" ]; then
 	grep -qx "+++ b/$module" out || fail "--diff, a missing module: no header"
 fi
 
+### diagnostics in file order, whatever pass found them
+
+# public-address-space runs after subnet-outside-vnet in the check table:
+# its warning on line 6 still comes before the error on line 7.
+{ cat defaults.peer
+  printf 'vnet hub 1.0.0.0/16\n'
+  printf 'vnet spoke 10.1.0.0/16 { subnets { app = 10.9.0.0/24 } }\n'
+  printf 'peer hub <-> spoke\n'; } >order.peer
+run -t none order.peer
+expect_rc 1 "diagnostics in file order"
+grep -E '^order\.peer:[0-9]+:[0-9]+: (error|warning):' err | cut -d: -f2 >lines
+sort -n -c lines 2>/dev/null || fail "diagnostics not in file order: lines $(tr '\n' ' ' <lines)"
+[ "$(wc -l <lines)" -eq 2 ] || fail "diagnostics in file order: expected 2, got $(wc -l <lines)"
+
 ### color
 
 run --color=always bad.peer
