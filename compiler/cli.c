@@ -586,17 +586,20 @@ static void infer_target(struct cli_opts *o, struct usage_error *e)
 	sb_free(&known);
 }
 
-/* --explain A B FILE: B is the first word after the options. */
+/* --explain A B FILE or FILE --explain A B: B is the word that followed A
+ * on the command line (getopt has moved the words that are not options to
+ * the end, in their order), else the first of the two. */
 static void finish_explain(struct cli_opts *o, int argc, char **argv,
-			   struct usage_error *e)
+			   const char *after_a, struct usage_error *e)
 {
 	if (argc - optind != 2) {
 		usage_error(e, "--explain needs two names and a file: "
 			    "'--explain A B FILE'");
 		return;
 	}
-	o->explain[1] = argv[optind];
-	o->input = argv[optind + 1];
+	int b = argv[optind + 1] == after_a ? 1 : 0;
+	o->explain[1] = argv[optind + b];
+	o->input = argv[optind + 1 - b];
 	if (o->output || o->check || o->target_given)
 		usage_error(e, "--explain writes nothing: it takes no -o, -t, "
 			    "--check or --diff");
@@ -605,10 +608,10 @@ static void finish_explain(struct cli_opts *o, int argc, char **argv,
 
 /* What the options mean together, once all are read. */
 static void finish(struct cli_opts *o, int argc, char **argv,
-		   struct usage_error *e)
+		   const char *after_a, struct usage_error *e)
 {
 	if (o->explain[0]) {
-		finish_explain(o, argc, argv, e);
+		finish_explain(o, argc, argv, after_a, e);
 		return;
 	}
 	if (argc - optind != 1) {
@@ -675,15 +678,18 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	const char *after_a = NULL; /* the word after --explain's A */
 	while (!err.set && o->action == CLI_COMPILE &&
 	       (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(c, argv, &err);
 		else
 			handle(o, c, optarg, &err);
+		if (c == OPT_EXPLAIN && optind < argc)
+			after_a = argv[optind];
 	}
 	if (!err.set && o->action == CLI_COMPILE)
-		finish(o, argc, argv, &err);
+		finish(o, argc, argv, after_a, &err);
 	o->color = resolve_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;

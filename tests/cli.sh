@@ -371,6 +371,19 @@ run --explain spoke1 spoke2 reach.peer
 expect_rc 1 "--explain, not reachable"
 grep -qF "no, because both are spokes of hub 'hub', which has no transit" out ||
 	fail "--explain, not reachable: stdout is '$(cat out)'"
+# The file may come first, as with every other option.
+run reach.peer --explain spoke1 onprem
+expect_rc 0 "FILE --explain A B"
+[ "$(cat out)" = "yes, by 'spoke1' -> 'hub' -> site 'onprem', using the gateway of 'hub'" ] ||
+	fail "FILE --explain A B: stdout is '$(cat out)'"
+run reach.peer --explain=onprem spoke1
+expect_rc 0 "FILE --explain=A B"
+grep -q "^yes, by " out ||
+	fail "FILE --explain=A B: stdout is '$(cat out)'"
+run reach.peer --explain spoke2 spoke1
+expect_rc 1 "FILE --explain A B, not reachable"
+grep -qF "no, because both are spokes of hub 'hub'" out ||
+	fail "FILE --explain A B, not reachable: stdout is '$(cat out)'"
 run --explain spoke1 reach.peer
 expect_rc 2 "--explain with one name"
 expect_err "--explain needs two names and a file" "--explain with one name"
