@@ -627,6 +627,10 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 		claimed_name(o, e);
 	if (!e->set && !o->target_given)
 		infer_target(o, e);
+	if (!e->set && !to_stdout(o) && strcmp(o->input, "-") != 0 &&
+	    output_same_file(o->input, o->output))
+		usage_error(e, "-o '%s' is the input file: writing it would "
+			    "replace the source", o->output);
 	if (e->set)
 		return;
 	if (o->check && to_stdout(o))

@@ -60,6 +60,14 @@ bool output_stdout(const char *data, size_t len, bool color)
 	return false;
 }
 
+bool output_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* ------------------------------------------------------ atomic writing */
 
 /* One file on its way: written to tmp, then renamed to target. */

@@ -30,6 +30,10 @@ bool output_stdout(const char *data, size_t len, bool color);
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  bool color);
 
+/* Whether a and b name one existing file (same device and inode: a link,
+ * another spelling of the path). */
+bool output_same_file(const char *a, const char *b);
+
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
 /* --check: whether every file already holds exactly its data. Notes each

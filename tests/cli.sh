@@ -247,6 +247,28 @@ run -t terraform good.peer -o main.TF.Json
 expect_rc 2 "-t terraform -o main.TF.Json"
 expect_err "name it 'main.tf'" "-t terraform -o main.TF.Json"
 
+### -o naming the input file: a usage error, the source untouched
+
+cp good.peer self.peer
+cp self.peer self.orig
+run self.peer -t terraform -o self.peer
+expect_rc 2 "-o the input file"
+expect_err "peerc: error: -o 'self.peer' is the input file: writing it would replace the source" \
+	"-o the input file"
+cmp -s self.peer self.orig || fail "-o the input file: the source was changed"
+ln -s self.peer self-link.tf
+ln self.peer self-hard.tf
+cp good.peer ./other.tf
+for name in self-link.tf self-hard.tf ./self.peer; do
+	run self.peer -t terraform -o "$name"
+	expect_rc 2 "-o $name, the input by another name"
+done
+cmp -s self.peer self.orig || fail "-o the input by another name: the source was changed"
+run --check self.peer -t terraform -o self-hard.tf
+expect_rc 2 "--check -o the input file"
+run self.peer -o other.tf
+expect_rc 0 "-o a file other than the input"
+
 ### --check and --diff
 
 run -t ast -o fresh.json good.peer
