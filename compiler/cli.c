@@ -49,7 +49,7 @@ static const struct cli_option options[] = {
 	{ "check", OPT_CHECK, no_argument, NULL, NULL,
 	  "write nothing; exit with status 3 when the -o file\n"
 	  "(or a module file beside it) is not what would be\n"
-	  "written" },
+	  "written, or a module file would be removed" },
 	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
 	  "as --check, and print a unified diff of the changes" },
 	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
@@ -711,6 +711,110 @@ void cli_opts_free(struct cli_opts *o)
 
 /* ------------------------------------------------------------- running */
 
+/* Module files an earlier run wrote for this output and this run does not:
+ * the files under the target's module folder whose header says they are
+ * modules of this output (emit_is_module_of), whatever they are named. */
+struct stale {
+	char **paths;
+	size_t n;
+	char *dir;       /* DIR/modules */
+	char *out_dir;   /* DIR, which emptied folders below it go up to */
+	const char *why; /* for --check */
+};
+
+/* The files this run writes, by path and by file (another spelling of
+ * one of them on a case-insensitive disk is no stale module). */
+static void index_outputs(struct arena *a, const struct output_file *files,
+			  size_t n, struct strmap *written)
+{
+	char key[64];
+
+	strmap_init(written, a);
+	for (size_t i = 0; i < n; i++) {
+		strmap_put(written, files[i].path, written);
+		if (output_file_key(files[i].path, key, sizeof(key)))
+			strmap_put(written, arena_strdup(a, key), written);
+	}
+}
+
+static bool written_now(const struct strmap *written, const char *path)
+{
+	char key[64];
+
+	return strmap_get(written, path) ||
+	       (output_file_key(path, key, sizeof(key)) && strmap_get(written, key));
+}
+
+static void find_stale(const struct cli_opts *o, const struct peerc_result *r,
+		       const struct output_file *files, size_t n, struct stale *st)
+{
+	const struct backend *b = backend_find(o->compile.target);
+	const char *slash = strrchr(o->output, '/');
+	char **all = NULL;
+	size_t nall = 0;
+	struct strmap written;
+
+	*st = (struct stale){ 0 };
+	if (!b || !b->module_dir)
+		return;
+	st->why = arena_printf(r->arena, "a module of %s that this run does not "
+			       "write", o->compile.output_name);
+	int dirlen = slash ? (int)(slash - o->output) : 0;
+	st->out_dir = xstrdup(arena_printf(r->arena, "%.*s", dirlen, o->output));
+	st->dir = xstrdup(arena_printf(r->arena, "%s%s%s", st->out_dir,
+				       slash ? "/" : "", b->module_dir));
+	output_list_files(st->dir, &all, &nall);
+	index_outputs(r->arena, files, n, &written);
+	for (size_t i = 0; i < nall; i++) {
+		struct strbuf head;
+		sb_init(&head);
+		bool mine = !written_now(&written, all[i]) &&
+			    file_read_head(all[i], &head, 4096) == 0 &&
+			    emit_is_module_of(r->arena, head.buf ? head.buf : "",
+					      head.len, o->compile.output_name);
+		sb_free(&head);
+		if (mine) {
+			st->paths = xrealloc(st->paths, (st->n + 1) * sizeof(*st->paths));
+			st->paths[st->n++] = all[i];
+		} else {
+			free(all[i]);
+		}
+	}
+	free(all);
+}
+
+/* A module path that is the input file: writing would replace the source. */
+static bool writes_input(const struct cli_opts *o, const struct output_file *files,
+			 size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(o->input, "-") == 0 || !output_same_file(o->input, files[i].path))
+			continue;
+		diag_print_plain(stderr, DIAG_ERROR, o->color,
+				 "the module file %s is the input file: writing it "
+				 "would replace the source", files[i].path);
+		return true;
+	}
+	return false;
+}
+
+static int write_files(const struct cli_opts *o, const struct output_file *files,
+		       size_t n, const struct stale *st)
+{
+	if (o->check) {
+		enum output_state s = output_check(files, n, o->diff, o->color);
+		enum output_state g = output_check_removed(st->paths, st->n, st->why,
+							   o->diff, o->color);
+		s = g > s ? g : s;
+		return s == OUTPUT_FRESH ? EXIT_OK : s == OUTPUT_STALE ? EXIT_STALE :
+		       EXIT_USAGE;
+	}
+	if (!output_write(files, n, o->verbose, o->color) ||
+	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, o->color))
+		return EXIT_USAGE;
+	return EXIT_OK;
+}
+
 static int emit(const struct cli_opts *o, const struct peerc_result *r)
 {
 	if (r->noutputs == 0)
@@ -740,16 +844,14 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 			out->data, out->len, out->path != NULL,
 		};
 	}
-	int status;
-	if (o->check) {
-		enum output_state s = output_check(files, r->noutputs, o->diff,
-						   o->color);
-		status = s == OUTPUT_FRESH ? EXIT_OK :
-			 s == OUTPUT_STALE ? EXIT_STALE : EXIT_USAGE;
-	} else {
-		status = output_write(files, r->noutputs, o->verbose, o->color) ?
-			 EXIT_OK : EXIT_USAGE;
-	}
+	int status = EXIT_USAGE;
+	struct stale st;
+	find_stale(o, r, files, r->noutputs, &st);
+	if (!writes_input(o, files, r->noutputs))
+		status = write_files(o, files, r->noutputs, &st);
+	output_free_list(st.paths, st.n);
+	free(st.dir);
+	free(st.out_dir);
 	free(files);
 	return status;
 }

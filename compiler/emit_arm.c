@@ -611,7 +611,7 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
 	struct arm t = { .a = r->arena, .m = m };
-	struct tval *peerc = emit_peerc_values(r);
+	struct tval *peerc = emit_peerc_values(r, opts);
 	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
 		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
 	struct strbuf sb;

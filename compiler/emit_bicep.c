@@ -492,7 +492,8 @@ static struct tval *type_values(struct bicep *b)
 
 static const char *module_path(struct arena *a, const struct bfile *f)
 {
-	return arena_printf(a, "modules/%s.bicep", f->symbol);
+	return arena_printf(a, "%s/%s.bicep", backend_find(PEERC_TARGET_BICEP)->module_dir,
+			    f->symbol);
 }
 
 /* main.bicep, then the modules by group and phase. */
@@ -605,7 +606,7 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	if (!within_limits(&b, r))
 		return;
 	struct tval *common = tv_object(a);
-	tv_set(a, common, "peerc", emit_peerc_values(r));
+	tv_set(a, common, "peerc", emit_peerc_values(r, opts));
 	tv_set(a, common, "types", type_values(&b));
 	for (size_t i = 0; i < b.nfiles; i++) {
 		const struct bfile *f = b.files[i];

@@ -385,7 +385,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	strmap_init(&t.peering_labels, a);
 	strmap_init(&t.rt_labels, a);
 	strmap_init(&t.assoc_labels, a);
-	tv_set(a, root, "peerc", emit_peerc_values(r));
+	tv_set(a, root, "peerc", emit_peerc_values(r, opts));
 	tv_set(a, root, "providers", build_providers(&t));
 	classify_vnets(&t);
 	build_vnets(&t, root);

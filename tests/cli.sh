@@ -356,6 +356,73 @@ grep -E '^order\.peer:[0-9]+:[0-9]+: (error|warning):' err | cut -d: -f2 >lines
 sort -n -c lines 2>/dev/null || fail "diagnostics not in file order: lines $(tr '\n' ' ' <lines)"
 [ "$(wc -l <lines)" -eq 2 ] || fail "diagnostics in file order: expected 2, got $(wc -l <lines)"
 
+### Bicep modules an earlier run wrote and this run does not
+
+# Three groups, then two: the modules of the third are stale. Only files
+# under bicep/modules whose header says they are modules of this output
+# are touched: not the user's own file, not another output's modules.
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet app 10.1.0.0/16 { resource_group = "rg-app" }\n'
+  printf 'vnet db 10.2.0.0/16 { resource_group = "rg-db" }\n'
+  printf 'hub hub -> app, db\n'; } >three.peer
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet app 10.1.0.0/16 { resource_group = "rg-app" }\n'
+  printf 'hub hub -> app\n'; } >two.peer
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet ops 10.3.0.0/16 { resource_group = "rg-ops" }\n'
+  printf 'peer hub <-> ops\n'; } >ops.peer
+rm -rf stale && mkdir stale
+run three.peer -o stale/main.bicep
+expect_rc 0 "stale modules: the first run"
+run ops.peer -o stale/ops.bicep
+expect_rc 0 "stale modules: another output beside it"
+printf '// my own notes\n' >stale/modules/notes.bicep
+mkdir -p stale/modules/deeper
+# A module of main.bicep in a folder of its own: found at any depth, so a
+# later naming of module files (issue 11) does not leave files behind.
+cp stale/modules/rgDbPeerings.bicep stale/modules/deeper/moved.bicep
+find stale -type f | LC_ALL=C sort >before
+grep -q 'stale/modules/rgDbNetwork.bicep' before ||
+	fail "stale modules: the first run wrote no rgDbNetwork module"
+cp -R stale modules.orig
+run --check two.peer -o stale/main.bicep
+expect_rc 3 "--check, stale modules"
+expect_err "peerc: note: stale/modules/rgDbNetwork.bicep would be removed: a module of main.bicep that this run does not write" \
+	"--check, stale modules"
+expect_err "stale/modules/deeper/moved.bicep would be removed" "--check, a stale module deeper"
+grep -q "notes.bicep\|rgOps" err && fail "--check names a file that is not a stale module of main.bicep"
+diff -r stale modules.orig >/dev/null || fail "--check changed the files"
+run --diff two.peer -o stale/main.bicep
+expect_rc 3 "--diff, stale modules"
+grep -qx -- "--- a/stale/modules/rgDbNetwork.bicep" out &&
+	grep -qx -- "+++ /dev/null" out || fail "--diff, stale modules: no removal diff"
+if command -v patch >/dev/null 2>&1; then
+	cp out stale.diff
+	(mkdir p && cp -R modules.orig p/stale && cd p &&
+	 patch -s -p1 -E <../stale.diff) || fail "--diff, stale modules: patch rejects it"
+fi
+run -v two.peer -o stale/main.bicep
+expect_rc 0 "a write removes stale modules"
+expect_err "peerc: note: removed stale/modules/rgDbNetwork.bicep" "a write removes stale modules"
+for gone in rgDbNetwork rgDbPeerings deeper/moved; do
+	[ ! -e "stale/modules/$gone.bicep" ] || fail "stale module $gone.bicep is left"
+done
+[ ! -e stale/modules/deeper ] || fail "the emptied folder stale/modules/deeper is left"
+[ -f stale/modules/notes.bicep ] || fail "a file that is not peerc's was removed"
+ls stale/modules | grep -q '^rgOps' || fail "the modules of another output were removed"
+if command -v patch >/dev/null 2>&1; then
+	diff -r -x notes.bicep p/stale stale >/dev/null ||
+		fail "--diff, stale modules: the patched tree is not what a write makes"
+fi
+run --check two.peer -o stale/main.bicep
+expect_rc 0 "--check after the stale modules are removed"
+# The last module gone, the folder goes too (it holds nothing of the user's).
+rm stale/modules/notes.bicep stale/modules/rgOps* stale/ops.bicep
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\nvnet spoke 10.1.0.0/16\npeer hub <-> spoke\n'; } >one.peer
+run one.peer -o stale/main.bicep
+expect_rc 0 "a write that needs no modules"
+[ ! -e stale/modules ] || fail "the emptied modules folder is left"
+
 ### color
 
 run --color=always bad.peer
