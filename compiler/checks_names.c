@@ -170,3 +170,96 @@ void check_invalid_subscription(struct check_ctx *ctx)
 				     v->subscription);
 	}
 }
+
+/* ------------------------------------------------ one name per group */
+
+/* "SUB/GROUP/NAME" in lower case: Azure compares names, groups and GUIDs
+ * without case, and a VNet or route table name is unique in its group. */
+static const char *group_key(struct arena *a, const char *sub, const char *rg,
+			     const char *name)
+{
+	return arena_lower(a, arena_printf(a, "%s/%s/%s", sub ? sub : "",
+					   rg ? rg : "", name));
+}
+
+/* resource-name-rules: virtualNetworks are scoped to the resource group. */
+void check_duplicate_vnet_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strmap seen;
+
+	strmap_init(&seen, ctx->arena);
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const char *key = group_key(ctx->arena, v->subscription,
+					    v->resource_group, v->name);
+		const struct m_vnet *first = strmap_put(&seen, key, (void *)(uintptr_t)v);
+		if (!first)
+			continue;
+		struct diag *d = check_report(ctx, s->vnets[i].name.loc,
+			"VNet '%s' has the Azure name '%s' of VNet '%s', in the same "
+			"resource group '%s' (Azure compares names without case)",
+			v->handle, v->name, first->handle, v->resource_group);
+		diag_note(ctx->diags, d, s->vnets[first->index].name.loc,
+			  "'%s' is named here", first->handle);
+	}
+}
+
+/* Where a route table's name comes from: its pattern, else the spoke
+ * (whose name the built-in pattern takes). */
+static struct loc rt_name_loc(const struct sema *s, size_t i)
+{
+	const struct s_hub *h = &s->hubs[s->route_table_hub[i]];
+
+	return loc_is_none(h->rt_pattern_loc) ? h->transit_loc : h->rt_pattern_loc;
+}
+
+/* A route table's name comes from route_table_name ({spoke}, {hub}); the
+ * built-in pattern is made short enough in expand.c. One pattern may name
+ * many tables: it is reported once, with the first bad name it makes. */
+void check_invalid_route_table_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strmap said;
+	char buf[WHY_LEN];
+
+	strmap_init(&said, ctx->arena);
+	for (size_t i = 0; i < s->model.nroute_tables; i++) {
+		const struct m_route_table *rt = &s->model.route_tables[i];
+		const char *why = name_problem(NAME_ROUTE_TABLE, rt->name, buf,
+					       sizeof(buf));
+		struct loc at = rt_name_loc(s, i);
+		if (!why || strmap_put(&said, arena_printf(ctx->arena, "%u", at.start),
+				       &said))
+			continue;
+		check_report(ctx, at,
+			     "the transit route table of '%s' would be named '%s', "
+			     "not a valid Azure name: %s", rt->vnet->handle,
+			     rt->name, why);
+	}
+}
+
+void check_duplicate_route_table_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strmap seen;
+
+	strmap_init(&seen, ctx->arena);
+	for (size_t i = 0; i < s->model.nroute_tables; i++) {
+		const struct m_route_table *rt = &s->model.route_tables[i];
+		const char *key = group_key(ctx->arena, rt->vnet->subscription,
+					    rt->vnet->resource_group, rt->name);
+		uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)(i + 1));
+		if (!prev)
+			continue;
+		const struct m_route_table *first = &s->model.route_tables[prev - 1];
+		struct diag *d = check_report(ctx, rt_name_loc(s, i),
+			"the transit route tables of '%s' and '%s' would both be named "
+			"'%s' in resource group '%s'; set a 'route_table_name' "
+			"pattern with {spoke}", first->vnet->handle, rt->vnet->handle,
+			rt->name, rt->vnet->resource_group);
+		struct loc there = rt_name_loc(s, prev - 1);
+		if (there.start != rt_name_loc(s, i).start)
+			diag_note(ctx->diags, d, there, "the first one is named here");
+	}
+}

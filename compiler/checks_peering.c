@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include "apiversions.h"
 #include "check_fns.h"
 #include "checks.h"
 #include "diag.h"
@@ -46,6 +47,25 @@ void check_vnet_incomplete(struct check_ctx *ctx)
 			report_missing(ctx, v, "subscription",
 				       "set 'subscription' here or in defaults");
 	}
+}
+
+/* defaults { api_version }: --unchecked-api-version is the way to write a
+ * version peerc does not know (a newer one); the file takes known ones. */
+void check_unknown_api_version(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	struct strbuf sb;
+
+	if (!s->api_version || api_version_known(s->api_version))
+		return;
+	sb_init(&sb);
+	api_version_explain(&sb, s->api_version);
+	struct diag *d = check_report(ctx, s->api_version_loc, "'%s' is not a "
+				      "Microsoft.Network API version peerc knows (%s)",
+				      s->api_version, sb.buf);
+	diag_note(ctx->diags, d, LOC_NONE, "to write a version peerc does not know, "
+		  "give it with --unchecked-api-version instead");
+	sb_free(&sb);
 }
 
 /* ------------------------------------------------ gateways and transit */

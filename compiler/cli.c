@@ -23,6 +23,7 @@ enum opt_key {
 	OPT_LIST_WARNINGS,
 	OPT_TEMPLATE_DIR,
 	OPT_API_VERSION,
+	OPT_UNCHECKED_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
 	OPT_HELP,
@@ -76,6 +77,10 @@ static const struct cli_option options[] = {
 	{ "api-version", OPT_API_VERSION, required_argument, "VER", NULL,
 	  "write Microsoft.Network API version VER (Bicep\n"
 	  "and ARM) instead of the file's or the default" },
+	{ "unchecked-api-version", OPT_UNCHECKED_API_VERSION, required_argument,
+	  "VER", NULL,
+	  "the same, for a version peerc does not know (a\n"
+	  "newer one): written unchecked" },
 	{ "explain", OPT_EXPLAIN, required_argument, "A", "    --explain A B",
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
@@ -426,6 +431,27 @@ static void parse_max_errors(struct cli_opts *o, const char *arg,
 		o->compile.max_errors = (size_t)n;
 }
 
+static void parse_api_version(struct cli_opts *o, const char *arg,
+			      bool unchecked, struct usage_error *e)
+{
+	const char *opt = unchecked ? "--unchecked-api-version" : "--api-version";
+
+	o->compile.api_version = arg;
+	if (!api_version_valid(arg)) {
+		usage_error(e, "'%s' is not an API version: '%s' takes a stable "
+			    "version, YYYY-MM-DD", arg, opt);
+		return;
+	}
+	if (unchecked || api_version_known(arg))
+		return;
+	struct strbuf sb;
+	sb_init(&sb);
+	api_version_explain(&sb, arg);
+	usage_error(e, "'%s' is not a Microsoft.Network API version peerc knows "
+		    "(%s); --unchecked-api-version writes it unchecked", arg, sb.buf);
+	sb_free(&sb);
+}
+
 static const struct cli_option *find_option(int key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
@@ -502,10 +528,8 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
-		if (!api_version_valid(arg))
-			usage_error(e, "'%s' is not an API version: '--api-version' "
-				    "takes a stable version, YYYY-MM-DD", arg);
-		o->compile.api_version = arg;
+	case OPT_UNCHECKED_API_VERSION:
+		parse_api_version(o, arg, key == OPT_UNCHECKED_API_VERSION, e);
 		break;
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;

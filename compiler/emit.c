@@ -41,8 +41,6 @@ void emit_ast(const struct model *m, const struct peerc_options *opts,
 {
 	struct strbuf sb;
 
-	(void)m;
-	(void)opts;
 	sb_init(&sb);
 	ast_to_json(r->ast, &r->source, &sb);
 	emit_add_output(r, NULL, sb.buf, sb.len);

@@ -5,6 +5,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "util.h"
@@ -77,7 +78,6 @@ struct pair_block {
 /* `Q.setting = value`: one side's setting (key). */
 static void side_setting(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	(void)r;
 	set_side(obj, key, res_flag(at), at->loc);
 }
 
@@ -99,7 +99,6 @@ static void both_sides(struct resolver *r, void *obj, const struct attr *at, int
 {
 	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
 
-	(void)r;
 	for (int k = 0; k < 2; k++)
 		set_side(&ps->side[k], key, res_flag(at), at->loc);
 	set_side(&ps->both, key, res_flag(at), at->loc);
@@ -109,8 +108,6 @@ static void name_pattern(struct resolver *r, void *obj, const struct attr *at, i
 {
 	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
 
-	(void)r;
-	(void)key;
 	ps->pattern = res_text(at);
 	ps->name_loc = ps->pattern_loc = at->values->loc;
 }
@@ -122,7 +119,6 @@ static void peer_gateway(struct resolver *r, void *obj, const struct attr *at, i
 	const char *a = ps->st->names->name, *b = ps->st->names->next->name;
 	const char *g = res_text(at);
 
-	(void)key;
 	if (strcmp(g, a) == 0 || strcmp(g, b) == 0)
 		set_gateway_pair(ps, strcmp(g, a) == 0 ? 0 : 1, true, at->loc);
 	else if (strcmp(g, "none") != 0)
@@ -139,17 +135,21 @@ static void hub_transit(struct resolver *r, void *obj, const struct attr *at, in
 	};
 	struct s_hub *h = ((struct pair_block *)obj)->h;
 
-	(void)r;
-	(void)key;
 	h->transit = modes[res_choice(transit_choices, at)];
 	if (h->transit != TRANSIT_NONE)
 		h->transit_loc = at->loc;
 }
 
+static void hub_rt_name(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->rt_pattern = res_text(at);
+	h->rt_pattern_loc = at->values->loc;
+}
+
 static void hub_direct(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	(void)r;
-	(void)key;
 	((struct pair_block *)obj)->h->direct = res_flag(at);
 }
 
@@ -159,7 +159,6 @@ static void hub_gateway(struct resolver *r, void *obj, const struct attr *at, in
 	struct pair_block *pb = obj;
 	const char *g = res_text(at), *hub = pb->h->stmt->names->name;
 
-	(void)key;
 	if (strcmp(g, "none") == 0)
 		pb->gateway_none = true;
 	else if (strcmp(g, hub) == 0)
@@ -195,6 +194,7 @@ static const struct attr_row hub_attrs[] = {
 	{ "name", W_STRING, NULL, name_pattern, 0 },
 	{ "transit", W_CHOICE, transit_choices, hub_transit, 0 },
 	{ "direct", W_FLAG, NULL, hub_direct, 0 },
+	{ "route_table_name", W_STRING, NULL, hub_rt_name, 0 },
 };
 const struct attr_table res_hub_table = {
 	"a hub block", hub_attrs, ARRAY_SIZE(hub_attrs)
@@ -236,36 +236,42 @@ ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
 	return v ? (ptrdiff_t)((uintptr_t)v - 1) : -1;
 }
 
-/* "{local}" and "{remote}" replaced by the Azure names. */
+/* A name pattern with its two placeholders, "{local}" and "{remote}" of a
+ * peering or "{spoke}" and "{hub}" of a route table, replaced by the Azure
+ * names of the two VNets. */
 static const char *expand_name(struct arena *a, const char *pattern,
-			       const struct m_vnet *local, const struct m_vnet *remote)
+			       const char *const key[2], const struct m_vnet *v0,
+			       const struct m_vnet *v1)
 {
+	const struct m_vnet *v[2] = { v0, v1 };
 	struct strbuf sb;
 	char *out;
 
 	sb_init(&sb);
 	for (const char *p = pattern; *p;) {
-		if (strncmp(p, "{local}", 7) == 0) {
-			sb_puts(&sb, local->name);
-			p += 7;
-		} else if (strncmp(p, "{remote}", 8) == 0) {
-			sb_puts(&sb, remote->name);
-			p += 8;
-		} else {
+		int k = strncmp(p, key[0], strlen(key[0])) == 0 ? 0 :
+			strncmp(p, key[1], strlen(key[1])) == 0 ? 1 : -1;
+		if (k < 0) {
 			sb_putc(&sb, *p++);
+			continue;
 		}
+		sb_puts(&sb, v[k]->name);
+		p += strlen(key[k]);
 	}
 	out = arena_strndup(a, sb.buf, sb.len);
 	sb_free(&sb);
 	return out;
 }
 
+static const char *const peering_keys[2] = { "{local}", "{remote}" };
+static const char *const route_table_keys[2] = { "{spoke}", "{hub}" };
+
 static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 		      const struct side_spec *sp, const struct pair_spec *ps,
 		      struct m_vnet *me, struct m_vnet *other)
 {
 	md->vnet = me;
-	md->name = expand_name(r->a, ps->pattern, me, other);
+	md->name = expand_name(r->a, ps->pattern, peering_keys, me, other);
 	for (int i = 0; i < PEERING_SETTINGS; i++) {
 		md->setting[i] = sp->on[i];
 		sd->setting[i] = sp->at[i];
@@ -500,6 +506,9 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	h->stmt = st;
 	h->hub = hub;
 	h->transit_loc = LOC_NONE;
+	h->rt_pattern = r->dflt.text[DFLT_ROUTE_TABLE_NAME];
+	h->rt_pattern_loc = h->rt_pattern ? r->dflt.text_loc[DFLT_ROUTE_TABLE_NAME] :
+					    LOC_NONE;
 	spec_init(r, &ps, st);
 	bool implied = hub_block(r, h, &ps);
 	h->spokes = spokes;
@@ -568,6 +577,21 @@ static struct m_route_table *new_route_table(struct resolver *r, size_t hi)
 	return rt;
 }
 
+/* The pattern's name, or the built-in rt-SPOKE-via-HUB; when that is past
+ * Azure's limit, rt-SPOKE, which is within it (a VNet name has at most 64
+ * characters) and still names the table: a spoke takes one transit table. */
+static const char *route_table_name(struct arena *a, const struct s_hub *h,
+				    const struct m_vnet *spoke)
+{
+	const char *name = expand_name(a, h->rt_pattern ? h->rt_pattern :
+				       "rt-{spoke}-via-{hub}", route_table_keys,
+				       spoke, h->hub);
+
+	if (!h->rt_pattern && strlen(name) > name_rule(NAME_ROUTE_TABLE)->max)
+		name = arena_printf(a, "rt-%s", spoke->name);
+	return name;
+}
+
 /* One table per spoke: a route to every other spoke's prefixes. The hub's
  * routes are made once (all[], spoke i's at first[i] .. first[i + 1]) and
  * each table copies all but its own. A hub past the peering or route limit
@@ -593,11 +617,18 @@ void expand_route_tables(struct resolver *r, size_t hi)
 	struct m_route *all = arena_alloc(r->a, (total ? total : 1) * sizeof(*all));
 	for (size_t i = 0; i < n; i++)
 		routes_to(r, h, h->spokes[i], all + first[i]);
+	/* Route names are unique in a table, ignoring case: two spokes of one
+	 * name (in two resource groups) would both want to-NAME. Made of a
+	 * valid VNet name, "to-NAME-N" is a valid route name too. */
+	struct strmap used;
+	strmap_init(&used, r->a);
+	for (size_t i = 0; i < total; i++)
+		all[i].name = unique_name(r->a, &used, all[i].name, "-", true, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct m_route_table *rt = new_route_table(r, hi);
 		rt->vnet = h->spokes[i];
 		rt->hub = h->hub;
-		rt->name = arena_printf(r->a, "rt-%s-via-%s", rt->vnet->name, h->hub->name);
+		rt->name = route_table_name(r->a, h, rt->vnet);
 		rt->nroutes = total - (first[i + 1] - first[i]);
 		rt->routes = arena_alloc(r->a, (rt->nroutes ? rt->nroutes : 1) *
 					 sizeof(*rt->routes));

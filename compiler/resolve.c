@@ -25,6 +25,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "names.h"
+#include "regions.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "util.h"
@@ -355,11 +356,29 @@ static void defaults_text(struct resolver *r, void *obj, const struct attr *at, 
 	d->text_loc[key] = at->values->loc;
 }
 
+/* A location as Azure reads it: a region's display name ("West Europe")
+ * or another case of its name is that region; anything else stays as
+ * written, for the region checks to judge. */
+static const char *location(const char *text)
+{
+	const char *region = region_canonical(text);
+
+	return region ? region : text;
+}
+
+static void defaults_location(struct resolver *r, void *obj, const struct attr *at,
+			      int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = location(res_text(at));
+	d->text_loc[key] = at->values->loc;
+}
+
 static void defaults_tags(struct resolver *r, void *obj, const struct attr *at, int key)
 {
 	struct defaults *d = obj;
 
-	(void)key;
 	check_tags(r, at->block);
 	d->tags = at->block;
 }
@@ -369,10 +388,10 @@ static void defaults_api_version(struct resolver *r, void *obj,
 {
 	struct defaults *d = obj;
 
-	(void)key;
-	if (api_version_valid(res_text(at)))
+	if (api_version_valid(res_text(at))) {
 		d->api_version = res_text(at);
-	else
+		d->api_version_loc = at->values->loc;
+	} else
 		res_error(r, "invalid-value", at->values->loc,
 			  "'%s' is not an API version: 'api_version' takes "
 			  "a stable version, YYYY-MM-DD", res_text(at));
@@ -381,9 +400,10 @@ static void defaults_api_version(struct resolver *r, void *obj,
 static const struct attr_row defaults_attrs[] = {
 	{ "subscription", W_STRING, NULL, defaults_text, DFLT_SUBSCRIPTION },
 	{ "resource_group", W_TEXT, NULL, defaults_text, DFLT_RESOURCE_GROUP },
-	{ "location", W_TEXT, NULL, defaults_text, DFLT_LOCATION },
+	{ "location", W_TEXT, NULL, defaults_location, DFLT_LOCATION },
 	{ "tags", W_BLOCK, NULL, defaults_tags, 0 },
 	{ "peering_name", W_STRING, NULL, defaults_text, DFLT_PEERING_NAME },
+	{ "route_table_name", W_STRING, NULL, defaults_text, DFLT_ROUTE_TABLE_NAME },
 	{ "api_version", W_TEXT, NULL, defaults_api_version, 0 },
 };
 static const struct attr_table defaults_table = {
@@ -556,7 +576,7 @@ static void set_location(struct resolver *r, struct m_vnet *v, struct s_vnet *sv
 		diag_note(r->diags, d, sv->location.loc, "first given here");
 		return;
 	}
-	v->location = region;
+	v->location = location(region);
 	sv->location = (struct s_origin){ loc, false };
 }
 
@@ -564,7 +584,6 @@ static void vnet_space(struct resolver *r, void *obj, const struct attr *at, int
 {
 	struct vnet_block *vb = obj;
 
-	(void)key;
 	set_space(r, vb->v, vb->sv, at->values, at->loc);
 }
 
@@ -572,7 +591,6 @@ static void vnet_location(struct resolver *r, void *obj, const struct attr *at, 
 {
 	struct vnet_block *vb = obj;
 
-	(void)key;
 	set_location(r, vb->v, vb->sv, res_text(at), at->values->loc);
 }
 
@@ -584,7 +602,6 @@ static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int 
 	struct vnet_block *vb = obj;
 	struct s_origin org = { at->values->loc, false };
 
-	(void)r;
 	switch ((enum vnet_text)key) {
 	case VNET_RESOURCE_GROUP:
 		vb->v->resource_group = res_text(at);
@@ -610,8 +627,6 @@ static void vnet_gateway(struct resolver *r, void *obj, const struct attr *at, i
 	struct vnet_block *vb = obj;
 	int c = res_choice(gateway_choices, at);
 
-	(void)r;
-	(void)key;
 	vb->v->gateway = c >= 0 ? kinds[c] : res_flag(at) ? GW_ANY : GW_NONE;
 	if (vb->v->gateway != GW_NONE)
 		vb->sv->gateway_loc = at->loc;
@@ -621,8 +636,6 @@ static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int k
 {
 	struct vnet_block *vb = obj;
 
-	(void)r;
-	(void)key;
 	vb->v->has_nva = true;
 	vb->v->nva = at->values->u.addr;
 	vb->sv->nva_src = at->values;
@@ -632,8 +645,6 @@ static void vnet_existing(struct resolver *r, void *obj, const struct attr *at, 
 {
 	struct vnet_block *vb = obj;
 
-	(void)r;
-	(void)key;
 	vb->v->existing = vb->v->existing || res_flag(at);
 }
 
@@ -641,8 +652,6 @@ static void vnet_id(struct resolver *r, void *obj, const struct attr *at, int ke
 {
 	struct vnet_block *vb = obj;
 
-	(void)r;
-	(void)key;
 	vb->v->id = res_text(at);
 	vb->v->existing = true;
 	vb->id = at;
@@ -653,7 +662,6 @@ static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int k
 	struct vnet_block *vb = obj;
 	size_t n = count_values(at->values), i = 0;
 
-	(void)key;
 	vb->v->dns_servers = arena_alloc(r->a, n * sizeof(*vb->v->dns_servers));
 	vb->sv->dns_src = arena_alloc(r->a, n * sizeof(*vb->sv->dns_src));
 	for (const struct value *p = at->values; p; p = p->next, i++) {
@@ -669,7 +677,6 @@ static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, in
 	struct vnet_block *vb = obj;
 	struct m_vnet *v = vb->v;
 
-	(void)key;
 	if (e->values->next) {
 		res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
 			  e->name);
@@ -697,7 +704,6 @@ static void vnet_subnets(struct resolver *r, void *obj, const struct attr *at, i
 	struct attr_block b = { .table = &subnets_table, .obj = vb };
 	size_t n = 0;
 
-	(void)key;
 	for (const struct attr *e = at->block; e; e = e->next)
 		n++;
 	vb->v->subnets = arena_alloc(r->a, n * sizeof(*vb->v->subnets));
@@ -709,7 +715,6 @@ static void vnet_tags(struct resolver *r, void *obj, const struct attr *at, int 
 {
 	struct vnet_block *vb = obj;
 
-	(void)key;
 	check_tags(r, at->block);
 	vb->tags = at->block;
 }
@@ -1128,5 +1133,6 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	subscriptions(&r);
 	groups(&r);
 	r.s->api_version = r.dflt.api_version;
+	r.s->api_version_loc = r.dflt.api_version_loc;
 	return r.s;
 }

@@ -72,6 +72,10 @@ struct s_hub {
 	bool direct;
 	bool gateway;             /* gateway = H in effect, set or defaulted */
 	struct loc gateway_loc;   /* the attribute, or the statement head */
+	/* The name pattern of its route tables ({spoke}, {hub}) and where it is
+	 * written: the hub block or defaults; NULL and LOC_NONE: built in. */
+	const char *rt_pattern;
+	struct loc rt_pattern_loc;
 };
 
 struct s_site {
@@ -106,6 +110,7 @@ struct sema {
 	size_t nrules;
 	const struct stmt *defaults; /* NULL when the file has none */
 	const char *api_version;     /* defaults.api_version, or NULL */
+	struct loc api_version_loc;  /* where it is written */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
 	struct strmap pair_index;     /* internal: see sema_peering_between */

@@ -14,6 +14,7 @@ enum dflt_text {
 	DFLT_RESOURCE_GROUP,
 	DFLT_LOCATION,
 	DFLT_PEERING_NAME,
+	DFLT_ROUTE_TABLE_NAME,
 	DFLT_TEXTS
 };
 
@@ -22,6 +23,7 @@ struct defaults {
 	struct loc text_loc[DFLT_TEXTS];
 	const struct attr *tags; /* the tags block's entries */
 	const char *api_version;
+	struct loc api_version_loc;
 };
 
 /* One run of the pass. */

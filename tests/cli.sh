@@ -216,6 +216,26 @@ if [ -w /dev/full ]; then
 	expect_rc 2 "a full standard output"
 fi
 
+### --api-version: the versions peerc knows, and the way past them
+
+run --api-version 2025-03-01 good.peer -o v.bicep
+expect_rc 2 "--api-version peerc does not know"
+expect_err "peerc: error: '2025-03-01' is not a Microsoft.Network API version peerc knows (it knows the 46 from 2018-04-01 to 2025-09-01 that Microsoft documents; the nearest are 2025-01-01 and 2025-05-01); --unchecked-api-version writes it unchecked" \
+	"--api-version peerc does not know"
+[ ! -e v.bicep ] || fail "--api-version peerc does not know: v.bicep was written"
+run --api-version 2017-03-01 good.peer -o v.bicep
+expect_err "the oldest is 2018-04-01" "--api-version older than peerc knows"
+run --api-version 2024-05-01 good.peer -o v.bicep
+expect_rc 0 "--api-version peerc knows"
+grep -q "@2024-05-01' = {" v.bicep || fail "--api-version 2024-05-01 is not in the output"
+run --unchecked-api-version 2026-01-01 good.peer -o v.bicep
+expect_rc 0 "--unchecked-api-version"
+grep -q "@2026-01-01' = {" v.bicep || fail "--unchecked-api-version is not in the output"
+run --unchecked-api-version 2026-1-01 good.peer -o v.bicep
+expect_rc 2 "--unchecked-api-version not a date"
+expect_err "'--unchecked-api-version' takes a stable version, YYYY-MM-DD" \
+	"--unchecked-api-version not a date"
+
 ### -o: the target from its extension, by the back-end table
 
 run good.peer -o x.hcl
