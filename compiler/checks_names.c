@@ -100,8 +100,8 @@ void check_duplicate_peering_name(struct check_ctx *ctx)
 	for (size_t i = 0; i < s->model.npeerings; i++) {
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
-			char *key = arena_lower(ctx->arena, arena_printf(ctx->arena,
-					"%zu/%s", p->side[k].vnet->index, p->side[k].name));
+			char *key = str_lower(arena_printf(ctx->arena, "%zu/%s",
+						p->side[k].vnet->index, p->side[k].name));
 			/* the value is 1 + 2 * peering + side, never NULL */
 			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
 			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
@@ -178,8 +178,18 @@ void check_invalid_subscription(struct check_ctx *ctx)
 static const char *group_key(struct arena *a, const char *sub, const char *rg,
 			     const char *name)
 {
-	return arena_lower(a, arena_printf(a, "%s/%s/%s", sub ? sub : "",
-					   rg ? rg : "", name));
+	const char *part[3] = { sub ? sub : "", rg ? rg : "", name };
+	size_t len[3], n = 0;
+
+	for (int i = 0; i < 3; i++)
+		n += (len[i] = strlen(part[i])) + 1;
+	char *key = arena_alloc(a, n), *p = key;
+	for (int i = 0; i < 3; i++) {
+		memcpy(p, part[i], len[i]);
+		p += len[i];
+		*p++ = i < 2 ? '/' : '\0';
+	}
+	return str_lower(key);
 }
 
 /* resource-name-rules: virtualNetworks are scoped to the resource group. */

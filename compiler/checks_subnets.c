@@ -81,20 +81,23 @@ static void subnet_size(struct check_ctx *ctx, const struct m_vnet *v,
 			const struct m_subnet *sn, struct loc at)
 {
 	char buf[IP_STRLEN];
+	bool v4 = sn->prefix.addr.family == IP_V4;
 
+	if (v4 && sn->prefix.len <= SMALLEST_V4 && sn->prefix.len >= LARGEST_V4)
+		return;
+	if (!v4 && sn->prefix.len == V6_SUBNET)
+		return;
 	ip_prefix_str(&sn->prefix, buf);
-	if (sn->prefix.addr.family == IP_V6 && sn->prefix.len != V6_SUBNET)
+	if (!v4)
 		check_report(ctx, at, "subnet '%s' %s of '%s' is not a /%d: Azure's "
 			     "IPv6 subnets are exactly /%d", sn->name, buf, v->handle,
 			     V6_SUBNET, V6_SUBNET);
-	else if (sn->prefix.addr.family == IP_V4 && sn->prefix.len > SMALLEST_V4)
-		check_report(ctx, at, "subnet '%s' %s of '%s' is smaller than /%d, "
-			     "the smallest IPv4 subnet Azure allows", sn->name, buf,
-			     v->handle, SMALLEST_V4);
-	else if (sn->prefix.addr.family == IP_V4 && sn->prefix.len < LARGEST_V4)
-		check_report(ctx, at, "subnet '%s' %s of '%s' is larger than /%d, "
-			     "the largest IPv4 subnet Azure allows", sn->name, buf,
-			     v->handle, LARGEST_V4);
+	else
+		check_report(ctx, at, "subnet '%s' %s of '%s' is %s than /%d, the "
+			     "%s IPv4 subnet Azure allows", sn->name, buf, v->handle,
+			     sn->prefix.len > SMALLEST_V4 ? "smaller" : "larger",
+			     sn->prefix.len > SMALLEST_V4 ? SMALLEST_V4 : LARGEST_V4,
+			     sn->prefix.len > SMALLEST_V4 ? "smallest" : "largest");
 }
 
 void check_subnet_size(struct check_ctx *ctx)
@@ -189,7 +192,7 @@ static void firewall_subnet(struct check_ctx *ctx, const struct m_vnet *v,
 
 	if (strcasecmp(sn->name, FIREWALL_SUBNET) != 0)
 		return;
-	ip_prefix_str(&sn->prefix, buf);
+	ip_prefix_str(&sn->prefix, buf); /* rare: one subnet per hub */
 	if (sn->prefix.addr.family != IP_V4)
 		check_report(ctx, at, "%s %s of '%s' is IPv6: Azure Firewall's subnet "
 			     "must be IPv4-only", sn->name, buf, v->handle);

@@ -366,29 +366,29 @@ const char *closest_match(const char *given, const char *const *names, size_t n)
 	return match_result(&m);
 }
 
-char *arena_lower(struct arena *a, const char *s)
+char *str_lower(char *s)
 {
-	char *l = arena_strdup(a, s);
-
-	for (char *p = l; *p; p++)
+	for (char *p = s; *p; p++)
 		*p = ascii_lower(*p);
-	return l;
+	return s;
 }
 
-static bool name_taken(struct arena *a, const struct strmap *used,
-		       const char *name, bool fold, bool (*reserved)(const char *))
+char *arena_lower(struct arena *a, const char *s)
 {
-	return (reserved && reserved(name)) ||
-	       strmap_get(used, fold ? arena_lower(a, name) : name);
+	return str_lower(arena_strdup(a, s));
 }
 
 char *unique_name(struct arena *a, struct strmap *used, const char *want,
-			const char *sep, bool fold, bool (*reserved)(const char *))
+		  const char *sep, bool fold, bool (*reserved)(const char *))
 {
 	char *name = arena_strdup(a, want);
 
-	for (unsigned n = 2; name_taken(a, used, name, fold, reserved); n++)
+	for (unsigned n = 2;; n++) {
+		const char *key = fold ? arena_lower(a, name) : name;
+		if (!(reserved && reserved(name)) && !strmap_get(used, key)) {
+			strmap_put(used, key, used); /* a set */
+			return name;
+		}
 		name = arena_printf(a, "%s%s%u", want, sep, n);
-	strmap_put(used, fold ? arena_lower(a, name) : name, used); /* a set */
-	return name;
+	}
 }

@@ -94,6 +94,8 @@ static inline char ascii_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
+/* s lower-cased in place; returns s. */
+char *str_lower(char *s);
 /* A lower-case copy of s in the arena. */
 char *arena_lower(struct arena *a, const char *s);
 
