@@ -103,6 +103,8 @@ static const char *want_word(enum want w)
 	case W_IDENT:
 	case W_CHOICE:
 		return "a name";
+	case W_INT:
+		return "an integer";
 	case W_BLOCK:
 		return "a block { ... }";
 	case W_FLAG_OR_CHOICE:
@@ -128,6 +130,8 @@ static bool value_fits(enum want w, const struct value *v)
 	case W_IDENT:
 	case W_CHOICE:
 		return v->kind == VAL_IDENT;
+	case W_INT:
+		return v->kind == VAL_INT;
 	case W_BLOCK:
 		return false;
 	case W_FLAG_OR_CHOICE:
@@ -183,42 +187,50 @@ static int choice_index(const char *const *choices, const char *s)
 	return -1;
 }
 
-/* "'gateway' is a flag, or 'vpn' or 'expressroute'", "'transit' is 'nva',
- * 'gateway' or 'none'". */
+/* "'gateway' is a flag, 'vpn', 'expressroute' or a block { ... }",
+ * "'transit' is 'nva', 'gateway' or 'none'": the alternatives of the row,
+ * and the block form when the name also has one (block_too). */
 static void bad_choice(struct resolver *r, const struct attr_row *row,
-		       const struct attr *at, struct loc loc)
+		       const struct attr *at, struct loc loc, bool block_too)
 {
+	const char *alt[8];
+	size_t n = 0;
 	struct strbuf sb;
 
+	if (row->want == W_FLAG_OR_CHOICE)
+		alt[n++] = "a flag";
+	for (size_t i = 0; row->choices[i] && n < ARRAY_SIZE(alt) - 1; i++)
+		alt[n++] = arena_printf(r->a, "'%s'", row->choices[i]);
+	if (block_too)
+		alt[n++] = "a block { ... }";
 	sb_init(&sb);
-	for (size_t i = 0; row->choices[i]; i++)
-		sb_printf(&sb, "%s'%s'", i == 0 ? "" : row->choices[i + 1] ? ", " : " or ",
-			  row->choices[i]);
-	res_error(r, "invalid-value", loc, "'%s' is %s%s", at->name,
-		  row->want == W_FLAG_OR_CHOICE ? "a flag, or " : "", sb.buf);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", alt[i]);
+	res_error(r, "invalid-value", loc, "'%s' is %s", at->name, sb.buf);
 	sb_free(&sb);
 }
 
-/* Whether the attribute's value has the row's shape; reports it when not. */
+/* Whether the attribute's value has the row's shape; reports it when not.
+ * block_too: the name has a block form as well (a row of its own). */
 static bool value_ok(struct resolver *r, const struct attr *at,
-		     const struct attr_row *row)
+		     const struct attr_row *row, bool block_too)
 {
 	if (row->want == W_FLAG_OR_CHOICE) {
 		if (at->has_block || (at->values && at->values->next)) {
-			bad_choice(r, row, at, at->loc);
+			bad_choice(r, row, at, at->loc, block_too);
 			return false;
 		}
 		if (at->is_flag || at->values->kind == VAL_BOOL ||
 		    (at->values->kind == VAL_IDENT &&
 		     choice_index(row->choices, at->values->u.str) >= 0))
 			return true;
-		bad_choice(r, row, at, at->values->loc);
+		bad_choice(r, row, at, at->values->loc, block_too);
 		return false;
 	}
 	if (!shape_ok(r, at, row->want))
 		return false;
 	if (row->want == W_CHOICE && choice_index(row->choices, res_text(at)) < 0) {
-		bad_choice(r, row, at, at->values->loc);
+		bad_choice(r, row, at, at->values->loc, block_too);
 		return false;
 	}
 	return true;
@@ -243,12 +255,26 @@ int res_choice(const char *const *choices, const struct attr *at)
 
 /* ------------------------------------------------ blocks */
 
-static const struct attr_row *find_row(const struct attr_table *t, const char *name)
+/* The row of an attribute: a name may have a row for its value and one
+ * (W_BLOCK) for its block form, `gateway = vpn` and `gateway { ... }`; the
+ * one of the shape written, else the first, to report the shape. */
+static const struct attr_row *find_row(const struct attr_table *t,
+				       const struct attr *at, bool *block_too)
 {
-	for (size_t i = 0; i < t->nrows; i++)
-		if (!t->rows[i].name || strcmp(t->rows[i].name, name) == 0)
-			return &t->rows[i];
-	return NULL;
+	const struct attr_row *first = NULL, *fit = NULL;
+
+	*block_too = false;
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct attr_row *row = &t->rows[i];
+		if (row->name && strcmp(row->name, at->name) != 0)
+			continue;
+		if (!fit && (row->want == W_BLOCK) == at->has_block)
+			fit = row;
+		if (!first)
+			first = row;
+		*block_too = *block_too || row->want == W_BLOCK;
+	}
+	return fit ? fit : first;
 }
 
 static void unknown_attr(struct resolver *r, const struct attr *at,
@@ -326,10 +352,11 @@ void res_block(struct resolver *r, const struct attr_block *b, const struct attr
 			t = &res_side_table;
 			obj = b->side[k];
 		}
-		const struct attr_row *row = find_row(t, at->name);
+		bool block_too;
+		const struct attr_row *row = find_row(t, at, &block_too);
 		if (!row)
 			unknown_attr(r, at, t);
-		else if (value_ok(r, at, row) && row->set)
+		else if (value_ok(r, at, row, block_too) && row->set)
 			row->set(r, obj, at, row->key);
 	}
 }
@@ -353,6 +380,16 @@ static void defaults_text(struct resolver *r, void *obj, const struct attr *at, 
 	struct defaults *d = obj;
 
 	d->text[key] = res_text(at);
+	d->text_loc[key] = at->values->loc;
+}
+
+/* A subscription GUID in any case is one subscription. */
+static void defaults_subscription(struct resolver *r, void *obj, const struct attr *at,
+				  int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = res_guid(r, res_text(at));
 	d->text_loc[key] = at->values->loc;
 }
 
@@ -397,14 +434,22 @@ static void defaults_api_version(struct resolver *r, void *obj,
 			  "a stable version, YYYY-MM-DD", res_text(at));
 }
 
+static void defaults_create_groups(struct resolver *r, void *obj,
+				   const struct attr *at, int key)
+{
+	r->s->model.create_resource_groups = res_flag(at);
+	r->s->model.create_resource_groups_loc = at->loc;
+}
+
 static const struct attr_row defaults_attrs[] = {
-	{ "subscription", W_STRING, NULL, defaults_text, DFLT_SUBSCRIPTION },
+	{ "subscription", W_STRING, NULL, defaults_subscription, DFLT_SUBSCRIPTION },
 	{ "resource_group", W_TEXT, NULL, defaults_text, DFLT_RESOURCE_GROUP },
 	{ "location", W_TEXT, NULL, defaults_location, DFLT_LOCATION },
 	{ "tags", W_BLOCK, NULL, defaults_tags, 0 },
 	{ "peering_name", W_STRING, NULL, defaults_text, DFLT_PEERING_NAME },
 	{ "route_table_name", W_STRING, NULL, defaults_text, DFLT_ROUTE_TABLE_NAME },
 	{ "api_version", W_TEXT, NULL, defaults_api_version, 0 },
+	{ "create_resource_groups", W_FLAG, NULL, defaults_create_groups, 0 },
 };
 static const struct attr_table defaults_table = {
 	"defaults", defaults_attrs, ARRAY_SIZE(defaults_attrs)
@@ -608,7 +653,7 @@ static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int 
 		vb->sv->resource_group = org;
 		break;
 	case VNET_SUBSCRIPTION:
-		vb->v->subscription = res_text(at);
+		vb->v->subscription = res_guid(r, res_text(at));
 		vb->sv->subscription = org;
 		break;
 	case VNET_NAME:
@@ -618,18 +663,13 @@ static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int 
 	}
 }
 
-/* gateway, gateway = vpn, gateway = expressroute, gateway = false */
-static const char *const gateway_choices[] = { "vpn", "expressroute", NULL };
-
+/* gateway, gateway = vpn | expressroute | false, gateway { ... }: read by
+ * gateway.c once the VNet's defaults are known. */
 static void vnet_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	static const enum gateway_kind kinds[] = { GW_VPN, GW_EXPRESSROUTE };
 	struct vnet_block *vb = obj;
-	int c = res_choice(gateway_choices, at);
 
-	vb->v->gateway = c >= 0 ? kinds[c] : res_flag(at) ? GW_ANY : GW_NONE;
-	if (vb->v->gateway != GW_NONE)
-		vb->sv->gateway_loc = at->loc;
+	vb->sv->gateway_src = at;
 }
 
 static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int key)
@@ -671,28 +711,84 @@ static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int k
 	vb->v->ndns_servers = n;
 }
 
-/* One entry of a subnets block: NAME = PREFIX. */
+/* Azure's subnets with a purpose of their own. A transit route table
+ * must not reach them: Azure refuses one on AzureBastionSubnet
+ * (RouteTableCannotBeAttachedForAzureBastionSubnet) and on RouteServerSubnet,
+ * AzureFirewallSubnet and AzureFirewallManagementSubnet take only a table
+ * whose default route goes to the Internet, and GatewaySubnet takes no
+ * 0.0.0.0/0 and needs gateway route propagation: each needs routes of its
+ * own, not the spokes' (doc/language.md has the sources). */
+static const char *const special_subnets[] = {
+	"GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+	"AzureBastionSubnet", "RouteServerSubnet",
+};
+
+bool sema_special_subnet(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(special_subnets); i++)
+		if (strcasecmp(name, special_subnets[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A subnet's block: NAME { prefix = P  transit_routes = false }. */
+struct subnet_block {
+	const struct value *prefix;
+	bool routed;
+};
+
+static void subnet_prefix(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	((struct subnet_block *)obj)->prefix = at->values;
+}
+
+static void subnet_transit_routes(struct resolver *r, void *obj,
+				  const struct attr *at, int key)
+{
+	((struct subnet_block *)obj)->routed = res_flag(at);
+}
+
+static const struct attr_row subnet_attrs[] = {
+	{ "prefix", W_PREFIXES, NULL, subnet_prefix, 0 },
+	{ "transit_routes", W_FLAG, NULL, subnet_transit_routes, 0 },
+};
+static const struct attr_table subnet_table = {
+	"a subnet block", subnet_attrs, ARRAY_SIZE(subnet_attrs)
+};
+
+/* One entry of a subnets block: NAME = PREFIX, or NAME { ... }. */
 static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, int key)
 {
 	struct vnet_block *vb = obj;
 	struct m_vnet *v = vb->v;
+	struct subnet_block sb = { .prefix = e->values, .routed = true };
 
-	if (e->values->next) {
+	if (e->has_block) {
+		struct attr_block b = { .table = &subnet_table, .obj = &sb };
+		res_block(r, &b, e->block);
+		if (!sb.prefix) {
+			res_error(r, "invalid-value", e->name_loc,
+				  "subnet '%s' needs a 'prefix'", e->name);
+			return;
+		}
+	}
+	if (sb.prefix->next) {
 		res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
 			  e->name);
 		return;
 	}
 	struct m_subnet *sn = &v->subnets[v->nsubnets];
 	sn->name = e->name;
-	sn->prefix = ip_prefix_len_ok(&e->values->u.prefix) ?
-			     ip_prefix_masked(&e->values->u.prefix) :
-			     e->values->u.prefix;
+	sn->prefix = ip_prefix_len_ok(&sb.prefix->u.prefix) ?
+			     ip_prefix_masked(&sb.prefix->u.prefix) : sb.prefix->u.prefix;
+	sn->routed = sb.routed && !sema_special_subnet(e->name);
 	sn->loc = e->name_loc;
-	vb->sv->subnet_src[v->nsubnets++] = e->values;
+	vb->sv->subnet_src[v->nsubnets++] = sb.prefix;
 }
 
 static const struct attr_row subnets_attrs[] = {
 	{ NULL, W_PREFIXES, NULL, subnet_entry, 0 },
+	{ NULL, W_BLOCK, NULL, subnet_entry, 0 },
 };
 static const struct attr_table subnets_table = {
 	"subnets", subnets_attrs, ARRAY_SIZE(subnets_attrs)
@@ -726,7 +822,8 @@ static const struct attr_row vnet_attrs[] = {
 	{ "resource_group", W_TEXT, NULL, vnet_text, VNET_RESOURCE_GROUP },
 	{ "subscription", W_STRING, NULL, vnet_text, VNET_SUBSCRIPTION },
 	{ "name", W_TEXT, NULL, vnet_text, VNET_NAME },
-	{ "gateway", W_FLAG_OR_CHOICE, gateway_choices, vnet_gateway, 0 },
+	{ "gateway", W_FLAG_OR_CHOICE, res_gateway_types, vnet_gateway, 0 },
+	{ "gateway", W_BLOCK, NULL, vnet_gateway, 0 },
 	{ "nva", W_ADDR, NULL, vnet_nva, 0 },
 	{ "existing", W_FLAG, NULL, vnet_existing, 0 },
 	{ "id", W_STRING, NULL, vnet_id, 0 },
@@ -736,13 +833,24 @@ static const struct attr_row vnet_attrs[] = {
 };
 static const struct attr_table vnet_table = { "a vnet", vnet_attrs, ARRAY_SIZE(vnet_attrs) };
 
-/* A resource ID: /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.Network/virtualNetworks/N (case-insensitive keywords). */
-static bool split_id(struct resolver *r, const char *id, const char *part[3])
+const char *res_guid(struct resolver *r, const char *guid)
 {
-	static const char *const keys[] = { "subscriptions", "resourceGroups",
-					    "providers", "Microsoft.Network",
-					    "virtualNetworks" };
+	/* Only a GUID's letters fold: anything else is reported as written. */
+	if (guid[strspn(guid, "0123456789abcdefABCDEF-")] != '\0')
+		return guid;
+	char *g = arena_strdup(r->a, guid);
+
+	for (char *p = g; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return g;
+}
+
+bool res_split_id(struct resolver *r, const char *id, const char *type,
+		  const char *part[3])
+{
+	const char *const keys[] = { "subscriptions", "resourceGroups",
+				     "providers", "Microsoft.Network", type };
 	const char *seg[10];
 	size_t len[10], n = 0;
 	const char *p = id;
@@ -761,10 +869,17 @@ static bool split_id(struct resolver *r, const char *id, const char *part[3])
 		if (len[at[i]] != strlen(keys[i]) ||
 		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
 			return false;
-	part[0] = arena_strndup(r->a, seg[1], len[1]);
+	part[0] = res_guid(r, arena_strndup(r->a, seg[1], len[1]));
 	part[1] = arena_strndup(r->a, seg[3], len[3]);
 	part[2] = arena_strndup(r->a, seg[7], len[7]);
 	return true;
+}
+
+const char *res_canonical_id(struct resolver *r, const char *const part[3],
+			     const char *type)
+{
+	return arena_printf(r->a, "/subscriptions/%s/resourceGroups/%s/providers/"
+			    "Microsoft.Network/%s/%s", part[0], part[1], type, part[2]);
 }
 
 /* An `id` gives the subscription, group and name the VNet does not. */
@@ -773,13 +888,14 @@ static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 {
 	const char *part[3];
 
-	if (!split_id(r, v->id, part)) {
+	if (!res_split_id(r, v->id, "virtualNetworks", part)) {
 		res_error(r, "invalid-value", at->values->loc,
 			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
 			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
 		return;
 	}
 	struct s_origin org = { at->values->loc, false };
+	v->id = res_canonical_id(r, part, "virtualNetworks");
 	if (!v->subscription) {
 		v->subscription = part[0];
 		sv->subscription = org;
@@ -843,7 +959,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	struct attr_block b = { .table = &vnet_table, .obj = &vb };
 
 	sv->name = (struct s_origin){ v->loc, false };
-	sv->gateway_loc = LOC_NONE;
+	sv->gateway_loc = sv->gateway_sku_loc = LOC_NONE;
 	if (st->prefixes)
 		set_space(r, v, sv, st->prefixes, st->prefixes->loc);
 	if (st->region)
@@ -852,6 +968,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	if (vb.id)
 		apply_id(r, v, sv, vb.id);
 	apply_defaults(r, v, sv);
+	res_gateway_finish(r, v, sv);
 	set_tags(r, v, vb.tags);
 }
 
@@ -882,8 +999,8 @@ static void resolve_site(struct resolver *r, size_t i)
 
 /* Every block's table, for the parser's question below. */
 static const struct attr_table *const all_tables[] = {
-	&defaults_table, &vnet_table, &res_peer_table, &res_hub_table,
-	&res_mesh_table, &res_side_table,
+	&defaults_table, &vnet_table, &subnet_table, &res_gateway_table,
+	&res_peer_table, &res_hub_table, &res_mesh_table, &res_side_table,
 };
 
 bool resolve_attr_takes_value(const char *name)
@@ -891,13 +1008,16 @@ bool resolve_attr_takes_value(const char *name)
 	bool known = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(all_tables); i++) {
-		const struct attr_row *row = find_row(all_tables[i], name);
-		if (!row || !row->name)
-			continue;
-		if (row->want == W_FLAG || row->want == W_FLAG_OR_CHOICE ||
-		    row->want == W_BLOCK)
-			return false;
-		known = true;
+		const struct attr_table *t = all_tables[i];
+		for (size_t k = 0; k < t->nrows; k++) {
+			const struct attr_row *row = &t->rows[k];
+			if (!row->name || strcmp(row->name, name) != 0)
+				continue;
+			if (row->want == W_FLAG || row->want == W_FLAG_OR_CHOICE ||
+			    row->want == W_BLOCK)
+				return false;
+			known = true;
+		}
 	}
 	return known;
 }
@@ -966,9 +1086,10 @@ static void subscriptions(struct resolver *r)
 
 static const char *const deploy_suffix[DEPLOY_PHASES] = {
 	[DEPLOY_NETWORK] = "network",
+	[DEPLOY_LOOKUP] = "existing-route-tables",
+	[DEPLOY_GATEWAYS] = "gateways",
 	[DEPLOY_PEERINGS] = "peerings",
 	[DEPLOY_REMOTE_GATEWAYS] = "remote-gateways",
-	[DEPLOY_LOOKUP] = "existing-route-tables",
 };
 
 /* The label of group n (from 1) whose resource group is rg: rg itself when
@@ -1017,6 +1138,24 @@ static size_t group_of(struct resolver *r, struct group_index *gi,
 	return m->ngroups - 1;
 }
 
+/* A group is created (when the file asks for it) in the region of its
+ * first created VNet; one that holds an existing VNet exists already. */
+static void group_creation(struct model *m)
+{
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		struct m_group *g = &m->groups[v->group];
+		if (v->subscription && v->resource_group && !v->existing && !g->location)
+			g->location = v->location;
+	}
+	for (size_t i = 0; i < m->ngroups; i++)
+		m->groups[i].create = m->create_resource_groups && m->groups[i].location;
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].existing && m->vnets[i].subscription &&
+		    m->vnets[i].resource_group)
+			m->groups[m->vnets[i].group].create = false;
+}
+
 static void groups(struct resolver *r)
 {
 	struct model *m = &r->s->model;
@@ -1031,6 +1170,7 @@ static void groups(struct resolver *r)
 		if (v->subscription && v->resource_group)
 			v->group = group_of(r, &gi, v->subscription, v->resource_group);
 	}
+	group_creation(m);
 }
 
 /* ------------------------------------------------ require and deny */

@@ -1,6 +1,6 @@
 /* Inside the resolution pass: what resolve.c (names, declarations,
- * attributes) and expand.c (peerings, hubs, meshes, route tables) share.
- * Nothing outside these two files includes it. */
+ * attributes), gateway.c (a VNet's gateway) and expand.c (peerings, hubs,
+ * meshes, route tables) share. Nothing outside these files includes it. */
 #ifndef PEERC_RESOLVE_INT_H
 #define PEERC_RESOLVE_INT_H
 
@@ -45,6 +45,7 @@ enum want {
 	W_ADDRS,    /* a list of addresses */
 	W_PREFIXES, /* a list of prefixes */
 	W_IDENT,    /* one name */
+	W_INT,      /* one integer */
 	W_BLOCK,    /* a nested block */
 	W_CHOICE,   /* one name of the row's choices */
 	W_FLAG_OR_CHOICE, /* a flag, or one name of the row's choices */
@@ -102,6 +103,28 @@ struct m_vnet *res_lookup_vnet(struct resolver *r, const struct ident *id);
 
 /* expand.c: the tables of the peering statements' blocks. */
 extern const struct attr_table res_peer_table, res_hub_table, res_mesh_table;
+
+/* A Microsoft.Network resource ID, /subscriptions/S/resourceGroups/G/
+ * providers/Microsoft.Network/TYPE/NAME with the segment names in any case:
+ * part[] gets S, G and NAME; false when id is not of that form. */
+bool res_split_id(struct resolver *r, const char *id, const char *type,
+		  const char *part[3]);
+/* The same ID with the segment names as Azure writes them (names as given,
+ * the subscription GUID lower case): azurerm's ID parsers are
+ * case-sensitive on the segment names. */
+const char *res_canonical_id(struct resolver *r, const char *const part[3],
+			     const char *type);
+/* A subscription GUID in lower case: GUIDs that differ only in case are
+ * one subscription. */
+const char *res_guid(struct resolver *r, const char *guid);
+
+/* gateway.c: the gateway types as `gateway = TYPE` and `type = TYPE` name
+ * them, the table of the `gateway { ... }` block, and the attribute read
+ * once the VNet's defaults are known (sv->gateway_src, which res_block
+ * accepted). */
+extern const char *const res_gateway_types[];
+extern const struct attr_table res_gateway_table;
+void res_gateway_finish(struct resolver *r, struct m_vnet *v, struct s_vnet *sv);
 
 /* expand.c */
 void expand_peer(struct resolver *r, const struct stmt *st);
