@@ -62,19 +62,12 @@ static bool one_of(const char *const *list, const char *s)
 /* The SKU of list that s means but for case, else the closest. */
 static const char *sku_hint(const char *const *list, const char *s)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
+	size_t n = 0;
 
-	for (; *list; list++) {
-		if (strcasecmp(*list, s) == 0)
-			return *list;
-		size_t d = edit_distance(s, *list, 2);
-		if (d < best_d) {
-			best = *list;
-			best_d = d;
-		}
-	}
-	return best;
+	for (; list[n]; n++)
+		if (strcasecmp(list[n], s) == 0)
+			return list[n];
+	return closest_match(s, list, n);
 }
 
 const char *const res_gateway_types[] = { "vpn", "expressroute", NULL };

@@ -838,12 +838,7 @@ const char *res_guid(struct resolver *r, const char *guid)
 	/* Only a GUID's letters fold: anything else is reported as written. */
 	if (guid[strspn(guid, "0123456789abcdefABCDEF-")] != '\0')
 		return guid;
-	char *g = arena_strdup(r->a, guid);
-
-	for (char *p = g; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return g;
+	return arena_lower(r->a, guid);
 }
 
 bool res_split_id(struct resolver *r, const char *id, const char *type,
