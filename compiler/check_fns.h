@@ -33,8 +33,6 @@ check_fn check_dns_server_limit;
 check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
-check_fn check_gateway_subnet_missing;
-check_fn check_gateway_subnet_size;
 check_fn check_basic_gateway_transit;
 
 /* reach.c */
@@ -64,5 +62,7 @@ check_fn check_subnet_size;
 check_fn check_ipv6_only;
 check_fn check_nva_reserved_address;
 check_fn check_firewall_subnet_size;
+check_fn check_gateway_subnet_missing;
+check_fn check_gateway_subnet_size;
 
 #endif

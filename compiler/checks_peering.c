@@ -1,7 +1,5 @@
 #include "common.h"
 
-#include <strings.h>
-
 #include "apiversions.h"
 #include "check_fns.h"
 #include "checks.h"
@@ -377,62 +375,7 @@ void check_unassociated_route_table(struct check_ctx *ctx)
 	}
 }
 
-/* ------------------------------------------------ gateways peerc creates */
-
-static const struct m_subnet *gateway_subnet(const struct m_vnet *v)
-{
-	for (size_t i = 0; i < v->nsubnets; i++)
-		if (strcmp(v->subnets[i].name, "GatewaySubnet") == 0)
-			return &v->subnets[i];
-	return NULL;
-}
-
-/* Azure puts a gateway's instances in the subnet named GatewaySubnet, and
- * only there (Microsoft's "About VPN Gateway configuration settings",
- * Gateway subnet; azurerm validates subnet_id with IsGatewaySubnet). */
-void check_gateway_subnet_missing(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
-
-	for (size_t i = 0; i < s->model.nvnets; i++) {
-		const struct m_vnet *v = &s->model.vnets[i];
-		if (!v->gw || v->gw->source != GWSRC_CREATED || gateway_subnet(v))
-			continue;
-		const struct m_subnet *near = NULL;
-		for (size_t k = 0; k < v->nsubnets && !near; k++)
-			if (strcasecmp(v->subnets[k].name, "GatewaySubnet") == 0)
-				near = &v->subnets[k];
-		struct diag *d = check_report(ctx, s->vnets[i].gateway_loc,
-			"peerc creates the gateway of '%s' in its subnet named "
-			"'GatewaySubnet', and '%s' has none", v->handle, v->handle);
-		if (near)
-			diag_note(ctx->diags, d, near->loc,
-				  "the name must be 'GatewaySubnet', exactly");
-		else
-			diag_note(ctx->diags, d, v->loc,
-				  "add 'GatewaySubnet = PREFIX' (a /27 or larger) to the "
-				  "subnets of '%s'", v->handle);
-	}
-}
-
-/* Microsoft recommends a /27 or larger GatewaySubnet: smaller ones leave
- * no room for active-active, coexisting ExpressRoute and VPN gateways or a
- * SKU migration, which deploys a second gateway beside the first ("About
- * VPN Gateway configuration settings", Gateway subnet). */
-void check_gateway_subnet_size(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
-
-	for (size_t i = 0; i < s->model.nvnets; i++) {
-		const struct m_vnet *v = &s->model.vnets[i];
-		const struct m_subnet *gs = gateway_subnet(v);
-		if (v->existing || !gs || gs->prefix.addr.family != 4 || gs->prefix.len <= 27)
-			continue;
-		check_report(ctx, gs->loc, "the GatewaySubnet of '%s' is a /%u; "
-			     "Microsoft recommends a /27 or larger", v->handle,
-			     (unsigned)gs->prefix.len);
-	}
-}
+/* ------------------------------------------------ gateways */
 
 /* The Basic VPN SKU does not support gateway transit (Microsoft's "Configure
  * VPN gateway transit for virtual network peering", azure.md 4.3). */

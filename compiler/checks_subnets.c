@@ -15,7 +15,12 @@
  *          configuration"; "Azure Firewall doesn't currently support IPv6
  *          ... the firewall subnet must be IPv4-only".
  *   [AFW]  Azure Firewall FAQ, learn.microsoft.com/azure/firewall/
- *          firewall-faq: "Why does Azure Firewall need a /26 subnet size?" */
+ *          firewall-faq: "Why does Azure Firewall need a /26 subnet size?"
+ *   [VPN]  "About VPN Gateway configuration settings", learn.microsoft.com/
+ *          azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings,
+ *          Gateway subnet: a gateway's instances go in the subnet named
+ *          GatewaySubnet, and only there (azurerm validates subnet_id with
+ *          IsGatewaySubnet); a /27 or larger is recommended. */
 #include "common.h"
 
 #include <strings.h>
@@ -33,6 +38,9 @@
 /* [AFW] */
 #define FIREWALL_SUBNET_V4 26
 #define FIREWALL_SUBNET "AzureFirewallSubnet"
+/* [VPN] */
+#define GATEWAY_SUBNET "GatewaySubnet"
+#define GATEWAY_SUBNET_V4 27
 
 static bool has_family(const struct m_vnet *v, enum ip_family f)
 {
@@ -205,4 +213,58 @@ static void firewall_subnet(struct check_ctx *ctx, const struct m_vnet *v,
 void check_firewall_subnet_size(struct check_ctx *ctx)
 {
 	each_subnet(ctx, firewall_subnet);
+}
+
+/* [VPN]: the name is matched exactly, as azurerm does. */
+static const struct m_subnet *gateway_subnet(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (strcmp(v->subnets[i].name, GATEWAY_SUBNET) == 0)
+			return &v->subnets[i];
+	return NULL;
+}
+
+/* [VPN] */
+void check_gateway_subnet_missing(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		if (!v->gw || v->gw->source != GWSRC_CREATED || gateway_subnet(v))
+			continue;
+		const struct m_subnet *near = NULL;
+		for (size_t k = 0; k < v->nsubnets && !near; k++)
+			if (strcasecmp(v->subnets[k].name, GATEWAY_SUBNET) == 0)
+				near = &v->subnets[k];
+		struct diag *d = check_report(ctx, s->vnets[i].gateway_loc,
+			"peerc creates the gateway of '%s' in its subnet named "
+			"'" GATEWAY_SUBNET "', and '%s' has none", v->handle, v->handle);
+		if (near)
+			diag_note(ctx->diags, d, near->loc,
+				  "the name must be '" GATEWAY_SUBNET "', exactly");
+		else
+			diag_note(ctx->diags, d, v->loc,
+				  "add '" GATEWAY_SUBNET " = PREFIX' (a /%d or larger) to "
+				  "the subnets of '%s'", GATEWAY_SUBNET_V4, v->handle);
+	}
+}
+
+/* [VPN]: a smaller GatewaySubnet leaves no room for active-active,
+ * coexisting ExpressRoute and VPN gateways or a SKU migration, which
+ * deploys a second gateway beside the first. */
+void check_gateway_subnet_size(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct m_subnet *gs = gateway_subnet(v);
+		if (v->existing || !gs || gs->prefix.addr.family != IP_V4 ||
+		    gs->prefix.len <= GATEWAY_SUBNET_V4)
+			continue;
+		check_report(ctx, gs->loc, "the " GATEWAY_SUBNET " of '%s' is a /%u; "
+			     "Microsoft recommends a /%d or larger", v->handle,
+			     (unsigned)gs->prefix.len, GATEWAY_SUBNET_V4);
+	}
 }
