@@ -9,6 +9,7 @@
 /* checks_names.c */
 check_fn check_invalid_vnet_name;
 check_fn check_invalid_subnet_name;
+check_fn check_invalid_gateway_name;
 check_fn check_invalid_peering_name;
 check_fn check_duplicate_peering_name;
 check_fn check_invalid_resource_group;

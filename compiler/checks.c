@@ -22,6 +22,11 @@ static const struct check check_table[] = {
 	{ "invalid-subnet-name", CHECK_ERROR,
 	  "a subnet name breaks Azure's rules (1-80 letters, digits, _ . -)",
 	  check_invalid_subnet_name, { NULL } },
+	/* A created gateway's default name is made of its VNet's. */
+	{ "invalid-gateway-name", CHECK_ERROR,
+	  "a gateway's name, or the name of its public IP, breaks Azure's rules "
+	  "(1-80 letters, digits, _ . -)",
+	  check_invalid_gateway_name, { "invalid-vnet-name" } },
 	{ "invalid-peering-name", CHECK_ERROR,
 	  "a peering name breaks Azure's rules (1-80 letters, digits, _ . -)",
 	  check_invalid_peering_name, { "invalid-vnet-name" } },

@@ -121,6 +121,39 @@ void check_duplicate_peering_name(struct check_ctx *ctx)
 	}
 }
 
+/* A gateway's name, given or made from its VNet's, and the names peerc
+ * makes from it for a created gateway's public IP addresses ("pip-NAME",
+ * "pip-NAME-2"): a long gateway name gives a public IP name past 80. One
+ * report per gateway. */
+void check_invalid_gateway_name(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	char buf[WHY_LEN];
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_gateway *gw = s->model.vnets[i].gw;
+		struct loc at = s->vnets[i].gateway_name_loc;
+		if (!gw || !gw->name)
+			continue;
+		const char *why = name_problem(NAME_GATEWAY, gw->name, buf, sizeof(buf));
+		if (why) {
+			check_report(ctx, at, "'%s' is not a valid Azure virtual network "
+				     "gateway name: %s", gw->name, why);
+			continue;
+		}
+		for (size_t k = 0; gw->source == GWSRC_CREATED && k < gw->npublic_ips; k++) {
+			why = name_problem(NAME_PUBLIC_IP, gw->public_ips[k], buf, sizeof(buf));
+			if (!why)
+				continue;
+			check_report(ctx, at, "the public IP address of the gateway of '%s' "
+				     "would be named '%s', not a valid Azure name: %s; set a "
+				     "shorter gateway 'name'", s->model.vnets[i].handle,
+				     gw->public_ips[k], why);
+			break;
+		}
+	}
+}
+
 void check_invalid_resource_group(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;

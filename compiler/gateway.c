@@ -47,6 +47,7 @@ struct gw_decl {
 	bool active_active, existing, asn_set;
 	int64_t asn;
 	struct loc sku_loc;   /* LOC_NONE when not given */
+	struct loc name_loc;  /* LOC_NONE when not given */
 	struct loc create_loc; /* the first setting only a created gateway takes */
 	const char *create_name;
 };
@@ -143,7 +144,10 @@ static void gw_bgp_asn(struct resolver *r, void *obj, const struct attr *at, int
 
 static void gw_name(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	((struct gw_decl *)obj)->name = res_text(at);
+	struct gw_decl *d = obj;
+
+	d->name = res_text(at);
+	d->name_loc = at->values->loc;
 }
 
 static void gw_id(struct resolver *r, void *obj, const struct attr *at, int key)
@@ -175,7 +179,7 @@ const struct attr_table res_gateway_table = {
 static bool parse(struct resolver *r, const struct attr *at, struct gw_decl *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->sku_loc = d->create_loc = LOC_NONE;
+	d->sku_loc = d->name_loc = d->create_loc = LOC_NONE;
 	d->kind = GW_ANY;
 	if (at->has_block) {
 		struct attr_block b = { .table = &res_gateway_table, .obj = d };
@@ -295,6 +299,7 @@ void res_gateway_finish(struct resolver *r, struct m_vnet *v, struct s_vnet *sv)
 	gw->subscription = v->subscription;
 	sv->gateway_loc = at->loc;
 	sv->gateway_sku_loc = loc_is_none(d.sku_loc) ? at->loc : d.sku_loc;
+	sv->gateway_name_loc = loc_is_none(d.name_loc) ? at->loc : d.name_loc;
 	if (create)
 		fill_created(r, v, gw, &d, at->loc);
 	else

@@ -7,8 +7,8 @@
  * resource-name-rules; MicrosoftDocs/azure-docs, articles/
  * azure-resource-manager/management/resource-name-rules.md), the
  * Microsoft.Network and Microsoft.Resources tables; azure.md 4.6. Names are
- * case-insensitive; scope: VNets, route tables and deployments per resource
- * group, subnets and peerings per VNet, routes per route table. */
+ * case-insensitive; scope: VNets, route tables, gateways, public IP
+ * addresses and deployments per resource group, subnets and peerings per VNet, routes per route table. */
 #define NETWORK_PUNCT "_.-"
 
 static const struct name_rule rules[AZURE_NAMES] = {
@@ -18,6 +18,10 @@ static const struct name_rule rules[AZURE_NAMES] = {
 	[NAME_ROUTE_TABLE] = { "route table", 1, 80, NETWORK_PUNCT, false, true,
 			       "_", NULL },
 	[NAME_ROUTE] = { "route", 1, 80, NETWORK_PUNCT, false, true, "_", NULL },
+	[NAME_GATEWAY] = { "virtual network gateway", 1, 80, NETWORK_PUNCT, false,
+			   true, "_", NULL },
+	[NAME_PUBLIC_IP] = { "public IP address", 1, 80, NETWORK_PUNCT, false, true,
+			     "_", NULL },
 	/* Unicode letters are \w in the documented ^[-\w._()]+$. */
 	[NAME_RESOURCE_GROUP] = { "resource group", 1, 90, "-_.()", true, false,
 				  NULL, "." },

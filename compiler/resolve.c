@@ -954,7 +954,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	struct attr_block b = { .table = &vnet_table, .obj = &vb };
 
 	sv->name = (struct s_origin){ v->loc, false };
-	sv->gateway_loc = sv->gateway_sku_loc = LOC_NONE;
+	sv->gateway_loc = sv->gateway_sku_loc = sv->gateway_name_loc = LOC_NONE;
 	if (st->prefixes)
 		set_space(r, v, sv, st->prefixes, st->prefixes->loc);
 	if (st->region)

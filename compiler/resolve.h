@@ -37,6 +37,7 @@ struct s_vnet {
 	struct loc gateway_loc;           /* LOC_NONE when no gateway */
 	const struct attr *gateway_src;   /* the gateway attribute, or NULL */
 	struct loc gateway_sku_loc;       /* the gateway's `sku`, else gateway_loc */
+	struct loc gateway_name_loc;      /* the gateway's `name`, else gateway_loc */
 	/* Peerings this VNet is a side of (indices into model.peerings), in
 	 * model order. */
 	size_t *peerings;
