@@ -242,11 +242,14 @@ START_TEST(attributes_that_take_a_value)
 	static const char *const value[] = {
 		"address", "address_space", "api_version", "dns_servers", "id",
 		"location", "name", "nva", "peering_name", "resource_group",
-		"subscription", "transit",
+		"subscription", "transit", "route_table_name",
+		/* a subnet's and a gateway's blocks */
+		"prefix", "type", "sku", "generation", "bgp_asn",
 	};
 	static const char *const bare[] = {
 		"gateway", "existing", "access", "forwarded", "direct",
 		"gateway_transit", "remote_gateway", "tags", "subnets", "locaton", "",
+		"create_resource_groups", "transit_routes", "active_active",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(value); i++)
 		ck_assert_msg(resolve_attr_takes_value(value[i]), "%s", value[i]);
