@@ -31,8 +31,11 @@ enum { FILE_TOO_LARGE = -1 };
 
 /* Appends the whole file at path ("-": standard input) to sb, when it has
  * at most limit bytes. Returns 0, an errno value or FILE_TOO_LARGE (after
- * reading a little more than limit bytes); reports nothing. */
+ * reading limit + 1 bytes); reports nothing. */
 int file_read(const char *path, struct strbuf *sb, size_t limit);
+
+/* At most max bytes from the start of the file; 0 or an errno value. */
+int file_read_head(const char *path, struct strbuf *sb, size_t max);
 
 /* "larger than 128 MiB, the limit for an input file" for FILE_TOO_LARGE,
  * else strerror(err); what is "an input file", "a template", ... */
@@ -50,6 +53,25 @@ bool output_stdout(const char *data, size_t len, bool color);
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  bool color);
 
+/* Whether a and b name one existing file (same device and inode: a link,
+ * another spelling of the path). */
+bool output_same_file(const char *a, const char *b);
+/* "DEV:INODE" of the existing file at path in buf, or NULL: equal for
+ * every name of one file. */
+const char *output_file_key(const char *path, char *buf, size_t size);
+
+/* The regular files under dir, at any depth (links are not followed), as
+ * "dir/NAME" paths, in name order; an absent dir has none. Appended to
+ * list (n entries, heap array of heap strings; output_free_list frees). */
+void output_list_files(const char *dir, char ***list, size_t *n);
+void output_free_list(char **list, size_t n);
+
+/* Removes the files, then the directories above them up to and not
+ * including stop_at that are left empty. With verbose, notes each file.
+ * Returns false after reporting an error. */
+bool output_remove(char *const *paths, size_t n, const char *stop_at,
+		   bool verbose, bool color);
+
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
 /* --check: whether every file already holds exactly its data. Notes each
@@ -57,5 +79,10 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
  * OUTPUT_FAILED after reporting a read error. */
 enum output_state output_check(const struct output_file *files, size_t n,
 			       bool diff, bool color);
+
+/* --check of files that a write would remove: notes each (why says whose
+ * they were); with diff, prints its removal as a unified diff. */
+enum output_state output_check_removed(char *const *paths, size_t n,
+				       const char *why, bool diff, bool color);
 
 #endif

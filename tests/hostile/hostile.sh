@@ -118,11 +118,11 @@ expect "template /dev/zero" 2 --template-dir=zero -o keep.tf hub.peer
 cat >want <<'END'
 peerc: note: /dev/zero is out of date
 END
-expect "--check against /dev/zero" 3 --check -o /dev/zero hub.peer
+expect "--check against /dev/zero" 3 --check -t terraform -o /dev/zero hub.peer
 cat >want <<'END'
 peerc: error: cannot diff /dev/zero: larger than 256 MiB, the limit for an existing output
 END
-expect "--diff against /dev/zero" 2 --diff -o /dev/zero hub.peer
+expect "--diff against /dev/zero" 2 --diff -t terraform -o /dev/zero hub.peer
 # Terraform reads an existing -o file whole, for moved blocks: past the
 # limit that is an error, not a silent output without them
 truncate -s 300M huge.tf

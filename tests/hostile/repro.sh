@@ -93,9 +93,9 @@ run dev-null fast "$PEERC" -o - /dev/null
 run input-dev-zero limit "$PEERC" -t none /dev/zero
 mkdir -p "$work/zero/terraform"
 ln -s /dev/zero "$work/zero/terraform/main.tf.tmpl"
-run template-dev-zero limit "$PEERC" -o /dev/null --template-dir="$work/zero" "$hub"
-run check-dev-zero limit "$PEERC" --check -o /dev/zero "$hub"
-run diff-dev-zero limit "$PEERC" --diff -o /dev/zero "$hub"
+run template-dev-zero limit "$PEERC" -t terraform -o /dev/null --template-dir="$work/zero" "$hub"
+run check-dev-zero limit "$PEERC" --check -t terraform -o /dev/zero "$hub"
+run diff-dev-zero limit "$PEERC" --diff -t terraform -o /dev/zero "$hub"
 
 # 2. out of memory on a valid 100 MB file (4 GB of address space; about a
 # minute: SKIP_BIG=1 leaves it out)
@@ -112,9 +112,9 @@ fi
 # 6. template read errors
 mkdir -p "$work/unreadable/terraform"
 mkdir "$work/unreadable/terraform/main.tf.tmpl" # a directory: read fails
-run template-unreadable fast "$PEERC" -o /dev/null --template-dir="$work/unreadable" "$hub"
-run template-missing fast "$PEERC" -o /dev/null --template-dir="$work/nowhere" "$hub"
-run template-dir-empty fast "$PEERC" -o /dev/null --template-dir= "$hub"
+run template-unreadable fast "$PEERC" -t terraform -o /dev/null --template-dir="$work/unreadable" "$hub"
+run template-missing fast "$PEERC" -t terraform -o /dev/null --template-dir="$work/nowhere" "$hub"
+run template-dir-empty fast "$PEERC" -t terraform -o /dev/null --template-dir= "$hub"
 
 # 7. a 1 MB identifier quoted in a diagnostic
 {
