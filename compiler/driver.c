@@ -11,34 +11,36 @@
 #include "resolve.h"
 #include "util.h"
 
-static const char *const target_names[] = {
-	[PEERC_TARGET_NONE] = "none",
-	[PEERC_TARGET_AST] = "ast",
-	[PEERC_TARGET_TERRAFORM] = "terraform",
-	[PEERC_TARGET_BICEP] = "bicep",
-	[PEERC_TARGET_ARM] = "arm",
-};
-
 const char *peerc_target_name(enum peerc_target t)
 {
-	return target_names[t];
+	const struct backend *b = backend_find(t);
+
+	return b ? b->name : "none";
 }
 
 enum peerc_target peerc_target_from_name(const char *name)
 {
-	for (size_t i = 1; i < ARRAY_SIZE(target_names); i++)
-		if (strcmp(target_names[i], name) == 0)
-			return (enum peerc_target)i;
+	for (size_t i = 0; i < backend_count(); i++)
+		if (strcmp(backend_at(i)->name, name) == 0)
+			return backend_at(i)->target;
 	return PEERC_TARGET_NONE;
 }
 
-static void emit_ast(struct peerc_result *r)
+/* For the message if memory runs out: "out of memory while parsing FILE". */
+static void set_phase(struct peerc_result *r, const char *verb)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	ast_to_json(r->ast, &r->source, &sb);
-	emit_add_output(r, NULL, sb.buf, sb.len);
-	sb_free(&sb);
+	arena_set_phase(r->arena, arena_printf(r->arena, "%s %s", verb,
+					       r->source.name));
+}
+
+static void no_vnets(struct peerc_result *r)
+{
+	struct diag *d = diag_add(&r->diags, DIAG_ERROR, "no-vnets", LOC_NONE,
+				  "no VNets declared: is this the right file?");
+	diag_note(&r->diags, d, LOC_NONE,
+		  "its output would have no resources: applied over an earlier "
+		  "one, it deletes every VNet and peering that one made; "
+		  "'--allow-empty' writes it all the same");
 }
 
 /* Resolution, then the checks, then the model; false on errors. The checks
@@ -46,11 +48,15 @@ static void emit_ast(struct peerc_result *r)
  * half-resolved file is mostly noise. */
 static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 {
+	set_phase(r, "resolving");
 	struct sema *s = resolve(r->ast, r->arena, &r->diags);
 
 	if (peerc_failed(r))
 		return false;
 	r->sema = s;
+	if (s->model.nvnets == 0 && !opts->allow_empty)
+		no_vnets(r);
+	set_phase(r, "checking");
 	checks_run(s, &r->diags, NULL);
 	if (peerc_failed(r))
 		return false;
@@ -59,6 +65,15 @@ static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 			       PEERC_DEFAULT_API_VERSION;
 	r->model = &s->model;
 	return true;
+}
+
+bool peerc_io_failed(const struct peerc_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (r->diags.items[i].severity == DIAG_ERROR &&
+		    strcmp(r->diags.items[i].name, "io") == 0)
+			return true;
+	return false;
 }
 
 const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
@@ -70,13 +85,12 @@ const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 	return reach_explain(r->sema, a, b, r->arena, reachable);
 }
 
-struct peerc_result *peerc_compile(const struct peerc_options *opts,
-				   const char *name, const char *text,
-				   size_t len)
+static struct peerc_result *compile(struct peerc_result *r,
+				    const struct peerc_options *opts,
+				    const char *name, const char *text, size_t len)
 {
-	struct peerc_result *r = xcalloc(1, sizeof(*r));
-
 	r->arena = arena_new();
+	arena_set_phase(r->arena, "reading the input");
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
 	if (!source_init(&r->source, r->arena, name, text, len)) {
 		r->source.name = arena_strdup(r->arena, name);
@@ -84,21 +98,29 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 			 "input too large (4 GiB or more)");
 		return r;
 	}
+	set_phase(r, "parsing");
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
-	if (opts->target == PEERC_TARGET_AST) {
+	const struct backend *b = backend_find(opts->target);
+	if (b && b->parsed_only) {
 		if (!peerc_failed(r))
-			emit_ast(r);
+			b->emit(NULL, opts, r);
 		return r;
 	}
-	if (peerc_failed(r) || !analyse(r, opts) || opts->target == PEERC_TARGET_NONE)
+	if (peerc_failed(r) || !analyse(r, opts) || !b)
 		return r;
-	const struct backend *b = backend_find(opts->target);
-	if (b)
-		b->emit(r->model, opts, r);
-	else
-		diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
-			 "the %s back end is not built yet",
-			 peerc_target_name(opts->target));
+	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
+	b->emit(r->model, opts, r);
+	return r;
+}
+
+struct peerc_result *peerc_compile(const struct peerc_options *opts,
+				   const char *name, const char *text,
+				   size_t len)
+{
+	struct peerc_result *r = compile(xcalloc(1, sizeof(struct peerc_result)),
+					 opts, name, text, len);
+
+	diag_sort(&r->diags);
 	return r;
 }
 

@@ -214,24 +214,11 @@ static char *param_text(struct arena *a, const char *want)
 	return n;
 }
 
-static char *lower(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* A parameter name of the main templates, unique case-insensitively. */
 static char *main_param_name(struct arm *t, const char *want)
 {
-	char *n = param_text(t->a, want);
-	char *name = n;
-	for (unsigned k = 2; strmap_get(&t->param_names, lower(t->a, name)); k++)
-		name = arena_printf(t->a, "%s_%u", n, k);
-	strmap_put(&t->param_names, lower(t->a, name), t);
-	return name;
+	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
+			   true, NULL);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the
@@ -496,10 +483,10 @@ static void add_side(struct arm *t, size_t side)
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
 	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->at,
 		group_place(t, remote->group), T_VNET, remote_names)));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->setting[SET_REMOTE_GATEWAY]));
 	tv_push(a, s->peerings, o);
 }
 

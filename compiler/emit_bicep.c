@@ -62,11 +62,6 @@ static bool is_alnum(char c)
 	       (c >= '0' && c <= '9');
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static char upper(char c)
 {
 	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
@@ -83,8 +78,8 @@ static void put_word(struct strbuf *sb, const char *w, size_t n, bool first)
 		if (w[i] >= 'a' && w[i] <= 'z')
 			caps = false;
 	for (size_t i = 0; i < n; i++) {
-		char c = caps ? lower(w[i]) : w[i];
-		sb_putc(sb, i > 0 ? c : first ? lower(c) : upper(c));
+		char c = caps ? ascii_lower(w[i]) : w[i];
+		sb_putc(sb, i > 0 ? c : first ? ascii_lower(c) : upper(c));
 	}
 }
 
@@ -133,15 +128,6 @@ static bool reserved(const char *s)
 	return false;
 }
 
-static const char *folded(struct arena *a, const char *s)
-{
-	char *f = arena_strdup(a, s);
-
-	for (char *p = f; *p; p++)
-		*p = lower(*p);
-	return f;
-}
-
 /* camel(text), or with 2, 3, ... appended when taken: one namespace for the
  * whole output, filled in model order, so the same file always gets the
  * same symbols and a symbol means the same thing in every file. Taken means
@@ -149,12 +135,7 @@ static const char *folded(struct arena *a, const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	char *base = camel(b->a, text), *s = base;
-
-	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, folded(b->a, s)); n++)
-		s = arena_printf(b->a, "%s%u", base, n);
-	strmap_put(&b->symbols, folded(b->a, s), s);
-	return s;
+	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -511,10 +492,10 @@ static void add_side(struct bicep *b, size_t side)
 	tv_set(a, o, "symbol", tv_raw(a, b->side_sym[side]));
 	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "access", tv_bool(a, s->access));
-	tv_set(a, o, "forwarded", tv_bool(a, s->forwarded));
-	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
 	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->peerings, o);
@@ -578,7 +559,8 @@ static struct tval *type_values(struct bicep *b)
 
 static const char *module_path(struct bicep *b, const struct bfile *f)
 {
-	return arena_printf(b->a, "modules/%s.bicep", b->p.deployments[f->deployment].file);
+	return arena_printf(b->a, "%s/%s.bicep", backend_find(PEERC_TARGET_BICEP)->module_dir,
+			    b->p.deployments[f->deployment].file);
 }
 
 /* A module's dependsOn, from the plan: the modules of its stage, and the

@@ -1,5 +1,5 @@
-/* Files in and out for the command line: reading the input, writing the
- * outputs so that a reader never sees a half-written file, and comparing
+/* Files in and out: reading the input and templates within limits, writing
+ * the outputs so that a reader never sees a half-written file, and comparing
  * them for --check. Errors are reported with diag_print_plain. */
 #ifndef PEERC_OUTPUT_H
 #define PEERC_OUTPUT_H
@@ -15,9 +15,32 @@ struct output_file {
 	bool make_dirs;    /* create missing directories (module files) */
 };
 
-/* Appends the whole file at path ("-": standard input) to sb. Returns 0 or
- * an errno value; reports nothing. */
-int file_read(const char *path, struct strbuf *sb);
+/* Files peerc reads whole, each with a limit far above anything real, so
+ * that /dev/zero or a runaway file ends in a message naming the file and
+ * the limit, not in running out of memory. The 100,000-VNet benchmark
+ * topology (tests/bench) is 12 MB and its Terraform 171 MB; the largest
+ * template peerc ships is under 8 KB. */
+#define INPUT_MAX ((size_t)128 << 20)    /* a .peer file */
+#define TEMPLATE_MAX ((size_t)4 << 20)   /* a --template-dir template */
+/* an existing -o file: what --diff compares with, and the Terraform a
+ * rename is written against as moved blocks */
+#define OLD_OUTPUT_MAX ((size_t)256 << 20)
+
+/* file_read's status for a file of more than its limit. */
+enum { FILE_TOO_LARGE = -1 };
+
+/* Appends the whole file at path ("-": standard input) to sb, when it has
+ * at most limit bytes. Returns 0, an errno value or FILE_TOO_LARGE (after
+ * reading limit + 1 bytes); reports nothing. */
+int file_read(const char *path, struct strbuf *sb, size_t limit);
+
+/* At most max bytes from the start of the file; 0 or an errno value. */
+int file_read_head(const char *path, struct strbuf *sb, size_t max);
+
+/* "larger than 128 MiB, the limit for an input file" for FILE_TOO_LARGE,
+ * else strerror(err); what is "an input file", "a template", ... */
+const char *file_error(int err, size_t limit, const char *what, char *buf,
+		       size_t size);
 
 /* Writes data to standard output. Returns false after reporting an error. */
 bool output_stdout(const char *data, size_t len, bool color);
@@ -30,6 +53,25 @@ bool output_stdout(const char *data, size_t len, bool color);
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  bool color);
 
+/* Whether a and b name one existing file (same device and inode: a link,
+ * another spelling of the path). */
+bool output_same_file(const char *a, const char *b);
+/* "DEV:INODE" of the existing file at path in buf, or NULL: equal for
+ * every name of one file. */
+const char *output_file_key(const char *path, char *buf, size_t size);
+
+/* The regular files under dir, at any depth (links are not followed), as
+ * "dir/NAME" paths, in name order; an absent dir has none. Appended to
+ * list (n entries, heap array of heap strings; output_free_list frees). */
+void output_list_files(const char *dir, char ***list, size_t *n);
+void output_free_list(char **list, size_t n);
+
+/* Removes the files, then the directories above them up to and not
+ * including stop_at that are left empty. With verbose, notes each file.
+ * Returns false after reporting an error. */
+bool output_remove(char *const *paths, size_t n, const char *stop_at,
+		   bool verbose, bool color);
+
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
 /* --check: whether every file already holds exactly its data. Notes each
@@ -37,5 +79,10 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
  * OUTPUT_FAILED after reporting a read error. */
 enum output_state output_check(const struct output_file *files, size_t n,
 			       bool diff, bool color);
+
+/* --check of files that a write would remove: notes each (why says whose
+ * they were); with diff, prints its removal as a unified diff. */
+enum output_state output_check_removed(char *const *paths, size_t n,
+				       const char *why, bool diff, bool color);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "diag.h"
+#include "names.h"
 #include "plan.h"
 #include "util.h"
 
@@ -40,20 +41,11 @@ static bool table_looked_up(const struct m_vnet *spoke)
 
 /* ------------------------------------------------------------------- names */
 
+/* A character Azure takes in a deployment's name. */
 static bool name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.()", c);
-}
-
-static const char *lowered(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
+	       (c >= '0' && c <= '9') || (c && strchr(name_rule(NAME_DEPLOYMENT)->punct, c));
 }
 
 const char *plan_base(struct arena *a, const char *output_name,
@@ -1149,17 +1141,17 @@ static const char *deployment_name(struct builder *b, const struct plan_deployme
 			    arena_printf(b->a, "-%u", d->chunk + 1) : "");
 }
 
-/* Whether label names all of ds (n of them) validly and uniquely. */
+/* Whether label names all of ds (n of them) validly (names.h) and
+ * uniquely. */
 static bool label_fits(struct builder *b, const char *label, const uint32_t *ds,
 		       size_t n, const struct strmap *names)
 {
-	for (const char *c = label; *c; c++)
-		if (!name_char(*c))
-			return false;
+	char why[64];
+
 	for (size_t i = 0; i < n; i++) {
 		const char *name = deployment_name(b, &b->p->deployments[ds[i]], label);
-		if (strlen(name) > PLAN_MAX_DEPLOYMENT_NAME ||
-		    strmap_get(names, lowered(b->a, name)))
+		if (name_problem(NAME_DEPLOYMENT, name, why, sizeof(why)) ||
+		    strmap_get(names, arena_lower(b->a, name)))
 			return false;
 	}
 	return true;
@@ -1205,7 +1197,7 @@ static void name_deployments(struct builder *b)
 			struct plan_deployment *d = &p->deployments[ds[i]];
 			d->name = deployment_name(b, d, label);
 			d->file = d->name + strlen("peerc-");
-			strmap_put(&names, lowered(b->a, d->name), d);
+			strmap_put(&names, arena_lower(b->a, d->name), d);
 		}
 	}
 	free(by_key);

@@ -5,8 +5,14 @@
 
 #include "common.h"
 
-/* Out of memory is not something a compiler of small files can recover from;
- * these abort instead of returning NULL. */
+/* Out of memory is not something a compiler can recover from in the middle
+ * of a pass, but it must not end in a bare abort either: a failed allocation
+ * prints "peerc: error: out of memory while WHAT (N bytes asked for)" and
+ * exits with status 2, at once, without flushing or freeing anything. WHAT
+ * is the arena's phase for arena allocations, the buffer's label for a
+ * labelled strbuf; without one, "... while allocating N bytes". */
+_Noreturn void out_of_memory(const char *what, size_t n);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -17,6 +23,9 @@ char *xstrdup(const char *s);
 struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* What the run is doing, for the message when an allocation fails ("parsing
+ * FILE"); what must outlive the arena or be in it. */
+void arena_set_phase(struct arena *a, const char *what);
 void *arena_alloc(struct arena *a, size_t n); /* zero-filled, max-aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
@@ -41,6 +50,7 @@ void *arena_grow(struct arena *a, const void *old, size_t old_n, size_t new_n);
 struct strbuf {
 	char *buf;
 	size_t len, cap;
+	const char *what; /* NULL, or what it is for, when growing it fails */
 };
 void sb_init(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
@@ -68,5 +78,42 @@ void *strmap_put(struct strmap *m, const char *key, void *val);
 
 /* Levenshtein distance, capped: returns max+1 when it is larger than max. */
 size_t edit_distance(const char *a, const char *b, size_t max);
+
+/* "Did you mean": the one policy for every hint peerc gives. A candidate is
+ * near when at most a third of `given` (rounded up) must change, as in
+ * clang's typo correction, and not all of the candidate; the nearest wins,
+ * ties going to the first offered. When none is near, the one candidate
+ * that starts with `given` (three characters or more: "expl" for "explain";
+ * when several do, none). Offer candidates one by one, then ask. */
+struct match {
+	const char *given;
+	size_t max;            /* the most edits a hint may need */
+	const char *best;      /* nearest so far, or NULL */
+	size_t best_d;
+	const char *prefixed;  /* a candidate that starts with given */
+	size_t nprefixed;      /* how many do */
+};
+void match_init(struct match *m, const char *given);
+void match_offer(struct match *m, const char *candidate);
+const char *match_result(const struct match *m); /* NULL: nothing close */
+/* The same over an array of n names. */
+const char *closest_match(const char *given, const char *const *names, size_t n);
+
+/* ASCII case folding, whatever the locale: Azure compares names this way. */
+static inline char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+/* s lower-cased in place; returns s. */
+char *str_lower(char *s);
+/* A lower-case copy of s in the arena. */
+char *arena_lower(struct arena *a, const char *s);
+
+/* A name no other in `used` has: want, else want SEP 2, want SEP 3, ...;
+ * compared ignoring case when fold (Azure's names, file names), and never
+ * one that reserved() (may be NULL) refuses. Records the result in used and
+ * returns it. Filled in model order, so the same file gets the same names. */
+char *unique_name(struct arena *a, struct strmap *used, const char *want,
+			const char *sep, bool fold, bool (*reserved)(const char *));
 
 #endif
