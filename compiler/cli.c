@@ -51,8 +51,8 @@ static const struct cli_option options[] = {
 	{ "target", 't', required_argument, "TARGET", NULL, NULL },
 	{ "check", OPT_CHECK, no_argument, NULL, NULL,
 	  "write nothing; exit with status 3 when the -o file\n"
-	  "(or a module file beside it) is not what would be\n"
-	  "written, or a module file would be removed" },
+	  "(or a module or stage file beside it) is not what\n"
+	  "would be written, or one would be removed" },
 	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
 	  "as --check, and print a unified diff of the changes" },
 	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
@@ -765,6 +765,10 @@ struct stale {
 	char *dir;       /* DIR/modules */
 	char *out_dir;   /* DIR, which emptied folders below it go up to */
 	const char *why; /* for --check */
+	/* The stage files (FILE.stageN.EXT) of an earlier run. */
+	char **stages;
+	size_t nstages;
+	const char *stages_why;
 };
 
 /* The files this run writes, by path and by file (another spelling of
@@ -790,6 +794,57 @@ static bool written_now(const struct strmap *written, const char *path)
 	       (output_file_key(path, key, sizeof(key)) && strmap_get(written, key));
 }
 
+/* Whether base is FILE.stageN.EXT of the output FILE.EXT. */
+static bool stage_name(const char *base, const char *output)
+{
+	const char *dot = strrchr(output, '.');
+	size_t stem = dot && dot != output ? (size_t)(dot - output) : strlen(output);
+	const char *p;
+
+	if (strncmp(base, output, stem) != 0 || strncmp(base + stem, ".stage", 6) != 0)
+		return false;
+	p = base + stem + strlen(".stage");
+	if (*p < '2' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return strcmp(p, output + stem) == 0;
+}
+
+/* The stage files an earlier run wrote beside this output (peerc's, by
+ * their head: emit_is_generated) and this run does not: an estate that
+ * shrank leaves no stage a loop over the files would still deploy. */
+static void find_stale_stages(const struct cli_opts *o, const struct peerc_result *r,
+			      const struct strmap *written, struct stale *st)
+{
+	char **all = NULL;
+	size_t nall = 0;
+
+	st->stages_why = arena_printf(r->arena, "a stage of %s that this run does "
+				      "not write", o->compile.output_name);
+	output_list_dir(*st->out_dir ? st->out_dir : ".", &all, &nall);
+	for (size_t i = 0; i < nall; i++) {
+		const char *base = strrchr(all[i], '/') + 1;
+		char *path = *st->out_dir ? all[i] : xstrdup(base);
+		struct strbuf head;
+		sb_init(&head);
+		bool mine = stage_name(base, o->compile.output_name) &&
+			    !written_now(written, path) &&
+			    file_read_head(path, &head, 4096) == 0 &&
+			    emit_is_generated(head.buf ? head.buf : "");
+		sb_free(&head);
+		if (path != all[i])
+			free(all[i]);
+		if (mine) {
+			st->stages = xrealloc(st->stages, (st->nstages + 1) * sizeof(*st->stages));
+			st->stages[st->nstages++] = path;
+		} else {
+			free(path);
+		}
+	}
+	free(all);
+}
+
 static void find_stale(const struct cli_opts *o, const struct peerc_result *r,
 		       const struct output_file *files, size_t n, struct stale *st)
 {
@@ -800,16 +855,17 @@ static void find_stale(const struct cli_opts *o, const struct peerc_result *r,
 	struct strmap written;
 
 	*st = (struct stale){ 0 };
+	int dirlen = slash ? (int)(slash - o->output) : 0;
+	st->out_dir = xstrdup(arena_printf(r->arena, "%.*s", dirlen, o->output));
+	index_outputs(r->arena, files, n, &written);
+	find_stale_stages(o, r, &written, st);
 	if (!b || !b->module_dir)
 		return;
 	st->why = arena_printf(r->arena, "a module of %s that this run does not "
 			       "write", o->compile.output_name);
-	int dirlen = slash ? (int)(slash - o->output) : 0;
-	st->out_dir = xstrdup(arena_printf(r->arena, "%.*s", dirlen, o->output));
 	st->dir = xstrdup(arena_printf(r->arena, "%s%s%s", st->out_dir,
 				       slash ? "/" : "", b->module_dir));
 	output_list_files(st->dir, &all, &nall);
-	index_outputs(r->arena, files, n, &written);
 	for (size_t i = 0; i < nall; i++) {
 		struct strbuf head;
 		sb_init(&head);
@@ -851,11 +907,15 @@ static int write_files(const struct cli_opts *o, const struct output_file *files
 		enum output_state g = output_check_removed(st->paths, st->n, st->why,
 							   o->diff, o->color);
 		s = g > s ? g : s;
+		g = output_check_removed(st->stages, st->nstages, st->stages_why,
+					 o->diff, o->color);
+		s = g > s ? g : s;
 		return s == OUTPUT_FRESH ? EXIT_OK : s == OUTPUT_STALE ? EXIT_STALE :
 		       EXIT_USAGE;
 	}
 	if (!output_write(files, n, o->verbose, o->color) ||
-	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, o->color))
+	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, o->color) ||
+	    !output_remove(st->stages, st->nstages, st->out_dir, o->verbose, o->color))
 		return EXIT_USAGE;
 	return EXIT_OK;
 }
@@ -895,6 +955,7 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 	if (!writes_input(o, files, r->noutputs))
 		status = write_files(o, files, r->noutputs, &st);
 	output_free_list(st.paths, st.n);
+	output_free_list(st.stages, st.nstages);
 	free(st.dir);
 	free(st.out_dir);
 	free(files);

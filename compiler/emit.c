@@ -165,6 +165,14 @@ bool emit_is_module_of(struct arena *a, const char *text, size_t len,
 	return false;
 }
 
+bool emit_is_generated(const char *text)
+{
+	const char *g = strstr(text, "\"_generator\": {");
+
+	return strncmp(text, HEADER_START, strlen(HEADER_START)) == 0 ||
+	       (g && strstr(g, "\"name\": \"peerc\""));
+}
+
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p)
 {
 	char buf[IP_STRLEN];

@@ -173,6 +173,11 @@ void output_list_files(const char *dir, char ***list, size_t *n)
 	list_dir(dir, list, n, 0);
 }
 
+void output_list_dir(const char *dir, char ***list, size_t *n)
+{
+	list_dir(dir, list, n, MAX_DEPTH - 1);
+}
+
 /* rmdir each directory above path, up to stop_at, while it is empty. */
 static void remove_empty_parents(const char *path, const char *stop_at)
 {

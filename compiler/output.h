@@ -64,6 +64,8 @@ const char *output_file_key(const char *path, char *buf, size_t size);
  * "dir/NAME" paths, in name order; an absent dir has none. Appended to
  * list (n entries, heap array of heap strings; output_free_list frees). */
 void output_list_files(const char *dir, char ***list, size_t *n);
+/* The same, of dir itself only. */
+void output_list_dir(const char *dir, char ***list, size_t *n);
 void output_free_list(char **list, size_t n);
 
 /* Removes the files, then the directories above them up to and not

@@ -443,6 +443,39 @@ run one.peer -o stale/main.bicep
 expect_rc 0 "a write that needs no modules"
 [ ! -e stale/modules ] || fail "the emptied modules folder is left"
 
+# An estate that needs stages, then one that does not: the stage files of
+# the first are stale (a loop over the files would deploy them), whatever
+# the target; a file that only looks like one is not peerc's and stays.
+hubs_of() { # N: hubs of 400 spokes, N spokes in all, in one group
+	cat defaults.peer
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			if (i % 400 == 0)
+				printf "vnet hub%d 172.16.%d.0/24\n", i / 400, i / 400
+			printf "vnet s%d 10.%d.%d.0/24\n", i, int(i / 256), i % 256
+			printf "peer hub%d <-> s%d\n", int(i / 400), i
+		} }'
+}
+hubs_of 3600 >big.peer
+hubs_of 10 >small.peer
+for t in arm:json bicep:bicep; do
+	ext=${t#*:}
+	rm -rf staged && mkdir staged
+	run -t "${t%%:*}" big.peer -o "staged/net.$ext"
+	expect_rc 0 "stages (${t%%:*})"
+	[ -f "staged/net.stage2.$ext" ] || fail "big.peer to ${t%%:*}: no second stage"
+	printf 'not peerc'"'"'s\n' >"staged/net.stage9.$ext"
+	run --check -t "${t%%:*}" small.peer -o "staged/net.$ext"
+	expect_rc 3 "--check, stale stages (${t%%:*})"
+	expect_err "peerc: note: staged/net.stage2.$ext would be removed: a stage of net.$ext that this run does not write" \
+		"--check, stale stages (${t%%:*})"
+	grep -q "stage9" err && fail "--check names a file peerc did not write (${t%%:*})"
+	run -t "${t%%:*}" small.peer -o "staged/net.$ext"
+	expect_rc 0 "a write removes stale stages (${t%%:*})"
+	ls staged | grep -q "^net\.stage[2-8]" && fail "stale stages left (${t%%:*})"
+	[ -f "staged/net.stage9.$ext" ] || fail "a file that is not peerc's was removed (${t%%:*})"
+done
+
 ### color
 
 run --color=always bad.peer
