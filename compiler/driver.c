@@ -70,9 +70,8 @@ const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 	return reach_explain(r->sema, a, b, r->arena, reachable);
 }
 
-struct peerc_result *peerc_compile(const struct peerc_options *opts,
-				   const char *name, const char *text,
-				   size_t len)
+struct peerc_result *peerc_parse(const struct peerc_options *opts,
+				 const char *name, const char *text, size_t len)
 {
 	struct peerc_result *r = xcalloc(1, sizeof(*r));
 
@@ -85,6 +84,17 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 		return r;
 	}
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
+	return r;
+}
+
+struct peerc_result *peerc_compile(const struct peerc_options *opts,
+				   const char *name, const char *text,
+				   size_t len)
+{
+	struct peerc_result *r = peerc_parse(opts, name, text, len);
+
+	if (!r->ast)
+		return r;
 	if (opts->target == PEERC_TARGET_AST) {
 		if (!peerc_failed(r))
 			emit_ast(r);
