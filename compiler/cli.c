@@ -553,7 +553,7 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	}
 }
 
-static bool resolve_color(enum cli_color mode)
+bool cli_color(enum cli_color mode)
 {
 	if (mode != CLI_COLOR_AUTO)
 		return mode == CLI_COLOR_ALWAYS;
@@ -599,7 +599,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, &err);
-	o->color = resolve_color(o->color_mode);
+	o->color = cli_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
 	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);

@@ -40,6 +40,9 @@ struct cli_opts {
 	size_t rules_cap;
 };
 
+/* Whether to color messages on stderr: auto is a terminal without NO_COLOR. */
+bool cli_color(enum cli_color mode);
+
 /* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli_opts *o, int argc, char **argv);
 /* Does what o asks and returns the exit status. */
