@@ -608,6 +608,20 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+int cli_command_usage(const char *command, bool color, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_print_plain(stderr, DIAG_ERROR, color, "%s", msg);
+	diag_print_plain(stderr, DIAG_NOTE, color,
+			 "try 'peerc %s --help' for more information", command);
+	return EXIT_USAGE;
+}
+
 void cli_opts_free(struct cli_opts *o)
 {
 	free(o->rules);

@@ -22,6 +22,25 @@ static const char *const side_attrs[] = {
 	"access", "forwarded", "gateway_transit", "remote_gateway", NULL,
 };
 
+const char *const *expand_block_attrs(enum stmt_kind k)
+{
+	switch (k) {
+	case STMT_PEER:
+		return peer_attrs;
+	case STMT_HUB:
+		return hub_attrs;
+	case STMT_MESH:
+		return mesh_attrs;
+	default:
+		return NULL;
+	}
+}
+
+const char *const *resolve_side_attrs(void)
+{
+	return side_attrs;
+}
+
 /* ------------------------------------------------ peerings */
 
 /* The settings one statement gives to each pair it declares. side[0] is the

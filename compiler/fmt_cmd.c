@@ -126,23 +126,6 @@ static bool parse_color_arg(const char *arg, enum cli_color *mode)
 	return false;
 }
 
-static int usage(const struct fmt_opts *o, const char *fmt, ...)
-	PRINTF_LIKE(2, 3);
-
-static int usage(const struct fmt_opts *o, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", msg);
-	diag_print_plain(stderr, DIAG_NOTE, o->color,
-			 "try 'peerc fmt --help' for more information");
-	return EXIT_USAGE;
-}
-
 int fmt_main(int argc, char **argv)
 {
 	enum { OPT_CHECK = 256, OPT_DIFF, OPT_COLOR, OPT_HELP };
@@ -169,7 +152,7 @@ int fmt_main(int argc, char **argv)
 			break;
 		case OPT_COLOR:
 			if (!parse_color_arg(optarg, &mode))
-				return usage(&o, "invalid --color '%s': auto, always or never",
+				return cli_command_usage("fmt", o.color, "invalid --color '%s': auto, always or never",
 					     optarg);
 			o.color = cli_color(mode);
 			break;
@@ -177,11 +160,13 @@ int fmt_main(int argc, char **argv)
 			fmt_help();
 			return EXIT_OK;
 		default:
-			return usage(&o, "unrecognized option '%s'", argv[optind - 1]);
+			return cli_command_usage("fmt", o.color, "unrecognized option '%s'",
+						 argv[optind - 1]);
 		}
 	}
 	if (optind == argc)
-		return usage(&o, "no input file (- reads standard input)");
+		return cli_command_usage("fmt", o.color,
+					 "no input file (- reads standard input)");
 	int status = EXIT_OK;
 	for (int i = optind; i < argc; i++)
 		status = worse(status, format_one(&o, argv[i]));

@@ -185,6 +185,24 @@ static const char *const defaults_attrs[] = {
 	"api_version", NULL,
 };
 
+static const char *const no_attrs[] = { NULL };
+
+const char *const *resolve_block_attrs(enum stmt_kind k)
+{
+	switch (k) {
+	case STMT_VNET:
+		return vnet_attrs;
+	case STMT_DEFAULTS:
+		return defaults_attrs;
+	case STMT_PEER:
+	case STMT_HUB:
+	case STMT_MESH:
+		return expand_block_attrs(k);
+	default:
+		return no_attrs;
+	}
+}
+
 static const char *closest(const char *const *names, const char *name)
 {
 	const char *best = NULL;
@@ -763,8 +781,7 @@ static void resolve_site(struct resolver *r, size_t i)
 		ss->via_loc = st->via->loc;
 	}
 	for (const struct attr *at = st->attrs; at; at = at->next) {
-		static const char *const none[] = { NULL };
-		res_unknown_attr(r, at, none, "a site");
+		res_unknown_attr(r, at, no_attrs, "a site");
 	}
 }
 

@@ -117,6 +117,11 @@ struct sema {
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		     struct diag_list *diags);
 
+/* The attributes a block of a statement of kind k accepts, and those a
+ * side qualifier (`A.x`) takes; NULL-terminated. For editors' completion. */
+const char *const *resolve_block_attrs(enum stmt_kind k);
+const char *const *resolve_side_attrs(void);
+
 /* The peering between two VNets (either order), as an index into
  * model.peerings, or -1. Average O(1). */
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,

@@ -59,6 +59,8 @@ bool res_repeated(struct resolver *r, struct strmap *seen,
 /* Whether at has no side qualifier (reported when it has). */
 bool res_unqualified(struct resolver *r, const struct attr *at, const char *where);
 /* The VNet an identifier names, or NULL (reported). */
+/* The attributes of peer, hub and mesh blocks (expand.c); NULL for others. */
+const char *const *expand_block_attrs(enum stmt_kind k);
 struct m_vnet *res_lookup_vnet(struct resolver *r, const struct ident *id);
 
 /* expand.c */
