@@ -502,28 +502,21 @@ int lsp_main(int argc, char **argv)
 			break;
 		case OPT_DEBOUNCE:
 			cfg.debounce_ms = (int)strtol(optarg, &end, 10);
-			if (*end || cfg.debounce_ms < 0 || cfg.debounce_ms > 10000) {
-				diag_print_plain(stderr, DIAG_ERROR, color,
-						 "invalid --debounce '%s': 0 to 10000 ms", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || cfg.debounce_ms < 0 || cfg.debounce_ms > 10000)
+				return cli_command_usage("lsp", color, "invalid --debounce "
+							 "'%s': 0 to 10000 ms", optarg);
 			break;
 		case OPT_HELP:
 			lsp_help();
 			return EXIT_OK;
 		default:
-			diag_print_plain(stderr, DIAG_ERROR, color,
-					 "unrecognized option '%s'", argv[optind - 1]);
-			diag_print_plain(stderr, DIAG_NOTE, color,
-					 "try 'peerc lsp --help' for more information");
-			return EXIT_USAGE;
+			return cli_command_usage("lsp", color, "unrecognized option '%s'",
+						 argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		diag_print_plain(stderr, DIAG_ERROR, color,
-				 "peerc lsp takes no file: the client opens them");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_command_usage("lsp", color, "peerc lsp takes no file: "
+					 "the client opens them");
 	/* A client that goes away must end the server, not kill it mid-write. */
 	signal(SIGPIPE, SIG_IGN);
 	return lsp_serve(0, 1, &cfg);
