@@ -152,8 +152,8 @@ int fmt_main(int argc, char **argv)
 			break;
 		case OPT_COLOR:
 			if (!parse_color_arg(optarg, &mode))
-				return cli_command_usage("fmt", o.color, "invalid --color '%s': auto, always or never",
-					     optarg);
+				return cli_command_usage("fmt", o.color, "invalid --color "
+							 "'%s': auto, always or never", optarg);
 			o.color = cli_color(mode);
 			break;
 		case OPT_HELP:
