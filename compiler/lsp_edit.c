@@ -180,6 +180,12 @@ json_t *lsp_code_action(struct lsp_server *s, json_t *params, struct lsp_error *
 		return NULL;
 	if (!lsp_range_parse(&doc->lines, json_object_get(params, "range"), s->enc, &range))
 		return lsp_bad_params(err, "range is missing or not a Range");
+	/* the whole lines: a cursor anywhere on a line finds its fixes */
+	struct lsp_position a = lsp_position_of(&doc->lines, range.start, s->enc);
+	struct lsp_position b = lsp_position_of(&doc->lines, range.end, s->enc);
+	range.start = lsp_offset_of(&doc->lines, (struct lsp_position){ a.line, 0 }, s->enc);
+	range.end = lsp_offset_of(&doc->lines, (struct lsp_position){ b.line, UINT32_MAX },
+				  s->enc);
 	json_t *actions = json_array();
 	const struct diag_list *l = &doc->result->diags;
 	for (size_t i = 0; wants_quickfix(params) && i < l->n; i++) {
