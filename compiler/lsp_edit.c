@@ -45,6 +45,20 @@ static void lines_free(struct lines *l)
 	free(l->id);
 }
 
+static void add_edit(struct lsp_server *s, struct lsp_doc *doc, json_t *edits,
+		     struct loc within, struct loc at, const char *text, size_t len)
+{
+	bool touches = loc_is_none(within) ||
+		(at.start == at.end ? within.start <= at.start && at.start <= within.end :
+		 within.start == within.end ? at.start <= within.start && within.start < at.end :
+		 at.start < within.end && within.start < at.end);
+
+	if (!touches)
+		return;
+	json_array_append_new(edits, json_pack("{s:o,s:s%}", "range",
+		lsp_range(s, doc, at), "newText", text, len));
+}
+
 /* The edits, as TextEdits, that turn doc into `to`; only those touching
  * `within` (LOC_NONE: all). */
 static json_t *line_edits(struct lsp_server *s, struct lsp_doc *doc,
@@ -70,13 +84,16 @@ static json_t *line_edits(struct lsp_server *s, struct lsp_doc *doc,
 			i++;
 		while (j < new.n && ins[j])
 			j++;
-		struct loc at = { old.start[i0], old.start[i] };
-		bool touches = loc_is_none(within) ||
-			       (at.start <= within.end && within.start <= at.end);
-		if (touches)
-			json_array_append_new(edits, json_pack("{s:o,s:s%}", "range",
-				lsp_range(s, doc, at), "newText", to + new.start[j0],
-				(size_t)(new.start[j] - new.start[j0])));
+		/* a run of changed lines that stays as many lines is one edit per
+		 * line, so a range formatting touches only its own lines */
+		size_t step = i - i0 == j - j0 ? 1 : 0;
+		for (size_t k = 0; step ? k < i - i0 : k == 0; k++) {
+			size_t a0 = i0 + k, a1 = step ? a0 + 1 : i;
+			size_t b0 = j0 + k, b1 = step ? b0 + 1 : j;
+			add_edit(s, doc, edits, within,
+				 (struct loc){ old.start[a0], old.start[a1] },
+				 to + new.start[b0], new.start[b1] - new.start[b0]);
+		}
 	}
 	free(del);
 	free(ins);
