@@ -29,6 +29,8 @@ static void doc_free(struct lsp_doc *d)
 	free(d->uri);
 	sb_free(&d->text);
 	lsp_lines_free(&d->lines);
+	if (d->good != d->result)
+		peerc_result_free(d->good);
 	peerc_result_free(d->result);
 	free(d);
 }
@@ -58,8 +60,15 @@ static void doc_refresh(struct lsp_server *s, struct lsp_doc *d)
 {
 	if (!d->dirty)
 		return;
-	peerc_result_free(d->result);
-	d->result = peerc_compile(&s->opts, doc_name(d), d->text.buf, d->text.len);
+	struct peerc_result *r = peerc_compile(&s->opts, doc_name(d), d->text.buf,
+					       d->text.len);
+	if (d->result != d->good)
+		peerc_result_free(d->result);
+	if (r->sema) {
+		peerc_result_free(d->good);
+		d->good = r;
+	}
+	d->result = r;
 	d->dirty = false;
 	s->compiles++;
 	publish(s, lsp_diagnostics(s, d));

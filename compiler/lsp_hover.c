@@ -19,7 +19,8 @@
 
 struct hover {
 	struct strbuf md;
-	const struct sema *sema; /* NULL when the file does not resolve */
+	const struct sema *sema; /* NULL when the file never resolved */
+	bool stale;              /* sema is of an earlier version of the file */
 	struct arena *arena;     /* for reach's sentences; freed after */
 };
 
@@ -151,18 +152,19 @@ static void hover_site(struct hover *h, struct m_site *site)
 
 static bool hover_name(struct hover *h, const struct name_use *u)
 {
-	if (!h->sema) {
-		sb_printf(&h->md, "**%s**\n\n(details once the file resolves without "
-			  "errors)\n", u->name);
-		return true;
-	}
-	struct m_vnet *v = strmap_get(&h->sema->vnet_by_handle, u->name);
-	struct m_site *site = strmap_get(&h->sema->site_by_name, u->name);
+	struct m_vnet *v = h->sema ? strmap_get(&h->sema->vnet_by_handle, u->name) : NULL;
+	struct m_site *site = h->sema ? strmap_get(&h->sema->site_by_name, u->name) : NULL;
+
 	if (v)
 		hover_vnet(h, v);
 	else if (site)
 		hover_site(h, site);
-	return v || site;
+	else
+		sb_printf(&h->md, "**%s**\n\n(more once the file resolves without "
+			  "errors)\n", u->name);
+	if ((v || site) && h->stale)
+		sb_puts(&h->md, "\n*As of the last version of the file without errors.*\n");
+	return true;
 }
 
 /* ------------------------------------------------------------ statements */
@@ -286,8 +288,8 @@ static void hover_at(struct hover *h, const struct ast_file *f, uint32_t off)
 	const struct name_use *u = name_index_at(&x, off);
 	if (u)
 		hover_name(h, u);
-	else if (kw && h->sema && (kw->kind == STMT_PEER || kw->kind == STMT_HUB ||
-				   kw->kind == STMT_MESH))
+	else if (kw && h->sema && !h->stale && (kw->kind == STMT_PEER ||
+						kw->kind == STMT_HUB || kw->kind == STMT_MESH))
 		hover_expansion(h, kw);
 	else if ((pv = prefix_at(f, off)))
 		hover_prefix(h, &pv->u.prefix);
@@ -301,7 +303,12 @@ json_t *lsp_hover(struct lsp_server *s, json_t *params, struct lsp_error *err)
 
 	if (!doc || !lsp_offset_param(s, doc, params, &off, err))
 		return NULL;
-	struct hover h = { .sema = doc->result->sema, .arena = arena_new() };
+	const struct peerc_result *known = doc->result->sema ? doc->result : doc->good;
+	struct hover h = {
+		.sema = known ? known->sema : NULL,
+		.stale = known && known != doc->result,
+		.arena = arena_new(),
+	};
 	sb_init(&h.md);
 	if (doc->result->ast)
 		hover_at(&h, doc->result->ast, off);

@@ -19,6 +19,9 @@ struct lsp_doc {
 	struct strbuf text;
 	struct lsp_lines lines;      /* of text */
 	struct peerc_result *result; /* of text when !dirty */
+	/* The latest compile that resolved (result itself, or an older one):
+	 * hover still knows the VNets while the file has an error. */
+	struct peerc_result *good;
 	bool dirty;                  /* changed since it was compiled */
 	struct lsp_doc *next;
 };
