@@ -70,7 +70,6 @@ static void doc_refresh(struct lsp_server *s, struct lsp_doc *d)
 	}
 	d->result = r;
 	d->dirty = false;
-	s->compiles++;
 	publish(s, lsp_diagnostics(s, d));
 }
 

@@ -35,7 +35,6 @@ struct lsp_server {
 	bool hierarchical; /* the client takes DocumentSymbol trees */
 	struct peerc_options opts;
 	struct lsp_doc *docs;
-	long long compiles; /* how many compiles ran (tests, the benchmark) */
 };
 
 /* A failed request: a JSON-RPC error code and message. */
