@@ -12,6 +12,8 @@ static const struct {
 	{ "Microsoft.Network/virtualNetworks/subnets", NULL },
 	{ "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", NULL },
 	{ "Microsoft.Network/routeTables", NULL },
+	{ "Microsoft.Network/virtualNetworkGateways", NULL },
+	{ "Microsoft.Network/publicIPAddresses", NULL },
 	/* The newest Microsoft.Resources schema that still defines deployments. */
 	{ "Microsoft.Resources/deployments", "2025-04-01" },
 };

@@ -27,6 +27,9 @@ check_fn check_dns_server_limit;
 check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
+check_fn check_gateway_subnet_missing;
+check_fn check_gateway_subnet_size;
+check_fn check_basic_gateway_transit;
 
 /* reach.c */
 check_fn check_require_failed;

@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <strings.h>
 
 #include "check_fns.h"
 #include "checks.h"
@@ -311,6 +312,27 @@ void check_remote_gateway_unavailable(struct check_ctx *ctx)
 				remote_gateway_side(ctx, i, k);
 }
 
+/* When the remote gateway is only a hub statement's default, the edits
+ * that fit: turn the default off, or peer the spoke on its own. */
+static void note_hub_default(struct check_ctx *ctx, struct diag *d,
+			     const struct s_peering *sp, const struct m_vnet *spoke)
+{
+	const struct sema *s = ctx->sema;
+	const struct s_vnet *sv = svnet(s, spoke);
+
+	for (size_t j = 0; j < sv->nspoke_of; j++) {
+		const struct s_hub *h = &s->hubs[sv->spoke_of[j]];
+		if (h->stmt != sp->stmts[0] || !h->gateway_implied)
+			continue;
+		diag_note(ctx->diags, d, loc_span(h->stmt->kw_loc, h->stmt->names->loc),
+			  "every spoke of this hub statement uses the gateway of '%s' "
+			  "by default: write 'gateway = none' in its block, or peer "
+			  "'%s' with '%s' in a statement of its own", h->hub->handle,
+			  spoke->handle, h->hub->handle);
+		return;
+	}
+}
+
 void check_remote_gateway_own_gateway(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
@@ -326,6 +348,7 @@ void check_remote_gateway_own_gateway(struct check_ctx *ctx)
 				me->handle, p->side[1 - k].vnet->handle);
 			diag_note(ctx->diags, d, svnet(s, me)->gateway_loc,
 				  "'%s' has a gateway here", me->handle);
+			note_hub_default(ctx, d, &s->peerings[i], me);
 		}
 	}
 }
@@ -533,19 +556,108 @@ void check_unpeered_vnet(struct check_ctx *ctx)
 				     s->model.vnets[i].handle);
 }
 
+static bool any_routed(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (v->subnets[i].routed)
+			return true;
+	return false;
+}
+
 void check_unassociated_route_table(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->model.nroute_tables; i++) {
 		const struct m_route_table *rt = &s->model.route_tables[i];
-		if (rt->vnet->nsubnets > 0)
+		if (any_routed(rt->vnet))
 			continue;
 		const struct s_hub *h = &s->hubs[s->route_table_hub[i]];
 		struct diag *d = check_report(ctx, rt->vnet->loc,
-			"spoke '%s' has no subnets: its transit route table '%s' "
-			"is not associated with any", rt->vnet->handle, rt->name);
+			"spoke '%s' has no subnets%s: its transit route table '%s' "
+			"is not associated with any", rt->vnet->handle,
+			rt->vnet->nsubnets ? " that take transit routes" : "", rt->name);
 		diag_note(ctx->diags, d, h->transit_loc, "transit through '%s' is set here",
 			  h->hub->handle);
+	}
+}
+
+/* ------------------------------------------------ gateways peerc creates */
+
+static const struct m_subnet *gateway_subnet(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (strcmp(v->subnets[i].name, "GatewaySubnet") == 0)
+			return &v->subnets[i];
+	return NULL;
+}
+
+/* Azure puts a gateway's instances in the subnet named GatewaySubnet, and
+ * only there (Microsoft's "About VPN Gateway configuration settings",
+ * Gateway subnet; azurerm validates subnet_id with IsGatewaySubnet). */
+void check_gateway_subnet_missing(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		if (!v->gw || v->gw->source != GWSRC_CREATED || gateway_subnet(v))
+			continue;
+		const struct m_subnet *near = NULL;
+		for (size_t k = 0; k < v->nsubnets && !near; k++)
+			if (strcasecmp(v->subnets[k].name, "GatewaySubnet") == 0)
+				near = &v->subnets[k];
+		struct diag *d = check_report(ctx, s->vnets[i].gateway_loc,
+			"peerc creates the gateway of '%s' in its subnet named "
+			"'GatewaySubnet', and '%s' has none", v->handle, v->handle);
+		if (near)
+			diag_note(ctx->diags, d, near->loc,
+				  "the name must be 'GatewaySubnet', exactly");
+		else
+			diag_note(ctx->diags, d, v->loc,
+				  "add 'GatewaySubnet = PREFIX' (a /27 or larger) to the "
+				  "subnets of '%s'", v->handle);
+	}
+}
+
+/* Microsoft recommends a /27 or larger GatewaySubnet: smaller ones leave
+ * no room for active-active, coexisting ExpressRoute and VPN gateways or a
+ * SKU migration, which deploys a second gateway beside the first ("About
+ * VPN Gateway configuration settings", Gateway subnet). */
+void check_gateway_subnet_size(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.nvnets; i++) {
+		const struct m_vnet *v = &s->model.vnets[i];
+		const struct m_subnet *gs = gateway_subnet(v);
+		if (v->existing || !gs || gs->prefix.addr.family != 4 || gs->prefix.len <= 27)
+			continue;
+		check_report(ctx, gs->loc, "the GatewaySubnet of '%s' is a /%u; "
+			     "Microsoft recommends a /27 or larger", v->handle,
+			     (unsigned)gs->prefix.len);
+	}
+}
+
+/* The Basic VPN SKU does not support gateway transit (Microsoft's "Configure
+ * VPN gateway transit for virtual network peering", azure.md 4.3). */
+void check_basic_gateway_transit(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_vnet *me = p->side[k].vnet;
+			if (!p->side[k].gateway_transit || !me->gw || !me->gw->sku ||
+			    strcmp(me->gw->sku, "Basic") != 0)
+				continue;
+			struct diag *d = check_report(ctx, s->peerings[i].side[k].gateway_transit,
+				"'%s' offers gateway transit to '%s', and its Basic "
+				"gateway cannot", me->handle, p->side[1 - k].vnet->handle);
+			diag_note(ctx->diags, d, svnet(s, me)->gateway_sku_loc,
+				  "the SKU is set here; VpnGw1AZ or larger can");
+			break;
+		}
 	}
 }

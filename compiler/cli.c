@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apiversions.h"
@@ -700,10 +701,21 @@ static int compile(const struct cli_opts *o)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
-	struct peerc_result *r = peerc_compile(&o->compile,
-					       is_stdin ? "<stdin>" : o->input,
+	/* The output as it is, so that Terraform can move what was renamed. */
+	struct peerc_options opts = o->compile;
+	struct strbuf prev;
+	sb_init(&prev);
+	struct stat st;
+	if (o->output && strcmp(o->output, "-") != 0 &&
+	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
+	    S_ISREG(st.st_mode) && file_read(o->output, &prev) == 0) {
+		opts.previous_output = prev.buf;
+		opts.previous_len = prev.len;
+	}
+	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
+	sb_free(&prev);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
 	int status = o->explain[0] ? explain(o, r) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);

@@ -39,17 +39,22 @@ void emit_add_output(struct peerc_result *r, const char *path,
 	o->len = len;
 }
 
+bool emit_render(const struct backend *b, const struct peerc_options *opts,
+		 struct peerc_result *r, const char *file, enum tmpl_target t,
+		 const struct tval *root, struct strbuf *out)
+{
+	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
+				    b->dir, file, t);
+	return tm && tmpl_render(tm, root, &r->diags, out);
+}
+
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   struct peerc_result *r, const char *file,
 		   enum tmpl_target t, const struct tval *root, const char *path)
 {
-	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
-				    b->dir, file, t);
-	if (!tm)
-		return false;
 	struct strbuf sb;
 	sb_init(&sb);
-	bool ok = tmpl_render(tm, root, &r->diags, &sb);
+	bool ok = emit_render(b, opts, r, file, t, root, &sb);
 	if (ok)
 		emit_add_output(r, path, sb.buf, sb.len);
 	sb_free(&sb);
@@ -74,8 +79,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* Text that cannot end a comment or break the output's encoding. */
-static const char *comment_safe(struct arena *a, const char *s)
+const char *emit_comment_text(struct arena *a, const char *s)
 {
 	struct strbuf sb;
 	sb_init(&sb);
@@ -94,17 +98,20 @@ static const char *comment_safe(struct arena *a, const char *s)
 	return out;
 }
 
-struct tval *emit_peerc_values(struct peerc_result *r)
+struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_options *opts,
+				const char *dflt_output)
 {
 	struct arena *a = r->arena;
 	struct tval *v = tv_object(a);
 	const char *name = r->source.name ? r->source.name : "<stdin>";
 	const char *base = strrchr(name, '/');
-	const char *safe = comment_safe(a, base ? base + 1 : name);
+	const char *safe = emit_comment_text(a, base ? base + 1 : name);
 
 	tv_set(a, v, "version", tv_raw(a, PACKAGE_VERSION));
 	tv_set(a, v, "source", tv_raw(a, safe));
 	tv_set(a, v, "source_name", tv_string(a, safe));
+	tv_set(a, v, "output", tv_raw(a, emit_comment_text(a, opts->output_name &&
+		strcmp(opts->output_name, "-") != 0 ? opts->output_name : dflt_output)));
 	return v;
 }
 
@@ -133,4 +140,17 @@ struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)
 	for (size_t i = 0; i < n; i++)
 		tv_set(a, o, tags[i].key, tv_string(a, tags[i].value));
 	return o;
+}
+
+void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v)
+{
+	const struct m_gateway *gw = v->gw;
+
+	tv_set(a, o, "gateway_type", tv_string(a, v->gateway == GW_VPN ? "Vpn" : "ExpressRoute"));
+	tv_set(a, o, "vpn", tv_bool(a, v->gateway == GW_VPN));
+	tv_set(a, o, "sku", tv_string(a, gw->sku));
+	tv_set(a, o, "generation", tv_string(a, gw->generation ? gw->generation : ""));
+	tv_set(a, o, "active_active", tv_bool(a, gw->active_active));
+	tv_set(a, o, "bgp", tv_bool(a, gw->bgp_asn != 0));
+	tv_set(a, o, "asn", tv_int(a, gw->bgp_asn));
 }

@@ -14,7 +14,9 @@ struct arena;
 struct ip_addr;
 struct ip_prefix;
 struct m_tag;
+struct m_vnet;
 struct model;
+struct strbuf;
 
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
 		     struct peerc_result *r);
@@ -41,6 +43,12 @@ emit_fn emit_arm;
 void emit_add_output(struct peerc_result *r, const char *path,
 		     const char *data, size_t len);
 
+/* Render templates/<b->dir>/<file> (or --template-dir's copy) with root
+ * into out. False after reporting an error. */
+bool emit_render(const struct backend *b, const struct peerc_options *opts,
+		 struct peerc_result *r, const char *file, enum tmpl_target t,
+		 const struct tval *root, struct strbuf *out);
+
 /* Render templates/<b->dir>/<file> (or --template-dir's copy) with root and
  * add the result as output path. False after reporting an error. */
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
@@ -49,14 +57,25 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 
 /* The values every template sees as `peerc`: version and source (raw text
  * safe in a comment: the input's base name with control characters and
- * invalid UTF-8 as '?') and source_name (the same, as a string). */
-struct tval *emit_peerc_values(struct peerc_result *r);
+ * invalid UTF-8 as '?'), source_name (the same, as a string) and output
+ * (raw, the main output's file name, else dflt_output). */
+struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_options *opts,
+				const char *dflt_output);
+
+/* Text that cannot end a comment or break the output's encoding: control
+ * characters and invalid UTF-8 become '?'. */
+const char *emit_comment_text(struct arena *a, const char *s);
 
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
 /* A route's next hop as Azure's nextHopType (next_hop_type) names it. */
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
+/* A created gateway's settings, the same keys for every back end:
+ * gateway_type ("Vpn" or "ExpressRoute"), vpn (bool), sku, generation
+ * ("" for ExpressRoute), active_active, bgp (bool), asn (int, 0: none). */
+void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v);
+
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 

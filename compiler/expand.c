@@ -360,9 +360,10 @@ void expand_peer(struct resolver *r, const struct stmt *st)
 		add_pair(r, a, b, &ps);
 }
 
-/* The VNets of a name list: unknown names and repeats reported and left out. */
+/* The VNets of a name list: unknown names and repeats reported and left out.
+ * When locs is given, it gets where each kept name is written. */
 static struct m_vnet **member_list(struct resolver *r, const struct ident *first,
-				   size_t *n_out)
+				   size_t *n_out, struct loc **locs)
 {
 	size_t n = 0, k = 0;
 	struct strmap seen;
@@ -370,6 +371,8 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 	for (const struct ident *id = first; id; id = id->next)
 		n++;
 	struct m_vnet **out = arena_alloc(r->a, (n ? n : 1) * sizeof(*out));
+	if (locs)
+		*locs = arena_alloc(r->a, (n ? n : 1) * sizeof(**locs));
 	strmap_init(&seen, r->a);
 	for (const struct ident *id = first; id; id = id->next) {
 		struct m_vnet *v = res_lookup_vnet(r, id);
@@ -384,6 +387,8 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 			diag_note(r->diags, d, *prev, "first listed here");
 			continue;
 		}
+		if (locs)
+			(*locs)[k] = id->loc;
 		out[k++] = v;
 	}
 	*n_out = k;
@@ -413,7 +418,7 @@ static void all_pairs(struct resolver *r, struct m_vnet **v, size_t n,
 void expand_mesh(struct resolver *r, const struct stmt *st)
 {
 	size_t n;
-	struct m_vnet **v = member_list(r, st->names, &n);
+	struct m_vnet **v = member_list(r, st->names, &n, NULL);
 	struct pair_spec ps;
 
 	struct strmap seen;
@@ -516,18 +521,19 @@ static void direct_spec(const struct pair_spec *ps, struct pair_spec *dps)
 	dps->side[0] = dps->side[1] = ps->both;
 }
 
-/* A default gateway = H is for the spokes that can use it: one with a
- * gateway of its own cannot (an explicit gateway = H still says so). */
+/* A spoke with a gateway of its own cannot use the hub's (language.md):
+ * when gateway = H is only the hub's default, the remote-gateway-own-gateway
+ * error points at the spoke's name in the list rather than at the whole
+ * statement. */
 static void hub_pairs(struct resolver *r, struct s_hub *h, const struct pair_spec *ps,
-		      bool implied)
+		      bool implied, const struct loc *spoke_locs)
 {
 	struct pair_spec own = *ps;
 
-	own.side[0].gateway_transit = false;
-	own.side[1].remote_gateway = false;
 	for (size_t i = 0; i < h->nspokes; i++) {
-		bool skip = implied && h->spokes[i]->gateway != GW_NONE;
-		add_pair(r, h->hub, h->spokes[i], skip ? &own : ps);
+		bool here = implied && h->spokes[i]->gateway != GW_NONE;
+		own.side[1].remote_gateway_loc = spoke_locs[i];
+		add_pair(r, h->hub, h->spokes[i], here ? &own : ps);
 	}
 	if (h->direct && small_enough(r, h->stmt, h->nspokes, "direct spokes")) {
 		struct pair_spec dps;
@@ -541,7 +547,8 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	struct sema *s = r->s;
 	struct m_vnet *hub = res_lookup_vnet(r, st->names);
 	size_t n;
-	struct m_vnet **spokes = member_list(r, st->names->next, &n);
+	struct loc *locs;
+	struct m_vnet **spokes = member_list(r, st->names->next, &n, &locs);
 	struct pair_spec ps;
 
 	ARENA_PUSH(r->a, s->hubs, s->nhubs, r->hubs_cap);
@@ -552,6 +559,7 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	h->transit_loc = LOC_NONE;
 	spec_init(r, &ps, st);
 	bool implied = hub_block(r, h, &ps);
+	h->gateway_implied = implied;
 	h->spokes = spokes;
 	for (size_t i = 0; i < n; i++) {
 		const struct ident *id = st->names->next;
@@ -561,10 +569,11 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 			not_self(r, hub, hub, id);
 			continue;
 		}
+		locs[h->nspokes] = locs[i];
 		h->spokes[h->nspokes++] = spokes[i];
 	}
 	if (hub)
-		hub_pairs(r, h, &ps, implied);
+		hub_pairs(r, h, &ps, implied, locs);
 }
 
 /* ------------------------------------------------ transit route tables */

@@ -78,6 +78,46 @@ static const char *const regions[] = {
 	"westus3",
 };
 
+/* Regions with availability zones, where a zone-redundant public IP may
+ * list zones 1, 2 and 3 (elsewhere Azure refuses the zones). Source: the
+ * "Availability zone support" column of the same regions list, kept to the
+ * regions whose zones are long established: a region missing here only
+ * loses the explicit zones (the Terraform output then ignores what Azure
+ * reports for them), while a region wrongly listed would fail to deploy.
+ * Sorted, for bsearch. */
+static const char *const zoned[] = {
+	"australiaeast",
+	"brazilsouth",
+	"canadacentral",
+	"centralindia",
+	"centralus",
+	"eastasia",
+	"eastus",
+	"eastus2",
+	"francecentral",
+	"germanywestcentral",
+	"israelcentral",
+	"italynorth",
+	"japaneast",
+	"koreacentral",
+	"mexicocentral",
+	"northeurope",
+	"norwayeast",
+	"polandcentral",
+	"qatarcentral",
+	"southafricanorth",
+	"southcentralus",
+	"southeastasia",
+	"spaincentral",
+	"swedencentral",
+	"switzerlandnorth",
+	"uaenorth",
+	"uksouth",
+	"westeurope",
+	"westus2",
+	"westus3",
+};
+
 size_t region_count(void)
 {
 	return ARRAY_SIZE(regions);
@@ -103,6 +143,12 @@ static const char *find(const char *name)
 bool region_known(const char *name)
 {
 	return find(name) != NULL;
+}
+
+bool region_has_zones(const char *name)
+{
+	return name && bsearch(name, zoned, ARRAY_SIZE(zoned), sizeof(zoned[0]),
+			       name_cmp) != NULL;
 }
 
 /* Lower case without spaces, '-' and '_': "West Europe" -> "westeurope".

@@ -14,6 +14,10 @@ bool region_known(const char *name);
  * region is close enough to suggest. */
 const char *region_hint(const char *name);
 
+/* Whether the region `name` (programmatic) is known to have availability
+ * zones, so that a zone-redundant resource may name zones 1, 2 and 3. */
+bool region_has_zones(const char *name);
+
 size_t region_count(void);
 const char *region_at(size_t i);
 

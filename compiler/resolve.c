@@ -100,6 +100,8 @@ static const char *want_word(enum want w)
 		return "a list of prefixes";
 	case W_IDENT:
 		return "a name";
+	case W_INT:
+		return "an integer";
 	case W_BLOCK:
 		return "a block { ... }";
 	}
@@ -122,6 +124,8 @@ static bool value_fits(enum want w, const struct value *v)
 		return v->kind == VAL_PREFIX;
 	case W_IDENT:
 		return v->kind == VAL_IDENT;
+	case W_INT:
+		return v->kind == VAL_INT;
 	case W_BLOCK:
 		return false;
 	}
@@ -182,7 +186,7 @@ static const char *const vnet_attrs[] = {
 };
 static const char *const defaults_attrs[] = {
 	"subscription", "resource_group", "location", "tags", "peering_name",
-	"api_version", NULL,
+	"api_version", "create_resource_groups", NULL,
 };
 
 static const char *const no_attrs[] = { NULL };
@@ -295,7 +299,7 @@ static void defaults_attr(struct resolver *r, const struct attr *at)
 	const char *n = at->name;
 
 	if (strcmp(n, "subscription") == 0 && res_value_ok(r, at, W_STRING)) {
-		d->subscription = res_text(at);
+		d->subscription = res_guid(r, res_text(at));
 		d->subscription_loc = at->values->loc;
 	} else if (strcmp(n, "resource_group") == 0 && res_value_ok(r, at, W_TEXT)) {
 		d->resource_group = res_text(at);
@@ -309,6 +313,10 @@ static void defaults_attr(struct resolver *r, const struct attr *at)
 	} else if (strcmp(n, "peering_name") == 0 && res_value_ok(r, at, W_STRING)) {
 		d->peering_name = res_text(at);
 		d->peering_name_loc = at->values->loc;
+	} else if (strcmp(n, "create_resource_groups") == 0 &&
+		   res_value_ok(r, at, W_FLAG)) {
+		r->s->model.create_resource_groups = res_flag(at);
+		r->s->model.create_resource_groups_loc = at->loc;
 	} else if (strcmp(n, "api_version") == 0 && res_value_ok(r, at, W_TEXT)) {
 		if (api_version_valid(res_text(at)))
 			d->api_version = res_text(at);
@@ -500,29 +508,53 @@ static void set_location(struct resolver *r, struct m_vnet *v, struct s_vnet *sv
 	sv->location = (struct s_origin){ loc, false };
 }
 
-static void set_gateway(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-			const struct attr *at)
+/* Azure's subnets with a purpose of their own. A transit route table
+ * must not reach them: Azure refuses one on AzureBastionSubnet
+ * (RouteTableCannotBeAttachedForAzureBastionSubnet) and on RouteServerSubnet,
+ * AzureFirewallSubnet and AzureFirewallManagementSubnet take only a table
+ * whose default route goes to the Internet, and GatewaySubnet takes no
+ * 0.0.0.0/0 and needs gateway route propagation: each needs routes of its
+ * own, not the spokes' (doc/language.md has the sources). */
+static const char *const special_subnets[] = {
+	"GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+	"AzureBastionSubnet", "RouteServerSubnet",
+};
+
+bool sema_special_subnet(const char *name)
 {
-	if (at->has_block || (at->values && at->values->next)) {
-		res_error(r, "invalid-value", at->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
+	for (size_t i = 0; i < ARRAY_SIZE(special_subnets); i++)
+		if (strcasecmp(name, special_subnets[i]) == 0)
+			return true;
+	return false;
+}
+
+static const char *const subnet_attrs[] = { "prefix", "transit_routes", NULL };
+
+/* NAME { prefix = P  transit_routes = false }: the prefix value, or NULL
+ * (reported); *routed is cleared by transit_routes = false. */
+static const struct value *subnet_block(struct resolver *r, const struct attr *e,
+					bool *routed)
+{
+	const struct value *prefix = NULL;
+	struct strmap seen;
+
+	strmap_init(&seen, r->a);
+	for (const struct attr *at = e->block; at; at = at->next) {
+		if (!res_unqualified(r, at, "a subnet block") || res_repeated(r, &seen, at))
+			continue;
+		if (!res_known_attr(subnet_attrs, at->name))
+			res_unknown_attr(r, at, subnet_attrs, "a subnet block");
+		else if (strcmp(at->name, "transit_routes") == 0) {
+			if (res_value_ok(r, at, W_FLAG))
+				*routed = res_flag(at);
+		} else if (res_value_ok(r, at, W_PREFIXES)) {
+			prefix = at->values;
+		}
 	}
-	if (at->is_flag || at->values->kind == VAL_BOOL) {
-		v->gateway = res_flag(at) ? GW_ANY : GW_NONE;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "vpn") == 0) {
-		v->gateway = GW_VPN;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "expressroute") == 0) {
-		v->gateway = GW_EXPRESSROUTE;
-	} else {
-		res_error(r, "invalid-value", at->values->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
-	}
-	if (v->gateway != GW_NONE)
-		sv->gateway_loc = at->loc;
+	if (!prefix)
+		res_error(r, "invalid-value", e->name_loc, "subnet '%s' needs a 'prefix'",
+			  e->name);
+	return prefix;
 }
 
 static void set_subnets(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
@@ -537,21 +569,30 @@ static void set_subnets(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 	v->subnets = arena_alloc(r->a, n * sizeof(*v->subnets));
 	sv->subnet_src = arena_alloc(r->a, n * sizeof(*sv->subnet_src));
 	for (const struct attr *e = block; e; e = e->next) {
-		if (!res_unqualified(r, e, "subnets") || res_repeated(r, &seen, e) ||
-		    !res_value_ok(r, e, W_PREFIXES))
+		bool routed = true;
+		const struct value *prefix;
+		if (!res_unqualified(r, e, "subnets") || res_repeated(r, &seen, e))
 			continue;
-		if (!e->values || e->values->next) {
+		if (e->has_block) {
+			if (!(prefix = subnet_block(r, e, &routed)))
+				continue;
+		} else if (!res_value_ok(r, e, W_PREFIXES)) {
+			continue;
+		} else {
+			prefix = e->values;
+		}
+		if (!prefix || prefix->next) {
 			res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
 				  e->name);
 			continue;
 		}
 		struct m_subnet *sn = &v->subnets[i];
 		sn->name = e->name;
-		sn->prefix = ip_prefix_len_ok(&e->values->u.prefix) ?
-				     ip_prefix_masked(&e->values->u.prefix) :
-				     e->values->u.prefix;
+		sn->prefix = ip_prefix_len_ok(&prefix->u.prefix) ?
+				     ip_prefix_masked(&prefix->u.prefix) : prefix->u.prefix;
+		sn->routed = routed && !sema_special_subnet(e->name);
 		sn->loc = e->name_loc;
-		sv->subnet_src[i++] = e->values;
+		sv->subnet_src[i++] = prefix;
 	}
 	v->nsubnets = i;
 }
@@ -616,7 +657,7 @@ static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 	const char *n = at->name;
 
 	if (strcmp(n, "gateway") == 0) {
-		set_gateway(r, v, sv, at);
+		sv->gateway_src = at;
 		return;
 	}
 	if (!res_value_ok(r, at, vnet_want(n)))
@@ -629,7 +670,7 @@ static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		v->resource_group = res_text(at);
 		sv->resource_group = (struct s_origin){ at->values->loc, false };
 	} else if (strcmp(n, "subscription") == 0) {
-		v->subscription = res_text(at);
+		v->subscription = res_guid(r, res_text(at));
 		sv->subscription = (struct s_origin){ at->values->loc, false };
 	} else if (strcmp(n, "name") == 0) {
 		v->name = res_text(at);
@@ -652,13 +693,24 @@ static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 	}
 }
 
-/* A resource ID: /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.Network/virtualNetworks/N (case-insensitive keywords). */
-static bool split_id(struct resolver *r, const char *id, const char *part[3])
+const char *res_guid(struct resolver *r, const char *guid)
 {
-	static const char *const keys[] = { "subscriptions", "resourceGroups",
-					    "providers", "Microsoft.Network",
-					    "virtualNetworks" };
+	/* Only a GUID's letters fold: anything else is reported as written. */
+	if (guid[strspn(guid, "0123456789abcdefABCDEF-")] != '\0')
+		return guid;
+	char *g = arena_strdup(r->a, guid);
+
+	for (char *p = g; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return g;
+}
+
+bool res_split_id(struct resolver *r, const char *id, const char *type,
+		  const char *part[3])
+{
+	const char *const keys[] = { "subscriptions", "resourceGroups",
+				     "providers", "Microsoft.Network", type };
 	const char *seg[10];
 	size_t len[10], n = 0;
 	const char *p = id;
@@ -677,10 +729,17 @@ static bool split_id(struct resolver *r, const char *id, const char *part[3])
 		if (len[at[i]] != strlen(keys[i]) ||
 		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
 			return false;
-	part[0] = arena_strndup(r->a, seg[1], len[1]);
+	part[0] = res_guid(r, arena_strndup(r->a, seg[1], len[1]));
 	part[1] = arena_strndup(r->a, seg[3], len[3]);
 	part[2] = arena_strndup(r->a, seg[7], len[7]);
 	return true;
+}
+
+const char *res_canonical_id(struct resolver *r, const char *const part[3],
+			     const char *type)
+{
+	return arena_printf(r->a, "/subscriptions/%s/resourceGroups/%s/providers/"
+			    "Microsoft.Network/%s/%s", part[0], part[1], type, part[2]);
 }
 
 /* An `id` gives the subscription, group and name the VNet does not. */
@@ -689,13 +748,14 @@ static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 {
 	const char *part[3];
 
-	if (!split_id(r, v->id, part)) {
+	if (!res_split_id(r, v->id, "virtualNetworks", part)) {
 		res_error(r, "invalid-value", at->values->loc,
 			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
 			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
 		return;
 	}
 	struct s_origin org = { at->values->loc, false };
+	v->id = res_canonical_id(r, part, "virtualNetworks");
 	if (!v->subscription) {
 		v->subscription = part[0];
 		sv->subscription = org;
@@ -737,7 +797,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 
 	strmap_init(&seen, r->a);
 	sv->name = (struct s_origin){ v->loc, false };
-	sv->gateway_loc = LOC_NONE;
+	sv->gateway_loc = sv->gateway_sku_loc = LOC_NONE;
 	if (st->prefixes)
 		set_space(r, v, sv, st->prefixes, st->prefixes->loc);
 	if (st->region)
@@ -758,6 +818,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 	if (id)
 		apply_id(r, v, sv, id);
 	apply_defaults(r, v, sv);
+	res_gateway_finish(r, v, sv);
 	set_tags(r, v, tags);
 }
 
@@ -847,9 +908,10 @@ static void subscriptions(struct resolver *r)
 
 static const char *const deploy_suffix[DEPLOY_PHASES] = {
 	[DEPLOY_NETWORK] = "network",
+	[DEPLOY_LOOKUP] = "existing-route-tables",
+	[DEPLOY_GATEWAYS] = "gateways",
 	[DEPLOY_PEERINGS] = "peerings",
 	[DEPLOY_REMOTE_GATEWAYS] = "remote-gateways",
-	[DEPLOY_LOOKUP] = "existing-route-tables",
 };
 
 /* Azure's deployment names: 1 to 64 characters of [-\w._()]. */
@@ -919,6 +981,24 @@ static size_t group_of(struct resolver *r, struct group_index *gi,
 	return m->ngroups - 1;
 }
 
+/* A group is created (when the file asks for it) in the region of its
+ * first created VNet; one that holds an existing VNet exists already. */
+static void group_creation(struct model *m)
+{
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		struct m_group *g = &m->groups[v->group];
+		if (v->subscription && v->resource_group && !v->existing && !g->location)
+			g->location = v->location;
+	}
+	for (size_t i = 0; i < m->ngroups; i++)
+		m->groups[i].create = m->create_resource_groups && m->groups[i].location;
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].existing && m->vnets[i].subscription &&
+		    m->vnets[i].resource_group)
+			m->groups[m->vnets[i].group].create = false;
+}
+
 static void groups(struct resolver *r)
 {
 	struct model *m = &r->s->model;
@@ -933,6 +1013,7 @@ static void groups(struct resolver *r)
 		if (v->subscription && v->resource_group)
 			v->group = group_of(r, &gi, v->subscription, v->resource_group);
 	}
+	group_creation(m);
 }
 
 /* ------------------------------------------------ require and deny */

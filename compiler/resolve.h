@@ -35,6 +35,8 @@ struct s_vnet {
 	struct loc space_loc;             /* the prefix list or address attribute */
 	struct s_origin location, resource_group, subscription, name;
 	struct loc gateway_loc;           /* LOC_NONE when no gateway */
+	const struct attr *gateway_src;   /* the gateway attribute, or NULL */
+	struct loc gateway_sku_loc;       /* the gateway's `sku`, else gateway_loc */
 	/* Peerings this VNet is a side of (indices into model.peerings), in
 	 * model order. */
 	size_t *peerings;
@@ -71,6 +73,7 @@ struct s_hub {
 	struct loc transit_loc;   /* LOC_NONE when no transit */
 	bool direct;
 	bool gateway;             /* gateway = H in effect, set or defaulted */
+	bool gateway_implied;     /* only by default: H has a gateway */
 	struct loc gateway_loc;   /* the attribute, or the statement head */
 };
 
@@ -141,6 +144,11 @@ struct loc sema_stmt_head(const struct stmt *st);
  * one per prefix of `to` that the next hop can carry (an IPv4 NVA cannot
  * carry an IPv6 prefix). */
 size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to);
+
+/* Whether a subnet name is one of Azure's subnets with a purpose of their
+ * own (GatewaySubnet, AzureFirewallSubnet, ...), which never take a
+ * transit route table: doc/language.md lists them with their sources. */
+bool sema_special_subnet(const char *name);
 
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)

@@ -36,6 +36,7 @@ enum want {
 	W_ADDRS,    /* a list of addresses */
 	W_PREFIXES, /* a list of prefixes */
 	W_IDENT,    /* one name */
+	W_INT,      /* one integer */
 	W_BLOCK,    /* a nested block */
 };
 
@@ -62,6 +63,23 @@ bool res_unqualified(struct resolver *r, const struct attr *at, const char *wher
 /* The attributes of peer, hub and mesh blocks (expand.c); NULL for others. */
 const char *const *expand_block_attrs(enum stmt_kind k);
 struct m_vnet *res_lookup_vnet(struct resolver *r, const struct ident *id);
+
+/* A Microsoft.Network resource ID, /subscriptions/S/resourceGroups/G/
+ * providers/Microsoft.Network/TYPE/NAME with the segment names in any case:
+ * part[] gets S, G and NAME; false when id is not of that form. */
+bool res_split_id(struct resolver *r, const char *id, const char *type,
+		  const char *part[3]);
+/* The same ID with the segment names as Azure writes them (names as given,
+ * the subscription GUID lower case): azurerm's ID parsers are
+ * case-sensitive on the segment names. */
+const char *res_canonical_id(struct resolver *r, const char *const part[3],
+			     const char *type);
+/* A subscription GUID in lower case: GUIDs that differ only in case are
+ * one subscription. */
+const char *res_guid(struct resolver *r, const char *guid);
+
+/* gateway.c: the gateway attribute, once the VNet's defaults are known. */
+void res_gateway_finish(struct resolver *r, struct m_vnet *v, struct s_vnet *sv);
 
 /* expand.c */
 void expand_peer(struct resolver *r, const struct stmt *st);

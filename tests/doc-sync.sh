@@ -3,7 +3,7 @@
 # - peerc.1 holds every entry of `peerc --help` word for word, so a page
 #   generated from an older --help (a stale man/peerc.1) fails;
 # - peer.5 names every check of `peerc --list-warnings` at its level, and
-#   every attribute of the resolver's tables (compiler/resolve.c and
+#   every attribute of the resolver's tables (compiler/resolve.c, gateway.c and
 #   compiler/expand.c);
 # - groff (and man, when installed) find nothing to warn about in peer.5,
 #   and its first example compiles without a diagnostic.
@@ -51,7 +51,7 @@ done <"$tmp/checks"
 #     static const char *const vnet_attrs[] = { "address", ..., NULL, };
 # set in bold at the start of a line, or as a side attribute in the
 # PEERING SETTINGS table (\fIA\fP.access|).
-for src in compiler/resolve.c compiler/expand.c; do
+for src in compiler/resolve.c compiler/expand.c compiler/gateway.c; do
 	sed -n '/^static const char \*const [a-z_]*_attrs\[\] = {/,/};/p' \
 		"$top_srcdir/$src"
 done | grep -o '"[a-z_]*"' | tr -d '"' | sort -u >"$tmp/attrs"

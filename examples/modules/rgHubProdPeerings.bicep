@@ -54,4 +54,7 @@ resource vnetHubProdToVnetCrmWeu 'Microsoft.Network/virtualNetworks/virtualNetwo
       id: vnetCrmWeu.id
     }
   }
+  dependsOn: [
+    vnetHubProdToErpLegacy
+  ]
 }

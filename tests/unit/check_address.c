@@ -289,7 +289,7 @@ END_TEST
 START_TEST(site_overlaps_what_reaches_it)
 {
 	struct peerc_result *r = compile(HEAD
-		"vnet hub 10.0.0.0/16 { gateway }\n"
+		"vnet hub 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet spoke1 192.168.10.0/24\n"
 		"vnet spoke2 192.168.20.0/24\n"
 		"hub hub -> spoke1\n"

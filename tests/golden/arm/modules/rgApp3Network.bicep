@@ -3,6 +3,10 @@
 // A module of main.bicep, which deploys it to the resource group and
 // subscription in peercTarget below.
 //
+// Creating a virtual network gateway takes 30 to 45 minutes; the peerings
+// that use or offer it wait for it. Every deployment of this file sends the
+// gateway again, and an unchanged gateway can still take minutes to update.
+//
 // A peering must be re-synced after the address space of either VNet
 // changes. ARM templates and Bicep cannot ask Azure for that (the
 // syncRemoteAddressSpace query parameter has no template form): after such a

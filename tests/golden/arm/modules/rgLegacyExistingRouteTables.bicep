@@ -17,8 +17,16 @@ metadata peercTarget = {
 
 param oldThereLocation string
 
+param oldThereAppProperties object
+
+param oldLocatedAppProperties object
+
 resource oldThere 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'old-there'
+}
+
+resource oldLocated 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
+  name: 'old-located'
 }
 
 resource oldThereViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
@@ -54,13 +62,55 @@ resource oldThereViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
   }
 }
 
+resource oldLocatedViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
+  name: 'rt-old-located-via-hub'
+  location: 'northeurope'
+  properties: {
+    routes: [
+      {
+        name: 'to-new-spoke'
+        properties: {
+          addressPrefix: '10.1.0.0/16'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: '10.0.1.4'
+        }
+      }
+      {
+        name: 'to-old-here'
+        properties: {
+          addressPrefix: '10.2.0.0/16'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: '10.0.1.4'
+        }
+      }
+      {
+        name: 'to-old-there'
+        properties: {
+          addressPrefix: '10.3.0.0/16'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: '10.0.1.4'
+        }
+      }
+    ]
+  }
+}
+
 resource oldThereApp 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
   parent: oldThere
   name: 'app'
-  properties: {
-    addressPrefix: '10.3.0.0/24'
+  properties: union(oldThereAppProperties, {
     routeTable: {
       id: oldThereViaHub.id
     }
-  }
+  })
+}
+
+resource oldLocatedApp 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
+  parent: oldLocated
+  name: 'app'
+  properties: union(oldLocatedAppProperties, {
+    routeTable: {
+      id: oldLocatedViaHub.id
+    }
+  })
 }

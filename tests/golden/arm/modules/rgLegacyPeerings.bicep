@@ -53,4 +53,7 @@ resource oldLocatedToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerin
       id: hub.id
     }
   }
+  dependsOn: [
+    oldThereToHub
+  ]
 }

@@ -17,6 +17,10 @@ metadata peercTarget = {
 
 param oldHereLocation string
 
+param oldHereAppProperties object
+
+param oldHereDbProperties object
+
 resource oldHere 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'old-here'
 }
@@ -57,21 +61,22 @@ resource oldHereViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
 resource oldHereApp 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
   parent: oldHere
   name: 'app'
-  properties: {
-    addressPrefix: '10.2.0.0/24'
+  properties: union(oldHereAppProperties, {
     routeTable: {
       id: oldHereViaHub.id
     }
-  }
+  })
 }
 
 resource oldHereDb 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
   parent: oldHere
   name: 'db'
-  properties: {
-    addressPrefix: '10.2.1.0/24'
+  properties: union(oldHereDbProperties, {
     routeTable: {
       id: oldHereViaHub.id
     }
-  }
+  })
+  dependsOn: [
+    oldHereApp
+  ]
 }

@@ -4,6 +4,10 @@
 // subscription in peercTarget below.
 // main.bicep reads the parameters from the VNets and passes them in.
 //
+// Creating a virtual network gateway takes 30 to 45 minutes; the peerings
+// that use or offer it wait for it. Every deployment of this file sends the
+// gateway again, and an unchanged gateway can still take minutes to update.
+//
 // A peering must be re-synced after the address space of either VNet
 // changes. ARM templates and Bicep cannot ask Azure for that (the
 // syncRemoteAddressSpace query parameter has no template form): after such a
@@ -16,6 +20,10 @@ metadata peercTarget = {
 }
 
 param legacyLocation string
+
+param legacyAppProperties object
+
+param legacyDbProperties object
 
 resource legacy 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'legacy'
@@ -47,21 +55,22 @@ resource legacyViaHub 'Microsoft.Network/routeTables@2025-07-01' = {
 resource legacyApp 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
   parent: legacy
   name: 'app'
-  properties: {
-    addressPrefix: '10.1.1.0/24'
+  properties: union(legacyAppProperties, {
     routeTable: {
       id: legacyViaHub.id
     }
-  }
+  })
 }
 
 resource legacyDb 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' = {
   parent: legacy
   name: 'db'
-  properties: {
-    addressPrefix: '10.1.2.0/24'
+  properties: union(legacyDbProperties, {
     routeTable: {
       id: legacyViaHub.id
     }
-  }
+  })
+  dependsOn: [
+    legacyApp
+  ]
 }
