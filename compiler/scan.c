@@ -25,6 +25,8 @@ void scan_comment(struct parse_ctx *ctx, struct loc loc)
 {
 	struct ast_file *f = ctx->file;
 
+	if (!f)
+		return; /* the scanner on its own (check_lexer) builds no file */
 	ARENA_PUSH(ctx->arena, f->comments, f->ncomments, f->comments_cap);
 	f->comments[f->ncomments - 1].loc = loc;
 }
