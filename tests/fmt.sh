@@ -1,17 +1,17 @@
 #!/bin/sh
 # `peerc fmt` (doc/fmt.md):
-#  1. each tests/fmt/NAME.peer formats to NAME.fmt, byte for byte;
+#  1. each tests/fmt-cases/NAME.peer formats to NAME.fmt, byte for byte;
 #  2. every .peer file of the tree and every ```peer block of the docs that
 #     parses is formatted already (so make check keeps them so), except the
 #     copies below that must stay as they are;
-#  3. on all of those and on tests/fmt/, formatting never changes meaning
+#  3. on all of those and on tests/fmt-cases/, formatting never changes meaning
 #     (the -t ast JSON, ranges aside, is the same) and a second run changes
 #     nothing;
 #  4. the command line: in place, --check, --diff, -, errors, statuses.
 # Not formatted, on purpose: doc/language.md and tests/lang/ (copies of the
 # language contract, which is not ours to change), tests/editors/ (the
 # highlighting cases, odd layout on purpose), tests/fuzz/crashers/ (inputs
-# kept byte for byte) and tests/fmt/ (the formatter's own unformatted
+# kept byte for byte) and tests/fmt-cases/ (the formatter's own unformatted
 # inputs). Files with lexical or syntax errors cannot be formatted: they
 # are the fixtures of those errors.
 set -u
@@ -68,22 +68,26 @@ roundtrip() {
 }
 
 # 1. the formatter's own cases
-for f in "$top_srcdir"/tests/fmt/*.peer; do
+ncases=0
+for f in "$top_srcdir"/tests/fmt-cases/*.peer; do
+	[ -f "$f" ] || continue
+	ncases=$((ncases + 1))
 	want=${f%.peer}.fmt
 	"$PEERC" fmt - <"$f" >"$work/got" 2>"$work/err"
 	if cmp -s "$want" "$work/got"; then
 		pass
 	else
-		fail "tests/fmt/${f##*/} does not format to ${want##*/}:"
+		fail "tests/fmt-cases/${f##*/} does not format to ${want##*/}:"
 		diff -u "$want" "$work/got" | sed 's/^/    /'
 	fi
 	roundtrip "$f"
 done
+[ "$ncases" -ge 5 ] || fail "only $ncases cases in tests/fmt-cases/"
 
 # 2 and 3. the tree's .peer files
 cd "$top_srcdir" || exit 99
 find examples tests -name '*.peer' ! -path 'tests/lang/*' \
-	! -path 'tests/editors/*' ! -path 'tests/fuzz/*' ! -path 'tests/fmt/*' |
+	! -path 'tests/editors/*' ! -path 'tests/fuzz/*' ! -path 'tests/fmt-cases/*' |
 	LC_ALL=C sort >"$work/files"
 nfiles=0
 while read -r f; do
