@@ -160,15 +160,6 @@ static bool name_char(char c)
 	       (c >= '0' && c <= '9') || strchr("-_.()", c);
 }
 
-static char *lower(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* ----------------------------------------------------------------- scopes */
 
 static struct scope *new_scope(struct arm *t, const struct group *g)
@@ -260,12 +251,8 @@ static char *param_text(struct arena *a, const char *want)
 /* A parameter name of the main template, unique case-insensitively. */
 static char *main_param_name(struct arm *t, const char *want)
 {
-	char *n = param_text(t->a, want);
-	char *name = n;
-	for (unsigned k = 2; strmap_get(&t->param_names, lower(t->a, name)); k++)
-		name = arena_printf(t->a, "%s_%u", n, k);
-	strmap_put(&t->param_names, lower(t->a, name), t);
-	return name;
+	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
+			   true, NULL);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the
@@ -592,10 +579,10 @@ static void add_side(struct arm *t, const struct m_peering *p, int i)
 	side_waits(t, s, deps, p, i);
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
 	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->peerings, o);
 }

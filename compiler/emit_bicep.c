@@ -65,11 +65,6 @@ static bool is_alnum(char c)
 	       (c >= '0' && c <= '9');
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static char upper(char c)
 {
 	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
@@ -86,8 +81,8 @@ static void put_word(struct strbuf *sb, const char *w, size_t n, bool first)
 		if (w[i] >= 'a' && w[i] <= 'z')
 			caps = false;
 	for (size_t i = 0; i < n; i++) {
-		char c = caps ? lower(w[i]) : w[i];
-		sb_putc(sb, i > 0 ? c : first ? lower(c) : upper(c));
+		char c = caps ? ascii_lower(w[i]) : w[i];
+		sb_putc(sb, i > 0 ? c : first ? ascii_lower(c) : upper(c));
 	}
 }
 
@@ -136,15 +131,6 @@ static bool reserved(const char *s)
 	return false;
 }
 
-static const char *folded(struct arena *a, const char *s)
-{
-	char *f = arena_strdup(a, s);
-
-	for (char *p = f; *p; p++)
-		*p = lower(*p);
-	return f;
-}
-
 /* camel(text), or with 2, 3, ... appended when taken: one namespace for the
  * whole output, filled in model order, so the same file always gets the
  * same symbols and a symbol means the same thing in every file. Taken means
@@ -152,12 +138,7 @@ static const char *folded(struct arena *a, const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	char *base = camel(b->a, text), *s = base;
-
-	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, folded(b->a, s)); n++)
-		s = arena_printf(b->a, "%s%u", base, n);
-	strmap_put(&b->symbols, folded(b->a, s), s);
-	return s;
+	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -535,10 +516,10 @@ static void add_side(struct bicep *b, const struct m_peering *p, int k)
 	tv_set(a, o, "symbol", tv_raw(a, pl->symbol));
 	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "access", tv_bool(a, s->access));
-	tv_set(a, o, "forwarded", tv_bool(a, s->forwarded));
-	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
 	/* The local VNet is the parent and the remote one is referenced: in
 	 * one file that orders them, across files it does not. */
@@ -607,7 +588,8 @@ static struct tval *type_values(struct bicep *b)
 
 static const char *module_path(struct arena *a, const struct bfile *f)
 {
-	return arena_printf(a, "modules/%s.bicep", f->symbol);
+	return arena_printf(a, "%s/%s.bicep", backend_find(PEERC_TARGET_BICEP)->module_dir,
+			    f->symbol);
 }
 
 /* main.bicep, then the modules by group and phase. */

@@ -154,11 +154,8 @@ static bool is_alias_text(const char *s)
  * the whole GUID when two share it. */
 static char *alias_for(struct tf *t, const char *sub, size_t i)
 {
-	char *first = arena_strndup(t->a, sub, strcspn(sub, "-"));
+	char *first = arena_lower(t->a, arena_strndup(t->a, sub, strcspn(sub, "-")));
 
-	for (char *p = first; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	return is_alias_text(first) && *first ? arena_printf(t->a, "sub_%s", first) :
 						arena_printf(t->a, "sub_%zu", i + 1);
 }
@@ -178,9 +175,7 @@ static struct tval *build_providers(struct tf *t)
 			alias = alias_for(t, sub, i);
 			if (strmap_get(&used, alias))
 				alias = label_text(a, arena_printf(a, "sub_%s", sub));
-			while (strmap_get(&used, alias))
-				alias = arena_printf(a, "%s_%zu", alias, i + 1);
-			strmap_put(&used, alias, alias);
+			alias = unique_name(a, &used, alias, "_", false, NULL);
 			strmap_put(&t->aliases, sub, alias);
 		}
 		tv_set(a, p, "alias", tv_string(a, alias ? alias : ""));
@@ -643,7 +638,8 @@ static struct tval *side_depends_on(struct tf *t, const struct m_peering *p, int
 
 	if (lg && local->gw->source == GWSRC_CREATED)
 		tv_push(a, deps, tv_raw(a, lg));
-	if (rg && (remote->gw->source == GWSRC_CREATED || s->remote_gateway))
+	if (rg && (remote->gw->source == GWSRC_CREATED ||
+		   s->setting[SET_REMOTE_GATEWAY]))
 		tv_push(a, deps, tv_raw(a, rg));
 	if (p->first >= 0 && p->first != i)
 		tv_push(a, deps, tv_raw(a, arena_printf(a,
@@ -666,10 +662,10 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	       vnet_attr(t, local, "resource_group_name", local->resource_group));
 	tv_set(a, o, "virtual_network_name", vnet_attr(t, local, "name", local->name));
 	tv_set(a, o, "remote_virtual_network_id", vnet_attr(t, remote, "id", remote->id));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_address_space", remote_space(t, remote));
 	tv_set(a, o, "depends_on", side_depends_on(t, p, i, labels));
 	return o;

@@ -19,11 +19,6 @@
 #include "resolve_int.h"
 #include "util.h"
 
-static const char *const gateway_attrs[] = {
-	"type", "sku", "generation", "active_active", "bgp_asn", "name", "id",
-	"existing", NULL,
-};
-
 /* Azure's gateway SKUs by type: Microsoft.Network/virtualNetworkGateways
  * sku.name in the 2025-07-01 schema, the ones azurerm accepts for each type
  * (virtual_network_gateway_resource.go validators). */
@@ -52,6 +47,7 @@ struct gw_decl {
 	bool active_active, existing, asn_set;
 	int64_t asn;
 	struct loc sku_loc;   /* LOC_NONE when not given */
+	struct loc name_loc;  /* LOC_NONE when not given */
 	struct loc create_loc; /* the first setting only a created gateway takes */
 	const char *create_name;
 };
@@ -67,36 +63,19 @@ static bool one_of(const char *const *list, const char *s)
 /* The SKU of list that s means but for case, else the closest. */
 static const char *sku_hint(const char *const *list, const char *s)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
+	size_t n = 0;
 
-	for (; *list; list++) {
-		if (strcasecmp(*list, s) == 0)
-			return *list;
-		size_t d = edit_distance(s, *list, 2);
-		if (d < best_d) {
-			best = *list;
-			best_d = d;
-		}
-	}
-	return best;
+	for (; list[n]; n++)
+		if (strcasecmp(list[n], s) == 0)
+			return list[n];
+	return closest_match(s, list, n);
 }
 
-static bool gateway_type(struct resolver *r, const struct value *v,
-			 enum gateway_kind *kind)
-{
-	if (v->kind == VAL_IDENT && strcmp(v->u.str, "vpn") == 0)
-		*kind = GW_VPN;
-	else if (v->kind == VAL_IDENT && strcmp(v->u.str, "expressroute") == 0)
-		*kind = GW_EXPRESSROUTE;
-	else {
-		res_error(r, "invalid-value", v->loc,
-			  "a gateway's type is 'vpn' or 'expressroute'");
-		return false;
-	}
-	return true;
-}
+const char *const res_gateway_types[] = { "vpn", "expressroute", NULL };
+static const enum gateway_kind type_kinds[] = { GW_VPN, GW_EXPRESSROUTE };
 
+/* The first setting only a created gateway takes, for the message when the
+ * gateway exists. */
 static void note_create(struct gw_decl *d, const struct attr *at)
 {
 	if (!loc_is_none(d->create_loc))
@@ -105,102 +84,112 @@ static void note_create(struct gw_decl *d, const struct attr *at)
 	d->create_name = at->name;
 }
 
-static void block_attr(struct resolver *r, struct gw_decl *d, const struct attr *at)
+static void gw_type(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	const char *n = at->name;
+	struct gw_decl *d = obj;
 
-	if (strcmp(n, "type") == 0) {
-		if (res_value_ok(r, at, W_IDENT))
-			gateway_type(r, at->values, &d->kind);
-	} else if (strcmp(n, "sku") == 0) {
-		if (res_value_ok(r, at, W_IDENT)) {
-			d->sku = res_text(at);
-			d->sku_loc = at->values->loc;
-			note_create(d, at);
-		}
-	} else if (strcmp(n, "generation") == 0) {
-		if (!res_value_ok(r, at, W_INT))
-			return;
-		if (at->values->u.num != 1 && at->values->u.num != 2) {
-			res_error(r, "invalid-value", at->values->loc,
-				  "a gateway's generation is 1 or 2");
-			return;
-		}
-		d->generation = (int)at->values->u.num;
-		note_create(d, at);
-	} else if (strcmp(n, "active_active") == 0) {
-		if (res_value_ok(r, at, W_FLAG))
-			d->active_active = res_flag(at);
-		note_create(d, at);
-	} else if (strcmp(n, "bgp_asn") == 0) {
-		if (!res_value_ok(r, at, W_INT))
-			return;
-		int64_t asn = at->values->u.num;
-		if (asn < 1 || asn > 4294967295LL) {
-			res_error(r, "invalid-value", at->values->loc,
-				  "a BGP ASN is 1 to 4294967295");
-			return;
-		}
-		if (reserved_asn(asn)) {
-			res_error(r, "invalid-value", at->values->loc,
-				  "ASN %lld is reserved by Azure (8074, 8075, 12076, "
-				  "65515 to 65520)", (long long)asn);
-			return;
-		}
-		d->asn = asn;
-		d->asn_set = true;
-		note_create(d, at);
-	} else if (strcmp(n, "name") == 0) {
-		if (res_value_ok(r, at, W_TEXT))
-			d->name = res_text(at);
-	} else if (strcmp(n, "id") == 0) {
-		if (res_value_ok(r, at, W_STRING))
-			d->id = res_text(at);
-	} else if (strcmp(n, "existing") == 0) {
-		if (res_value_ok(r, at, W_FLAG))
-			d->existing = res_flag(at);
-	}
+	d->kind = type_kinds[res_choice(res_gateway_types, at)];
 }
 
-static bool parse_block(struct resolver *r, struct gw_decl *d, const struct attr *block)
+static void gw_sku(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	struct strmap seen;
-	size_t before = r->diags->nerrors;
+	struct gw_decl *d = obj;
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = block; at; at = at->next) {
-		if (!res_unqualified(r, at, "a gateway block") || res_repeated(r, &seen, at))
-			continue;
-		if (!res_known_attr(gateway_attrs, at->name))
-			res_unknown_attr(r, at, gateway_attrs, "a gateway block");
-		else
-			block_attr(r, d, at);
-	}
-	return r->diags->nerrors == before;
+	d->sku = res_text(at);
+	d->sku_loc = at->values->loc;
+	note_create(d, at);
 }
 
-/* The attribute as written; false after reporting it. */
+static void gw_generation(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct gw_decl *d = obj;
+
+	if (at->values->u.num != 1 && at->values->u.num != 2) {
+		res_error(r, "invalid-value", at->values->loc,
+			  "a gateway's generation is 1 or 2");
+		return;
+	}
+	d->generation = (int)at->values->u.num;
+	note_create(d, at);
+}
+
+static void gw_active_active(struct resolver *r, void *obj, const struct attr *at,
+			     int key)
+{
+	struct gw_decl *d = obj;
+
+	d->active_active = res_flag(at);
+	note_create(d, at);
+}
+
+static void gw_bgp_asn(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct gw_decl *d = obj;
+	int64_t asn = at->values->u.num;
+
+	if (asn < 1 || asn > 4294967295LL) {
+		res_error(r, "invalid-value", at->values->loc, "a BGP ASN is 1 to 4294967295");
+		return;
+	}
+	if (reserved_asn(asn)) {
+		res_error(r, "invalid-value", at->values->loc,
+			  "ASN %lld is reserved by Azure (8074, 8075, 12076, "
+			  "65515 to 65520)", (long long)asn);
+		return;
+	}
+	d->asn = asn;
+	d->asn_set = true;
+	note_create(d, at);
+}
+
+static void gw_name(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct gw_decl *d = obj;
+
+	d->name = res_text(at);
+	d->name_loc = at->values->loc;
+}
+
+static void gw_id(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	((struct gw_decl *)obj)->id = res_text(at);
+}
+
+static void gw_existing(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	((struct gw_decl *)obj)->existing = res_flag(at);
+}
+
+static const struct attr_row gateway_attrs[] = {
+	{ "type", W_CHOICE, res_gateway_types, gw_type, 0 },
+	{ "sku", W_IDENT, NULL, gw_sku, 0 },
+	{ "generation", W_INT, NULL, gw_generation, 0 },
+	{ "active_active", W_FLAG, NULL, gw_active_active, 0 },
+	{ "bgp_asn", W_INT, NULL, gw_bgp_asn, 0 },
+	{ "name", W_TEXT, NULL, gw_name, 0 },
+	{ "id", W_STRING, NULL, gw_id, 0 },
+	{ "existing", W_FLAG, NULL, gw_existing, 0 },
+};
+const struct attr_table res_gateway_table = {
+	"a gateway block", gateway_attrs, ARRAY_SIZE(gateway_attrs)
+};
+
+/* The attribute as written (res_block checked its shape); false after
+ * reporting an error in its block. */
 static bool parse(struct resolver *r, const struct attr *at, struct gw_decl *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->sku_loc = d->create_loc = LOC_NONE;
+	d->sku_loc = d->name_loc = d->create_loc = LOC_NONE;
 	d->kind = GW_ANY;
-	if (at->has_block)
-		return parse_block(r, d, at->block);
-	if (at->values && at->values->next) {
-		res_error(r, "invalid-value", at->values->next->loc,
-			  "'gateway' is a flag, 'vpn', 'expressroute' or a block { ... }");
-		return false;
+	if (at->has_block) {
+		struct attr_block b = { .table = &res_gateway_table, .obj = d };
+		size_t before = r->diags->nerrors;
+		res_block(r, &b, at->block);
+		return r->diags->nerrors == before;
 	}
-	if (at->is_flag || at->values->kind == VAL_BOOL) {
-		d->kind = res_flag(at) ? GW_ANY : GW_NONE;
-		return true;
-	}
-	if (at->values->kind == VAL_IDENT)
-		return gateway_type(r, at->values, &d->kind);
-	res_error(r, "invalid-value", at->values->loc,
-		  "'gateway' is a flag, 'vpn', 'expressroute' or a block { ... }");
-	return false;
+	int c = res_choice(res_gateway_types, at);
+	d->kind = c >= 0 ? type_kinds[c] : res_flag(at) ? GW_ANY : GW_NONE;
+	return true;
 }
 
 static void check_sku(struct resolver *r, struct m_vnet *v, const struct gw_decl *d)
@@ -310,6 +299,7 @@ void res_gateway_finish(struct resolver *r, struct m_vnet *v, struct s_vnet *sv)
 	gw->subscription = v->subscription;
 	sv->gateway_loc = at->loc;
 	sv->gateway_sku_loc = loc_is_none(d.sku_loc) ? at->loc : d.sku_loc;
+	sv->gateway_name_loc = loc_is_none(d.name_loc) ? at->loc : d.name_loc;
 	if (create)
 		fill_created(r, v, gw, &d, at->loc);
 	else

@@ -25,6 +25,7 @@ struct place {
 	enum stmt_kind stmt;            /* the statement the cursor is in */
 	bool in_stmt;                   /* past its keyword */
 	bool nested;                    /* in a block inside a block (tags) */
+	char block[WORD_MAX];           /* that block's attribute name */
 	char prev[WORD_MAX];            /* the token before the cursor's word */
 	char attr[WORD_MAX];            /* the word before a `=` */
 	char names[2][WORD_MAX];        /* the statement's first two names */
@@ -101,6 +102,8 @@ static void scan_token(struct place *p, const char *w, size_t n, bool line_start
 		p->nnames = 0;
 	} else if (strcmp(word, "{") == 0) {
 		p->nested = p->depth > 0;
+		if (p->nested)
+			memcpy(p->block, p->prev, WORD_MAX);
 		p->depth++;
 	} else if (strcmp(word, "}") == 0) {
 		if (p->depth > 0 && --p->depth == 0)
@@ -206,44 +209,61 @@ static void regions(struct items *it)
 		item(it, region_at(i), CK_ENUM_MEMBER, "Azure region");
 }
 
+#define MAX_ATTRS 64
+
+/* The table of the cursor's block (or of a side, for `A.x`). */
+static size_t block_attrs(const struct place *p, bool side, struct resolve_attr *a)
+{
+	if (p->nested && (p->depth > 2 || p->stmt != STMT_VNET))
+		return 0;
+	return resolve_attrs_of(p->stmt, p->nested ? p->block : NULL, side, a, MAX_ATTRS);
+}
+
 static void values(struct items *it, const struct place *p)
 {
-	static const char *const transit[] = { "nva", "gateway", "none", NULL };
-	static const char *const gw_kind[] = { "vpn", "expressroute", NULL };
 	static const char *const flags[] = { "true", "false", NULL };
-	static const char *const flag_attrs[] = {
-		"access", "forwarded", "gateway_transit", "remote_gateway",
-		"direct", "existing", NULL,
-	};
-	const char *a = strrchr(p->attr, '.') ? strrchr(p->attr, '.') + 1 : p->attr;
+	const char *dot = strrchr(p->attr, '.');
+	const char *a = dot ? dot + 1 : p->attr;
+	struct resolve_attr attrs[MAX_ATTRS];
+	size_t n = block_attrs(p, dot != NULL, attrs);
 
 	if (strcmp(a, "location") == 0)
 		regions(it);
-	else if (strcmp(a, "transit") == 0)
-		items_from(it, transit, CK_ENUM_MEMBER, "transit");
-	else if (strcmp(a, "gateway") == 0 && p->stmt == STMT_VNET)
-		items_from(it, gw_kind, CK_ENUM_MEMBER, "gateway kind");
-	else if (strcmp(a, "gateway") == 0) {
+	/* in peer and hub blocks, gateway names the side whose gateway serves */
+	if (strcmp(a, "gateway") == 0 && (p->stmt == STMT_PEER || p->stmt == STMT_HUB)) {
 		for (int i = 0; i < p->nnames && (i == 0 || p->stmt == STMT_PEER); i++)
 			item(it, p->names[i], CK_MODULE, "the side whose gateway serves");
 		item(it, "none", CK_ENUM_MEMBER, "no gateway transit");
+		return;
 	}
-	for (size_t i = 0; flag_attrs[i]; i++)
-		if (strcmp(a, flag_attrs[i]) == 0)
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(attrs[i].name, a) != 0)
+			continue;
+		items_from(it, attrs[i].choices, CK_ENUM_MEMBER, a);
+		if (attrs[i].flag)
 			items_from(it, flags, CK_VALUE, NULL);
+		return;
+	}
 }
 
 /* At an attribute of the cursor's block: its names, or a side's. */
 static void attributes(struct items *it, const struct place *p, const char *typed)
 {
-	if (p->nested)
-		return; /* tags and subnets: the user's own keys */
-	if (strchr(typed, '.') && (p->stmt == STMT_PEER || p->stmt == STMT_HUB)) {
-		items_from(it, resolve_side_attrs(), CK_PROPERTY, "side setting");
-		return;
+	bool side = strchr(typed, '.') && (p->stmt == STMT_PEER || p->stmt == STMT_HUB);
+	struct resolve_attr attrs[MAX_ATTRS];
+	size_t n = block_attrs(p, side, attrs);
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false; /* a name with two forms (gateway) is one item */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(attrs[k].name, attrs[i].name) == 0;
+		if (!seen)
+			item(it, attrs[i].name, CK_PROPERTY,
+			     side ? "side setting" : p->nested ? p->block :
+			     stmt_kind_name(p->stmt));
 	}
-	items_from(it, resolve_block_attrs(p->stmt), CK_PROPERTY,
-		   stmt_kind_name(p->stmt));
+	if (side || p->nested)
+		return;
 	if (p->stmt == STMT_HUB) {
 		item(it, "hub.", CK_PROPERTY, "the hub's side");
 		item(it, "spokes.", CK_PROPERTY, "the spokes' sides");

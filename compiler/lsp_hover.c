@@ -66,10 +66,13 @@ static void put_vnet_settings(struct hover *h, const struct m_vnet *v)
 
 static void put_side(struct strbuf *md, const struct m_side *s)
 {
+	const bool *on = s->setting;
+
 	sb_printf(md, "`%s`: access %s, forwarded %s, gateway transit %s, "
-		  "remote gateway %s", s->vnet->handle, s->access ? "on" : "off",
-		  s->forwarded ? "on" : "off", s->gateway_transit ? "on" : "off",
-		  s->remote_gateway ? "on" : "off");
+		  "remote gateway %s", s->vnet->handle, on[SET_ACCESS] ? "on" : "off",
+		  on[SET_FORWARDED] ? "on" : "off",
+		  on[SET_GATEWAY_TRANSIT] ? "on" : "off",
+		  on[SET_REMOTE_GATEWAY] ? "on" : "off");
 }
 
 static void put_peering(struct strbuf *md, const struct m_peering *p)

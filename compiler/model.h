@@ -78,14 +78,21 @@ struct m_vnet {
 	struct loc loc; /* the name in the vnet statement */
 };
 
+/* The four settings of one side of a peering: the portal's check boxes.
+ * Arrays of settings are indexed by these. */
+enum peering_setting {
+	SET_ACCESS,          /* allowVirtualNetworkAccess */
+	SET_FORWARDED,       /* allowForwardedTraffic */
+	SET_GATEWAY_TRANSIT, /* allowGatewayTransit */
+	SET_REMOTE_GATEWAY,  /* useRemoteGateways */
+	PEERING_SETTINGS
+};
+
 /* One Azure peering resource: it lives in `vnet` and points at the other side. */
 struct m_side {
 	struct m_vnet *vnet;
 	const char *name;     /* the peering resource's name */
-	bool access;          /* allowVirtualNetworkAccess */
-	bool forwarded;       /* allowForwardedTraffic */
-	bool gateway_transit; /* allowGatewayTransit */
-	bool remote_gateway;  /* useRemoteGateways */
+	bool setting[PEERING_SETTINGS];
 };
 
 struct m_peering {

@@ -8,6 +8,16 @@
 /* Whether `name` is a known region's programmatic name (exact, lower case). */
 bool region_known(const char *name);
 
+/* The programmatic name of the region `name` names as Azure reads a
+ * location, without case and spaces ("West Europe", "WestEurope" ->
+ * "westeurope"), or NULL. */
+const char *region_canonical(const char *name);
+
+/* The one region that `name`, which names none, is a one-letter slip of (a
+ * letter more, less or other: "westeurop", "uksuoth" is two), or NULL when
+ * none is or several are ("westus4": westus2, westus3). */
+const char *region_misspelt(const char *name);
+
 /* The known region `name` most likely means: its programmatic spelling when
  * `name` is a display name or differs in case, spaces, '-' or '_' ("West
  * Europe", "west-europe"), else the closest by edit distance; NULL when no

@@ -37,6 +37,7 @@ struct s_vnet {
 	struct loc gateway_loc;           /* LOC_NONE when no gateway */
 	const struct attr *gateway_src;   /* the gateway attribute, or NULL */
 	struct loc gateway_sku_loc;       /* the gateway's `sku`, else gateway_loc */
+	struct loc gateway_name_loc;      /* the gateway's `name`, else gateway_loc */
 	/* Peerings this VNet is a side of (indices into model.peerings), in
 	 * model order. */
 	size_t *peerings;
@@ -48,7 +49,7 @@ struct s_vnet {
 
 /* Per side of a peering: where each setting was given. */
 struct s_side {
-	struct loc access, forwarded, gateway_transit, remote_gateway;
+	struct loc setting[PEERING_SETTINGS];
 	struct loc name;    /* the statement's `name` pattern, else its head */
 	struct loc pattern; /* where the name pattern is written (the statement
 			     * or defaults); LOC_NONE: the built-in one */
@@ -75,6 +76,10 @@ struct s_hub {
 	bool gateway;             /* gateway = H in effect, set or defaulted */
 	bool gateway_implied;     /* only by default: H has a gateway */
 	struct loc gateway_loc;   /* the attribute, or the statement head */
+	/* The name pattern of its route tables ({spoke}, {hub}) and where it is
+	 * written: the hub block or defaults; NULL and LOC_NONE: built in. */
+	const char *rt_pattern;
+	struct loc rt_pattern_loc;
 };
 
 struct s_site {
@@ -109,6 +114,7 @@ struct sema {
 	size_t nrules;
 	const struct stmt *defaults; /* NULL when the file has none */
 	const char *api_version;     /* defaults.api_version, or NULL */
+	struct loc api_version_loc;  /* where it is written */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
 	struct strmap pair_index;     /* internal: see sema_peering_between */
@@ -120,10 +126,23 @@ struct sema {
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		     struct diag_list *diags);
 
-/* The attributes a block of a statement of kind k accepts, and those a
- * side qualifier (`A.x`) takes; NULL-terminated. For editors' completion. */
-const char *const *resolve_block_attrs(enum stmt_kind k);
-const char *const *resolve_side_attrs(void);
+/* Whether an attribute always takes a value (`location = X`): it is an
+ * attribute of some block and can be written bare in none. The parser's
+ * hint for a missing '=' asks this. */
+bool resolve_attr_takes_value(const char *name);
+
+/* For editors' completion: the attributes of the block a statement of
+ * kind k opens, or of the block named nested inside it (a vnet's
+ * `gateway { }`; NULL: the statement's own), or with side those a side
+ * qualifier takes (`A.access`). Fills up to max and returns how many. */
+struct resolve_attr {
+	const char *name;
+	bool takes_value;           /* NAME = VALUE */
+	bool flag;                  /* NAME alone */
+	const char *const *choices; /* the names its value may be, or NULL */
+};
+size_t resolve_attrs_of(enum stmt_kind k, const char *nested, bool side,
+			struct resolve_attr *out, size_t max);
 
 /* The peering between two VNets (either order), as an index into
  * model.peerings, or -1. Average O(1). */

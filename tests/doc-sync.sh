@@ -47,14 +47,15 @@ while read -r name level _; do
 		fail "peer.5 has no '$name ($level)' in CHECKS"
 done <"$tmp/checks"
 
-# --- peer.5: every attribute name of the tables
-#     static const char *const vnet_attrs[] = { "address", ..., NULL, };
+# --- peer.5: every attribute name of the blocks' tables
+#     static const struct attr_row vnet_attrs[] = {
+#             { "address", W_PREFIXES, NULL, vnet_space, 0 }, ...
 # set in bold at the start of a line, or as a side attribute in the
 # PEERING SETTINGS table (\fIA\fP.access|).
 for src in compiler/resolve.c compiler/expand.c compiler/gateway.c; do
-	sed -n '/^static const char \*const [a-z_]*_attrs\[\] = {/,/};/p' \
+	sed -n '/^static const struct attr_row [a-z_]*_attrs\[[A-Z_]*\] = {/,/};/p' \
 		"$top_srcdir/$src"
-done | grep -o '"[a-z_]*"' | tr -d '"' | sort -u >"$tmp/attrs"
+done | grep -o '{ "[a-z_]*"' | tr -d '{ "' | sort -u >"$tmp/attrs"
 [ "$(wc -l <"$tmp/attrs")" -ge 20 ] ||
 	{ echo "found only $(wc -l <"$tmp/attrs") attributes in the resolver"; exit 99; }
 while read -r attr; do

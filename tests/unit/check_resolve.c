@@ -235,6 +235,29 @@ START_TEST(attributes_and_kinds)
 }
 END_TEST
 
+/* The parser's missing-'=' hint asks the blocks' tables which attributes
+ * always take a value: one that may stand bare in some block does not. */
+START_TEST(attributes_that_take_a_value)
+{
+	static const char *const value[] = {
+		"address", "address_space", "api_version", "dns_servers", "id",
+		"location", "name", "nva", "peering_name", "resource_group",
+		"subscription", "transit", "route_table_name",
+		/* a subnet's and a gateway's blocks */
+		"prefix", "type", "sku", "generation", "bgp_asn",
+	};
+	static const char *const bare[] = {
+		"gateway", "existing", "access", "forwarded", "direct",
+		"gateway_transit", "remote_gateway", "tags", "subnets", "locaton", "",
+		"create_resource_groups", "transit_routes", "active_active",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(value); i++)
+		ck_assert_msg(resolve_attr_takes_value(value[i]), "%s", value[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++)
+		ck_assert_msg(!resolve_attr_takes_value(bare[i]), "%s", bare[i]);
+}
+END_TEST
+
 /* ------------------------------------------------ expansion */
 
 START_TEST(hub_with_gateway_defaults_to_transit)
@@ -247,10 +270,10 @@ START_TEST(hub_with_gateway_defaults_to_transit)
 	ck_assert_uint_eq(r->model->npeerings, 2);
 	const struct m_peering *p = &r->model->peerings[0];
 	ck_assert_str_eq(p->side[0].vnet->handle, "hh");
-	ck_assert(p->side[0].gateway_transit);
-	ck_assert(!p->side[0].remote_gateway);
-	ck_assert(p->side[1].remote_gateway);
-	ck_assert(!p->side[1].forwarded);
+	ck_assert(p->side[0].setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!p->side[0].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(p->side[1].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(!p->side[1].setting[SET_FORWARDED]);
 	ck_assert_int_eq(p->first, 0);
 	ck_assert_uint_eq(r->model->nroute_tables, 0);
 	peerc_result_free(r);
@@ -258,8 +281,8 @@ START_TEST(hub_with_gateway_defaults_to_transit)
 	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		    "vnet s1 10.1.0.0/16\nhub hh -> s1 { gateway = none }\n");
 	no_diags(r);
-	ck_assert(!side(r->model, "hh", "s1")->gateway_transit);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert(!side(r->model, "hh", "s1")->setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
 	ck_assert_int_eq(r->model->peerings[0].first, -1);
 	peerc_result_free(r);
 }
@@ -273,13 +296,13 @@ START_TEST(hub_direct_and_qualifiers)
 		"hub hh -> s1, s2, s3 { direct hub.forwarded spokes.access = false }\n");
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
-	ck_assert(side(r->model, "hh", "s2")->forwarded);
-	ck_assert(side(r->model, "hh", "s2")->access);
-	ck_assert(!side(r->model, "s2", "hh")->access);
-	ck_assert(!side(r->model, "s2", "hh")->forwarded);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_FORWARDED]);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_FORWARDED]);
 	/* spoke to spoke: unqualified settings only */
-	ck_assert(side(r->model, "s1", "s3")->access);
-	ck_assert(!side(r->model, "s3", "s1")->forwarded);
+	ck_assert(side(r->model, "s1", "s3")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s3", "s1")->setting[SET_FORWARDED]);
 	ck_assert_str_eq(side(r->model, "s3", "s1")->name, "s3-to-s1");
 	peerc_result_free(r);
 }
@@ -295,7 +318,7 @@ START_TEST(mesh_peers_every_pair_once)
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
 	ck_assert_str_eq(side(r->model, "dd", "cc")->name, "peer-dd-cc");
-	ck_assert(side(r->model, "dd", "cc")->forwarded);
+	ck_assert(side(r->model, "dd", "cc")->setting[SET_FORWARDED]);
 	peerc_result_free(r);
 }
 END_TEST
@@ -327,8 +350,8 @@ START_TEST(transit_nva_builds_route_tables)
 		"hub hh -> s1, s2, s3 { transit = nva }\n");
 	no_diags(r);
 	const struct model *m = r->model;
-	ck_assert(side(m, "s1", "hh")->forwarded);
-	ck_assert(!side(m, "hh", "s1")->forwarded);
+	ck_assert(side(m, "s1", "hh")->setting[SET_FORWARDED]);
+	ck_assert(!side(m, "hh", "s1")->setting[SET_FORWARDED]);
 	ck_assert_uint_eq(m->nroute_tables, 3);
 	const struct m_route_table *rt = &m->route_tables[0];
 	ck_assert_str_eq(rt->vnet->handle, "s1");
@@ -450,7 +473,7 @@ START_TEST(hub_default_gateway_and_a_spoke_with_its_own)
 		    "vnet s1 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.224/27 } }\n"
 		    "hub hh -> s1 { gateway = none }\n");
 	no_diags(r);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
 	peerc_result_free(r);
 }
 END_TEST
@@ -926,6 +949,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, duplicates_point_at_the_first);
 	tcase_add_test(tc, self_peering_and_sites_are_not_vnets);
 	tcase_add_test(tc, attributes_and_kinds);
+	tcase_add_test(tc, attributes_that_take_a_value);
 	tcase_add_test(tc, hub_with_gateway_defaults_to_transit);
 	tcase_add_test(tc, hub_direct_and_qualifiers);
 	tcase_add_test(tc, mesh_peers_every_pair_once);
