@@ -112,9 +112,19 @@ static void put_loc(struct printer *p, struct loc l)
 
 /* ------------------------------------------------------------- comments */
 
+/* A line ends with "\n", "\r\n" or a lone "\r", as the scanner reads it. */
+static bool line_end_at(const struct source *src, uint32_t i)
+{
+	return src->text[i] == '\n' ||
+	       (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n'));
+}
+
 static bool has_newline(const struct source *src, uint32_t from, uint32_t to)
 {
-	return to > from && memchr(src->text + from, '\n', to - from) != NULL;
+	for (uint32_t i = from; i < to; i++)
+		if (line_end_at(src, i))
+			return true;
+	return false;
 }
 
 /* Whether the source has a blank line between from and to (nothing but
@@ -124,7 +134,7 @@ static bool has_blank_line(const struct source *src, uint32_t from, uint32_t to)
 	bool seen = false;
 
 	for (uint32_t i = from; i < to; i++) {
-		if (src->text[i] != '\n')
+		if (!line_end_at(src, i))
 			continue;
 		if (seen)
 			return true;

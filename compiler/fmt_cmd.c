@@ -91,12 +91,15 @@ static int format_one(const struct fmt_opts *o, const char *path)
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
 	struct strbuf in;
+	char why[128];
 
 	sb_init(&in);
-	int err = file_read(path, &in);
+	int err = file_read(path, &in, INPUT_MAX);
 	if (err) {
 		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
-				 is_stdin ? "standard input" : path, strerror(err));
+				 is_stdin ? "standard input" : path,
+				 file_error(err, INPUT_MAX, "an input file", why,
+					    sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}

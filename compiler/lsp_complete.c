@@ -59,7 +59,7 @@ static const enum stmt_kind stmt_kinds[] = {
 static size_t skip_blank(const char *t, size_t i, size_t end, bool *newline)
 {
 	while (i < end) {
-		if (t[i] == '\n')
+		if (t[i] == '\n' || t[i] == '\r')
 			*newline = true;
 		if (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n') {
 			i++;
@@ -325,7 +325,8 @@ json_t *lsp_completion(struct lsp_server *s, json_t *params, struct lsp_error *e
 	uint32_t bol = start;
 	while (bol > 0 && (doc->text.buf[bol - 1] == ' ' || doc->text.buf[bol - 1] == '\t'))
 		bol--;
-	bool line_start = bol == 0 || doc->text.buf[bol - 1] == '\n';
+	bool line_start = bol == 0 || doc->text.buf[bol - 1] == '\n' ||
+			  doc->text.buf[bol - 1] == '\r';
 	struct place p;
 	scan_place(&p, doc->text.buf, start);
 	struct items it = { json_array(), s };
