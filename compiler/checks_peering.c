@@ -180,7 +180,7 @@ void check_transit_without_nva(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->nhubs; i++) {
 		const struct s_hub *h = &s->hubs[i];
-		if (h->transit != TRANSIT_NVA || h->hub->has_nva)
+		if (h->transit != TRANSIT_NVA || h->hub->nnvas)
 			continue;
 		struct diag *d = check_report(ctx, h->transit_loc,
 			"transit = nva needs an NVA in hub '%s'", h->hub->handle);

@@ -343,7 +343,7 @@ static struct tval *subnets_value(struct arm *t, struct scope *s,
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *o = tv_object(t->a);
 		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
-		tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &v->subnets[i].prefix));
+		emit_subnet_prefixes(t->a, o, &v->subnets[i]);
 		tv_set(t->a, o, "route_table_id", v->subnets[i].routed ? rt_id :
 						  tv_string(t->a, ""));
 		tv_push(t->a, l, o);

@@ -296,7 +296,7 @@ static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
 	struct tval *o = tv_object(a);
 
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "prefix", emit_prefix(a, &s->prefix));
+	emit_subnet_prefixes(a, o, s);
 	tv_set(a, o, "route_table", rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
 	return o;
 }

@@ -363,7 +363,7 @@ static struct tval *subnets_value(struct tf *t, const struct m_vnet *v, const ch
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *s = tv_object(a);
 		tv_set(a, s, "name", tv_string(a, v->subnets[i].name));
-		tv_set(a, s, "address_prefixes", prefix_list(a, &v->subnets[i].prefix, 1));
+		emit_subnet_prefixes(a, s, &v->subnets[i]);
 		tv_set(a, s, "route_table_id", rt && v->subnets[i].routed ?
 		       tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", rt)) :
 		       tv_raw(a, ""));

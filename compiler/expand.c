@@ -543,7 +543,7 @@ size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to)
 
 	for (size_t k = 0; k < to->nspace; k++)
 		n += h->transit != TRANSIT_NVA ||
-		     to->space[k].addr.family == h->hub->nva.family;
+		     m_vnet_nva(h->hub, to->space[k].addr.family);
 	return n;
 }
 
@@ -555,8 +555,8 @@ static struct m_route *routes_to(struct resolver *r, const struct s_hub *h,
 
 	for (size_t k = 0; k < to->nspace; k++) {
 		/* A route's next hop and prefix share a family. */
-		if (h->transit == TRANSIT_NVA &&
-		    to->space[k].addr.family != h->hub->nva.family)
+		const struct ip_addr *nva = m_vnet_nva(h->hub, to->space[k].addr.family);
+		if (h->transit == TRANSIT_NVA && !nva)
 			continue;
 		out->name = n == 1 ? arena_printf(r->a, "to-%s", to->name) :
 			arena_printf(r->a, "to-%s-%zu", to->name, k + 1);
@@ -564,7 +564,7 @@ static struct m_route *routes_to(struct resolver *r, const struct s_hub *h,
 		out->hop = h->transit == TRANSIT_NVA ? HOP_VIRTUAL_APPLIANCE :
 						       HOP_VIRTUAL_NETWORK_GATEWAY;
 		if (h->transit == TRANSIT_NVA)
-			out->next_hop_ip = h->hub->nva;
+			out->next_hop_ip = *nva;
 		out++;
 	}
 	return out;

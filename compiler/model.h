@@ -14,13 +14,23 @@ struct m_tag {
 	const char *key, *value; /* own tags first, then defaults' not overridden */
 };
 
+/* Azure gives a subnet at most one prefix of each family. */
+#define SUBNET_MAX_PREFIXES 2
+
+struct m_route_table;
+
 struct m_subnet {
 	const char *name;
-	struct ip_prefix prefix;
+	/* In written order: one, or an IPv4 and an IPv6 prefix (dual stack). */
+	struct ip_prefix prefixes[SUBNET_MAX_PREFIXES];
+	size_t nprefixes;
 	/* Takes its VNet's transit route table: false for Azure's special
 	 * subnets (sema_special_subnet) and those written with
 	 * `transit_routes = false`. */
 	bool routed;
+	/* The route table associated with it, or NULL: its VNet's transit
+	 * table when routed, the hub's GatewaySubnet table for GatewaySubnet. */
+	const struct m_route_table *route_table;
 	struct loc loc;
 };
 
@@ -70,13 +80,24 @@ struct m_vnet {
 	size_t ndns_servers;
 	enum gateway_kind gateway;
 	struct m_gateway *gw; /* set exactly when gateway != GW_NONE */
-	bool has_nva;
-	struct ip_addr nva;
+	/* The NVA's addresses, in written order: at most one per family, the
+	 * next hop of the routes of that family. */
+	struct ip_addr nvas[2];
+	size_t nnvas;
 	struct m_tag *tags;
 	size_t ntags;
 	size_t group;   /* its resource group: index into model.groups */
 	struct loc loc; /* the name in the vnet statement */
 };
+
+/* The NVA address of a family, or NULL. */
+static inline const struct ip_addr *m_vnet_nva(const struct m_vnet *v, enum ip_family f)
+{
+	for (size_t i = 0; i < v->nnvas; i++)
+		if (v->nvas[i].family == f)
+			return &v->nvas[i];
+	return NULL;
+}
 
 /* The four settings of one side of a peering: the portal's check boxes.
  * Arrays of settings are indexed by these. */

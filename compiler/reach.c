@@ -69,7 +69,7 @@ static bool both_access(const struct m_peering *p)
  * through its VPN gateway, else it needs an NVA first. */
 static const char *transit_advice(const struct m_vnet *hub)
 {
-	if (hub->has_nva)
+	if (hub->nnvas)
 		return "add 'transit = nva' to the hub";
 	if (hub->gateway == GW_VPN || hub->gateway == GW_ANY)
 		return "add 'transit = gateway' to the hub";

@@ -27,10 +27,11 @@ struct s_origin {
 struct s_vnet {
 	const struct stmt *stmt; /* the vnet statement */
 	/* The address space and subnets as written (host bits and all), parallel
-	 * to m_vnet.space and m_vnet.subnets. */
+	 * to m_vnet.space and m_vnet.subnets: a subnet's first prefix, the
+	 * next one its ->next (sema_value_at). */
 	const struct value **space_src;
 	const struct value **subnet_src;
-	const struct value *nva_src;      /* NULL when no nva */
+	const struct value *nva_src;      /* the first NVA address; NULL: none */
 	const struct value **dns_src;     /* parallel to m_vnet.dns_servers */
 	struct loc space_loc;             /* the prefix list or address attribute */
 	struct s_origin location, resource_group, subscription, name;
@@ -155,6 +156,15 @@ size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to);
  * own (GatewaySubnet, AzureFirewallSubnet, ...), which never take a
  * transit route table: doc/language.md lists them with their sources. */
 bool sema_special_subnet(const char *name);
+
+/* The value k places further along a written list (a subnet's second
+ * prefix, an NVA's second address). */
+static inline const struct value *sema_value_at(const struct value *v, size_t k)
+{
+	while (k--)
+		v = v->next;
+	return v;
+}
 
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)

@@ -44,6 +44,9 @@ enum want {
 	W_ADDR,     /* one address */
 	W_ADDRS,    /* a list of addresses */
 	W_PREFIXES, /* a list of prefixes */
+	W_ADDR_PAIR,   /* an address, or an IPv4 and an IPv6 one (the handler
+			* checks the families: one_per_family) */
+	W_PREFIX_PAIR, /* a prefix, or an IPv4 and an IPv6 one (likewise) */
 	W_IDENT,    /* one name */
 	W_INT,      /* one integer */
 	W_BLOCK,    /* a nested block */

@@ -42,6 +42,13 @@ def routes(props):
                   for r in (get(props, "routes") or []))
 
 
+def subnet_prefixes(props):
+    """A subnet's prefixes, however written: addressPrefix for one,
+    addressPrefixes for a dual-stack subnet (both are the same to Azure)."""
+    one = get(props, "addressPrefix")
+    return [one] if one is not None else list(get(props, "addressPrefixes") or [])
+
+
 def get(v, *keys):
     for k in keys:
         if v is None:
@@ -87,7 +94,7 @@ def arm_template(doc, params, out):
                 arm_value(r["location"], params),
                 sorted(p["addressSpace"]["addressPrefixes"]),
                 get(p, "dhcpOptions", "dnsServers") or [],
-                [(s["name"], s["properties"]["addressPrefix"],
+                [(s["name"], subnet_prefixes(s["properties"]),
                   last_name(s["properties"]["routeTable"]["id"])
                   if "routeTable" in s["properties"] else None)
                  for s in p.get("subnets", [])])
@@ -145,7 +152,7 @@ def bicep(path):
                 literal(v.get("location")),
                 sorted(get(p, "addressSpace", "addressPrefixes")),
                 get(p, "dhcpOptions", "dnsServers") or [],
-                [(s.get("name"), get(s, "properties", "addressPrefix"),
+                [(s.get("name"), subnet_prefixes(get(s, "properties")),
                   sym_name(get(s, "properties", "routeTable", "id")))
                  for s in (p.get("subnets") or [])])
         elif t == T_PEERING:

@@ -228,7 +228,7 @@ START_TEST(attributes_and_kinds)
 	ck_assert_str_eq(d->fixits[0].text, "gateway");
 	ck_assert_uint_eq(count(r, "unknown-attribute"), 4); /* gatway c. acess hubb. */
 	ck_assert_uint_eq(count(r, "invalid-value"), 5); /* nva dns forwarded gateway transit */
-	ck_assert_str_eq(first(r, "invalid-value")->msg, "'nva' takes an address, not a string");
+	ck_assert_str_eq(first(r, "invalid-value")->msg, "'nva' takes an address, or an IPv4 and an IPv6 address, not a string");
 	ck_assert_uint_eq(count(r, "duplicate-attribute"), 2); /* location, address */
 	ck_assert_uint_eq(count(r, "duplicate-defaults"), 1);
 	peerc_result_free(r);
@@ -612,6 +612,49 @@ START_TEST(special_subnets_take_no_transit_routes)
 }
 END_TEST
 
+/* A subnet takes an IPv4 and an IPv6 prefix, an NVA an address of each
+ * family; two of one family, or three, are refused at the value too many. */
+START_TEST(dual_stack_subnets_and_nva)
+{
+	char buf[IP_STRLEN];
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16, fd00::/48 { nva = fd00::4, 10.0.1.4 }\n"
+		"vnet s1 10.1.0.0/16, fd00:1::/48 { subnets { app = 10.1.0.0/24, fd00:1:0:1::/64\n"
+		"  db { prefix = fd00:1:0:2::/64, 10.1.1.0/24  transit_routes = false } } }\n"
+		"vnet s2 10.2.0.0/16, fd00:2::/48 { subnets { app = 10.2.0.0/24, fd00:2::/64 } }\n"
+		"hub hh -> s1, s2 { transit = nva }\n");
+	no_diags(r);
+	const struct m_vnet *hh = vnet(r->model, "hh"), *s1 = vnet(r->model, "s1");
+	ck_assert_uint_eq(hh->nnvas, 2);
+	ck_assert_str_eq(ip_addr_str(m_vnet_nva(hh, IP_V4), buf), "10.0.1.4");
+	ck_assert_str_eq(ip_addr_str(m_vnet_nva(hh, IP_V6), buf), "fd00::4");
+	ck_assert_uint_eq(s1->subnets[0].nprefixes, 2);
+	ck_assert_str_eq(ip_prefix_str(&s1->subnets[0].prefixes[1], buf), "fd00:1:0:1::/64");
+	ck_assert_str_eq(ip_prefix_str(&s1->subnets[1].prefixes[0], buf), "fd00:1:0:2::/64");
+	ck_assert(!s1->subnets[1].routed);
+	/* each family's routes go to that family's NVA address */
+	const struct m_route_table *rt = &r->model->route_tables[0];
+	ck_assert_uint_eq(rt->nroutes, 2);
+	ck_assert_str_eq(rt->routes[0].name, "to-s2-1");
+	ck_assert_str_eq(ip_addr_str(&rt->routes[0].next_hop_ip, buf), "10.0.1.4");
+	ck_assert_str_eq(ip_prefix_str(&rt->routes[1].prefix, buf), "fd00:2::/48");
+	ck_assert_str_eq(ip_addr_str(&rt->routes[1].next_hop_ip, buf), "fd00::4");
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4, 10.0.1.5\n"
+		"  subnets { a = 10.0.2.0/24, 10.0.3.0/24  b = 10.0.4.0/24, fd00::/64, 10.0.5.0/24\n"
+		"            c { prefix = fd00:0:0:1::/64, fd00:0:0:2::/64 } } }\n");
+	ck_assert_uint_eq(count(r, "invalid-value"), 4);
+	ck_assert(has_msg(r, "'nva' takes at most one IPv4 and one IPv6 address"));
+	ck_assert(has_msg(r, "subnet 'a' takes at most one IPv4 and one IPv6 prefix"));
+	ck_assert_str_eq(text_at(r, r->diags.items[1].loc), "10.0.3.0/24");
+	ck_assert_str_eq(text_at(r, r->diags.items[2].loc), "10.0.5.0/24");
+	ck_assert_str_eq(text_at(r, r->diags.items[3].loc), "fd00:0:0:2::/64");
+	peerc_result_free(r);
+}
+END_TEST
+
 /* An ID in any case is written with Azure's segment names; subscription
  * GUIDs that differ only in case are one subscription. */
 START_TEST(ids_and_guids_are_canonical)
@@ -965,6 +1008,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, gateway_settings_are_checked);
 	tcase_add_test(tc, gateway_subnet_and_sku_checks);
 	tcase_add_test(tc, special_subnets_take_no_transit_routes);
+	tcase_add_test(tc, dual_stack_subnets_and_nva);
 	tcase_add_test(tc, ids_and_guids_are_canonical);
 	tcase_add_test(tc, transit_needs_its_device);
 	tcase_add_test(tc, names_and_required_settings);
