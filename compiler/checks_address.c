@@ -18,7 +18,8 @@
 
 typedef void prefix_fn(struct check_ctx *ctx, const struct value *v);
 
-/* Address spaces and subnets of each VNet in declaration order, then sites. */
+/* Address spaces and subnets (every prefix of each) of each VNet in
+ * declaration order, then sites. */
 static void each_prefix(struct check_ctx *ctx, prefix_fn *fn)
 {
 	const struct sema *s = ctx->sema;
@@ -28,7 +29,8 @@ static void each_prefix(struct check_ctx *ctx, prefix_fn *fn)
 		for (size_t k = 0; k < v->nspace; k++)
 			fn(ctx, s->vnets[i].space_src[k]);
 		for (size_t k = 0; k < v->nsubnets; k++)
-			fn(ctx, s->vnets[i].subnet_src[k]);
+			for (size_t j = 0; j < v->subnets[k].nprefixes; j++)
+				fn(ctx, sema_value_at(s->vnets[i].subnet_src[k], j));
 	}
 	for (size_t i = 0; i < s->model.nsites; i++)
 		for (size_t k = 0; k < s->model.sites[i].nprefixes; k++)

@@ -39,7 +39,7 @@
 #define FIREWALL_SUBNET_V4 26
 #define FIREWALL_SUBNET "AzureFirewallSubnet"
 /* [VPN] */
-#define GATEWAY_SUBNET "GatewaySubnet"
+#define GATEWAY_SUBNET SEMA_GATEWAY_SUBNET
 #define GATEWAY_SUBNET_V4 27
 
 static bool has_family(const struct m_vnet *v, enum ip_family f)
@@ -233,15 +233,6 @@ void check_firewall_subnet_size(struct check_ctx *ctx)
 	each_subnet_prefix(ctx, firewall_subnet);
 }
 
-/* [VPN]: the name is matched exactly, as azurerm does. */
-static const struct m_subnet *gateway_subnet(const struct m_vnet *v)
-{
-	for (size_t i = 0; i < v->nsubnets; i++)
-		if (strcmp(v->subnets[i].name, GATEWAY_SUBNET) == 0)
-			return &v->subnets[i];
-	return NULL;
-}
-
 /* [VPN] */
 void check_gateway_subnet_missing(struct check_ctx *ctx)
 {
@@ -249,7 +240,7 @@ void check_gateway_subnet_missing(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (!v->gw || v->gw->source != GWSRC_CREATED || gateway_subnet(v))
+		if (!v->gw || v->gw->source != GWSRC_CREATED || sema_gateway_subnet(v))
 			continue;
 		const struct m_subnet *near = NULL;
 		for (size_t k = 0; k < v->nsubnets && !near; k++)
@@ -277,7 +268,7 @@ void check_gateway_subnet_size(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		const struct m_subnet *gs = gateway_subnet(v);
+		const struct m_subnet *gs = sema_gateway_subnet(v);
 		const struct ip_prefix *p = gs ? subnet_prefix(gs, IP_V4) : NULL;
 		if (v->existing || !p || p->len <= GATEWAY_SUBNET_V4)
 			continue;

@@ -134,13 +134,24 @@ struct m_route {
 	struct ip_addr next_hop_ip; /* HOP_VIRTUAL_APPLIANCE only */
 };
 
-/* A route table for hub transit: created in the spoke's resource group and
- * location, associated with every subnet of the spoke. */
+enum route_table_kind {
+	RT_TRANSIT,        /* a spoke's: its routed subnets take it */
+	RT_GATEWAY_SUBNET, /* a hub's GatewaySubnet's: on-premises to the
+			    * spokes through the NVA */
+};
+
+/* A route table of a hub with transit, created in the resource group and
+ * location of the VNet it lives in. Its subnets name it (m_subnet). The
+ * routes of the spokes' tables of one hub may be one array, shared. */
 struct m_route_table {
-	struct m_vnet *vnet; /* the spoke */
+	enum route_table_kind kind;
+	struct m_vnet *vnet; /* where it lives: the spoke, or the hub */
 	struct m_vnet *hub;
 	const char *name;
-	struct m_route *routes;
+	/* Gateway route propagation: the routes the VNet's gateway learns
+	 * (BGP) reach the subnets (false: disableBgpRoutePropagation). */
+	bool propagate;
+	const struct m_route *routes;
 	size_t nroutes;
 };
 

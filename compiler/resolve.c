@@ -765,6 +765,14 @@ bool sema_special_subnet(const char *name)
 	return false;
 }
 
+const struct m_subnet *sema_gateway_subnet(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (strcmp(v->subnets[i].name, SEMA_GATEWAY_SUBNET) == 0)
+			return &v->subnets[i];
+	return NULL;
+}
+
 /* A subnet's block: NAME { prefix = P  transit_routes = false }; P may be
  * an IPv4 and an IPv6 prefix. */
 struct subnet_block {
@@ -1067,12 +1075,21 @@ static void index_vnets(struct resolver *r)
 	for (size_t i = 0; i < s->nhubs; i++)
 		for (size_t j = 0; j < s->hubs[i].nspokes; j++)
 			s->vnets[s->hubs[i].spokes[j]->index].nspoke_of++;
+	for (size_t i = 0; i < s->model.nsites; i++)
+		if (s->model.sites[i].via)
+			s->vnets[s->model.sites[i].via->index].nsites++;
 	for (size_t v = 0; v < nv; v++) {
 		struct s_vnet *sv = &s->vnets[v];
 		sv->peerings = arena_alloc(r->a, sv->npeerings * sizeof(size_t));
 		sv->spoke_of = arena_alloc(r->a, sv->nspoke_of * sizeof(size_t));
-		sv->npeerings = sv->nspoke_of = 0;
+		sv->sites = arena_alloc(r->a, sv->nsites * sizeof(size_t));
+		sv->npeerings = sv->nspoke_of = sv->nsites = 0;
 	}
+	for (size_t i = 0; i < s->model.nsites; i++)
+		if (s->model.sites[i].via) {
+			struct s_vnet *sv = &s->vnets[s->model.sites[i].via->index];
+			sv->sites[sv->nsites++] = i;
+		}
 	for (size_t i = 0; i < s->model.npeerings; i++)
 		for (int k = 0; k < 2; k++) {
 			struct s_vnet *sv = &s->vnets[s->model.peerings[i].side[k].vnet->index];
@@ -1300,6 +1317,7 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	connect_all(&r, ast);
 	for (size_t i = 0; i < r.s->nhubs; i++)
 		expand_route_tables(&r, i);
+	expand_link_route_tables(&r);
 	index_vnets(&r);
 	subscriptions(&r);
 	groups(&r);

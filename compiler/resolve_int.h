@@ -134,5 +134,6 @@ void expand_peer(struct resolver *r, const struct stmt *st);
 void expand_hub(struct resolver *r, const struct stmt *st);
 void expand_mesh(struct resolver *r, const struct stmt *st);
 void expand_route_tables(struct resolver *r, size_t hub);
+void expand_link_route_tables(struct resolver *r);
 
 #endif

@@ -612,6 +612,80 @@ START_TEST(special_subnets_take_no_transit_routes)
 }
 END_TEST
 
+/* The routing patterns of a hub with a firewall: a default route or a
+ * summary to the NVA, the same few routes in every spoke's table (one
+ * array, shared); gateway route propagation off on the spokes' tables; a
+ * table on the hub's GatewaySubnet with the spokes' prefixes or the
+ * summary; every subnet names the table it takes. */
+START_TEST(routing_patterns)
+{
+	char buf[IP_STRLEN];
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16, fd00::/48 { gateway nva = 10.0.1.4, fd00:0:0:1::4\n"
+		"  subnets { GatewaySubnet = 10.0.255.224/27  AzureFirewallSubnet = 10.0.1.0/26 } }\n"
+		"vnet s1 10.1.0.0/16, fd00:1::/48 { subnets { app = 10.1.0.0/24, fd00:1::/64 } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { app = 10.2.0.0/24  dmz { prefix = 10.2.1.0/24 "
+		"transit_routes = false } } }\n"
+		"hub hh -> s1, s2 { transit = nva  routes = default  propagate_gateway_routes = false\n"
+		"  gateway_subnet_routes }\n");
+	no_diags(r);
+	const struct model *m = r->model;
+	ck_assert_uint_eq(m->nroute_tables, 3);
+	const struct m_route_table *t1 = &m->route_tables[0], *t2 = &m->route_tables[1];
+	const struct m_route_table *gw = &m->route_tables[2];
+	ck_assert_int_eq(t1->kind, RT_TRANSIT);
+	ck_assert(!t1->propagate && !t2->propagate);
+	ck_assert_uint_eq(t1->nroutes, 2);
+	ck_assert_ptr_eq(t1->routes, t2->routes);
+	ck_assert_str_eq(t1->routes[0].name, "default");
+	ck_assert_str_eq(ip_prefix_str(&t1->routes[0].prefix, buf), "0.0.0.0/0");
+	ck_assert_str_eq(ip_addr_str(&t1->routes[0].next_hop_ip, buf), "10.0.1.4");
+	ck_assert_str_eq(t1->routes[1].name, "default-ipv6");
+	ck_assert_str_eq(ip_prefix_str(&t1->routes[1].prefix, buf), "::/0");
+	ck_assert_str_eq(ip_addr_str(&t1->routes[1].next_hop_ip, buf), "fd00:0:0:1::4");
+	/* the GatewaySubnet's: every spoke prefix, with propagation on */
+	ck_assert_int_eq(gw->kind, RT_GATEWAY_SUBNET);
+	ck_assert_str_eq(gw->vnet->handle, "hh");
+	ck_assert_str_eq(gw->name, "rt-hh-gateway");
+	ck_assert(gw->propagate);
+	ck_assert_uint_eq(gw->nroutes, 3);
+	ck_assert_str_eq(gw->routes[0].name, "to-s1-1");
+	ck_assert_str_eq(ip_prefix_str(&gw->routes[1].prefix, buf), "fd00:1::/48");
+	ck_assert_str_eq(gw->routes[2].name, "to-s2");
+	const struct m_vnet *hh = vnet(m, "hh"), *s2 = vnet(m, "s2");
+	ck_assert_ptr_eq(hh->subnets[0].route_table, gw);
+	ck_assert_ptr_null(hh->subnets[1].route_table);
+	ck_assert_ptr_eq(s2->subnets[0].route_table, t2);
+	ck_assert_ptr_null(s2->subnets[1].route_table);
+	ck_assert_ptr_eq(r->sema->vnets[s2->index].transit_table, t2);
+	peerc_result_free(r);
+
+	/* summary alone means routes = summary; the gateway table takes it */
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway nva = 10.0.1.4 subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { app = 10.2.0.0/24 } }\n"
+		"hub hh -> s1, s2 { transit = nva  summary = 10.1.0.0/16, 10.2.0.0/15, fd00::/8 "
+		"gateway_subnet_routes }\n");
+	no_diags(r);
+	m = r->model;
+	ck_assert_uint_eq(m->route_tables[0].nroutes, 2); /* no IPv6 next hop */
+	ck_assert_str_eq(m->route_tables[0].routes[0].name, "summary-1");
+	ck_assert_str_eq(ip_prefix_str(&m->route_tables[0].routes[1].prefix, buf), "10.2.0.0/15");
+	ck_assert(m->route_tables[0].propagate);
+	ck_assert_ptr_eq(m->route_tables[2].routes, m->route_tables[0].routes);
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4 }\nvnet s1 10.1.0.0/16\n"
+		"hub hh -> s1 { transit = nva  routes = summary  routes = spokes }\n");
+	ck_assert(has_msg(r, "'routes = summary' sends the prefixes of 'summary' to the "
+			  "next hop: add 'summary = PREFIXES' to the hub block"));
+	ck_assert_uint_eq(count(r, "duplicate-attribute"), 1);
+	peerc_result_free(r);
+}
+END_TEST
+
 /* A subnet takes an IPv4 and an IPv6 prefix, an NVA an address of each
  * family; two of one family, or three, are refused at the value too many. */
 START_TEST(dual_stack_subnets_and_nva)
@@ -824,7 +898,8 @@ START_TEST(route_limit)
 	ck_assert_uint_eq(r->diags.nerrors, 1);
 	ck_assert_str_eq(first(r, "route-limit")->msg,
 			 "transit through hub 'hub' needs 401 routes in the route table "
-			 "of 'v0'; Azure allows at most 400 in one table");
+			 "of 'v0'; Azure allows at most 400 in one table: send the spokes' traffic to the "
+			 "NVA with 'routes = default' or a 'summary'");
 	peerc_result_free(r);
 
 	/* one spoke fewer: 400 routes each, and the tables are built */
@@ -1009,6 +1084,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, gateway_subnet_and_sku_checks);
 	tcase_add_test(tc, special_subnets_take_no_transit_routes);
 	tcase_add_test(tc, dual_stack_subnets_and_nva);
+	tcase_add_test(tc, routing_patterns);
 	tcase_add_test(tc, ids_and_guids_are_canonical);
 	tcase_add_test(tc, transit_needs_its_device);
 	tcase_add_test(tc, names_and_required_settings);
