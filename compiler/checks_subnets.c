@@ -42,14 +42,6 @@
 #define GATEWAY_SUBNET SEMA_GATEWAY_SUBNET
 #define GATEWAY_SUBNET_V4 27
 
-static bool has_family(const struct m_vnet *v, enum ip_family f)
-{
-	for (size_t k = 0; k < v->nspace; k++)
-		if (v->space[k].addr.family == f)
-			return true;
-	return false;
-}
-
 /* [FAQ]: no subnet fits in an address space smaller than the smallest. */
 void check_vnet_size(struct check_ctx *ctx)
 {
@@ -135,7 +127,7 @@ void check_ipv6_only(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (v->nspace && !has_family(v, IP_V4)) {
+		if (v->nspace && !m_vnet_has_family(v, IP_V4)) {
 			check_report(ctx, s->vnets[i].space_loc,
 				     "VNet '%s' has no IPv4 address space: no VM or "
 				     "scale set can use it, since each NIC needs an IPv4 "

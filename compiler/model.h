@@ -99,6 +99,15 @@ static inline const struct ip_addr *m_vnet_nva(const struct m_vnet *v, enum ip_f
 	return NULL;
 }
 
+/* Whether v's address space has a prefix of family f. */
+static inline bool m_vnet_has_family(const struct m_vnet *v, enum ip_family f)
+{
+	for (size_t k = 0; k < v->nspace; k++)
+		if (v->space[k].addr.family == f)
+			return true;
+	return false;
+}
+
 /* The four settings of one side of a peering: the portal's check boxes.
  * Arrays of settings are indexed by these. */
 enum peering_setting {

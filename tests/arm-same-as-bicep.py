@@ -103,7 +103,8 @@ def arm_template(doc, params, out):
             out["peerings"][(vnet, name)] = (
                 tuple(p[f] for f in FLAGS), last_name(p["remoteVirtualNetwork"]["id"]))
         elif t == T_RT:
-            out["route_tables"][r["name"]] = (arm_value(r["location"], params), routes(p))
+            out["route_tables"][r["name"]] = (arm_value(r["location"], params), routes(p),
+                                              bool(p.get("disableBgpRoutePropagation")))
         elif t == T_SUBNET:
             # "[union(parameters('live'), createObject('routeTable',
             # createObject('id', resourceId(..., 'TABLE'))))]"
@@ -160,7 +161,8 @@ def bicep(path):
                 tuple(p.get(f) for f in FLAGS),
                 sym_name(get(p, "remoteVirtualNetwork", "id")))
         elif t == T_RT:
-            out["route_tables"][v.get("name")] = (literal(v.get("location")), routes(p))
+            out["route_tables"][v.get("name")] = (literal(v.get("location")), routes(p),
+                                                  bool(p.get("disableBgpRoutePropagation")))
         elif t == T_SUBNET:
             merged = p.args[1] if isinstance(p, bs.Call) and len(p.args) == 2 else None
             out["subnet_writes"][(sym_name(v.get("parent")), v.get("name"))] = \
