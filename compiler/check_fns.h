@@ -42,6 +42,7 @@ check_fn check_gateway_routes_without_gateway;
 check_fn check_summary_gap;
 check_fn check_transit_family_gap;
 check_fn check_transit_overrides_peering;
+check_fn check_site_without_route;
 check_fn check_asymmetric_routing;
 
 /* reach.c */

@@ -194,6 +194,10 @@ static const struct check check_table[] = {
 	  "peered spokes (direct, or a peer) whose transit route tables send each "
 	  "other's prefixes to the NVA: the traffic skips the peering",
 	  check_transit_overrides_peering, { "route-table-conflict" } },
+	{ "site-without-route", CHECK_WARNING,
+	  "spokes that keep gateway routes out and have no route of their own to "
+	  "a site of their hub",
+	  check_site_without_route, { "route-table-conflict" } },
 	{ "asymmetric-routing", CHECK_WARNING,
 	  "traffic between a hub's spokes and a site passes its NVA one way only",
 	  check_asymmetric_routing, { "route-table-conflict" } },

@@ -249,10 +249,10 @@ void check_route_limit(struct check_ctx *ctx)
 		if (h->gateway_routes > SEMA_MAX_ROUTES)
 			check_report(ctx, h->gateway_subnet_routes_loc,
 				     "the GatewaySubnet route table of hub '%s' needs %zu "
-				     "routes, one per spoke prefix; Azure allows at most %d "
-				     "in one table: give the hub a 'summary' of the spokes' "
-				     "prefixes", h->hub->handle, h->gateway_routes,
-				     SEMA_MAX_ROUTES);
+				     "routes, one per spoke prefix (a summary would lose to "
+				     "the spokes' peering routes, which are longer); Azure "
+				     "allows at most %d in one table", h->hub->handle,
+				     h->gateway_routes, SEMA_MAX_ROUTES);
 	}
 }
 

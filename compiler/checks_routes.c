@@ -101,9 +101,8 @@ static bool summarised(const struct s_hub *h, const struct ip_prefix *p)
 	return false;
 }
 
-/* A spoke prefix outside the summary gets no route toward the NVA: from
- * the other spokes (routes = summary) or from the gateway (the
- * GatewaySubnet's table). */
+/* A spoke prefix outside the summary gets no route toward the NVA from
+ * the other spokes (routes = summary). */
 void check_summary_gap(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
@@ -112,9 +111,7 @@ void check_summary_gap(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->nhubs; i++) {
 		const struct s_hub *h = &s->hubs[i];
-		bool spokes = h->routes == ROUTES_SUMMARY;
-		if (!h->hub || !h->nsummary || h->transit == TRANSIT_NONE ||
-		    (!spokes && !h->gateway_subnet_routes))
+		if (!h->hub || h->routes != ROUTES_SUMMARY || h->transit == TRANSIT_NONE)
 			continue;
 		for (size_t j = 0; j < h->nspokes; j++) {
 			const struct m_vnet *v = h->spokes[j];
@@ -125,11 +122,9 @@ void check_summary_gap(struct check_ctx *ctx)
 				struct diag *d = check_report(ctx,
 					s->vnets[v->index].space_src[k]->loc,
 					"%s of spoke '%s' is not inside the summary of hub "
-					"'%s': %s", ip_prefix_str(p, buf), v->handle,
-					h->hub->handle, spokes ? "the other spokes' route "
-					"tables send no traffic for it to the NVA" :
-					"the GatewaySubnet's route table does not send "
-					"on-premises traffic for it to the NVA");
+					"'%s': the other spokes' route tables send no "
+					"traffic for it to the NVA", ip_prefix_str(p, buf),
+					v->handle, h->hub->handle);
 				diag_note(ctx->diags, d, h->summary_loc, "the summary is here");
 			}
 		}
@@ -278,6 +273,53 @@ void check_transit_overrides_peering(struct check_ctx *ctx)
 	}
 }
 
+/* ------------------------------------------------ sites */
+
+/* The spoke of hub h that uses h's gateway and has space of the family of
+ * the site's first prefix, or NULL: the one whose walks stand for all
+ * (the hub's options are the same for each). */
+static const struct m_vnet *gateway_spoke(const struct sema *s, const struct s_hub *h,
+					  const struct m_site *site)
+{
+	for (size_t j = 0; j < h->nspokes; j++)
+		if (routing_gateway_of(s, h->spokes[j]) == h->hub && h->spokes[j]->nspace &&
+		    site->nprefixes &&
+		    h->spokes[j]->space[0].addr.family == site->prefixes[0].addr.family)
+			return h->spokes[j];
+	return NULL;
+}
+
+/* [FWM]: with gateway routes kept out, a spoke reaches on-premises only by
+ * a route of its own table (the default route, or a summary that covers
+ * the site). */
+void check_site_without_route(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+	char buf[IP_STRLEN];
+
+	for (size_t i = 0; i < s->nhubs; i++) {
+		const struct s_hub *h = &s->hubs[i];
+		const struct s_vnet *sh = h->hub ? &s->vnets[h->hub->index] : NULL;
+		if (!sh || h->transit == TRANSIT_NONE || h->propagate)
+			continue;
+		for (size_t k = 0; k < sh->nsites; k++) {
+			const struct m_site *site = &s->model.sites[sh->sites[k]];
+			const struct m_vnet *spoke = gateway_spoke(s, h, site);
+			struct walk w;
+			if (!spoke)
+				continue;
+			routing_walk(s, spoke, &site->prefixes[0], NULL, site, &w);
+			if (w.result != WALK_NO_ROUTE || !w.no_gateway_routes)
+				continue;
+			check_report(ctx, h->propagate_loc, "the spokes of hub '%s' keep the "
+				     "gateway's routes out, and no route of their tables covers "
+				     "%s of site '%s': they cannot reach it; add 'routes = "
+				     "default', or a 'summary' that covers it", h->hub->handle,
+				     ip_prefix_str(&site->prefixes[0], buf), site->name);
+		}
+	}
+}
+
 /* ------------------------------------------------ the way back */
 
 /* [FWM]: a stateful firewall drops the replies of a flow it saw one way
@@ -296,12 +338,7 @@ void check_asymmetric_routing(struct check_ctx *ctx)
 		if (!sh || h->transit != TRANSIT_NVA || !sh->nsites)
 			continue;
 		const struct m_site *site = &s->model.sites[sh->sites[0]];
-		const struct m_vnet *spoke = NULL;
-		for (size_t j = 0; j < h->nspokes && !spoke; j++)
-			if (routing_gateway_of(s, h->spokes[j]) == h->hub &&
-			    h->spokes[j]->nspace && site->nprefixes &&
-			    h->spokes[j]->space[0].addr.family == site->prefixes[0].addr.family)
-				spoke = h->spokes[j];
+		const struct m_vnet *spoke = gateway_spoke(s, h, site);
 		if (!spoke)
 			continue;
 		struct walk out, back;

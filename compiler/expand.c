@@ -514,6 +514,10 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 		res_error(r, "invalid-value", h->routes_loc,
 			  "'routes = summary' sends the prefixes of 'summary' to the "
 			  "next hop: add 'summary = PREFIXES' to the hub block");
+	if (h->routes != ROUTES_SUMMARY && h->nsummary)
+		res_error(r, "invalid-value", h->summary_loc,
+			  "'summary' gives the routes of 'routes = summary', and this hub "
+			  "has 'routes = %s'", route_choices[h->routes]);
 	h->gateway_loc = pb.gateway ? pb.gateway->loc : sema_stmt_head(st);
 	h->gateway = pb.gateway || (!pb.gateway_none && h->hub &&
 				    h->hub->gateway != GW_NONE);
@@ -725,7 +729,10 @@ static struct m_route *spoke_routes(struct resolver *r, const struct s_hub *h,
 }
 
 /* The spokes' tables of hub hi and, with gateway_subnet_routes, the table
- * of the hub's GatewaySubnet. ROUTES_SPOKES gives each spoke a route to
+ * of the hub's GatewaySubnet: a route for each spoke prefix, never a
+ * summary, which would lose to the peerings' longer routes (the gateway's
+ * subnet has them too) and take nothing to the NVA. ROUTES_SPOKES gives
+ * each spoke a route to
  * every other spoke's prefixes: the hub's routes are made once and each
  * table copies all but its own (n - 1 spokes' worth each: quadratic in the
  * hub). ROUTES_DEFAULT and ROUTES_SUMMARY give every spoke the same few
@@ -748,15 +755,6 @@ void expand_route_tables(struct resolver *r, size_t hi)
 	first[n] = total;
 	struct m_route *fixed = h->routes == ROUTES_SPOKES ? NULL :
 		fixed_routes(r, h, h->routes == ROUTES_SUMMARY, &nfixed);
-	/* The GatewaySubnet table takes the summary when there is one. */
-	struct m_route *summary = NULL;
-	size_t nsummary = 0;
-	if (gateway && h->routes == ROUTES_SUMMARY) {
-		summary = fixed;
-		nsummary = nfixed;
-	} else if (gateway && h->nsummary) {
-		summary = fixed_routes(r, h, true, &nsummary);
-	}
 	for (size_t i = 0; i < n; i++) {
 		size_t size = fixed ? nfixed : total - (first[i + 1] - first[i]);
 		if (size > h->most_routes || !h->most_routes_spoke) {
@@ -764,11 +762,10 @@ void expand_route_tables(struct resolver *r, size_t hi)
 			h->most_routes_spoke = h->spokes[i];
 		}
 	}
-	h->gateway_routes = !gateway ? 0 : summary ? nsummary : total;
+	h->gateway_routes = gateway ? total : 0;
 	if (h->most_routes > SEMA_MAX_ROUTES || h->gateway_routes > SEMA_MAX_ROUTES)
 		return;
-	struct m_route *all = !fixed || (gateway && !summary) ?
-		spoke_routes(r, h, first) : NULL;
+	struct m_route *all = !fixed || gateway ? spoke_routes(r, h, first) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct m_route_table *rt = new_route_table(r, hi, RT_TRANSIT, h->spokes[i],
 			route_table_name(r->a, h, h->spokes[i]));
@@ -788,8 +785,8 @@ void expand_route_tables(struct resolver *r, size_t hi)
 	if (gateway) {
 		struct m_route_table *rt = new_route_table(r, hi, RT_GATEWAY_SUBNET, h->hub,
 			arena_printf(r->a, "rt-%s-gateway", h->hub->name));
-		rt->routes = summary ? summary : all;
-		rt->nroutes = h->gateway_routes;
+		rt->routes = all;
+		rt->nroutes = total;
 	}
 }
 

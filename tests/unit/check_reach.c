@@ -367,6 +367,15 @@ START_TEST(big_hub_with_a_default_route)
 		"0.0.0.0/0)");
 	peerc_result_free(r);
 
+	/* the GatewaySubnet's table takes a route per spoke prefix all the same */
+	r = big_hub("transit = nva  routes = default  gateway_subnet_routes");
+	ck_assert_uint_eq(count(r, "route-limit"), 1);
+	ck_assert_str_eq(first(r, "route-limit")->msg,
+		"the GatewaySubnet route table of hub 'hub' needs 499 routes, one per spoke "
+		"prefix (a summary would lose to the spokes' peering routes, which are "
+		"longer); Azure allows at most 400 in one table");
+	peerc_result_free(r);
+
 	/* the edit a failed require offers fits: transit with a default route */
 	r = big_hub("gateway = none");
 	const struct diag *d = first(r, "require-failed");

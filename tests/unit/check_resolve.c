@@ -629,7 +629,8 @@ START_TEST(routing_patterns)
 	ck_assert_ptr_eq(r->sema->vnets[s2->index].transit_table, t2);
 	peerc_result_free(r);
 
-	/* summary alone means routes = summary; the gateway table takes it */
+	/* summary alone means routes = summary; the gateway table takes the
+	 * spokes' prefixes all the same (a summary would lose to the peerings) */
 	r = compile(DEFAULTS
 		"vnet hh 10.0.0.0/16 { gateway nva = 10.0.1.4 subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
@@ -642,14 +643,18 @@ START_TEST(routing_patterns)
 	ck_assert_str_eq(m->route_tables[0].routes[0].name, "summary-1");
 	ck_assert_str_eq(ip_prefix_str(&m->route_tables[0].routes[1].prefix, buf), "10.2.0.0/15");
 	ck_assert(m->route_tables[0].propagate);
-	ck_assert_ptr_eq(m->route_tables[2].routes, m->route_tables[0].routes);
+	ck_assert_uint_eq(m->route_tables[2].nroutes, 2);
+	ck_assert_str_eq(m->route_tables[2].routes[1].name, "to-s2");
 	peerc_result_free(r);
 
 	r = compile(DEFAULTS
 		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4 }\nvnet s1 10.1.0.0/16\n"
-		"hub hh -> s1 { transit = nva  routes = summary  routes = spokes }\n");
+		"hub hh -> s1 { transit = nva  routes = summary  routes = spokes }\n"
+		"hub hh -> s1 { transit = nva  routes = default  summary = 10.0.0.0/8 }\n");
 	ck_assert(has_msg(r, "'routes = summary' sends the prefixes of 'summary' to the "
 			  "next hop: add 'summary = PREFIXES' to the hub block"));
+	ck_assert(has_msg(r, "'summary' gives the routes of 'routes = summary', and this "
+			  "hub has 'routes = default'"));
 	ck_assert_uint_eq(count(r, "duplicate-attribute"), 1);
 	peerc_result_free(r);
 }
