@@ -34,9 +34,11 @@ int main(int argc, char **argv)
 	}
 	struct strbuf sb;
 	sb_init(&sb);
-	int err = file_read(argv[1], &sb);
+	int err = file_read(argv[1], &sb, INPUT_MAX);
 	if (err) {
-		fprintf(stderr, "%s: %s\n", argv[1], strerror(err));
+		char buf[128];
+		fprintf(stderr, "%s: %s\n", argv[1],
+			file_error(err, INPUT_MAX, "an input file", buf, sizeof(buf)));
 		return 2;
 	}
 	const char *text = sb.buf ? sb.buf : "";
