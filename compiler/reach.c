@@ -229,6 +229,13 @@ static bool no_transit_route(struct answer *ans, const struct s_hub *h,
 		return say(ans, false, h->transit_loc, "the route table of '%s' is the one of "
 			   "hub '%s', which has no route to %s of '%s'", a->handle,
 			   t->hub->handle, prefix_text(ans, dst), b->handle);
+	if (!t && (h->most_routes > SEMA_MAX_ROUTES || h->gateway_routes > SEMA_MAX_ROUTES))
+		return say(ans, false, h->transit_loc, "hub '%s' writes no route tables: "
+			   "they would pass Azure's limit of %d routes (route-limit)",
+			   h->hub->handle, SEMA_MAX_ROUTES);
+	if (h->transit == TRANSIT_NVA && !h->hub->nnvas)
+		return say(ans, false, h->transit_loc, "transit = nva through hub '%s', "
+			   "which has no NVA", h->hub->handle);
 	if (t && !routing_table_of(s, a))
 		return say(ans, false, a->loc, "no subnet of '%s' takes its transit route "
 			   "table '%s' (each is opted out or one of Azure's special "

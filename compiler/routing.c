@@ -60,8 +60,9 @@ static void consider(struct pick *p, enum route_source src, unsigned len,
 	p->gateway = gateway;
 }
 
-const struct m_route *routing_user_route(const struct m_route_table *t,
-					 const struct ip_prefix *dst)
+/* The longest user route of table t that contains dst, or NULL. */
+static const struct m_route *user_route(const struct m_route_table *t,
+					const struct ip_prefix *dst)
 {
 	const struct m_route *best = NULL;
 
@@ -114,7 +115,7 @@ static struct pick choose(const struct sema *s, const struct origin *o,
 {
 	struct pick p = { .peering = -1, .sys_peering = -1 };
 	const struct s_vnet *sv = &s->vnets[o->vnet->index];
-	const struct m_route *udr = routing_user_route(o->table, dst);
+	const struct m_route *udr = user_route(o->table, dst);
 	const struct m_vnet *g = o->bgp ? routing_gateway_of(s, o->vnet) : NULL;
 
 	space_routes(&p, o->vnet, SRC_LOCAL, -1, dst);

@@ -78,8 +78,4 @@ const struct m_route_table *routing_table_of(const struct sema *s, const struct 
  * gateway_transit), or NULL. Route propagation is not looked at. */
 const struct m_vnet *routing_gateway_of(const struct sema *s, const struct m_vnet *v);
 
-/* The longest user route of table t that contains dst, or NULL. */
-const struct m_route *routing_user_route(const struct m_route_table *t,
-					 const struct ip_prefix *dst);
-
 #endif

@@ -353,6 +353,9 @@ START_TEST(big_hub_with_a_default_route)
 {
 	struct peerc_result *r = big_hub("transit = nva");
 	ck_assert_uint_eq(count(r, "route-limit"), 1);
+	ck_assert_str_eq(first(r, "require-failed")->msg,
+		"require fails: 's1' cannot reach 's499' because hub 'hub' writes no route "
+		"tables: they would pass Azure's limit of 400 routes (route-limit)");
 	ck_assert_str_eq(first(r, "route-limit")->msg,
 		"transit through hub 'hub' needs 498 routes in the route table of 's1'; "
 		"Azure allows at most 400 in one table: send the spokes' traffic to the NVA "
