@@ -185,6 +185,17 @@ struct tval *emit_addr(struct arena *a, const struct ip_addr *ip)
 	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
 }
 
+void emit_subnet_prefixes(struct arena *a, struct tval *o, const struct m_subnet *sn)
+{
+	struct tval *l = tv_list(a);
+
+	for (size_t i = 0; i < sn->nprefixes; i++)
+		tv_push(a, l, emit_prefix(a, &sn->prefixes[i]));
+	tv_set(a, o, "prefix", emit_prefix(a, &sn->prefixes[0]));
+	tv_set(a, o, "prefixes", l);
+	tv_set(a, o, "dual", tv_bool(a, sn->nprefixes > 1));
+}
+
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop)
 {
 	return tv_string(a, hop == HOP_VIRTUAL_APPLIANCE ? "VirtualAppliance" :
@@ -222,22 +233,24 @@ void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet 
 }
 
 struct tval *emit_subnets(struct arena *a, const struct m_vnet *v,
-			  struct tval *route_table)
+			  emit_table_ref *table, void *ctx)
 {
 	struct tval *l = tv_list(a);
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
+		const struct m_subnet *sn = &v->subnets[i];
 		struct tval *o = tv_object(a);
-		tv_set(a, o, "name", tv_string(a, v->subnets[i].name));
-		tv_set(a, o, "prefix", emit_prefix(a, &v->subnets[i].prefix));
-		tv_set(a, o, "route_table", v->subnets[i].routed ? route_table : tv_raw(a, ""));
+		tv_set(a, o, "name", tv_string(a, sn->name));
+		emit_subnet_prefixes(a, o, sn);
+		tv_set(a, o, "route_table", sn->route_table ? table(ctx, sn->route_table) :
+							      tv_raw(a, ""));
 		tv_push(a, l, o);
 	}
 	return l;
 }
 
 struct tval *emit_vnet(struct arena *a, const struct m_vnet *v, struct tval *location,
-		       struct tval *tags, struct tval *route_table)
+		       struct tval *tags, emit_table_ref *table, void *ctx)
 {
 	struct tval *o = tv_object(a), *space = tv_list(a), *dns = tv_list(a);
 
@@ -249,7 +262,7 @@ struct tval *emit_vnet(struct arena *a, const struct m_vnet *v, struct tval *loc
 	tv_set(a, o, "location", location);
 	tv_set(a, o, "address_prefixes", space);
 	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", emit_subnets(a, v, route_table));
+	tv_set(a, o, "subnets", emit_subnets(a, v, table, ctx));
 	tv_set(a, o, "tags", tags);
 	return o;
 }

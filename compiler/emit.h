@@ -14,6 +14,8 @@ struct arena;
 struct ip_addr;
 struct ip_prefix;
 struct m_tag;
+struct m_route_table;
+struct m_subnet;
 struct m_vnet;
 struct model;
 struct strbuf;
@@ -98,6 +100,10 @@ bool emit_is_generated(const char *text);
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
+/* A subnet's prefixes, with the same keys for every back end: prefix
+ * (the first), prefixes (all, a list) and dual (bool: an IPv4 and an IPv6
+ * prefix, which Azure takes only as addressPrefixes). */
+void emit_subnet_prefixes(struct arena *a, struct tval *o, const struct m_subnet *sn);
 /* A route's next hop as Azure's nextHopType (next_hop_type) names it. */
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
 /* A created gateway's settings, the same keys for every back end:
@@ -112,19 +118,23 @@ void emit_push_once(struct arena *a, struct tval *list, struct tval *v);
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 
+/* How a target refers to a route table (a subnet names it), from ctx. */
+typedef struct tval *emit_table_ref(void *ctx, const struct m_route_table *rt);
+
 /* What every back end writes of a VNet, a subnet and a route, with the same
  * keys for all; each target's template maps them to its own names, and
  * the back end adds what only it has (labels, symbols, providers). The
- * target-specific values are given: a location, tags, and the route table
- * of the VNet's routed subnets (a reference; "" when it has none).
+ * target-specific values are given: a location, tags, and how the target
+ * refers to a route table.
  *   VNet: name, location, address_prefixes (list), dns_servers (list),
  *     subnets, tags.
- *   subnet: name, prefix, route_table ("" when it takes none).
+ *   subnet: name, prefix, prefixes, dual (emit_subnet_prefixes),
+ *     route_table (the reference to the table it takes; "" for none).
  *   route: name, prefix, next_hop_type, next_hop_ip ("" but for an NVA). */
 struct tval *emit_vnet(struct arena *a, const struct m_vnet *v, struct tval *location,
-		       struct tval *tags, struct tval *route_table);
+		       struct tval *tags, emit_table_ref *table, void *ctx);
 struct tval *emit_subnets(struct arena *a, const struct m_vnet *v,
-			  struct tval *route_table);
+			  emit_table_ref *table, void *ctx);
 struct tval *emit_routes(struct arena *a, const struct m_route_table *rt);
 
 #endif

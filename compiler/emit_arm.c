@@ -313,21 +313,31 @@ static struct tval *tags_value(struct arm *t, const struct m_tag *tags, size_t n
 	return o;
 }
 
+/* A route table as a resource of scope s names it (a VNet names the tables
+ * that live in it, so they share its scope). */
+struct table_in {
+	struct arm *t;
+	struct scope *s;
+};
+
+static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
+{
+	const struct table_in *in = ctx;
+	const char *names[] = { rt->name, NULL };
+
+	return expr_value(in->t, resource_id(in->t, in->s->at, in->s->at, T_ROUTE_TABLE, names));
+}
+
 static void add_vnet(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
 	struct plan_ref r = { PLAN_VNET, (uint32_t)v->index, 0 };
 	struct scope *s = scope_at(t, r);
-	uint32_t rt = t->p.table_of[v->index];
+	struct table_in in = { t, s };
 	struct tval *deps = waits(t, s, r);
-	struct tval *rt_id = tv_raw(a, "");
-
-	if (rt != PLAN_NONE) {
-		const char *names[] = { t->m->route_tables[rt].name, NULL };
-		rt_id = expr_value(t, resource_id(t, s->at, s->at, T_ROUTE_TABLE, names));
-	}
 	struct tval *o = emit_vnet(a, v, location_value(t, s, v->location),
-				   tags_value(t, v->tags, v->ntags), rt_id);
+				   tags_value(t, v->tags, v->ntags), table_ref, &in);
+
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->vnets, o);
 }
@@ -368,16 +378,18 @@ static struct tval *looked_up_location(struct arm *t, struct scope *s,
  * its properties in; read-only ones among them are ignored by the PUT, as
  * azurerm's whole GET body is. Azure takes one subnet write of a VNet at a
  * time, so they form a chain. */
-static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
-			 const struct m_route_table *rt)
+static void link_subnets(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
-	const char *rt_names[] = { rt->name, NULL };
-	const char *rt_id = resource_id(t, s->at, s->at, T_ROUTE_TABLE, rt_names);
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
-		if (!v->subnets[i].routed)
+		const struct m_route_table *rt = v->subnets[i].route_table;
+		if (!rt)
 			continue;
+		struct plan_ref r = { PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i };
+		struct scope *s = scope_at(t, r);
+		const char *rt_names[] = { rt->name, NULL };
+		const char *rt_id = resource_id(t, s->at, s->at, T_ROUTE_TABLE, rt_names);
 		struct tval *o = tv_object(a);
 		const char *names[] = { v->name, v->subnets[i].name, NULL };
 		const char *param = free_param(t, s, param_text(a, arena_printf(a,
@@ -387,8 +399,7 @@ static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
 			group_place(t, v->group), T_SUBNET, names), api_version_for(t->m, T_SUBNET))),
 			arena_printf(a, "The subnet %s of the existing VNet %s as it is",
 				     v->subnets[i].name, v->name));
-		tv_set(a, o, "depends_on", waits(t, s, (struct plan_ref){ PLAN_SUBNET,
-			(uint32_t)v->index, (uint32_t)i }));
+		tv_set(a, o, "depends_on", waits(t, s, r));
 		tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", v->name,
 								 v->subnets[i].name)));
 		tv_set(a, o, "properties", expr_value(t, arena_printf(a,
@@ -406,16 +417,13 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 	struct scope *s = scope_at(t, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
 	struct tval *o = tv_object(a);
 
-	if (t->p.table_of[v->index] != i)
-		return;
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? location_value(t, s, v->location) :
 					       looked_up_location(t, s, v));
 	tv_set(a, o, "routes", emit_routes(a, rt));
+	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_push(a, s->route_tables, o);
-	if (v->existing)
-		link_subnets(t, s, v, rt);
 }
 
 /* ----------------------------------------------------------------- gateways */
@@ -646,8 +654,15 @@ static void build(struct arm *t)
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_vnet(t, &m->vnets[i]);
-	for (size_t i = 0; i < m->nroute_tables; i++)
+	/* an existing VNet's subnet writes, once each, after its first table */
+	bool *linked = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*linked));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
 		add_route_table(t, &m->route_tables[i]);
+		if (v->existing && !linked[v->index])
+			link_subnets(t, v);
+		linked[v->index] = true;
+	}
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (plan_creates_gateway(&m->vnets[i]))
 			add_gateway(t, &m->vnets[i]);

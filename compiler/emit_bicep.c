@@ -42,7 +42,7 @@ struct bicep {
 	const struct model *m;
 	struct plan p;
 	const char **vnet_sym;     /* parallel to model.vnets */
-	const char **rt_sym;       /* parallel to model.vnets: its route table's */
+	const char **rt_sym;       /* parallel to model.route_tables */
 	const char **gateway_sym;  /* parallel to model.vnets */
 	const char **group_sym;    /* parallel to model.groups: a created one's */
 	const char *location;      /* of a subscription deployment */
@@ -302,17 +302,28 @@ static struct tval *waits(struct bicep *b, struct bfile *f, struct plan_ref r)
 
 /* ------------------------------------------------------------------ values */
 
-/* The route table of each spoke, by VNet index (NULL: none). */
+/* The symbol of each route table, parallel to model.route_tables: SPOKE
+ * via HUB, or HUB gateway routes. */
 static void route_table_syms(struct bicep *b)
 {
 	const struct model *m = b->m;
 
-	b->rt_sym = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*b->rt_sym));
+	b->rt_sym = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*b->rt_sym));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		b->rt_sym[rt->vnet->index] = symbol(b, arena_printf(b->a, "%s via %s",
-			b->vnet_sym[rt->vnet->index], b->vnet_sym[rt->hub->index]));
+		b->rt_sym[i] = symbol(b, rt->kind == RT_TRANSIT ?
+			arena_printf(b->a, "%s via %s", b->vnet_sym[rt->vnet->index],
+				     b->vnet_sym[rt->hub->index]) :
+			arena_printf(b->a, "%s gateway routes", b->vnet_sym[rt->hub->index]));
 	}
+}
+
+/* A route table as a subnet of its VNet names it. */
+static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
+{
+	struct bicep *b = ctx;
+
+	return raw_printf(b->a, "%s.id", b->rt_sym[rt - b->m->route_tables]);
 }
 
 static void add_vnet(struct bicep *b, const struct m_vnet *v)
@@ -320,10 +331,8 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v)
 	struct arena *a = b->a;
 	struct plan_ref r = { PLAN_VNET, (uint32_t)v->index, 0 };
 	struct bfile *f = file_at(b, r);
-	const char *rt = b->rt_sym[v->index];
 	struct tval *o = emit_vnet(a, v, tv_string(a, v->location),
-				   emit_tags(a, v->tags, v->ntags),
-				   rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
+				   emit_tags(a, v->tags, v->ntags), table_ref, b);
 
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "depends_on", waits(b, f, r));
@@ -331,23 +340,25 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v)
 	strmap_put(&f->declared, index_key(b, v->index), f);
 }
 
-/* An existing spoke's subnets are not peerc's: a subnet resource is a PUT
+/* An existing VNet's subnets are not peerc's: a subnet resource is a PUT
  * of the whole subnet, so each is written as it is in Azure with only its
  * route table set, as azurerm's association does (GET, set routeTable,
  * PUT). A file cannot read what it writes, so the main file reads the live
  * subnet (an `existing` subnet) and passes its properties to the module;
  * the read-only ones among them are ignored by the PUT. One VNet's subnet
  * writes are chained: Azure takes one at a time. */
-static void add_subnet_links(struct bicep *b, struct bfile *f,
-			     const struct m_vnet *v, const char *rt)
+static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
-	struct bfile *main = b->mains[f->stage];
 
 	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(char *));
 	for (size_t i = 0; i < v->nsubnets; i++) {
-		if (!v->subnets[i].routed)
+		const struct m_route_table *table = v->subnets[i].route_table;
+		if (!table)
 			continue;
+		struct plan_ref r = { PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i };
+		struct bfile *f = file_at(b, r), *main = b->mains[f->stage];
+		const char *rt = b->rt_sym[table - b->m->route_tables];
 		const char *sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
 							 v->subnets[i].name));
 		const char *live = symbol(b, arena_printf(a, "%s live", sym));
@@ -367,8 +378,7 @@ static void add_subnet_links(struct bicep *b, struct bfile *f,
 		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
 		tv_set(a, o, "properties", raw_printf(a, "union(%s, {\nrouteTable: {\nid: %s.id\n}\n})",
 						      param, rt));
-		tv_set(a, o, "depends_on", waits(b, f, (struct plan_ref){ PLAN_SUBNET,
-			(uint32_t)v->index, (uint32_t)i }));
+		tv_set(a, o, "depends_on", waits(b, f, r));
 		tv_push(a, f->subnets, o);
 	}
 }
@@ -399,20 +409,16 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt)
 	size_t i = (size_t)(rt - b->m->route_tables);
 	struct bfile *f;
 	struct tval *o = tv_object(a);
-	const char *sym = b->rt_sym[v->index];
 
-	if (b->p.table_of[v->index] != i)
-		return;
 	f = file_at(b, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
-	tv_set(a, o, "symbol", tv_raw(a, sym));
+	tv_set(a, o, "symbol", tv_raw(a, b->rt_sym[i]));
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       location_param(b, f, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", emit_routes(a, rt));
+	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
 	tv_push(a, f->route_tables, o);
-	if (v->existing)
-		add_subnet_links(b, f, v, sym);
 }
 
 /* ----------------------------------------------------------------- gateways */
@@ -710,6 +716,13 @@ static void build(struct bicep *b)
 	route_table_syms(b);
 	for (size_t i = 0; i < m->nroute_tables; i++)
 		add_route_table(b, &m->route_tables[i]);
+	bool *linked = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*linked));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		if (v->existing && !linked[v->index])
+			add_subnet_links(b, v);
+		linked[v->index] = true;
+	}
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_vnet(b, &m->vnets[i]);

@@ -80,7 +80,8 @@ uint32_t plan_at(const struct plan *p, struct plan_ref r)
 	case PLAN_ROUTE_TABLE:
 		return p->table_at[r.index];
 	case PLAN_SUBNET:
-		return p->table_at[p->table_of[r.index]];
+		return p->table_at[p->m->vnets[r.index].subnets[r.sub].route_table -
+				   p->m->route_tables];
 	case PLAN_PUBLIC_IP:
 	case PLAN_GATEWAY:
 		return p->gateway_at[r.index];
@@ -100,15 +101,19 @@ static bool same_ref(struct plan_ref x, struct plan_ref y)
 	return x.kind == y.kind && x.index == y.index && x.sub == y.sub;
 }
 
-/* The last subnet of an existing spoke that peerc writes, or SIZE_MAX. */
-static size_t last_written_subnet(const struct plan *p, const struct m_vnet *v)
+/* The last subnet of an existing VNet that peerc writes (one that takes a
+ * route table), or SIZE_MAX. */
+static size_t last_written_subnet(const struct m_vnet *v)
 {
-	if (p->table_of[v->index] == PLAN_NONE)
-		return SIZE_MAX;
 	for (size_t k = v->nsubnets; k-- > 0;)
-		if (v->subnets[k].routed)
+		if (v->subnets[k].route_table)
 			return k;
 	return SIZE_MAX;
+}
+
+static uint32_t table_index(const struct plan *p, const struct m_route_table *rt)
+{
+	return (uint32_t)(rt - p->m->route_tables);
 }
 
 /* What one waits for before naming v: the VNet when the output creates
@@ -122,7 +127,7 @@ static bool anchor(const struct plan *p, const struct m_vnet *v, struct plan_ref
 		*out = ref(PLAN_VNET, v->index, 0);
 		return true;
 	}
-	if ((last = last_written_subnet(p, v)) == SIZE_MAX)
+	if ((last = last_written_subnet(v)) == SIZE_MAX)
 		return false;
 	*out = ref(PLAN_SUBNET, v->index, last);
 	return true;
@@ -182,18 +187,22 @@ size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out)
 			wait_group(p, &m->vnets[r.index], out, &n);
 		break;
 	case PLAN_VNET:
+		/* the tables its subnets name, in their order */
 		wait_group(p, &m->vnets[r.index], out, &n);
-		if (p->table_of[r.index] != PLAN_NONE && m->vnets[r.index].nsubnets)
-			add_wait(out, &n, ref(PLAN_ROUTE_TABLE, p->table_of[r.index], 0));
+		for (size_t k = 0; k < m->vnets[r.index].nsubnets; k++)
+			if (m->vnets[r.index].subnets[k].route_table)
+				add_wait(out, &n, ref(PLAN_ROUTE_TABLE, table_index(p,
+					m->vnets[r.index].subnets[k].route_table), 0));
 		break;
 	case PLAN_ROUTE_TABLE:
 		wait_group(p, m->route_tables[r.index].vnet, out, &n);
 		break;
 	case PLAN_SUBNET: {
 		const struct m_vnet *v = &m->vnets[r.index];
-		add_wait(out, &n, ref(PLAN_ROUTE_TABLE, p->table_of[r.index], 0));
+		add_wait(out, &n, ref(PLAN_ROUTE_TABLE,
+				      table_index(p, v->subnets[r.sub].route_table), 0));
 		for (size_t k = r.sub; k-- > 0;)
-			if (v->subnets[k].routed) {
+			if (v->subnets[k].route_table) {
 				add_wait(out, &n, ref(PLAN_SUBNET, r.index, k));
 				break;
 			}
@@ -437,29 +446,39 @@ static size_t est_table(const struct plan *p, size_t i)
 	return b;
 }
 
+/* A subnet's prefixes: one, or addressPrefixes of two. */
+static size_t est_prefixes(const struct m_subnet *sn)
+{
+	return sn->nprefixes > 1 ? line(DEPTH + 4, 20) + line(DEPTH + 4, 1) +
+				   sn->nprefixes * line(DEPTH + 5, PREFIX) :
+				   key_line(DEPTH + 4, "addressPrefix", PREFIX);
+}
+
+/* A created VNet with the route tables that live in it. */
 static size_t est_vnet(const struct plan *p, const struct m_vnet *v)
 {
-	uint32_t t = p->table_of[v->index];
-	const struct m_route_table *rt = t == PLAN_NONE ? NULL : &p->m->route_tables[t];
 	size_t b = est_head(p, ref(PLAN_VNET, v->index, 0), json_len(v->name),
 			    est_location(v->location), v->tags, v->ntags) +
 		   line(DEPTH, 15) + line(DEPTH, 1) +
 		   4 * line(DEPTH + 1, 22) + (v->nspace + v->ndns_servers) * line(DEPTH + 3, PREFIX) +
 		   4 * line(DEPTH + 1, 18) + line(DEPTH + 1, 14) + line(DEPTH + 1, 1);
-	size_t rt_id = rt ? line(DEPTH + 5, 8 + ID_CALL + 31 + expr_len(rt->name)) +
-			    2 * line(DEPTH + 4, 16) : 0;
 
-	for (size_t i = 0; i < v->nsubnets; i++)
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		const struct m_route_table *rt = v->subnets[i].route_table;
 		b += line(DEPTH + 2, 1) * 2 + key_line(DEPTH + 3, "name", json_len(v->subnets[i].name)) +
-		     line(DEPTH + 3, 15) + line(DEPTH + 3, 1) +
-		     key_line(DEPTH + 4, "addressPrefix", PREFIX) + rt_id;
-	return b + (rt ? est_table(p, t) : 0);
+		     line(DEPTH + 3, 15) + line(DEPTH + 3, 1) + est_prefixes(&v->subnets[i]) +
+		     (rt ? line(DEPTH + 5, 8 + ID_CALL + 31 + expr_len(rt->name)) +
+			   2 * line(DEPTH + 4, 16) : 0);
+	}
+	for (uint32_t k = p->table_start[v->index]; k < p->table_start[v->index + 1]; k++)
+		b += est_table(p, p->tables[k]);
+	return b;
 }
 
-/* An existing spoke's subnet write: the live subnet merged with the table. */
+/* An existing VNet's subnet write: the live subnet merged with its table. */
 static size_t est_subnet(const struct plan *p, const struct m_vnet *v, size_t k)
 {
-	const struct m_route_table *rt = &p->m->route_tables[p->table_of[v->index]];
+	const struct m_route_table *rt = v->subnets[k].route_table;
 	size_t name = json_len(v->name) + json_len(v->subnets[k].name);
 
 	return est_head(p, ref(PLAN_SUBNET, v->index, k), name, 0, NULL, 0) +
@@ -525,7 +544,7 @@ static size_t est_parameter(const struct m_vnet *v, const char *subnet)
 enum unit_kind {
 	U_GROUP,   /* a created group */
 	U_VNET,    /* a created VNet, with a created spoke's route table */
-	U_TABLE,   /* an existing spoke's route table and subnet writes */
+	U_TABLE,   /* an existing VNet's route tables and subnet writes */
 	U_GATEWAY, /* a created gateway and its public IPs */
 	U_SIDE,    /* a peering half */
 };
@@ -583,20 +602,24 @@ static void unit_cost(struct builder *b, struct unit *u)
 		u->bytes = est_group(b->p, u->index);
 		return;
 	case U_VNET: {
-		u->resources = b->p->table_of[u->index] == PLAN_NONE ? 1 : 2;
+		const struct plan *p = b->p;
+		u->resources = 1 + p->table_start[u->index + 1] - p->table_start[u->index];
 		u->region = region_of(b, m->vnets[u->index].location);
-		u->bytes = est_vnet(b->p, &m->vnets[u->index]);
+		u->bytes = est_vnet(p, &m->vnets[u->index]);
 		return;
 	}
 	case U_TABLE: {
-		const struct m_route_table *rt = &m->route_tables[u->index];
-		const struct m_vnet *v = rt->vnet;
-		u->resources = 1;
+		const struct plan *p = b->p;
+		const struct m_vnet *v = &m->vnets[u->index];
 		u->region = region_of(b, v->location);
-		u->params = v->location ? 0 : 1;
-		u->bytes = est_table(b->p, u->index) + (v->location ? 0 : est_parameter(v, NULL));
+		for (uint32_t k = p->table_start[v->index]; k < p->table_start[v->index + 1]; k++) {
+			u->resources++;
+			u->params += v->location ? 0 : 1;
+			u->bytes += est_table(p, p->tables[k]) +
+				    (v->location ? 0 : est_parameter(v, NULL));
+		}
 		for (size_t k = 0; v->existing && k < v->nsubnets; k++)
-			if (v->subnets[k].routed) {
+			if (v->subnets[k].route_table) {
 				u->resources++;
 				u->params++;
 				u->bytes += est_subnet(b->p, v, k) +
@@ -645,11 +668,9 @@ static void make_units(struct builder *b)
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_unit(b, &all, &n, &cap, U_VNET, i, m->vnets[i].group, PLAN_NETWORK);
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		if (table_looked_up(m->route_tables[i].vnet) &&
-		    p->table_of[m->route_tables[i].vnet->index] == i)
-			add_unit(b, &all, &n, &cap, U_TABLE, i,
-				 m->route_tables[i].vnet->group, PLAN_LOOKUP);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (table_looked_up(&m->vnets[i]) && p->table_start[i + 1] > p->table_start[i])
+			add_unit(b, &all, &n, &cap, U_TABLE, i, m->vnets[i].group, PLAN_LOOKUP);
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (plan_creates_gateway(&m->vnets[i]))
 			add_unit(b, &all, &n, &cap, U_GATEWAY, i, m->vnets[i].group,
@@ -686,12 +707,11 @@ static void place_unit(struct builder *b, size_t i, uint32_t d)
 		p->group_at[u->index] = d;
 		break;
 	case U_VNET:
-		p->vnet_at[u->index] = d;
-		if (p->table_of[u->index] != PLAN_NONE)
-			p->table_at[p->table_of[u->index]] = d;
-		break;
 	case U_TABLE:
-		p->table_at[u->index] = d;
+		if (u->kind == U_VNET)
+			p->vnet_at[u->index] = d;
+		for (uint32_t k = p->table_start[u->index]; k < p->table_start[u->index + 1]; k++)
+			p->table_at[p->tables[k]] = d;
 		break;
 	case U_GATEWAY:
 		p->gateway_at[u->index] = d;
@@ -721,15 +741,17 @@ static size_t unit_resources(const struct builder *b, const struct unit *u,
 		out[n++] = ref(PLAN_GROUP, u->index, 0);
 		break;
 	case U_VNET:
-		out[n++] = ref(PLAN_VNET, u->index, 0);
-		if (b->p->table_of[u->index] != PLAN_NONE)
-			out[n++] = ref(PLAN_ROUTE_TABLE, b->p->table_of[u->index], 0);
-		break;
 	case U_TABLE: {
-		const struct m_vnet *v = m->route_tables[u->index].vnet;
-		out[n++] = ref(PLAN_ROUTE_TABLE, u->index, 0);
-		for (size_t k = 0; v->existing && k < v->nsubnets && n < max; k++)
-			if (v->subnets[k].routed)
+		const struct m_vnet *v = &m->vnets[u->index];
+		const struct plan *p = b->p;
+		if (u->kind == U_VNET)
+			out[n++] = ref(PLAN_VNET, u->index, 0);
+		for (uint32_t k = p->table_start[v->index];
+		     k < p->table_start[v->index + 1] && n < max; k++)
+			out[n++] = ref(PLAN_ROUTE_TABLE, p->tables[k], 0);
+		for (size_t k = 0; u->kind == U_TABLE && v->existing && k < v->nsubnets &&
+				   n < max; k++)
+			if (v->subnets[k].route_table)
 				out[n++] = ref(PLAN_SUBNET, v->index, k);
 		break;
 	}
@@ -763,14 +785,13 @@ static size_t unit_depends(const struct builder *b, size_t i, uint32_t d, bool f
 static void unit_too_large(struct builder *b, const struct unit *u, const char *what)
 {
 	const struct model *m = b->m;
-	const struct m_vnet *v = u->kind == U_TABLE ? m->route_tables[u->index].vnet :
-				 u->kind == U_SIDE ? m->peerings[u->index / 2].side[u->index % 2].vnet :
+	const struct m_vnet *v = u->kind == U_SIDE ? m->peerings[u->index / 2].side[u->index % 2].vnet :
 				 u->kind == U_GROUP ? NULL : &m->vnets[u->index];
 	struct diag *d = diag_add(b->diags, DIAG_ERROR, "template-size",
 		v ? v->loc : LOC_NONE, "the ARM and Bicep outputs cannot deploy '%s': "
 		"its %s would need %s in one deployment, past Azure's limit",
 		v ? v->name : m->groups[u->index].resource_group,
-		u->kind == U_TABLE ? "route table and subnet writes" :
+		u->kind == U_TABLE ? "route tables and subnet writes" :
 		u->kind == U_GATEWAY ? "gateway" : u->kind == U_SIDE ? "peering" :
 		u->kind == U_GROUP ? "creation" : "definition", what);
 	diag_note(b->diags, d, LOC_NONE, "Azure takes at most %d resources, %d "
@@ -1279,11 +1300,16 @@ static void allocate(struct builder *b)
 	ALLOC_NONE(gateway_at, m->nvnets);
 	ALLOC_NONE(side_at, 2 * m->npeerings);
 	ALLOC_NONE(group_at, m->ngroups);
-	ALLOC_NONE(table_of, m->nvnets);
 #undef ALLOC_NONE
+	/* the tables of each VNet: counted, then placed in model order */
+	p->table_start = arena_alloc(b->a, (m->nvnets + 2) * sizeof(*p->table_start));
+	p->tables = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*p->tables));
 	for (size_t i = 0; i < m->nroute_tables; i++)
-		if (p->table_of[m->route_tables[i].vnet->index] == PLAN_NONE)
-			p->table_of[m->route_tables[i].vnet->index] = (uint32_t)i;
+		p->table_start[m->route_tables[i].vnet->index + 2]++;
+	for (size_t v = 0; v < m->nvnets; v++)
+		p->table_start[v + 2] += p->table_start[v + 1];
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		p->tables[p->table_start[m->route_tables[i].vnet->index + 1]++] = (uint32_t)i;
 	b->sub_group = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->sub_group));
 	for (size_t g = 0; g < m->ngroups; g++) {
 		b->sub_group[g] = (uint32_t)g;

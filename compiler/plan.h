@@ -96,7 +96,7 @@ enum plan_kind {
 	PLAN_GROUP,       /* index: a created group of model.groups */
 	PLAN_VNET,        /* index: a created VNet */
 	PLAN_ROUTE_TABLE, /* index: of model.route_tables */
-	PLAN_SUBNET,      /* index: an existing spoke; sub: its subnet written */
+	PLAN_SUBNET,      /* index: an existing VNet; sub: its subnet written */
 	PLAN_PUBLIC_IP,   /* index: the VNet of a created gateway; sub: which */
 	PLAN_GATEWAY,     /* index: the VNet of a created gateway */
 	PLAN_SIDE,        /* index: 2 * peering + side */
@@ -154,7 +154,9 @@ struct plan {
 	uint32_t *gateway_at;      /* created gateways, with their public IPs */
 	uint32_t *side_at;         /* 2 * peering + side */
 	uint32_t *group_at;        /* created groups */
-	uint32_t *table_of;        /* per VNet: its route table, or PLAN_NONE */
+	/* The route tables that live in each VNet (its subnets name them):
+	 * tables[table_start[v] .. table_start[v + 1]), in model order. */
+	uint32_t *table_start, *tables;
 	/* Per half (2 * peering + side): the halves before it that touch its
 	 * local and its remote VNet, PLAN_NONE where none. */
 	uint32_t (*chain)[2];

@@ -278,6 +278,18 @@ START_TEST(estimates_hold)
 		"  resource_group = \"rg-s\" subnets { a = 10.4.0.0/24 } }\n"
 		"hub hub -> old, old2, spoke-with-a-long-name-of-sixty-characters-or-so-aaaaaaa "
 		"{ transit = nva }\n");
+	/* dual-stack subnets, a hub's GatewaySubnet table, no gateway routes */
+	assert_estimates(
+		"defaults { subscription = " SUB " resource_group = rg-net location = westeurope }\n"
+		"vnet hub 10.0.0.0/16, fd00::/48 { existing gateway nva = 10.0.1.4, fd00:0:0:1::4\n"
+		"  subnets { GatewaySubnet = 10.0.255.0/27  snet-nva = 10.0.1.0/24, fd00:0:0:1::/64 } }\n"
+		"vnet old-spoke 10.1.0.0/16, fd00:1::/48 { existing\n"
+		"  subnets { app = 10.1.0.0/24, fd00:1::/64 } }\n"
+		"vnet new-spoke 10.2.0.0/16, fd00:2::/48 { resource_group = \"rg-new\"\n"
+		"  subnets { app = 10.2.0.0/24, fd00:2::/64 } }\n"
+		"site onprem 192.168.0.0/16 via hub\n"
+		"hub hub -> old-spoke, new-spoke { transit = nva routes = default\n"
+		"  propagate_gateway_routes = false gateway_subnet_routes }\n");
 	free(hub);
 	free(transit);
 }
