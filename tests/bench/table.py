@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The benchmark table of `make bench`: for each generated topology and size,
+and each target, peerc's wall time and peak memory next to `cat` writing
+the same bytes to a file and (Terraform only) `terraform fmt -check` of the
+output, with the ratios. Prints a Markdown table (doc/benchmark.md keeps one).
+
+usage: table.py PEERC TMPDIR [SHAPE:N ...]
+  SHAPE is estate (tests/bench/gen-estate.py: hubs of 497 spokes, a gateway
+  each) or transit (tests/bench/gen-topology.py: hubs of 99 spokes with NVA
+  transit and routes); default: estate at 1,000, 10,000 and 99,600 VNets
+  (200 hubs of 497 spokes), transit at 10,000.
+  BENCH_FMT=0 skips terraform fmt; BENCH_FMT_MAX (default 10000) is the
+  largest size it is run on (it takes minutes at 100,000 VNets).
+"""
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATORS = {"estate": "gen-estate.py", "transit": "gen-topology.py"}
+TARGETS = [("none", None), ("terraform", "tf"), ("bicep", "bicep"), ("arm", "json")]
+
+
+def measure(argv, stdout=subprocess.DEVNULL):
+    """Wall seconds, peak RSS in KiB and exit status of one command. The
+    peak is this child's alone: each runs in a fresh Python child."""
+    code = ("import resource, subprocess, sys, time\n"
+            "t = time.perf_counter()\n"
+            "s = subprocess.call(sys.argv[1:], stdout=sys.stdout, stderr=subprocess.DEVNULL)\n"
+            "w = time.perf_counter() - t\n"
+            "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "sys.stderr.write('%f %d %d\\n' % (w, m, s))\n")
+    p = subprocess.run([sys.executable, "-c", code] + argv, stdout=stdout,
+                       stderr=subprocess.PIPE, check=False)
+    wall, rss, status = p.stderr.decode().split()[-3:]
+    return float(wall), int(rss), int(status)
+
+
+def files_of(out_dir):
+    found = []
+    for root, _, names in os.walk(out_dir):
+        found += [os.path.join(root, n) for n in names]
+    return sorted(found)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 30
+    return "%s, %d cores, %d GiB, %s %s" % (cpu, os.cpu_count(), mem,
+                                             platform.system(), platform.release())
+
+
+def fmt_time(s):
+    return "%.2f s" % s if s >= 0.1 else "%.0f ms" % (s * 1000)
+
+
+def row(peerc, tmp, shape, n, target, ext, fmt_max):
+    src = os.path.join(tmp, "%s-%d.peer" % (shape, n))
+    if not os.path.exists(src):
+        subprocess.run([sys.executable, os.path.join(HERE, GENERATORS[shape]),
+                        str(n), src], check=True)
+    out_dir = os.path.join(tmp, "out")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    argv = [peerc, "-t", target, src]
+    if ext:
+        argv += ["-o", os.path.join(out_dir, "main." + ext)]
+    wall, rss, status = measure(argv)
+    cells = ["%s %s" % (shape, "{:,}".format(n)), target, fmt_time(wall),
+             "%.1f µs" % (wall / n * 1e6), "%.0f MiB" % (rss / 1024)]
+    if status != 0:
+        return cells + ["exit %d" % status, "", "", "", ""]
+    if not ext:
+        return cells + ["", "", "", "", ""]
+    files = files_of(out_dir)
+    size = sum(os.path.getsize(f) for f in files)
+    copy = os.path.join(tmp, "copy")
+    with open(copy, "wb") as f:
+        cwall = measure(["cat"] + files, stdout=f)[0]
+    os.unlink(copy)
+    cells += ["%.1f MB, %d file%s" % (size / 1e6, len(files), "" if len(files) == 1 else "s"),
+              fmt_time(cwall), "%.1fx" % (wall / cwall)]
+    if target == "terraform" and n <= fmt_max and shutil.which("terraform"):
+        fwall, _, fstatus = measure(["terraform", "fmt", "-check", files[0]])
+        cells += [fmt_time(fwall) + ("" if fstatus == 0 else " (exit %d)" % fstatus),
+                  "%.2fx" % (wall / fwall)]
+    elif target == "terraform":
+        cells += ["skipped: %s" % ("no terraform" if not shutil.which("terraform")
+                                   else "over BENCH_FMT_MAX"), ""]
+    else:
+        cells += ["", ""]
+    shutil.rmtree(out_dir)
+    return cells
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    peerc, tmp = sys.argv[1], sys.argv[2]
+    sizes = sys.argv[3:] or ["estate:1000", "estate:10000", "estate:99600",
+                             "transit:10000"]
+    fmt_max = int(os.environ.get("BENCH_FMT_MAX", "10000"))
+    if os.environ.get("BENCH_FMT") == "0":
+        fmt_max = 0
+    if not shutil.which("terraform"):
+        print("terraform is not installed: its fmt -check column is skipped")
+    print("Measured on %s.\n" % machine())
+    head = ["topology", "target", "peerc", "per VNet", "peak RSS", "output",
+            "cat", "peerc/cat", "terraform fmt -check", "peerc/fmt"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for spec in sizes:
+        shape, n = spec.split(":")
+        for target, ext in TARGETS:
+            cells = row(peerc, tmp, shape, int(n), target, ext, fmt_max)
+            print("| " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
