@@ -6,6 +6,7 @@
 /* ----------------------------------------------------- HCL and Bicep lines */
 
 struct line {
+	size_t start;     /* of the line in the input */
 	const char *text; /* without leading and trailing white space */
 	size_t len;
 	int net;          /* brackets opened minus closed, outside strings */
@@ -159,7 +160,7 @@ static struct line *split_lines(const struct lang *g, const char *in,
 			cap = cap ? 2 * cap : 64;
 			lines = xrealloc(lines, cap * sizeof(*lines));
 		}
-		lines[n] = (struct line){ .text = in + a, .len = b - a };
+		lines[n] = (struct line){ .start = i, .text = in + a, .len = b - a };
 		scan_line(g, &lines[n]);
 		n++;
 		i = e + 1;
@@ -170,35 +171,32 @@ static struct line *split_lines(const struct lang *g, const char *in,
 
 /* hclwrite's formatIndent: a line that opens brackets is indented at the
  * current level and pushes how many it opened; a line that closes pops as
- * many and is indented at the level reached. */
-static void indent_lines(struct line *lines, size_t n)
+ * many and is indented at the level reached. The stack is the stream's:
+ * it carries over from one piece of text to the next. */
+static void indent_lines(struct layout_stream *s, struct line *lines, size_t n)
 {
-	int *stack = NULL;
-	size_t depth = 0, cap = 0;
-
 	for (size_t i = 0; i < n; i++) {
 		struct line *l = &lines[i];
 		if (l->net > 0) {
-			l->indent = depth;
-			if (depth == cap) {
-				cap = cap ? 2 * cap : 16;
-				stack = xrealloc(stack, cap * sizeof(*stack));
+			l->indent = s->depth;
+			if (s->depth == s->cap) {
+				s->cap = s->cap ? 2 * s->cap : 16;
+				s->stack = xrealloc(s->stack, s->cap * sizeof(*s->stack));
 			}
-			stack[depth++] = l->net;
+			s->stack[s->depth++] = l->net;
 			continue;
 		}
-		for (int closed = -l->net; closed > 0 && depth > 0;) {
-			if (closed >= stack[depth - 1]) {
-				closed -= stack[depth - 1];
-				depth--;
+		for (int closed = -l->net; closed > 0 && s->depth > 0;) {
+			if (closed >= s->stack[s->depth - 1]) {
+				closed -= s->stack[s->depth - 1];
+				s->depth--;
 			} else {
-				stack[depth - 1] -= closed;
+				s->stack[s->depth - 1] -= closed;
 				closed = 0;
 			}
 		}
-		l->indent = depth;
+		l->indent = s->depth;
 	}
-	free(stack);
 }
 
 static bool opens_block(const struct line *l)
@@ -212,8 +210,11 @@ static bool closes_block(const struct line *l)
 }
 
 /* Drops blank lines at either end, after a line that opens a block, before
- * one that closes a block, and all but one of a run. */
-static size_t drop_blank_lines(struct line *lines, size_t n)
+ * one that closes a block, and all but one of a run. after is the line
+ * that follows these (NULL: the end of the text); what was kept before
+ * them is the stream's. */
+static size_t drop_blank_lines(struct layout_stream *s, struct line *lines,
+			       size_t n, const struct line *after)
 {
 	size_t k = 0;
 
@@ -222,12 +223,14 @@ static size_t drop_blank_lines(struct line *lines, size_t n)
 			size_t j = i; /* the run of blank lines is [i, j) */
 			while (j < n && lines[j].len == 0)
 				j++;
-			if (k > 0 && !opens_block(&lines[k - 1]) && j < n &&
-			    !closes_block(&lines[j]))
+			const struct line *next = j < n ? &lines[j] : after;
+			if (s->kept_any && !s->kept_opens && next && !closes_block(next))
 				lines[k++] = lines[i];
 			i = j - 1;
 			continue;
 		}
+		s->kept_any = true;
+		s->kept_opens = opens_block(&lines[i]);
 		lines[k++] = lines[i];
 	}
 	return k;
@@ -399,9 +402,10 @@ static void write_line(const struct line *l, const struct cells *c,
 	sb_putc(out, '\n');
 }
 
-/* Nothing is written unless all of it fits in max bytes. */
+/* Nothing is written unless all of it fits in max bytes; *size is what
+ * it takes. */
 static bool write_lines(const struct line *lines, size_t n, struct strbuf *out,
-			size_t max)
+			size_t max, size_t *size)
 {
 	struct cells *c = xcalloc(n ? n : 1, sizeof(*c));
 	size_t total = 0;
@@ -416,18 +420,36 @@ static bool write_lines(const struct line *lines, size_t n, struct strbuf *out,
 		for (size_t i = 0; i < n; i++)
 			write_line(&lines[i], &c[i], out);
 	free(c);
+	*size = total;
 	return total <= max;
 }
 
-static bool layout_lines(const struct lang *g, const char *in, size_t len,
-			 struct strbuf *out, size_t max)
+/* A line that neither aligns nor is blank: no run of aligned lines goes
+ * past it and no run of blank lines ends at it unseen, so everything
+ * before it can be laid out without the text after it. */
+static bool is_cut(const struct line *l)
 {
-	size_t n;
-	struct line *lines = split_lines(g, in, len, &n);
+	return l->len && l->eq == SIZE_MAX && l->comment == SIZE_MAX;
+}
 
-	indent_lines(lines, n);
-	n = drop_blank_lines(lines, n);
-	bool ok = write_lines(lines, n, out, max);
+static bool feed_lines(const struct lang *g, struct layout_stream *s,
+		       const char *in, size_t len, bool last, size_t *used,
+		       struct strbuf *out)
+{
+	size_t end = len, n, cut;
+
+	while (!last && end > 0 && in[end - 1] != '\n')
+		end--;
+	struct line *lines = split_lines(g, in, end, &n);
+	for (cut = n; !last && cut > 0 && !is_cut(&lines[cut - 1]); cut--)
+		;
+	cut -= !last && cut > 0; /* the cut line waits for the next piece */
+	*used = cut < n ? lines[cut].start : end;
+	indent_lines(s, lines, cut);
+	size_t k = drop_blank_lines(s, lines, cut, cut < n ? &lines[cut] : NULL);
+	size_t size;
+	bool ok = write_lines(lines, k, out, s->max - s->written, &size);
+	s->written += size;
 	free(lines);
 	return ok;
 }
@@ -442,6 +464,7 @@ struct jtoken {
 	size_t len;
 };
 
+/* Past the closing quote, or SIZE_MAX when the string is not closed. */
 static size_t json_skip_string(const char *s, size_t n, size_t i)
 {
 	for (i++; i < n; i++) {
@@ -450,19 +473,23 @@ static size_t json_skip_string(const char *s, size_t n, size_t i)
 		else if (s[i] == '"')
 			return i + 1;
 	}
-	return n;
+	return SIZE_MAX;
 }
 
 /* The next token at or after *i; J_NONE at the end. Commas count as white
  * space: they are the engine's to write. Anything that is not punctuation or
  * a string runs to the next white space or punctuation: a number, true,
- * false, null (or a template's mistake, kept for the tests to find). */
-static struct jtoken json_next(const char *s, size_t n, size_t *i)
+ * false, null (or a template's mistake, kept for the tests to find). False
+ * when the token may go on past n and this is not the last piece. */
+static bool json_next(const char *s, size_t n, size_t *i, bool last,
+		      struct jtoken *t)
 {
 	while (*i < n && strchr(" \t\r\n,", s[*i]))
 		(*i)++;
-	if (*i >= n)
-		return (struct jtoken){ J_NONE, NULL, 0 };
+	if (*i >= n) {
+		*t = (struct jtoken){ J_NONE, NULL, 0 };
+		return true;
+	}
 	size_t a = *i;
 	char c = s[a];
 	enum jtok k = J_VALUE;
@@ -472,14 +499,22 @@ static struct jtoken json_next(const char *s, size_t n, size_t *i)
 		k = J_CLOSE;
 	else if (c == ':')
 		k = J_COLON;
-	if (k != J_VALUE)
+	if (k != J_VALUE) {
 		*i = a + 1;
-	else if (c == '"')
+	} else if (c == '"') {
 		*i = json_skip_string(s, n, a);
-	else
+		if (*i == SIZE_MAX && !last)
+			return false;
+		if (*i == SIZE_MAX)
+			*i = n;
+	} else {
 		while (*i < n && !strchr(" \t\r\n{}[]:,\"", s[*i]))
 			(*i)++;
-	return (struct jtoken){ k, s + a, *i - a };
+		if (*i == n && !last)
+			return false;
+	}
+	*t = (struct jtoken){ k, s + a, *i - a };
+	return true;
 }
 
 static void json_newline(struct strbuf *out, size_t depth)
@@ -489,42 +524,55 @@ static void json_newline(struct strbuf *out, size_t depth)
 }
 
 /* A comma goes between a value (or a closing bracket) and a following value
- * or opening bracket, so a conditional member never leaves one dangling. */
-static bool layout_json(const char *in, size_t len, struct strbuf *out,
-			size_t max)
+ * or opening bracket, so a conditional member never leaves one dangling.
+ * Depth and the token before are the stream's. */
+static bool feed_json(struct layout_stream *st, const char *in, size_t len,
+		      bool last, size_t *used, struct strbuf *out)
 {
-	size_t i = 0, depth = 0, start = out->len;
-	enum jtok prev = J_NONE;
-	struct jtoken t = json_next(in, len, &i);
+	size_t i = 0, base = out->len;
+	struct jtoken t, next;
 
-	while (t.kind != J_NONE) {
+	for (;;) {
+		size_t at = i;
+		if (!json_next(in, len, &i, last, &t)) {
+			i = at;
+			break;
+		}
+		if (t.kind == J_NONE)
+			break;
 		/* A token adds its bytes and at most a comma, ": ", two
 		 * newlines and their indentation. */
-		if (out->len - start + t.len + 4 * depth + 8 > max) {
-			out->len = start;
-			out->buf[start] = '\0';
+		if (st->written + out->len - base + t.len + 4 * st->depth + 8 > st->max)
 			return false;
+		size_t after = i;
+		bool empty = false;
+		if (t.kind == J_OPEN) {
+			if (!json_next(in, len, &after, last, &next) ||
+			    (next.kind == J_NONE && !last)) {
+				i = at;
+				break;
+			}
+			empty = next.kind == J_CLOSE;
 		}
-		struct jtoken next = json_next(in, len, &i);
 		switch (t.kind) {
 		case J_OPEN:
 		case J_VALUE:
-			if (prev == J_VALUE || prev == J_CLOSE) {
+			if (st->prev == J_VALUE || st->prev == J_CLOSE) {
 				sb_putc(out, ',');
-				json_newline(out, depth);
+				json_newline(out, st->depth);
 			}
 			sb_putn(out, t.s, t.len);
-			if (t.kind == J_OPEN && next.kind == J_CLOSE) {
+			if (empty) {
 				sb_putn(out, next.s, next.len); /* [] or {} */
-				next = json_next(in, len, &i);
+				i = after;
 				t.kind = J_CLOSE;
 			} else if (t.kind == J_OPEN) {
-				json_newline(out, ++depth);
+				json_newline(out, ++st->depth);
 			}
 			break;
 		case J_CLOSE:
-			depth -= depth > 0;
-			json_newline(out, depth);
+			st->depth -= st->depth > 0;
+			json_newline(out, st->depth);
 			sb_putn(out, t.s, t.len);
 			break;
 		case J_COLON:
@@ -533,28 +581,61 @@ static bool layout_json(const char *in, size_t len, struct strbuf *out,
 		case J_NONE:
 			BUG();
 		}
-		prev = t.kind;
-		t = next;
+		st->prev = t.kind;
 	}
-	if (out->len && out->buf[out->len - 1] != '\n')
+	*used = i;
+	st->written += out->len - base;
+	if (out->len > base)
+		st->last = out->buf[out->len - 1];
+	if (last && st->written && st->last != '\n') {
 		sb_putc(out, '\n');
+		st->written++;
+		st->last = '\n';
+	}
 	return true;
+}
+
+static const struct lang hcl = { '"', true, true };
+static const struct lang bicep = { '\'', false, false };
+
+void layout_start(struct layout_stream *s, enum tmpl_target t, size_t max)
+{
+	*s = (struct layout_stream){ .target = t, .max = max };
+}
+
+bool layout_feed(struct layout_stream *s, const char *in, size_t len, bool last,
+		 size_t *used, struct strbuf *out)
+{
+	switch (s->target) {
+	case TMPL_HCL:
+		return feed_lines(&hcl, s, in, len, last, used, out);
+	case TMPL_BICEP:
+		return feed_lines(&bicep, s, in, len, last, used, out);
+	case TMPL_JSON:
+	case TMPL_ARM:
+		return feed_json(s, in, len, last, used, out);
+	}
+	BUG();
+}
+
+void layout_end(struct layout_stream *s)
+{
+	free(s->stack);
+	s->stack = NULL;
 }
 
 bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
 	    size_t max)
 {
-	static const struct lang hcl = { '"', true, true };
-	static const struct lang bicep = { '\'', false, false };
+	struct layout_stream s;
+	size_t start = out->len, used;
 
-	switch (t) {
-	case TMPL_HCL:
-		return layout_lines(&hcl, in, len, out, max);
-	case TMPL_BICEP:
-		return layout_lines(&bicep, in, len, out, max);
-	case TMPL_JSON:
-	case TMPL_ARM:
-		return layout_json(in, len, out, max);
+	layout_start(&s, t, max);
+	bool ok = layout_feed(&s, in, len, true, &used, out);
+	layout_end(&s);
+	if (!ok && out->buf) {
+		out->len = start;
+		out->buf[start] = '\0';
 	}
-	BUG();
+	return ok;
 }

@@ -26,4 +26,26 @@ struct strbuf;
 bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
 	    size_t max);
 
+/* The same in pieces, for text rendered straight into a file: each piece
+ * is laid out as far as what follows cannot change it, and the output is
+ * the same bytes as layout() of the whole text, wherever it was cut. */
+struct layout_stream {
+	enum tmpl_target target;
+	size_t max, written;  /* the limit, and the bytes appended so far */
+	int *stack;           /* HCL, Bicep: the brackets each level opened */
+	size_t depth, cap;    /* levels open (JSON too); the stack's size */
+	bool kept_any, kept_opens; /* a line written; the last one opens a block */
+	int prev;             /* JSON: the kind of the token before */
+	char last;            /* the last byte written */
+};
+
+void layout_start(struct layout_stream *s, enum tmpl_target t, size_t max);
+/* Lays out what of in[0, len) is final (with last: all of it, and the end
+ * of the text) and appends it to out. *used is how much of in that was:
+ * the rest must be given again, with what follows it. False when the
+ * output would pass max bytes (out may then hold part of this piece). */
+bool layout_feed(struct layout_stream *s, const char *in, size_t len, bool last,
+		 size_t *used, struct strbuf *out);
+void layout_end(struct layout_stream *s);
+
 #endif

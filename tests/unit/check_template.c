@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -640,6 +641,132 @@ START_TEST(layout_is_linear_and_flat)
 }
 END_TEST
 
+/* The layout of text given in pieces of `piece` bytes, as a render that
+ * writes straight into a file gives it: what a piece leaves unused is
+ * given again with the next. */
+static char *layout_in_pieces(enum tmpl_target t, const char *in, size_t len,
+			      size_t piece)
+{
+	struct layout_stream s;
+	struct strbuf buf, out;
+	size_t used;
+
+	sb_init(&buf);
+	sb_init(&out);
+	layout_start(&s, t, SIZE_MAX / 2);
+	for (size_t i = 0; i < len; i += piece) {
+		sb_putn(&buf, in + i, len - i < piece ? len - i : piece);
+		ck_assert(layout_feed(&s, buf.buf, buf.len, false, &used, &out));
+		ck_assert_uint_le(used, buf.len);
+		memmove(buf.buf, buf.buf + used, buf.len - used);
+		buf.len -= used;
+	}
+	ck_assert(layout_feed(&s, buf.buf ? buf.buf : "", buf.len, true, &used, &out));
+	layout_end(&s);
+	char *r = arena_strdup(A, out.buf ? out.buf : "");
+	sb_free(&buf);
+	sb_free(&out);
+	return r;
+}
+
+static void same_in_pieces(enum tmpl_target t, const char *in, size_t len)
+{
+	struct strbuf whole;
+
+	sb_init(&whole);
+	ck_assert(layout(t, in, len, &whole, SIZE_MAX / 2));
+	for (size_t piece = 1; piece <= 24; piece++)
+		ck_assert_str_eq(layout_in_pieces(t, in, len, piece),
+				 whole.buf ? whole.buf : "");
+	ck_assert_str_eq(layout_in_pieces(t, in, len, 4096), whole.buf ? whole.buf : "");
+	sb_free(&whole);
+}
+
+/* Cut anywhere (in a string, a token, a run of aligned lines, of blank
+ * lines, of trailing comments), the streamed layout writes the same. */
+START_TEST(layout_in_pieces_is_the_same)
+{
+	static const struct {
+		enum tmpl_target t;
+		const char *text;
+	} cases[] = {
+		{ TMPL_HCL, "\n\nresource \"x\" \"y\" {\n\n\tname = \"a\"   # why\n"
+			    "      resource_group_name=\"b\" # because\n\n\n"
+			    "  tags = {\n    a = \"==\"\n    bb = 1 == 2\n  }\n"
+			    "  list = [\n\"x\",\n  ]\n  s = \"{ ${a.b[\"}\"]} [\"\n"
+			    "\n}   \n\n# a comment\nx = 1 # c\nyy = 22 # d\n"
+			    "\xc3\xa9 = 3\n\n\n" },
+		{ TMPL_HCL, "a = 1" },
+		{ TMPL_BICEP, "resource x 'y@1' = {\nname: 'a{'\n\n\n    properties: {\n"
+			      "  s: '${a}'\n}\n}\n\n" },
+		{ TMPL_JSON, "{ \"a\": [ ], \"b\": { }, \"c\": [ 1 2 true \"x\\\"y\" ],"
+			     "\n\"d\": { \"e\": null } }" },
+		{ TMPL_ARM, "[ 12345 \"[[x]\" ]" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		same_in_pieces(cases[i].t, cases[i].text, strlen(cases[i].text));
+}
+END_TEST
+
+/* The file's text, or NULL when it is not one of kinds' outputs. */
+static const char *golden_text(const char *path, const char *ext)
+{
+	size_t n = strlen(path), x = strlen(ext);
+	struct strbuf text;
+	char buf[4096];
+
+	if (n <= x || strcmp(path + n - x, ext) != 0)
+		return NULL;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	sb_init(&text);
+	for (size_t got; (got = fread(buf, 1, sizeof(buf), f)) > 0;)
+		sb_putn(&text, buf, got);
+	fclose(f);
+	const char *r = arena_strdup(A, text.buf ? text.buf : "");
+	sb_free(&text);
+	return r;
+}
+
+/* And every golden output, which is its own layout. */
+START_TEST(goldens_in_pieces_are_the_same)
+{
+	static const struct {
+		const char *ext;
+		enum tmpl_target t;
+	} kinds[] = { { ".tf", TMPL_HCL }, { ".bicep", TMPL_BICEP }, { ".json", TMPL_ARM } };
+	const char *top = getenv("top_srcdir");
+	char *golden = arena_printf(A, "%s/tests/golden", top ? top : "..");
+	DIR *g = opendir(golden);
+	int files = 0;
+
+	ck_assert_msg(g != NULL, "cannot open %s", golden);
+	for (struct dirent *sub; (sub = readdir(g)) != NULL;) {
+		char *dir = arena_printf(A, "%s/%s", golden, sub->d_name);
+		DIR *d = sub->d_name[0] == '.' ? NULL : opendir(dir);
+		for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+				const char *text = golden_text(arena_printf(A, "%s/%s", dir,
+					e->d_name), kinds[k].ext);
+				if (!text)
+					continue;
+				ck_assert_str_eq(layout_in_pieces(kinds[k].t, text,
+								  strlen(text), 7), text);
+				ck_assert_str_eq(layout_in_pieces(kinds[k].t, text,
+								  strlen(text), 100), text);
+				files++;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	closedir(g);
+	ck_assert_int_gt(files, 30);
+}
+END_TEST
+
 /* ------------------------------------------------------------- loading */
 
 START_TEST(template_dir_overrides)
@@ -714,6 +841,8 @@ static Suite *template_suite(void)
 	tcase_add_test(tc, render_budget_stops_runaway_loops);
 	tcase_add_test(tc, layout_budget_stops_deep_nesting);
 	tcase_add_test(tc, layout_is_linear_and_flat);
+	tcase_add_test(tc, layout_in_pieces_is_the_same);
+	tcase_add_test(tc, goldens_in_pieces_are_the_same);
 	tcase_add_test(tc, template_dir_overrides);
 	tcase_add_test(tc, render_is_deterministic);
 	suite_add_tcase(s, tc);
