@@ -914,7 +914,7 @@ static bool writes_input(const struct cli_opts *o, const struct output_file *fil
 }
 
 static int write_files(const struct cli_opts *o, const struct output_file *files,
-		       size_t n, const struct stale *st)
+		       size_t n, const struct stale *st, struct output_stage *stage)
 {
 	if (o->check) {
 		enum output_state s = output_check(files, n, o->diff, o->color);
@@ -927,14 +927,18 @@ static int write_files(const struct cli_opts *o, const struct output_file *files
 		return s == OUTPUT_FRESH ? EXIT_OK : s == OUTPUT_STALE ? EXIT_STALE :
 		       EXIT_USAGE;
 	}
-	if (!output_write(files, n, o->verbose, o->color) ||
+	if (!(stage ? output_stage_commit(stage, o->verbose) :
+		      output_write(files, n, o->verbose, o->color)) ||
 	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, o->color) ||
 	    !output_remove(st->stages, st->nstages, st->out_dir, o->verbose, o->color))
 		return EXIT_USAGE;
 	return EXIT_OK;
 }
 
-static int emit(const struct cli_opts *o, const struct peerc_result *r)
+/* The outputs are in r, or (with stage) already written to temporaries
+ * that only the commit puts in place. */
+static int emit(const struct cli_opts *o, const struct peerc_result *r,
+		struct output_stage *stage)
 {
 	if (r->noutputs == 0)
 		return EXIT_OK;
@@ -967,7 +971,7 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 	struct stale st;
 	find_stale(o, r, files, r->noutputs, &st);
 	if (!writes_input(o, files, r->noutputs))
-		status = write_files(o, files, r->noutputs, &st);
+		status = write_files(o, files, r->noutputs, &st, stage);
 	output_free_list(st.paths, st.n);
 	output_free_list(st.stages, st.nstages);
 	free(st.dir);
@@ -987,6 +991,46 @@ static int explain(const struct cli_opts *o, struct peerc_result *r)
 		return EXIT_ERRORS;
 	printf("%s\n", answer);
 	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
+}
+
+/* The command line's sink: each output straight to its temporary file. */
+struct staging {
+	const struct cli_opts *o;
+	struct output_stage *stage;
+	int dirlen; /* of the main output's directory, with its '/' */
+};
+
+static bool stage_open(void *ctx, const char *path)
+{
+	struct staging *g = ctx;
+	struct strbuf full;
+
+	sb_init(&full);
+	if (path)
+		sb_printf(&full, "%.*s%s", g->dirlen, g->o->output, path);
+	bool ok = output_stage_open(g->stage, path ? full.buf : g->o->output,
+				    path != NULL);
+	sb_free(&full);
+	return ok;
+}
+
+static bool stage_write(void *ctx, const char *data, size_t len)
+{
+	return output_stage_write(((struct staging *)ctx)->stage, data, len);
+}
+
+static bool stage_close(void *ctx)
+{
+	return output_stage_close(((struct staging *)ctx)->stage);
+}
+
+/* Writing to -o FILE streams: the compile renders into the temporaries
+ * and holds a piece of the output at a time. --check compares, and
+ * standard output takes only a whole output, so both keep it in memory. */
+static bool streams(const struct cli_opts *o)
+{
+	return !to_stdout(o) && !o->check && !o->explain[0] &&
+	       o->compile.target != PEERC_TARGET_NONE;
 }
 
 static int compile(const struct cli_opts *o)
@@ -1026,6 +1070,14 @@ static int compile(const struct cli_opts *o)
 		sb_free(&prev);
 		return EXIT_USAGE;
 	}
+	struct staging g = { o, NULL, 0 };
+	struct peerc_sink sink = { stage_open, stage_write, stage_close, &g };
+	if (streams(o)) {
+		const char *slash = strrchr(o->output, '/');
+		g.dirlen = slash ? (int)(slash - o->output + 1) : 0;
+		g.stage = output_stage_new(o->color);
+		opts.sink = &sink;
+	}
 	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
@@ -1033,7 +1085,11 @@ static int compile(const struct cli_opts *o)
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
 	int status = peerc_io_failed(r) ? EXIT_USAGE :
 		     o->explain[0] ? explain(o, r) :
-		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
+		     peerc_failed(r) ? EXIT_ERRORS :
+		     g.stage && output_stage_failed(g.stage) ? EXIT_USAGE :
+		     emit(o, r, g.stage);
+	/* what was not committed, a failed run's above all, is removed */
+	output_stage_free(g.stage);
 	peerc_result_free(r);
 	return status;
 }

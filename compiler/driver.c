@@ -112,6 +112,7 @@ static struct peerc_result *compile(struct peerc_result *r,
 		return r;
 	const struct backend *b = backend_find(opts->target);
 	if (b && b->parsed_only) {
+		r->sink = opts->sink;
 		if (!peerc_failed(r))
 			b->emit(NULL, opts, r);
 		return r;
@@ -119,6 +120,7 @@ static struct peerc_result *compile(struct peerc_result *r,
 	if (peerc_failed(r) || !analyse(r, opts) || !b)
 		return r;
 	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
+	r->sink = opts->sink;
 	b->emit(r->model, opts, r);
 	return r;
 }

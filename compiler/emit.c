@@ -47,13 +47,25 @@ void emit_ast(const struct model *m, const struct peerc_options *opts,
 	sb_free(&sb);
 }
 
-void emit_add_output(struct peerc_result *r, const char *path,
-		     const char *data, size_t len)
+/* The record of an output; its data is NULL when it went to the sink. */
+static struct peerc_output *add_output(struct peerc_result *r, const char *path)
 {
 	ARENA_PUSH(r->arena, r->outputs, r->noutputs, r->outputs_cap);
 	struct peerc_output *o = &r->outputs[r->noutputs - 1];
 	o->path = path ? arena_strdup(r->arena, path) : NULL;
-	o->data = arena_strndup(r->arena, data, len);
+	return o;
+}
+
+void emit_add_output(struct peerc_result *r, const char *path,
+		     const char *data, size_t len)
+{
+	const struct peerc_sink *k = r->sink;
+
+	if (k && !(k->open(k->ctx, path) && k->write(k->ctx, data, len) &&
+		   k->close(k->ctx)))
+		return;
+	struct peerc_output *o = add_output(r, path);
+	o->data = k ? NULL : arena_strndup(r->arena, data, len);
 	o->len = len;
 }
 
@@ -66,16 +78,44 @@ bool emit_render(const struct backend *b, const struct peerc_options *opts,
 	return tm && tmpl_render(tm, root, &r->diags, out);
 }
 
+/* A render's pieces to the compile's sink, counted. */
+struct counted_sink {
+	const struct peerc_sink *k;
+	size_t len;
+};
+
+static bool write_counted(void *ctx, const char *data, size_t len)
+{
+	struct counted_sink *c = ctx;
+
+	c->len += len;
+	return c->k->write(c->k->ctx, data, len);
+}
+
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   struct peerc_result *r, const char *file,
 		   enum tmpl_target t, const struct tval *root, const char *path)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	bool ok = emit_render(b, opts, r, file, t, root, &sb);
+	if (!r->sink) {
+		struct strbuf sb;
+		sb_init(&sb);
+		bool ok = emit_render(b, opts, r, file, t, root, &sb);
+		if (ok)
+			emit_add_output(r, path, sb.buf, sb.len);
+		sb_free(&sb);
+		return ok;
+	}
+	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
+				    b->dir, file, t);
+	struct counted_sink c = { r->sink, 0 };
+	struct tmpl_sink ts = { write_counted, &c };
+	if (!tm || !r->sink->open(r->sink->ctx, path))
+		return false;
+	/* closed even after an error, which the sink's owner then discards */
+	bool ok = tmpl_render_to(tm, root, &r->diags, &ts);
+	ok = r->sink->close(r->sink->ctx) && ok;
 	if (ok)
-		emit_add_output(r, path, sb.buf, sb.len);
-	sb_free(&sb);
+		add_output(r, path)->len = c.len;
 	return ok;
 }
 

@@ -59,6 +59,13 @@ struct tf {
 	const char **gw_label; /* parallel to model.vnets: its gateway's */
 	const char **group_label; /* parallel to model.groups, when created */
 	const char **rt_label; /* parallel to model.route_tables */
+	/* Labels handed out before the blocks are built (label_get must see
+	 * them in a fixed order; a block is built when the render reaches it) */
+	const char *(*peer_label)[2]; /* parallel to model.peerings */
+	const char ***ip_label;       /* parallel to model.vnets: its public IPs' */
+	const char ***assoc_label;    /* parallel to model.route_tables */
+	/* Which VNets each list of blocks takes, by index into model.vnets */
+	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
 	struct labels ns[NS_COUNT];
 };
@@ -391,19 +398,60 @@ static struct tval *read_vnet(struct tf *t, const struct m_vnet *v)
 	return o;
 }
 
+/* Builds a block's values in a, the arena of one item of a lazy list. */
+static struct arena *use_arena(struct tf *t, struct arena *a)
+{
+	struct arena *was = t->a;
+	t->a = a;
+	return was;
+}
+
+/* A lazy list of blocks, one per picked VNet, each built by build. */
+typedef struct tval *vnet_block_fn(struct tf *t, const struct m_vnet *v);
+
+struct vnet_blocks {
+	struct tf *t;
+	const struct picks *picks;
+	vnet_block_fn *build;
+};
+
+static struct tval *vnet_block(void *ctx, struct arena *a, size_t i)
+{
+	const struct vnet_blocks *l = ctx;
+	struct arena *was = use_arena(l->t, a);
+	struct tval *o = l->build(l->t, &l->t->m->vnets[l->picks->at[i]]);
+	use_arena(l->t, was);
+	return o;
+}
+
+static struct tval *vnet_blocks(struct tf *t, const struct picks *p,
+				vnet_block_fn *build)
+{
+	struct vnet_blocks *l = arena_alloc(t->a, sizeof(*l));
+
+	*l = (struct vnet_blocks){ t, p, build };
+	return tv_lazy_list(t->a, p->n, vnet_block, l);
+}
+
+static void pick(struct tf *t, struct picks *p, size_t i)
+{
+	if (!p->at)
+		p->at = arena_alloc(t->a, (t->m->nvnets + 1) * sizeof(*p->at));
+	p->at[p->n++] = i;
+}
+
 static void build_vnets(struct tf *t, struct tval *root)
 {
 	struct arena *a = t->a;
-	struct tval *created = tv_set(a, root, "vnets", tv_list(a));
-	struct tval *read = tv_set(a, root, "existing_vnets", tv_list(a));
 
 	for (size_t i = 0; i < t->m->nvnets; i++) {
-		const struct m_vnet *v = &t->m->vnets[i];
 		if (t->vnets[i].kind == VK_CREATED)
-			tv_push(a, created, created_vnet(t, v));
+			pick(t, &t->created, i);
 		else if (t->vnets[i].kind == VK_DATA)
-			tv_push(a, read, read_vnet(t, v));
+			pick(t, &t->read, i);
 	}
+	tv_set(a, root, "vnets", vnet_blocks(t, &t->created, created_vnet));
+	tv_set(a, root, "existing_vnets", vnet_blocks(t, &t->read, read_vnet));
 }
 
 /* ----------------------------------------------------------------- gateways */
@@ -427,9 +475,8 @@ static struct tval *public_ip_value(struct tf *t, const struct m_vnet *v, size_t
 	struct arena *a = t->a;
 	const struct m_gateway *gw = v->gw;
 	struct tval *o = tv_object(a);
-	const char *want = k ? arena_printf(a, "%s_%zu", v->handle, k + 1) : v->handle;
 
-	tv_set(a, o, "label", tv_string(a, label_get(t, NS_PUBLIC_IP, want, want)));
+	tv_set(a, o, "label", tv_string(a, t->ip_label[v->index][k]));
 	tv_set(a, o, "provider", t->vnets[v->index].provider);
 	tv_set(a, o, "name", tv_string(a, gw->public_ips[k]));
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
@@ -481,20 +528,34 @@ static struct tval *read_gateway(struct tf *t, const struct m_vnet *v)
 	return o;
 }
 
+/* The labels of a created gateway's public IPs, in the model's order. */
+static void public_ip_labels(struct tf *t, const struct m_vnet *v)
+{
+	size_t n = v->gw->npublic_ips;
+
+	t->ip_label[v->index] = arena_alloc(t->a, (n + 1) * sizeof(const char *));
+	for (size_t k = 0; k < n; k++) {
+		const char *want = k ? arena_printf(t->a, "%s_%zu", v->handle, k + 1) :
+				       v->handle;
+		t->ip_label[v->index][k] = label_get(t, NS_PUBLIC_IP, want, want);
+	}
+}
+
 static void build_gateways(struct tf *t, struct tval *root)
 {
 	struct arena *a = t->a;
-	struct tval *created = tv_set(a, root, "gateways", tv_list(a));
-	struct tval *read = tv_set(a, root, "existing_gateways", tv_list(a));
 
+	t->ip_label = arena_alloc(a, (t->m->nvnets + 1) * sizeof(*t->ip_label));
 	for (size_t i = 0; i < t->m->nvnets; i++) {
 		const struct m_vnet *v = &t->m->vnets[i];
 		if (!v->gw || v->gw->source == GWSRC_ASSUMED)
 			continue;
-		tv_push(a, v->gw->source == GWSRC_CREATED ? created : read,
-			v->gw->source == GWSRC_CREATED ? created_gateway(t, v) :
-							 read_gateway(t, v));
+		if (v->gw->source == GWSRC_CREATED)
+			public_ip_labels(t, v);
+		pick(t, v->gw->source == GWSRC_CREATED ? &t->gw_created : &t->gw_read, i);
 	}
+	tv_set(a, root, "gateways", vnet_blocks(t, &t->gw_created, created_gateway));
+	tv_set(a, root, "existing_gateways", vnet_blocks(t, &t->gw_read, read_gateway));
 }
 
 /* The gateway of v as something to wait for, or NULL. */
@@ -544,16 +605,13 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	const struct tf_vnet *tv = &t->vnets[v->index];
 	struct tval *o = tv_object(a);
 	struct tval *assoc = tv_list(a);
-	const char *want = route_table_want(t, rt);
+	const char *const *labels = t->assoc_label[rt - t->m->route_tables];
 
-	for (size_t i = 0; v->existing && i < v->nsubnets; i++) {
+	for (size_t i = 0, k = 0; v->existing && i < v->nsubnets; i++) {
 		if (v->subnets[i].route_table != rt)
 			continue;
 		struct tval *s = tv_object(a);
-		const char *w = arena_printf(a, "%s_%s", want, v->subnets[i].name);
-		tv_set(a, s, "label", tv_string(a, label_get(t, NS_ASSOCIATION, w,
-			arena_printf(a, "%s\n%s", route_table_key(t, rt),
-				     v->subnets[i].name))));
+		tv_set(a, s, "label", tv_string(a, labels[k++]));
 		tv_set(a, s, "subnet_id", existing_subnet_id(t, v, v->subnets[i].name));
 		tv_push(a, assoc, s);
 	}
@@ -569,6 +627,38 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	tv_set(a, o, "associations", assoc);
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
+}
+
+static struct tval *route_table_item(void *ctx, struct arena *a, size_t i)
+{
+	struct tf *t = ctx;
+	struct arena *was = use_arena(t, a);
+	struct tval *o = route_table_value(t, &t->m->route_tables[i], t->rt_label[i]);
+	use_arena(t, was);
+	return o;
+}
+
+/* The labels of the associations of each table's subnets, in order. */
+static void association_labels(struct tf *t)
+{
+	const struct model *m = t->m;
+
+	t->assoc_label = arena_alloc(t->a, (m->nroute_tables + 1) * sizeof(*t->assoc_label));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_route_table *rt = &m->route_tables[i];
+		const struct m_vnet *v = rt->vnet;
+		const char *want = route_table_want(t, rt);
+		size_t k = 0;
+		t->assoc_label[i] = arena_alloc(t->a, (v->nsubnets + 1) * sizeof(const char *));
+		for (size_t j = 0; v->existing && j < v->nsubnets; j++) {
+			if (v->subnets[j].route_table != rt)
+				continue;
+			const char *w = arena_printf(t->a, "%s_%s", want, v->subnets[j].name);
+			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, w,
+				arena_printf(t->a, "%s\n%s", route_table_key(t, rt),
+					     v->subnets[j].name));
+		}
+	}
 }
 
 /* --------------------------------------------------------------- peerings */
@@ -642,35 +732,47 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	return o;
 }
 
+static struct tval *side_item(void *ctx, struct arena *a, size_t i)
+{
+	struct tf *t = ctx;
+	struct arena *was = use_arena(t, a);
+	struct tval *o = side_value(t, &t->m->peerings[i / 2], (int)(i % 2),
+				    t->peer_label[i / 2]);
+	use_arena(t, was);
+	return o;
+}
+
 static struct tval *build_peerings(struct tf *t)
 {
 	struct arena *a = t->a;
-	struct tval *list = tv_list(a);
 
+	t->peer_label = arena_alloc(a, (t->m->npeerings + 1) * sizeof(*t->peer_label));
 	for (size_t i = 0; i < t->m->npeerings; i++) {
 		const struct m_peering *p = &t->m->peerings[i];
-		const char *labels[2];
 		for (int k = 0; k < 2; k++) {
 			const char *l = p->side[k].vnet->handle, *r = p->side[!k].vnet->handle;
-			labels[k] = label_get(t, NS_PEERING, arena_printf(a, "%s_to_%s", l, r),
-					      key2(a, l, r));
+			t->peer_label[i][k] = label_get(t, NS_PEERING,
+				arena_printf(a, "%s_to_%s", l, r), key2(a, l, r));
 		}
-		for (int k = 0; k < 2; k++)
-			tv_push(a, list, side_value(t, p, k, labels));
 	}
-	return list;
+	return tv_lazy_list(a, 2 * t->m->npeerings, side_item, t);
 }
 
 /* ------------------------------------------------------------------- main */
 
-/* Render; when the previous output is given and an address changed, render
- * again with the moved blocks that carry the state over. */
+/* Render; when the previous output is peerc's and an address changed,
+ * render again with the moved blocks that carry the state over. Without
+ * it there is nothing to move: the one render goes straight out. */
 static void render(const struct peerc_options *opts, struct peerc_result *r,
 		   struct tval *root)
 {
 	const struct backend *be = backend_find(PEERC_TARGET_TERRAFORM);
 	struct strbuf sb;
 
+	if (!tf_moved_applies(opts->previous_output, opts->previous_len)) {
+		emit_template(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, NULL);
+		return;
+	}
 	sb_init(&sb);
 	if (!emit_render(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, &sb)) {
 		sb_free(&sb);
@@ -721,9 +823,9 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	route_table_labels(&t);
 	build_vnets(&t, root);
 	build_gateways(&t, root);
-	struct tval *rts = tv_set(a, root, "route_tables", tv_list(a));
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		tv_push(a, rts, route_table_value(&t, &m->route_tables[i], t.rt_label[i]));
+	association_labels(&t);
+	tv_set(a, root, "route_tables", tv_lazy_list(a, m->nroute_tables,
+						     route_table_item, &t));
 	tv_set(a, root, "peerings", build_peerings(&t));
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);

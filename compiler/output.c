@@ -213,10 +213,28 @@ bool output_remove(char *const *paths, size_t n, const char *stop_at,
 
 /* One file on its way: written to tmp, then renamed to target. */
 struct pending {
-	const struct output_file *file;
+	char *path;   /* as the user sees it */
 	char *target; /* the file to replace: path, or where its symlink points */
 	char *tmp;    /* NULL once renamed, or when writing in place */
-	bool in_place; /* a device or FIFO (-o /dev/null): write it directly */
+	int fd;       /* the open temporary, or -1 */
+	mode_t mode;  /* what the file gets */
+	dev_t dev;    /* the file system it is on */
+	/* A device or FIFO (-o /dev/null) is written directly, and only at
+	 * the commit, so that it too sees nothing of a failed run. */
+	bool in_place;
+	struct strbuf held;
+};
+
+struct output_stage {
+	struct pending *files;
+	size_t n, cap;
+	bool color;
+	int err;          /* the first error, reported; nothing more is done */
+	bool committed;
+	/* The directories opening a file made, removed again (while empty)
+	 * when the run fails: a failed run leaves no trace. */
+	char **dirs;
+	size_t ndirs;
 };
 
 static mode_t current_umask(void)
@@ -227,16 +245,20 @@ static mode_t current_umask(void)
 	return mask;
 }
 
-/* mkdir -p for the directories above path. */
-static int make_parents(const char *path)
+/* mkdir -p for the directories above path; those it made go to s. */
+static int make_parents(struct output_stage *s, const char *path)
 {
 	char *dir = xstrdup(path);
 	int err = 0;
 
 	for (char *p = strchr(dir + 1, '/'); p && !err; p = strchr(p + 1, '/')) {
 		*p = '\0';
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		if (mkdir(dir, 0777) == 0) {
+			s->dirs = xrealloc(s->dirs, (s->ndirs + 1) * sizeof(*s->dirs));
+			s->dirs[s->ndirs++] = xstrdup(dir);
+		} else if (errno != EEXIST) {
 			err = errno;
+		}
 		*p = '/';
 	}
 	free(dir);
@@ -255,47 +277,44 @@ static char *temp_name(const char *target)
 	return sb.buf;
 }
 
-static int write_temp(struct pending *p, mode_t mode)
+static int open_temp(struct pending *p)
 {
+	struct stat st;
+
 	p->tmp = temp_name(p->target);
-	int fd = mkstemp(p->tmp);
-	if (fd < 0) {
+	p->fd = mkstemp(p->tmp);
+	if (p->fd < 0) {
 		int err = errno;
 		free(p->tmp);
 		p->tmp = NULL;
 		return err;
 	}
-	int err = write_all(fd, p->file->data, p->file->len);
-	if (!err && fsync(fd) != 0)
-		err = errno;
-	/* mkstemp makes the file 0600; the output gets an ordinary mode. */
-	if (!err && fchmod(fd, mode) != 0)
-		err = errno;
-	if (close(fd) != 0 && !err)
-		err = errno;
-	return err;
+	if (fstat(p->fd, &st) != 0)
+		return errno;
+	p->dev = st.st_dev;
+	return 0;
 }
 
-/* Everything short of the rename: the temporary file holds the data. */
-static int prepare(struct pending *p, mode_t umask_mode)
+/* Everything short of writing: where the data goes, and with what mode. */
+static int prepare(struct output_stage *s, struct pending *p, bool make_dirs)
 {
-	const struct output_file *f = p->file;
 	struct stat st;
+	mode_t umask_mode = 0666 & ~current_umask();
 
-	if (f->make_dirs) {
-		int err = make_parents(f->path);
+	if (make_dirs) {
+		int err = make_parents(s, p->path);
 		if (err)
 			return err;
 	}
-	p->target = NULL;
-	if (lstat(f->path, &st) == 0 && S_ISLNK(st.st_mode))
-		p->target = realpath(f->path, NULL);
+	if (lstat(p->path, &st) == 0 && S_ISLNK(st.st_mode))
+		p->target = realpath(p->path, NULL);
 	if (!p->target)
-		p->target = xstrdup(f->path);
+		p->target = xstrdup(p->path);
 	if (stat(p->target, &st) != 0) {
 		if (errno != ENOENT)
 			return errno;
-		return write_temp(p, umask_mode);
+		p->mode = umask_mode;
+		return open_temp(p);
 	}
 	if (S_ISDIR(st.st_mode))
 		return EISDIR;
@@ -303,68 +322,191 @@ static int prepare(struct pending *p, mode_t umask_mode)
 		p->in_place = true;
 		return 0;
 	}
-	return write_temp(p, st.st_mode & 07777);
+	p->mode = st.st_mode & 07777;
+	return open_temp(p);
 }
 
-static int write_in_place(const struct pending *p)
+/* Keeps the first error, and says it once. */
+static bool stage_failed(struct output_stage *s, const char *path, int err)
+{
+	if (!s->err)
+		diag_print_plain(stderr, DIAG_ERROR, s->color, "cannot write %s: %s",
+				 path, strerror(err));
+	s->err = s->err ? s->err : err;
+	return false;
+}
+
+struct output_stage *output_stage_new(bool color)
+{
+	struct output_stage *s = xcalloc(1, sizeof(*s));
+	s->color = color;
+	return s;
+}
+
+bool output_stage_open(struct output_stage *s, const char *path, bool make_dirs)
+{
+	if (s->err)
+		return false;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		s->files = xrealloc(s->files, s->cap * sizeof(*s->files));
+	}
+	struct pending *p = &s->files[s->n++];
+	*p = (struct pending){ .path = xstrdup(path), .fd = -1 };
+	sb_init(&p->held);
+	int err = prepare(s, p, make_dirs);
+	return err ? stage_failed(s, path, err) : true;
+}
+
+bool output_stage_write(struct output_stage *s, const char *data, size_t len)
+{
+	struct pending *p = &s->files[s->n - 1];
+
+	if (s->err)
+		return false;
+	if (p->in_place) {
+		sb_putn(&p->held, data, len);
+		return true;
+	}
+	int err = write_all(p->fd, data, len);
+	return err ? stage_failed(s, p->path, err) : true;
+}
+
+/* Without syncfs, each file is synced as it is closed: a flush per file. */
+#ifndef HAVE_SYNCFS
+#define PER_FILE_SYNC 1
+#else
+#define PER_FILE_SYNC 0
+#endif
+
+bool output_stage_close(struct output_stage *s)
+{
+	struct pending *p = &s->files[s->n - 1];
+	int err = 0;
+
+	if (p->fd < 0)
+		return !s->err;
+	/* mkstemp makes the file 0600; the output gets an ordinary mode. */
+	if (!s->err && fchmod(p->fd, p->mode) != 0)
+		err = errno;
+	if (!s->err && !err && PER_FILE_SYNC && fsync(p->fd) != 0)
+		err = errno;
+	if (close(p->fd) != 0 && !err)
+		err = errno;
+	p->fd = -1;
+	if (s->err)
+		return false;
+	return err ? stage_failed(s, p->path, err) : true;
+}
+
+/* One flush to disk for all the temporaries, before any is renamed: a
+ * crash leaves each target as it was or whole, never renamed over data
+ * not yet on the disk. One file takes an fsync; more take a syncfs of
+ * each file system they are on (one, nearly always), which writes them
+ * back together instead of one journal commit each. */
+static int sync_all(struct output_stage *s)
+{
+	size_t temps = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		temps += s->files[i].tmp != NULL;
+	for (size_t i = 0; i < s->n && !PER_FILE_SYNC; i++) {
+		struct pending *p = &s->files[i];
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = s->files[j].tmp && s->files[j].dev == p->dev;
+		if (!p->tmp || seen)
+			continue;
+		/* Distinct devices are few: the loop above is short. */
+		int fd = open(p->tmp, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return stage_failed(s, p->path, errno), errno;
+#ifdef HAVE_SYNCFS
+		int r = temps > 1 ? syncfs(fd) : fsync(fd);
+#else
+		int r = fsync(fd);
+#endif
+		int err = r != 0 ? errno : 0;
+		close(fd);
+		if (err)
+			return stage_failed(s, p->path, err), err;
+	}
+	return 0;
+}
+
+static int write_in_place(struct pending *p)
 {
 	int fd = open(p->target, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = write_all(fd, p->file->data, p->file->len);
+	int err = write_all(fd, p->held.buf ? p->held.buf : "", p->held.len);
 	if (close(fd) != 0 && !err)
 		err = errno;
 	return err;
 }
 
-static int commit(struct pending *p)
+bool output_stage_commit(struct output_stage *s, bool verbose)
 {
-	if (p->in_place)
-		return write_in_place(p);
-	if (rename(p->tmp, p->target) != 0)
-		return errno;
-	free(p->tmp);
-	p->tmp = NULL;
-	return 0;
+	if (s->err || sync_all(s))
+		return false;
+	for (size_t i = 0; i < s->n; i++) {
+		struct pending *p = &s->files[i];
+		int err = p->in_place ? write_in_place(p) :
+			  rename(p->tmp, p->target) != 0 ? errno : 0;
+		if (err)
+			return stage_failed(s, p->path, err);
+		free(p->tmp);
+		p->tmp = NULL;
+		if (verbose)
+			diag_print_plain(stderr, DIAG_NOTE, s->color, "wrote %s", p->path);
+	}
+	s->committed = true;
+	return true;
 }
 
-static void discard(struct pending *ps, size_t n)
+bool output_stage_failed(const struct output_stage *s)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (ps[i].tmp)
-			unlink(ps[i].tmp);
-		free(ps[i].tmp);
-		free(ps[i].target);
+	return s->err != 0;
+}
+
+void output_stage_free(struct output_stage *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		struct pending *p = &s->files[i];
+		if (p->fd >= 0)
+			close(p->fd);
+		if (p->tmp)
+			unlink(p->tmp);
+		free(p->tmp);
+		free(p->target);
+		free(p->path);
+		sb_free(&p->held);
 	}
-	free(ps);
+	for (size_t i = s->ndirs; i-- > 0;) {
+		if (!s->committed)
+			rmdir(s->dirs[i]);
+		free(s->dirs[i]);
+	}
+	free(s->dirs);
+	free(s->files);
+	free(s);
 }
 
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  bool color)
 {
-	struct pending *ps = xcalloc(n + 1, sizeof(*ps));
-	mode_t mode = 0666 & ~current_umask();
-	size_t i;
-	int err = 0;
+	struct output_stage *s = output_stage_new(color);
+	bool ok = true;
 
-	/* Only when every file is ready is any of them replaced. */
-	for (i = 0; i < n; i++) {
-		ps[i].file = &files[i];
-		if ((err = prepare(&ps[i], mode)) != 0)
-			break;
-	}
-	for (size_t j = 0; j < n && !err; j++) {
-		if ((err = commit(&ps[j])) != 0)
-			i = j;
-		else if (verbose)
-			diag_print_plain(stderr, DIAG_NOTE, color, "wrote %s",
-					 files[j].path);
-	}
-	if (err)
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot write %s: %s",
-				 files[i].path, strerror(err));
-	discard(ps, n);
-	return !err;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = output_stage_open(s, files[i].path, files[i].make_dirs) &&
+		     output_stage_write(s, files[i].data, files[i].len) &&
+		     output_stage_close(s);
+	ok = ok && output_stage_commit(s, verbose);
+	output_stage_free(s);
+	return ok;
 }
 
 /* ------------------------------------------------------------- --check */

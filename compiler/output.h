@@ -53,6 +53,21 @@ bool output_stdout(const char *data, size_t len, bool color);
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  bool color);
 
+/* The same, for files written as they are made: each goes to a temporary
+ * file beside its target (open, write, close), and only the commit, once
+ * all are written, syncs them with one flush to disk and renames them over
+ * their targets. A device or FIFO is written at the commit. Each call
+ * returns false after reporting an error (the first only; later calls do
+ * nothing); output_stage_free removes every temporary not renamed. */
+struct output_stage;
+struct output_stage *output_stage_new(bool color);
+bool output_stage_open(struct output_stage *s, const char *path, bool make_dirs);
+bool output_stage_write(struct output_stage *s, const char *data, size_t len);
+bool output_stage_close(struct output_stage *s);
+bool output_stage_commit(struct output_stage *s, bool verbose);
+bool output_stage_failed(const struct output_stage *s);
+void output_stage_free(struct output_stage *s);
+
 /* Whether a and b name one existing file (same device and inode: a link,
  * another spelling of the path). */
 bool output_same_file(const char *a, const char *b);

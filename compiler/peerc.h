@@ -22,6 +22,19 @@ enum peerc_target {
 	PEERC_TARGET_ARM,
 };
 
+/* Where outputs go as they are rendered (the command line: temporary
+ * files), instead of into the result: a compile then holds a bounded
+ * piece of its output at a time, not all of it. Each output is open, any
+ * number of writes, close. A call that fails has kept and reported its
+ * error; the compile writes nothing more (the caller throws away what it
+ * was given). */
+struct peerc_sink {
+	bool (*open)(void *ctx, const char *path); /* path as peerc_output's */
+	bool (*write)(void *ctx, const char *data, size_t len);
+	bool (*close)(void *ctx);
+	void *ctx;
+};
+
 struct peerc_options {
 	enum peerc_target target;
 	struct warn_opts warnings;
@@ -40,10 +53,12 @@ struct peerc_options {
 	 * NULL and gets the same output but for those blocks. */
 	const char *previous_output;
 	size_t previous_len;
+	const struct peerc_sink *sink; /* NULL: the outputs stay in the result */
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)
- * have a path relative to the main file's directory. */
+ * have a path relative to the main file's directory. data is NULL when it
+ * went to the options' sink. */
 struct peerc_output {
 	const char *path;
 	const char *data;
@@ -61,6 +76,7 @@ struct peerc_result {
 	const struct sema *sema;
 	struct peerc_output *outputs;
 	size_t noutputs, outputs_cap;
+	const struct peerc_sink *sink; /* the options' */
 };
 
 /* Compile `len` bytes of `text` named `name` (for messages). Never NULL. */

@@ -53,8 +53,20 @@ struct tval *tv_object(struct arena *a)
 	return tv_new(a, TV_OBJECT);
 }
 
+struct tval *tv_lazy_list(struct arena *a, size_t n, tv_item_fn *make, void *ctx)
+{
+	struct tval *v = tv_new(a, TV_LIST);
+	v->u.list.n = n;
+	v->u.list.lazy = arena_alloc(a, sizeof(*v->u.list.lazy));
+	v->u.list.lazy->make = make;
+	v->u.list.lazy->ctx = ctx;
+	return v;
+}
+
 void tv_push(struct arena *a, struct tval *list, struct tval *v)
 {
+	if (list->u.list.lazy)
+		BUG();
 	ARENA_PUSH(a, list->u.list.items, list->u.list.n, list->u.list.cap);
 	list->u.list.items[list->u.list.n - 1] = v;
 }
@@ -645,15 +657,23 @@ struct scope {
 	size_t index, count;
 	const struct scope *up;
 	struct loc loc; /* the {{#for}} tag */
+	size_t depth;   /* loops around this one */
 };
 
 struct render {
 	const struct tmpl *t;
 	const struct tval *root;
 	struct diag_list *diags;
-	struct strbuf *out;
+	struct strbuf *out; /* rendered, not yet laid out */
 	size_t steps;  /* tags and texts rendered so far */
 	size_t budget; /* for steps plus bytes written (TMPL_BUDGET_BASE) */
+	size_t done;   /* bytes of out already laid out and dropped */
+	size_t feed_at; /* out's length at which to lay out what it holds */
+	struct layout_stream ls;
+	struct strbuf *laid; /* laid out, not yet given to the sink */
+	const struct tmpl_sink *sink; /* NULL: laid keeps all of it */
+	/* The arenas lazy items are built in, one per level of {{#for}}. */
+	struct arena *items[TMPL_MAX_DEPTH + 1];
 };
 
 static bool render_list(struct render *r, const struct node_list *l,
@@ -793,10 +813,28 @@ static void put_key(enum tmpl_target t, const char *k, struct strbuf *out)
 		tmpl_quote(t == TMPL_ARM ? TMPL_JSON : t, k, out);
 }
 
+static void count_item(struct render *r, const struct tval *list, size_t i,
+		       const struct tval *item);
+
+/* Item i of list: made in a when the list is lazy. */
+static const struct tval *item_at(struct render *r, const struct tval *list,
+				  size_t i, struct arena *a)
+{
+	const struct tv_lazy *lz = list->u.list.lazy;
+
+	if (!lz)
+		return list->u.list.items[i];
+	const struct tval *item = lz->make(lz->ctx, a, i);
+	count_item(r, list, i, item);
+	return item;
+}
+
 /* Lists and objects as the target's literals. Items go one per line where
  * the target's style wants it; the layout pass indents them. */
-static void put_value(enum tmpl_target t, const struct tval *v, struct strbuf *out)
+static void put_value(struct render *r, const struct tval *v, struct strbuf *out)
 {
+	enum tmpl_target t = r->t->target;
+
 	switch (v->kind) {
 	case TV_STRING:
 		tmpl_quote(t, v->u.str, out);
@@ -810,26 +848,32 @@ static void put_value(enum tmpl_target t, const struct tval *v, struct strbuf *o
 	case TV_INT:
 		sb_printf(out, "%lld", v->u.i);
 		return;
-	case TV_LIST:
+	case TV_LIST: {
+		/* a lazy list written whole: rare, so an arena of its own */
+		struct arena *a = v->u.list.lazy ? arena_new() : NULL;
 		sb_putc(out, '[');
 		for (size_t i = 0; i < v->u.list.n; i++) {
 			if (t == TMPL_BICEP)
 				sb_putc(out, '\n');
 			else if (i > 0)
 				sb_puts(out, ", ");
-			put_value(t, v->u.list.items[i], out);
+			put_value(r, item_at(r, v, i, a), out);
+			if (a)
+				arena_clear(a);
 		}
+		arena_free(a);
 		if (t == TMPL_BICEP && v->u.list.n)
 			sb_putc(out, '\n');
 		sb_putc(out, ']');
 		return;
+	}
 	case TV_OBJECT:
 		sb_putc(out, '{');
 		for (size_t i = 0; i < v->u.obj.n; i++) {
 			sb_putc(out, '\n');
 			put_key(t, v->u.obj.keys[i], out);
 			sb_puts(out, t == TMPL_HCL ? " = " : ": ");
-			put_value(t, v->u.obj.vals[i], out);
+			put_value(r, v->u.obj.vals[i], out);
 			if ((t == TMPL_JSON || t == TMPL_ARM) && i + 1 < v->u.obj.n)
 				sb_putc(out, ',');
 		}
@@ -855,11 +899,21 @@ static bool render_for(struct render *r, const struct node *n,
 			   n->path.text, kind_name(l->kind));
 		return false;
 	}
-	struct scope inner = { n->var, NULL, 0, l->u.list.n, sc, n->loc };
+	struct scope inner = { n->var, NULL, 0, l->u.list.n, sc, n->loc,
+			       sc ? sc->depth + 1 : 0 };
+	struct arena *a = NULL;
+	if (l->u.list.lazy) {
+		if (!r->items[inner.depth])
+			r->items[inner.depth] = arena_new();
+		a = r->items[inner.depth];
+	}
 	for (size_t i = 0; i < l->u.list.n; i++) {
-		inner.item = l->u.list.items[i];
+		inner.item = item_at(r, l, i, a);
 		inner.index = i;
-		if (!render_list(r, &n->body, &inner))
+		bool ok = render_list(r, &n->body, &inner);
+		if (a)
+			arena_clear(a);
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -880,16 +934,49 @@ static void over_budget(struct render *r, const struct node *n,
 		   TMPL_BUDGET_BASE >> 20, TMPL_BUDGET_PER_VALUE >> 10);
 }
 
+/* Lays out what out holds as far as it is final, and gives the sink what
+ * fills a piece (with last: everything). A piece left waiting for what
+ * follows it is laid out again only once out has doubled, so text that
+ * never reaches a point to cut at costs linear time, not quadratic. */
+static bool lay_out(struct render *r, bool last)
+{
+	size_t used;
+
+	r->ls.max = r->budget;
+	if (!layout_feed(&r->ls, r->out->buf ? r->out->buf : "", r->out->len, last,
+			 &used, r->laid)) {
+		tmpl_error(r->diags, &r->t->src, LOC_NONE,
+			   "its output, laid out, passes the budget of %zu bytes "
+			   "(%zu MiB plus %zu KiB per value of the topology): "
+			   "brackets nested too deeply, or lines too long to align?",
+			   r->budget, TMPL_BUDGET_BASE >> 20,
+			   TMPL_BUDGET_PER_VALUE >> 10);
+		return false;
+	}
+	memmove(r->out->buf, r->out->buf + used, r->out->len - used);
+	r->out->len -= used;
+	r->done += used;
+	r->feed_at = 2 * r->out->len > TMPL_PIECE ? 2 * r->out->len : TMPL_PIECE;
+	if (r->sink && r->laid->len && (last || r->laid->len >= TMPL_PIECE)) {
+		if (!r->sink->write(r->sink->ctx, r->laid->buf, r->laid->len))
+			return false;
+		sb_reset(r->laid);
+	}
+	return true;
+}
+
 static bool render_node(struct render *r, const struct node *n,
 			const struct scope *sc)
 {
 	struct tval tmp;
 	const struct tval *v;
 
-	if (++r->steps > r->budget || r->out->len > r->budget - r->steps) {
+	if (++r->steps > r->budget || r->done + r->out->len > r->budget - r->steps) {
 		over_budget(r, n, sc);
 		return false;
 	}
+	if (r->out->len >= r->feed_at && !lay_out(r, false))
+		return false;
 	switch (n->kind) {
 	case N_TEXT:
 		sb_putn(r->out, n->text, n->len);
@@ -897,7 +984,7 @@ static bool render_node(struct render *r, const struct node *n,
 	case N_VAR:
 		if (!(v = lookup(r, &n->path, sc, &tmp)))
 			return false;
-		put_value(r->t->target, v, r->out);
+		put_value(r, v, r->out);
 		return true;
 	case N_IF:
 		if (!(v = lookup(r, &n->path, sc, &tmp)))
@@ -928,7 +1015,7 @@ static size_t count_values(const struct tval *v, size_t max)
 
 	if (v->kind == TV_STRING || v->kind == TV_RAW)
 		n += strlen(v->u.str) * (v->kind == TV_STRING ? 6 : 2) / TMPL_BUDGET_PER_VALUE;
-	else if (v->kind == TV_LIST)
+	else if (v->kind == TV_LIST && !v->u.list.lazy) /* its items: count_item */
 		for (size_t i = 0; i < v->u.list.n && n < max; i++)
 			n += count_values(v->u.list.items[i], max - n);
 	else if (v->kind == TV_OBJECT)
@@ -948,27 +1035,65 @@ static size_t render_budget(const struct tval *root)
 	return TMPL_BUDGET_BASE + TMPL_BUDGET_PER_VALUE * count_values(root, max);
 }
 
-bool tmpl_render(const struct tmpl *t, const struct tval *root,
-		 struct diag_list *diags, struct strbuf *out)
+/* A lazy item counts toward the budget the first time it is made: a
+ * template that walks a list once has a budget for all of it, one that
+ * walks it again inside itself does not. */
+static void count_item(struct render *r, const struct tval *list, size_t i,
+		       const struct tval *item)
 {
-	struct render r = { t, root, diags, NULL, 0, render_budget(root) };
+	struct tv_lazy *lz = list->u.list.lazy;
+	size_t max = (SIZE_MAX / 2 - r->budget) / TMPL_BUDGET_PER_VALUE;
+
+	if (i < lz->counted)
+		return;
+	lz->counted = i + 1;
+	if (max > (size_t)1 << 28)
+		max = (size_t)1 << 28;
+	r->budget += TMPL_BUDGET_PER_VALUE * count_values(item, max);
+}
+
+static bool render(const struct tmpl *t, const struct tval *root,
+		   struct diag_list *diags, struct strbuf *laid,
+		   const struct tmpl_sink *sink)
+{
 	struct strbuf raw;
+	struct render r = { .t = t, .root = root, .diags = diags, .out = &raw,
+			    .budget = render_budget(root), .feed_at = TMPL_PIECE,
+			    .laid = laid, .sink = sink };
 	char what[256];
 
 	sb_init(&raw);
 	snprintf(what, sizeof(what), "rendering %s", t->src.name);
 	raw.what = what;
-	r.out = &raw;
-	bool ok = render_list(&r, &t->root, NULL);
-	if (ok && !layout(t->target, raw.buf, raw.len, out, r.budget)) {
-		tmpl_error(diags, &t->src, LOC_NONE,
-			   "its output, laid out, passes the budget of %zu bytes "
-			   "(%zu MiB plus %zu KiB per value of the topology): "
-			   "brackets nested too deeply, or lines too long to align?",
-			   r.budget, TMPL_BUDGET_BASE >> 20,
-			   TMPL_BUDGET_PER_VALUE >> 10);
-		ok = false;
-	}
+	layout_start(&r.ls, t->target, r.budget);
+	bool ok = render_list(&r, &t->root, NULL) && lay_out(&r, true);
+	layout_end(&r.ls);
+	for (size_t i = 0; i < ARRAY_SIZE(r.items); i++)
+		arena_free(r.items[i]);
 	sb_free(&raw);
+	return ok;
+}
+
+bool tmpl_render(const struct tmpl *t, const struct tval *root,
+		 struct diag_list *diags, struct strbuf *out)
+{
+	size_t start = out->len;
+	bool ok = render(t, root, diags, out, NULL);
+
+	if (!ok && out->buf) {
+		out->len = start;
+		out->buf[start] = '\0';
+	}
+	return ok;
+}
+
+bool tmpl_render_to(const struct tmpl *t, const struct tval *root,
+		    struct diag_list *diags, const struct tmpl_sink *sink)
+{
+	struct strbuf laid;
+
+	sb_init(&laid);
+	bool ok = render(t, root, diags, &laid, sink);
+	sb_free(&laid);
 	return ok;
 }

@@ -36,6 +36,18 @@ enum tval_kind {
 	TV_OBJECT, /* keys in insertion order */
 };
 
+struct arena;
+struct tval;
+
+/* Item i of a lazy list, built in a (the render empties it afterwards). */
+typedef struct tval *tv_item_fn(void *ctx, struct arena *a, size_t i);
+
+struct tv_lazy {
+	tv_item_fn *make;
+	void *ctx;
+	size_t counted; /* items the render budget has counted so far */
+};
+
 struct tval {
 	enum tval_kind kind;
 	union {
@@ -45,6 +57,7 @@ struct tval {
 		struct {
 			struct tval **items;
 			size_t n, cap;
+			struct tv_lazy *lazy; /* tv_lazy_list's, or NULL */
 		} list;
 		struct {
 			const char **keys;
@@ -63,6 +76,13 @@ struct tval *tv_int(struct arena *a, long long i);
 struct tval *tv_list(struct arena *a);
 struct tval *tv_object(struct arena *a);
 void tv_push(struct arena *a, struct tval *list, struct tval *v);
+/* A list of n items that are made only when a render reaches them, one at
+ * a time, each in an arena emptied after it: a back end gives its blocks
+ * so, and a render holds one block's values at a time, not the output's.
+ * make must give the same item for the same i every time (a template may
+ * walk the list twice) and must not keep what it builds in a. Nothing
+ * may be pushed to such a list. */
+struct tval *tv_lazy_list(struct arena *a, size_t n, tv_item_fn *make, void *ctx);
 /* Sets key (a later set of the same key replaces the value, keeping its
  * place). Returns v, so a back end can build nested objects inline. */
 struct tval *tv_set(struct arena *a, struct tval *obj, const char *key,
@@ -111,6 +131,23 @@ struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
  * tag and gives false (out is then unchanged). */
 bool tmpl_render(const struct tmpl *t, const struct tval *root,
 		 struct diag_list *diags, struct strbuf *out);
+
+/* Where tmpl_render_to writes: the laid-out text in pieces of about
+ * TMPL_PIECE bytes. write returns false on an error (which the sink keeps
+ * and reports itself); the render then stops. */
+struct tmpl_sink {
+	bool (*write)(void *ctx, const char *data, size_t len);
+	void *ctx;
+};
+
+#define TMPL_PIECE ((size_t)64 << 10)
+
+/* tmpl_render, written to sink as it is made: what it holds at a time is
+ * bounded (a piece of raw text, a piece laid out, one lazy item's values),
+ * not proportional to the output. On an error, what was written is part
+ * of the output: the sink's owner throws it away. */
+bool tmpl_render_to(const struct tmpl *t, const struct tval *root,
+		    struct diag_list *diags, const struct tmpl_sink *sink);
 
 /* Append s as a complete string literal of the target (quotes included), for
  * a back end that builds a TV_RAW expression containing a string. */

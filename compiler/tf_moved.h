@@ -17,6 +17,10 @@ struct tval;
  * a new label for the same resource is a move. Moved blocks of `old` are
  * kept while their resource still needs them. Linear in the two texts;
  * any text is safe to give. */
+/* Whether old is an output of peerc's: without one there is nothing to
+ * move, and tf_moved gives an empty list whatever the new text is. */
+bool tf_moved_applies(const char *old, size_t oldlen);
+
 struct tval *tf_moved(struct arena *a, const char *old, size_t oldlen,
 		      const char *new, size_t newlen);
 

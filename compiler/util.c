@@ -94,6 +94,24 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+void arena_clear(struct arena *a)
+{
+	struct chunk *keep = NULL;
+
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		if (!keep && c->size == ARENA_CHUNK)
+			keep = c;
+		else
+			free(c);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
+}
+
 static struct chunk *chunk_new(const struct arena *a, size_t size,
 			       struct chunk *next)
 {

@@ -23,6 +23,8 @@ char *xstrdup(const char *s);
 struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* Frees all that a holds, keeping one chunk for what comes next. */
+void arena_clear(struct arena *a);
 /* What the run is doing, for the message when an allocation fails ("parsing
  * FILE"); what must outlive the arena or be in it. */
 void arena_set_phase(struct arena *a, const char *what);

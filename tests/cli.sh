@@ -362,6 +362,75 @@ if [ -n "$module" ]; then
 	grep -qx "+++ b/$module" out || fail "--diff, a missing module: no header"
 fi
 
+### -o streams: the output is rendered straight into its temporary file,
+### a piece at a time; the same bytes as the whole output in memory
+
+# 4 hubs of 400 spokes: megabytes, many pieces of 64 KiB
+{ cat defaults.peer
+  h=0; while [ $h -lt 4 ]; do
+	printf 'vnet hub%d 10.0.%d.0/24 {\n  gateway\n' $h $h
+	printf '  subnets { GatewaySubnet = 10.0.%d.0/27 }\n}\nhub hub%d -> ' $h $h
+	i=0; while [ $i -lt 400 ]; do
+		printf '%ss%d_%d' "$([ $i -gt 0 ] && echo ', ')" $h $i; i=$((i + 1)); done
+	printf '\n'
+	i=0; while [ $i -lt 400 ]; do
+		printf 'vnet s%d_%d 10.%d.%d.0/24 { subnets { app = 10.%d.%d.0/25 } }\n' \
+			$h $i $((2 * h + 1 + i / 250)) $((i % 250)) $((2 * h + 1 + i / 250)) $((i % 250))
+		i=$((i + 1)); done
+	h=$((h + 1)); done; } >big.peer
+run -t terraform big.peer
+cp out big.stdout
+run big.peer -o big.tf
+expect_rc 0 "streamed Terraform"
+[ "$(wc -c <big.tf)" -gt 1000000 ] || fail "streamed Terraform: only $(wc -c <big.tf) bytes"
+cmp -s big.tf big.stdout || fail "streamed Terraform differs from standard output"
+for t in bicep:bicep arm:json; do
+	mkdir -p "big-${t%%:*}"
+	run -t "${t%%:*}" big.peer -o "big-${t%%:*}/main.${t#*:}"
+	expect_rc 0 "streamed ${t%%:*}"
+	# --check renders in memory and compares every file
+	run --check -t "${t%%:*}" big.peer -o "big-${t%%:*}/main.${t#*:}"
+	expect_rc 0 "streamed ${t%%:*} is what --check renders"
+done
+
+# A template that fails late, after megabytes were streamed: the old
+# output stays, byte for byte, and no temporary or folder is left.
+mkdir -p late/bicep
+sed 's/{{p.use_remote_gateways}}/{{p.no_such_thing}}/' \
+	"$top_srcdir/templates/terraform/main.tf.tmpl" >late/main.tf.tmpl
+mkdir late/terraform && mv late/main.tf.tmpl late/terraform/
+printf 'keep me\n' >late.tf
+run big.peer -o late.tf --template-dir late
+expect_rc 1 "a template error after streaming"
+expect_err "unknown variable 'p.no_such_thing'" "a template error after streaming"
+[ "$(cat late.tf)" = "keep me" ] || fail "a template error after streaming: late.tf changed"
+[ -z "$(ls -A | grep '^\.late')" ] || fail "a template error after streaming: a temporary is left"
+sed 's/{{v.name}}/{{v.no_such_thing}}/' \
+	"$top_srcdir/templates/bicep/main.bicep.tmpl" >late/bicep/main.bicep.tmpl
+mkdir late-bicep
+run mod.peer -o late-bicep/main.bicep --template-dir late
+expect_rc 1 "a Bicep template error"
+[ -z "$(ls -A late-bicep)" ] || fail "a Bicep template error: left $(find late-bicep)"
+
+# One flush to disk per run, before anything is renamed: the crash
+# guarantee (a target is its old bytes or its new ones, whole) needs every
+# temporary on the disk before the first rename, not a sync per file.
+if command -v strace >/dev/null 2>&1; then
+	mkdir flush-bicep
+	strace -f -o trace -e trace=fsync,fdatasync,syncfs,sync,rename,renameat,renameat2 \
+		"$PEERC" big.peer -o flush-bicep/main.bicep >/dev/null 2>err
+	syncs=$(grep -cE '(fsync|fdatasync|syncfs|sync)\(' trace)
+	[ "$syncs" -eq 1 ] || fail "one flush per run: $syncs syncs: $(cat trace)"
+	first_rename=$(grep -nE 'rename' trace | head -n 1 | cut -d: -f1)
+	sync_line=$(grep -nE '(fsync|fdatasync|syncfs|sync)\(' trace | head -n 1 | cut -d: -f1)
+	[ "$(find flush-bicep -type f | wc -l)" -gt 2 ] ||
+		fail "one flush per run: too few files to tell"
+	[ -n "$first_rename" ] && [ "${sync_line:-999999}" -lt "$first_rename" ] ||
+		fail "one flush per run: a rename before the flush: $(cat trace)"
+else
+	echo "SKIP: strace is not installed: the one-flush order is not checked"
+fi
+
 ### diagnostics in file order, whatever pass found them
 
 # public-address-space runs after subnet-outside-vnet in the check table:

@@ -641,6 +641,69 @@ START_TEST(layout_is_linear_and_flat)
 }
 END_TEST
 
+/* Item i of a lazy list: an object {n = i, sq = [i, i * i]}, built in a;
+ * made counts the calls. */
+static size_t made;
+
+static struct tval *square(void *ctx, struct arena *a, size_t i)
+{
+	struct tval *o = tv_object(a), *l = tv_list(a);
+
+	made++;
+	tv_push(a, l, tv_int(a, (long long)i));
+	tv_push(a, l, tv_int(a, (long long)(i * i)));
+	tv_set(a, o, "n", tv_int(a, (long long)i));
+	tv_set(a, o, "sq", l);
+	return o;
+}
+
+/* A lazy list renders as the same list built whole would: looped over
+ * (twice), with @last, written as a value, and an item made per visit. */
+START_TEST(lazy_lists_render_like_lists)
+{
+	const char *t = "{{#for x in l}}{{x.n}}={{x.sq}}{{#if !@last}},{{/if}}{{/for}}\n"
+			"{{#for x in l}}{{x.n}}{{/for}}{{#if none}}no{{/if}}\n"
+			"all = {{l}}\n";
+	struct tval *eager = obj(), *lazy = obj();
+	struct tval *l = tv_set(A, eager, "l", tv_list(A));
+	for (size_t i = 0; i < 3; i++)
+		tv_push(A, l, square(NULL, A, i));
+	tv_set(A, eager, "none", tv_list(A));
+	tv_set(A, lazy, "l", tv_lazy_list(A, 3, square, NULL));
+	tv_set(A, lazy, "none", tv_lazy_list(A, 0, square, NULL));
+	for (enum tmpl_target tt = TMPL_HCL; tt <= TMPL_ARM; tt++) {
+		char *want = arena_strdup(A, render(tt, t, eager));
+		made = 0;
+		ck_assert_str_eq(render(tt, t, lazy), want);
+		ck_assert_uint_eq(made, 9);
+	}
+	ck_assert_str_eq(render(TMPL_HCL, t, lazy),
+			 "0 = [0, 0],1=[1, 1],2=[2, 4]\n012\n"
+			 "all = [{\n  n  = 0\n  sq = [0, 0]\n  }, {\n  n  = 1\n"
+			 "  sq = [1, 1]\n  }, {\n  n  = 2\n  sq = [2, 4]\n}]\n");
+}
+END_TEST
+
+/* Its items count toward the budget when first made, once: a loop nested
+ * in a loop over the same lazy list stops as it would over a plain one. */
+START_TEST(lazy_lists_count_toward_the_budget)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "l", tv_lazy_list(A, 100000, square, NULL));
+	const char *out = render(TMPL_BICEP,
+				 concat3("{{#for a in l}}", repeat("x", 99), "\n{{/for}}"),
+				 root);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(strlen(out), 100000 * 100);
+	diag_list_init(&D, A, NULL, 0);
+	tv_set(A, root, "l", tv_lazy_list(A, 4, square, NULL));
+	char *t = concat3(repeat("{{#for a in l}}\n", 20), "x\n",
+			  repeat("{{/for}}\n", 20));
+	ck_assert_ptr_null(render(TMPL_HCL, t, root));
+	ck_assert_ptr_nonnull(strstr(diag_text(), "error: rendering stopped: past the budget"));
+}
+END_TEST
+
 /* The layout of text given in pieces of `piece` bytes, as a render that
  * writes straight into a file gives it: what a piece leaves unused is
  * given again with the next. */
@@ -841,6 +904,8 @@ static Suite *template_suite(void)
 	tcase_add_test(tc, render_budget_stops_runaway_loops);
 	tcase_add_test(tc, layout_budget_stops_deep_nesting);
 	tcase_add_test(tc, layout_is_linear_and_flat);
+	tcase_add_test(tc, lazy_lists_render_like_lists);
+	tcase_add_test(tc, lazy_lists_count_toward_the_budget);
 	tcase_add_test(tc, layout_in_pieces_is_the_same);
 	tcase_add_test(tc, goldens_in_pieces_are_the_same);
 	tcase_add_test(tc, template_dir_overrides);
