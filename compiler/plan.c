@@ -48,23 +48,44 @@ static bool name_char(char c)
 	       (c >= '0' && c <= '9') || (c && strchr(name_rule(NAME_DEPLOYMENT)->punct, c));
 }
 
+/* Eight hex digits of FNV-1a over s: what tells apart two bases that
+ * shortening or replacing characters made alike. */
+static uint32_t base_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 const char *plan_base(struct arena *a, const char *output_name,
 		      const char *source_name)
 {
-	enum { MAX_BASE = 20 };
+	enum { MAX_BASE = 20, HASH = 9 /* "-" and 8 hex digits */ };
 	const char *from = output_name && strcmp(output_name, "-") != 0 ? output_name :
 			   source_name && strcmp(source_name, "-") != 0 ? source_name : "main";
 	const char *slash = strrchr(from, '/');
 	char *base = arena_strdup(a, slash ? slash + 1 : from);
 	char *dot = strrchr(base, '.');
+	bool changed = false;
 
 	if (dot && dot != base)
 		*dot = '\0';
+	uint32_t h = base_hash(base);
 	for (char *p = base; *p; p++)
-		if (!name_char(*p))
+		if (!name_char(*p)) {
 			*p = '-';
-	if (strlen(base) > MAX_BASE)
-		base[MAX_BASE] = '\0';
+			changed = true;
+		}
+	/* Two outputs in one folder must not share module files or
+	 * deployment names: a base made shorter or changed keeps a hash of
+	 * the name it came from. */
+	if (changed || strlen(base) > MAX_BASE) {
+		if (strlen(base) > MAX_BASE - HASH)
+			base[MAX_BASE - HASH] = '\0';
+		return arena_printf(a, "%s-%08x", base, h);
+	}
 	return *base ? base : "main";
 }
 

@@ -174,7 +174,9 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 
 /* The namespace of an output's names: the base name of its file without
  * the extension, else of the input without ".peer", else "main"; letters,
- * digits and -_.() only, at most 20 of them. */
+ * digits and -_.() only, at most 20 of them. A name that had other
+ * characters or more of them is cut to 11 and given "-" and 8 hex digits
+ * of a hash of it, so that outputs that share a folder never share a name. */
 const char *plan_base(struct arena *a, const char *output_name,
 		      const char *source_name);
 

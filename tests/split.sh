@@ -13,7 +13,8 @@
 #     against the schemas, and everything else in full;
 #   - a limit that no deployment can meet is the same located error for
 #     both targets (tests/golden/plan/too-many-subnets.*);
-#   - two outputs compiled into one folder keep each other's modules.
+#   - two outputs compiled into one folder keep each other's modules, also
+#     when their names differ only past what a deployment name keeps.
 # Skipped (77) without python3 and its jsonschema module.
 set -u
 : "${PEERC:?PEERC must name the peerc binary}"
@@ -104,6 +105,18 @@ for main in hub-spoke main; do
 	python3 "$tests/bicep/check-bicep.py" "$both/$main.bicep" ||
 		fail "$main.bicep beside another output: check-bicep.py (above)"
 done
+# Names alike in their first 20 characters (what a deployment name leaves
+# them): each output still keeps its own modules.
+long=$work/long
+mkdir -p "$long"
+"$PEERC" -t bicep -o "$long/estate-westeurope-prod-1.bicep" "$top_srcdir/examples/hub-spoke.peer" &&
+	(cd "$long" && cksum modules/* >"$work/before") &&
+	"$PEERC" -t bicep -o "$long/estate-westeurope-prod-2.bicep" "$top_srcdir/examples/hub-spoke.peer" ||
+	fail "hub-spoke.peer does not compile under a long name"
+(cd "$long" && cksum $(sed 's/.* //' "$work/before")) | cmp -s - "$work/before" ||
+	fail "outputs alike in their first 20 characters share module files"
+[ "$(ls "$long/modules" | wc -l)" -eq $((2 * $(wc -l <"$work/before"))) ] ||
+	fail "the second long-named output did not write modules of its own"
 
 [ $status -eq 0 ] && echo "split: all passed"
 exit $status

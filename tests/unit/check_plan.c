@@ -46,10 +46,21 @@ START_TEST(base_names)
 	ck_assert_str_eq(plan_base(a, "hub-spoke.bicep", "x.peer"), "hub-spoke");
 	ck_assert_str_eq(plan_base(a, NULL, "dir/net.peer"), "net");
 	ck_assert_str_eq(plan_base(a, "-", "-"), "main");
-	ck_assert_str_eq(plan_base(a, "a b:c.json", NULL), "a-b-c");
 	ck_assert_str_eq(plan_base(a, ".json", NULL), ".json");
-	ck_assert_str_eq(plan_base(a, "a-name-longer-than-twenty.json", NULL),
-			 "a-name-longer-than-t");
+	ck_assert_str_eq(plan_base(a, "exactly-twenty-chars.json", NULL),
+			 "exactly-twenty-chars");
+	/* Names made alike by replacing or cutting stay apart: two outputs
+	 * in one folder would otherwise write each other's modules. */
+	const char *x = plan_base(a, "a b:c.json", NULL), *y = plan_base(a, "a:b c.json", NULL);
+	ck_assert_int_eq(strlen(x), strlen("a-b-c-") + 8);
+	ck_assert_int_eq(strncmp(x, "a-b-c-", 6), 0);
+	ck_assert_str_ne(x, y);
+	x = plan_base(a, "a-name-longer-than-twenty-1.json", NULL);
+	y = plan_base(a, "a-name-longer-than-twenty-2.json", NULL);
+	ck_assert_int_eq(strlen(x), 20);
+	ck_assert_int_eq(strncmp(x, "a-name-long-", 12), 0);
+	ck_assert_str_ne(x, y);
+	ck_assert_str_eq(x, plan_base(a, "dir/a-name-longer-than-twenty-1.bicep", NULL));
 	arena_free(a);
 }
 END_TEST
