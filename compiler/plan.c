@@ -243,6 +243,30 @@ size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out)
 	return n;
 }
 
+size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *out)
+{
+	struct plan_ref w[PLAN_MAX_WAITS];
+	size_t n = plan_waits(p, r, w), k = 0;
+	uint32_t here = plan_at(p, r);
+	const struct plan_deployment *h = &p->deployments[here];
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = plan_at(p, w[i]);
+		bool seen = false;
+		if (d == here) {
+			out[k++] = (struct plan_wait){ d, w[i] };
+			continue;
+		}
+		if (!h->top || p->deployments[d].stage != h->stage)
+			continue;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = out[j].deployment == d;
+		if (!seen)
+			out[k++] = (struct plan_wait){ d, w[i] };
+	}
+	return k;
+}
+
 /* ------------------------------------------------------------------- chain */
 
 struct chain_key {

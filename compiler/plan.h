@@ -198,6 +198,15 @@ uint32_t plan_at(const struct plan *p, struct plan_ref r);
  * deployment waits as a whole (struct plan_deployment). */
 size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out);
 
+/* What r waits for as its own template writes it, in plan_waits' order,
+ * into out (which holds PLAN_MAX_WAITS): each wait placed in r's own
+ * deployment (a resource to name); and from a resource of a stage's main
+ * template, each nested deployment of its stage that holds the rest, once
+ * (the deployment to name; resource is the first wait it holds). A
+ * resource of a nested deployment names nothing outside it: its
+ * deployment waits as a whole. Returns how many. */
+size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *out);
+
 /* The groups stage s deploys to, each once (of model.groups, into out,
  * which holds model.ngroups): the home group first unless the main
  * templates target the subscription, then in the order of the stage's
