@@ -826,8 +826,10 @@ static size_t unit_depends(const struct builder *b, size_t i, uint32_t d, bool f
 
 /* --------------------------------------------------------------- chunking */
 
-/* A unit that no deployment can hold. */
-static void unit_too_large(struct builder *b, const struct unit *u, const char *what)
+/* A unit that no deployment can hold: it needs what, hint says what to
+ * change. */
+static void unit_too_large(struct builder *b, const struct unit *u, const char *what,
+			   const char *hint)
 {
 	const struct model *m = b->m;
 	const struct m_vnet *v = u->kind == U_SIDE ? m->peerings[u->index / 2].side[u->index % 2].vnet :
@@ -840,9 +842,8 @@ static void unit_too_large(struct builder *b, const struct unit *u, const char *
 		u->kind == U_GATEWAY ? "gateway" : u->kind == U_SIDE ? "peering" :
 		u->kind == U_GROUP ? "creation" : "definition", what);
 	diag_note(b->diags, d, LOC_NONE, "Azure takes at most %d resources, %d "
-		  "parameters and %d bytes per deployment: write fewer of its subnets "
-		  "(transit_routes = false), or shorter names and tags",
-		  PLAN_MAX_RESOURCES, PLAN_MAX_PARAMETERS, PLAN_MAX_DEFINITION_BYTES);
+		  "parameters and %d bytes per deployment: %s",
+		  PLAN_MAX_RESOURCES, PLAN_MAX_PARAMETERS, PLAN_MAX_DEFINITION_BYTES, hint);
 	b->failed = true;
 }
 
@@ -859,11 +860,16 @@ static void check_unit(struct builder *b, const struct unit *u, size_t deps)
 	if (fits(u->resources, u->params, regions,
 		 TEMPLATE_HEAD + u->bytes + deps + regions * REGION_PARAMETER))
 		return;
-	unit_too_large(b, u, u->resources > PLAN_MAX_RESOURCES ?
-		arena_printf(b->a, "%u resources", u->resources) :
-		u->params + regions > PLAN_MAX_PARAMETERS ?
-		arena_printf(b->a, "%u parameters", u->params + regions) :
-		arena_printf(b->a, "about %zu bytes", u->bytes + deps));
+	/* Each subnet given a route table is a resource (and, in an existing
+	 * VNet, a parameter); the bytes are names, tags and subnets. */
+	if (u->resources > PLAN_MAX_RESOURCES || u->params + regions > PLAN_MAX_PARAMETERS)
+		unit_too_large(b, u, u->resources > PLAN_MAX_RESOURCES ?
+			arena_printf(b->a, "%u resources", u->resources) :
+			arena_printf(b->a, "%u parameters", u->params + regions),
+			"give fewer of its subnets a route table (transit_routes = false)");
+	else
+		unit_too_large(b, u, arena_printf(b->a, "about %zu bytes", u->bytes + deps),
+			       "write fewer subnets, or shorter names and tags");
 }
 
 static uint32_t new_deployment(struct builder *b, uint32_t group, enum plan_phase ph,

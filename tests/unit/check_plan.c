@@ -327,6 +327,27 @@ START_TEST(unit_past_the_limits)
 	/* at the VNet's name */
 	ck_assert_int_eq(strncmp(sb.buf + r->diags.items[0].loc.start, "old ", 4), 0);
 	ck_assert_uint_eq(r->diags.items[0].nnotes, 1);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].notes[0].msg, "transit_routes = false"));
+	sb_free(&sb);
+	peerc_result_free(r);
+
+	/* Too many bytes for one deployment: a created transit spoke of 3,000
+	 * long-named subnets, each naming the table. */
+	sb_init(&sb);
+	sb_puts(&sb, "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
+		     "vnet hub 172.16.0.0/16 { nva = 172.16.1.4 subnets { fw = 172.16.1.0/24 } }\n"
+		     "vnet big 10.0.0.0/12 { subnets {\n");
+	for (size_t i = 0; i < 3000; i++)
+		sb_printf(&sb, "  s%04zu%070d = 10.%zu.%zu.%zu/28\n", i, 0, i / 4096,
+			  i / 16 % 256, i % 16 * 16);
+	sb_puts(&sb, "} }\nhub hub -> big { transit = nva }\n");
+	r = compile_to(sb.buf, PEERC_TARGET_NONE);
+	ck_assert_ptr_nonnull(r->model);
+	ck_assert(!plan_build(&p, r->model, "out", r->arena, &r->diags));
+	ck_assert_uint_eq(r->diags.nerrors, 1);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].msg, "bytes in one deployment"));
+	ck_assert_int_eq(strncmp(sb.buf + r->diags.items[0].loc.start, "big ", 4), 0);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].notes[0].msg, "shorter names"));
 	sb_free(&sb);
 	peerc_result_free(r);
 }
