@@ -945,7 +945,7 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r,
 	if (to_stdout(o)) {
 		if (r->noutputs > 1) {
 			diag_print_plain(stderr, DIAG_ERROR, o->color,
-					 "the %s output has module files (%s): "
+					 "the %s output is more than one file (%s): "
 					 "give -o FILE to write them beside it",
 					 peerc_target_name(o->compile.target),
 					 r->outputs[1].path);

@@ -242,14 +242,6 @@ struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop)
 			 "VirtualNetworkGateway");
 }
 
-void emit_push_once(struct arena *a, struct tval *list, struct tval *v)
-{
-	for (size_t i = 0; i < list->u.list.n; i++)
-		if (strcmp(list->u.list.items[i]->u.str, v->u.str) == 0)
-			return;
-	tv_push(a, list, v);
-}
-
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n)
 {
 	struct tval *o = tv_object(a);

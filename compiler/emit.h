@@ -111,10 +111,6 @@ struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
  * ("" for ExpressRoute), active_active, bgp (bool), asn (int, 0: none). */
 void emit_gateway_settings(struct arena *a, struct tval *o, const struct m_vnet *v);
 
-/* Appends v (a string or raw value) to list unless an equal one is there:
- * a dependsOn names each thing once. */
-void emit_push_once(struct arena *a, struct tval *list, struct tval *v);
-
 /* Tags as an object of strings, in the model's order. */
 struct tval *emit_tags(struct arena *a, const struct m_tag *tags, size_t n);
 

@@ -285,16 +285,14 @@ static const char *ref_id(struct arm *t, struct place from, struct plan_ref r)
  * nested deployment waits as a whole: struct plan_deployment). */
 static struct tval *waits(struct arm *t, struct scope *s, struct plan_ref r)
 {
-	struct plan_ref w[PLAN_MAX_WAITS];
-	size_t n = plan_waits(&t->p, r, w);
+	struct plan_wait w[PLAN_MAX_WAITS];
+	size_t n = plan_depends(&t->p, r, w);
 	struct tval *deps = tv_list(t->a);
 
 	for (size_t i = 0; i < n; i++) {
-		struct scope *at = scope_at(t, w[i]);
-		if (at == s)
-			tv_push(t->a, deps, expr_value(t, ref_id(t, s->at, w[i])));
-		else if (s->main && at->stage == s->stage)
-			emit_push_once(t->a, deps, expr_value(t, deployment_id(t, at)));
+		struct scope *at = scope_of(t, w[i].deployment);
+		tv_push(t->a, deps, expr_value(t, at == s ? ref_id(t, s->at, w[i].resource) :
+						deployment_id(t, at)));
 	}
 	return deps;
 }

@@ -284,18 +284,19 @@ static const char *ref_symbol(const struct bicep *b, struct plan_ref r)
  * as a whole: struct plan_deployment). */
 static struct tval *waits(struct bicep *b, struct bfile *f, struct plan_ref r)
 {
-	struct plan_ref w[PLAN_MAX_WAITS];
-	size_t n = plan_waits(&b->p, r, w);
+	struct plan_wait w[PLAN_MAX_WAITS];
+	size_t n = plan_depends(&b->p, r, w);
 	struct tval *deps = tv_list(b->a);
 
 	for (size_t i = 0; i < n; i++) {
-		struct bfile *at = file_at(b, w[i]);
-		bool implied = w[i].kind == PLAN_ROUTE_TABLE || w[i].kind == PLAN_PUBLIC_IP ||
-			       (w[i].kind == PLAN_VNET && r.kind == PLAN_SIDE);
-		if (at == f && !implied)
-			tv_push(b->a, deps, tv_raw(b->a, ref_symbol(b, w[i])));
-		else if (at != f && f->main && at->stage == f->stage)
-			emit_push_once(b->a, deps, tv_raw(b->a, at->symbol));
+		struct bfile *at = file_of(b, w[i].deployment);
+		enum plan_kind k = w[i].resource.kind;
+		bool implied = k == PLAN_ROUTE_TABLE || k == PLAN_PUBLIC_IP ||
+			       (k == PLAN_VNET && r.kind == PLAN_SIDE);
+		if (at != f)
+			tv_push(b->a, deps, tv_raw(b->a, at->symbol));
+		else if (!implied)
+			tv_push(b->a, deps, tv_raw(b->a, ref_symbol(b, w[i].resource)));
 	}
 	return deps;
 }

@@ -48,23 +48,44 @@ static bool name_char(char c)
 	       (c >= '0' && c <= '9') || (c && strchr(name_rule(NAME_DEPLOYMENT)->punct, c));
 }
 
+/* Eight hex digits of FNV-1a over s: what tells apart two bases that
+ * shortening or replacing characters made alike. */
+static uint32_t base_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 const char *plan_base(struct arena *a, const char *output_name,
 		      const char *source_name)
 {
-	enum { MAX_BASE = 20 };
+	enum { MAX_BASE = 20, HASH = 9 /* "-" and 8 hex digits */ };
 	const char *from = output_name && strcmp(output_name, "-") != 0 ? output_name :
 			   source_name && strcmp(source_name, "-") != 0 ? source_name : "main";
 	const char *slash = strrchr(from, '/');
 	char *base = arena_strdup(a, slash ? slash + 1 : from);
 	char *dot = strrchr(base, '.');
+	bool changed = false;
 
 	if (dot && dot != base)
 		*dot = '\0';
+	uint32_t h = base_hash(base);
 	for (char *p = base; *p; p++)
-		if (!name_char(*p))
+		if (!name_char(*p)) {
 			*p = '-';
-	if (strlen(base) > MAX_BASE)
-		base[MAX_BASE] = '\0';
+			changed = true;
+		}
+	/* Two outputs in one folder must not share module files or
+	 * deployment names: a base made shorter or changed keeps a hash of
+	 * the name it came from. */
+	if (changed || strlen(base) > MAX_BASE) {
+		if (strlen(base) > MAX_BASE - HASH)
+			base[MAX_BASE - HASH] = '\0';
+		return arena_printf(a, "%s-%08x", base, h);
+	}
 	return *base ? base : "main";
 }
 
@@ -220,6 +241,30 @@ size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out)
 		break;
 	}
 	return n;
+}
+
+size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *out)
+{
+	struct plan_ref w[PLAN_MAX_WAITS];
+	size_t n = plan_waits(p, r, w), k = 0;
+	uint32_t here = plan_at(p, r);
+	const struct plan_deployment *h = &p->deployments[here];
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = plan_at(p, w[i]);
+		bool seen = false;
+		if (d == here) {
+			out[k++] = (struct plan_wait){ d, w[i] };
+			continue;
+		}
+		if (!h->top || p->deployments[d].stage != h->stage)
+			continue;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = out[j].deployment == d;
+		if (!seen)
+			out[k++] = (struct plan_wait){ d, w[i] };
+	}
+	return k;
 }
 
 /* ------------------------------------------------------------------- chain */
@@ -781,8 +826,10 @@ static size_t unit_depends(const struct builder *b, size_t i, uint32_t d, bool f
 
 /* --------------------------------------------------------------- chunking */
 
-/* A unit that no deployment can hold. */
-static void unit_too_large(struct builder *b, const struct unit *u, const char *what)
+/* A unit that no deployment can hold: it needs what, hint says what to
+ * change. */
+static void unit_too_large(struct builder *b, const struct unit *u, const char *what,
+			   const char *hint)
 {
 	const struct model *m = b->m;
 	const struct m_vnet *v = u->kind == U_SIDE ? m->peerings[u->index / 2].side[u->index % 2].vnet :
@@ -795,9 +842,8 @@ static void unit_too_large(struct builder *b, const struct unit *u, const char *
 		u->kind == U_GATEWAY ? "gateway" : u->kind == U_SIDE ? "peering" :
 		u->kind == U_GROUP ? "creation" : "definition", what);
 	diag_note(b->diags, d, LOC_NONE, "Azure takes at most %d resources, %d "
-		  "parameters and %d bytes per deployment: write fewer of its subnets "
-		  "(transit_routes = false), or shorter names and tags",
-		  PLAN_MAX_RESOURCES, PLAN_MAX_PARAMETERS, PLAN_MAX_DEFINITION_BYTES);
+		  "parameters and %d bytes per deployment: %s",
+		  PLAN_MAX_RESOURCES, PLAN_MAX_PARAMETERS, PLAN_MAX_DEFINITION_BYTES, hint);
 	b->failed = true;
 }
 
@@ -814,11 +860,16 @@ static void check_unit(struct builder *b, const struct unit *u, size_t deps)
 	if (fits(u->resources, u->params, regions,
 		 TEMPLATE_HEAD + u->bytes + deps + regions * REGION_PARAMETER))
 		return;
-	unit_too_large(b, u, u->resources > PLAN_MAX_RESOURCES ?
-		arena_printf(b->a, "%u resources", u->resources) :
-		u->params + regions > PLAN_MAX_PARAMETERS ?
-		arena_printf(b->a, "%u parameters", u->params + regions) :
-		arena_printf(b->a, "about %zu bytes", u->bytes + deps));
+	/* Each subnet given a route table is a resource (and, in an existing
+	 * VNet, a parameter); the bytes are names, tags and subnets. */
+	if (u->resources > PLAN_MAX_RESOURCES || u->params + regions > PLAN_MAX_PARAMETERS)
+		unit_too_large(b, u, u->resources > PLAN_MAX_RESOURCES ?
+			arena_printf(b->a, "%u resources", u->resources) :
+			arena_printf(b->a, "%u parameters", u->params + regions),
+			"give fewer of its subnets a route table (transit_routes = false)");
+	else
+		unit_too_large(b, u, arena_printf(b->a, "about %zu bytes", u->bytes + deps),
+			       "write fewer subnets, or shorter names and tags");
 }
 
 static uint32_t new_deployment(struct builder *b, uint32_t group, enum plan_phase ph,

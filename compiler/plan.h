@@ -174,7 +174,9 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 
 /* The namespace of an output's names: the base name of its file without
  * the extension, else of the input without ".peer", else "main"; letters,
- * digits and -_.() only, at most 20 of them. */
+ * digits and -_.() only, at most 20 of them. A name that had other
+ * characters or more of them is cut to 11 and given "-" and 8 hex digits
+ * of a hash of it, so that outputs that share a folder never share a name. */
 const char *plan_base(struct arena *a, const char *output_name,
 		      const char *source_name);
 
@@ -195,6 +197,15 @@ uint32_t plan_at(const struct plan *p, struct plan_ref r);
  * template's resource, the deployment of a wait outside it; a nested
  * deployment waits as a whole (struct plan_deployment). */
 size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out);
+
+/* What r waits for as its own template writes it, in plan_waits' order,
+ * into out (which holds PLAN_MAX_WAITS): each wait placed in r's own
+ * deployment (a resource to name); and from a resource of a stage's main
+ * template, each nested deployment of its stage that holds the rest, once
+ * (the deployment to name; resource is the first wait it holds). A
+ * resource of a nested deployment names nothing outside it: its
+ * deployment waits as a whole. Returns how many. */
+size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *out);
 
 /* The groups stage s deploys to, each once (of model.groups, into out,
  * which holds model.ngroups): the home group first unless the main

@@ -527,6 +527,10 @@ hubs_of() { # N: hubs of 400 spokes, N spokes in all, in one group
 }
 hubs_of 3600 >big.peer
 hubs_of 10 >small.peer
+run -t arm big.peer
+expect_rc 2 "ARM stages to stdout"
+expect_err "peerc: error: the arm output is more than one file (azuredeploy.stage2.json): give -o FILE to write them beside it" \
+	"ARM stages to stdout"
 for t in arm:json bicep:bicep; do
 	ext=${t#*:}
 	rm -rf staged && mkdir staged

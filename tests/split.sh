@@ -13,7 +13,8 @@
 #     against the schemas, and everything else in full;
 #   - a limit that no deployment can meet is the same located error for
 #     both targets (tests/golden/plan/too-many-subnets.*);
-#   - two outputs compiled into one folder keep each other's modules.
+#   - two outputs compiled into one folder keep each other's modules, also
+#     when their names differ only past what a deployment name keeps.
 # Skipped (77) without python3 and its jsonschema module.
 set -u
 : "${PEERC:?PEERC must name the peerc binary}"
@@ -89,21 +90,31 @@ cmp -s "$work/stderr" "$golden.stderr" ||
 	{ fail "too-many-subnets.peer: Bicep says otherwise than ARM"; cat "$work/stderr"; }
 [ ! -e "$work/nothing.bicep" ] || fail "too-many-subnets.peer: Bicep wrote a file"
 
-# Two outputs in one folder: each its own modules, named after it.
-both=$work/both
-mkdir -p "$both"
-"$PEERC" -t bicep -o "$both/hub-spoke.bicep" "$top_srcdir/examples/hub-spoke.peer" &&
-	(cd "$both" && cksum modules/* >"$work/before") &&
-	"$PEERC" -t bicep -o "$both/main.bicep" "$top_srcdir/examples/multi-subscription.peer" ||
-	fail "the two examples do not compile"
-(cd "$both" && cksum $(sed 's/.* //' "$work/before")) | cmp -s - "$work/before" ||
-	fail "compiling a second output into the folder changed the first one's modules"
-[ "$(ls "$both/modules" | wc -l)" -gt "$(wc -l <"$work/before")" ] ||
-	fail "the second output wrote no modules of its own"
-for main in hub-spoke main; do
-	python3 "$tests/bicep/check-bicep.py" "$both/$main.bicep" ||
-		fail "$main.bicep beside another output: check-bicep.py (above)"
-done
+# side_by_side DIR NAME1 PEER1 NAME2 PEER2 WHAT: NAME1.bicep then NAME2.bicep
+# compiled into DIR; the second leaves the first's modules as they were
+# and writes its own (WHAT says which pair failed).
+side_by_side() {
+	mkdir -p "$1"
+	"$PEERC" -t bicep -o "$1/$2.bicep" "$3" &&
+		(cd "$1" && cksum modules/* >"$work/before") &&
+		"$PEERC" -t bicep -o "$1/$4.bicep" "$5" ||
+		{ fail "$6: they do not compile"; return; }
+	(cd "$1" && cksum $(sed 's/.* //' "$work/before")) | cmp -s - "$work/before" ||
+		fail "$6: the second output changed the first one's modules"
+	[ "$(ls "$1/modules" | wc -l)" -gt "$(wc -l <"$work/before")" ] ||
+		fail "$6: the second output wrote no modules of its own"
+	for main in "$2" "$4"; do
+		python3 "$tests/bicep/check-bicep.py" "$1/$main.bicep" ||
+			fail "$6: $main.bicep beside another output: check-bicep.py (above)"
+	done
+}
+# Two outputs in one folder: each its own modules, named after it; also
+# when the names are alike in the first 20 characters, all a deployment
+# name leaves them, and the inputs are the same.
+side_by_side "$work/both" hub-spoke "$top_srcdir/examples/hub-spoke.peer" \
+	main "$top_srcdir/examples/multi-subscription.peer" "two examples"
+side_by_side "$work/long" estate-westeurope-prod-1 "$top_srcdir/examples/hub-spoke.peer" \
+	estate-westeurope-prod-2 "$top_srcdir/examples/hub-spoke.peer" "names alike"
 
 [ $status -eq 0 ] && echo "split: all passed"
 exit $status

@@ -46,10 +46,21 @@ START_TEST(base_names)
 	ck_assert_str_eq(plan_base(a, "hub-spoke.bicep", "x.peer"), "hub-spoke");
 	ck_assert_str_eq(plan_base(a, NULL, "dir/net.peer"), "net");
 	ck_assert_str_eq(plan_base(a, "-", "-"), "main");
-	ck_assert_str_eq(plan_base(a, "a b:c.json", NULL), "a-b-c");
 	ck_assert_str_eq(plan_base(a, ".json", NULL), ".json");
-	ck_assert_str_eq(plan_base(a, "a-name-longer-than-twenty.json", NULL),
-			 "a-name-longer-than-t");
+	ck_assert_str_eq(plan_base(a, "exactly-twenty-chars.json", NULL),
+			 "exactly-twenty-chars");
+	/* Names made alike by replacing or cutting stay apart: two outputs
+	 * in one folder would otherwise write each other's modules. */
+	const char *x = plan_base(a, "a b:c.json", NULL), *y = plan_base(a, "a:b c.json", NULL);
+	ck_assert_int_eq(strlen(x), strlen("a-b-c-") + 8);
+	ck_assert_int_eq(strncmp(x, "a-b-c-", 6), 0);
+	ck_assert_str_ne(x, y);
+	x = plan_base(a, "a-name-longer-than-twenty-1.json", NULL);
+	y = plan_base(a, "a-name-longer-than-twenty-2.json", NULL);
+	ck_assert_int_eq(strlen(x), 20);
+	ck_assert_int_eq(strncmp(x, "a-name-long-", 12), 0);
+	ck_assert_str_ne(x, y);
+	ck_assert_str_eq(x, plan_base(a, "dir/a-name-longer-than-twenty-1.bicep", NULL));
 	arena_free(a);
 }
 END_TEST
@@ -316,6 +327,27 @@ START_TEST(unit_past_the_limits)
 	/* at the VNet's name */
 	ck_assert_int_eq(strncmp(sb.buf + r->diags.items[0].loc.start, "old ", 4), 0);
 	ck_assert_uint_eq(r->diags.items[0].nnotes, 1);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].notes[0].msg, "transit_routes = false"));
+	sb_free(&sb);
+	peerc_result_free(r);
+
+	/* Too many bytes for one deployment: a created transit spoke of 3,000
+	 * long-named subnets, each naming the table. */
+	sb_init(&sb);
+	sb_puts(&sb, "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
+		     "vnet hub 172.16.0.0/16 { nva = 172.16.1.4 subnets { fw = 172.16.1.0/24 } }\n"
+		     "vnet big 10.0.0.0/12 { subnets {\n");
+	for (size_t i = 0; i < 3000; i++)
+		sb_printf(&sb, "  s%04zu%070d = 10.%zu.%zu.%zu/28\n", i, 0, i / 4096,
+			  i / 16 % 256, i % 16 * 16);
+	sb_puts(&sb, "} }\nhub hub -> big { transit = nva }\n");
+	r = compile_to(sb.buf, PEERC_TARGET_NONE);
+	ck_assert_ptr_nonnull(r->model);
+	ck_assert(!plan_build(&p, r->model, "out", r->arena, &r->diags));
+	ck_assert_uint_eq(r->diags.nerrors, 1);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].msg, "bytes in one deployment"));
+	ck_assert_int_eq(strncmp(sb.buf + r->diags.items[0].loc.start, "big ", 4), 0);
+	ck_assert_ptr_nonnull(strstr(r->diags.items[0].notes[0].msg, "shorter names"));
 	sb_free(&sb);
 	peerc_result_free(r);
 }

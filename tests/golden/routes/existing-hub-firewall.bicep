@@ -164,8 +164,8 @@ resource newSpokeToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings
   ]
 }
 
-module rgNetExistingRouteTables 'modules/existing-hub-firewal-rg-net-existing-route-tables.bicep' = {
-  name: 'peerc-existing-hub-firewal-rg-net-existing-route-tables'
+module rgNetExistingRouteTables 'modules/existing-hu-424b7b51-rg-net-existing-route-tables.bicep' = {
+  name: 'peerc-existing-hu-424b7b51-rg-net-existing-route-tables'
   scope: resourceGroup('11111111-1111-1111-1111-111111111111', 'rg-net')
   params: {
     oldSpokeAppProperties: oldSpokeAppLive.properties
