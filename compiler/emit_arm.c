@@ -56,6 +56,10 @@ struct arm {
 	const char **stage_files; /* per stage: its file name */
 	struct strmap region_param; /* region -> parameter name */
 	struct strmap param_names;  /* lower-cased names in use in the mains */
+	/* The inner templates of the stage being rendered: emptied once its
+	 * main template is written, so that a run holds one stage's, not
+	 * the whole output's (up to 4 MB a stage, tens of stages). */
+	struct arena *inner;
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -585,7 +589,7 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 	tv_set(a, o, "location", tv_string(a, to_sub ? t->location : ""));
 	tv_set(a, o, "depends_on", s->depends);
 	tv_set(a, o, "parameters", s->args);
-	tv_set(a, o, "template", tv_raw(a, arena_strdup(a, sb.buf)));
+	tv_set(a, o, "template", tv_raw(a, arena_strdup(t->inner, sb.buf)));
 	tv_push(a, t->mains[d->stage]->deployments, o);
 	bool ok = sb.len <= PLAN_MAX_DEFINITION_BYTES;
 	if (!ok)
@@ -772,6 +776,9 @@ static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_resu
 	if (ok)
 		emit_add_output(r, s ? t->stage_files[s] : NULL, sb.buf, sb.len);
 	sb_free(&sb);
+	/* the inner templates are in the text now; their values point to
+	 * nothing a later stage renders */
+	arena_clear(t->inner);
 	return ok;
 }
 
@@ -791,7 +798,9 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 	c.api = api_values(&t);
 	make_scopes(&t, opts);
 	build(&t);
+	t.inner = arena_new();
 	for (uint32_t s = 0; s < t.p.nstages; s++)
 		if (!render_stage(&t, tm, r, s, &c))
-			return;
+			break;
+	arena_free(t.inner);
 }
