@@ -310,8 +310,9 @@ static void unknown_attr(struct resolver *r, const struct attr *at,
  * back: tags and subnets blocks may be thousands long. */
 static bool repeated(struct resolver *r, struct strmap *seen, const struct attr *at)
 {
-	const char *key = at->qual ? arena_printf(r->a, "%s.%s", at->qual, at->name) :
-				     arena_printf(r->a, "=%s", at->name);
+	struct arena *a = seen->arena;
+	const char *key = at->qual ? arena_printf(a, "%s.%s", at->qual, at->name) :
+				     arena_printf(a, "=%s", at->name);
 	const struct attr *p = strmap_put(seen, key, (void *)(uintptr_t)at);
 
 	if (!p)
@@ -344,8 +345,11 @@ static int qual_side(struct resolver *r, const struct attr_block *b,
 void res_block(struct resolver *r, const struct attr_block *b, const struct attr *list)
 {
 	struct strmap seen;
+	/* The names seen are needed only while the block is read: kept in the
+	 * run's arena, they were a few hundred bytes of every VNet's. */
+	struct arena *names = arena_new();
 
-	strmap_init(&seen, r->a);
+	strmap_init(&seen, names);
 	for (const struct attr *at = list; at; at = at->next) {
 		const struct attr_table *t = b->table;
 		void *obj = b->obj;
@@ -365,6 +369,7 @@ void res_block(struct resolver *r, const struct attr_block *b, const struct attr
 		else if (value_ok(r, at, row, block_too) && row->set)
 			row->set(r, obj, at, row->key);
 	}
+	arena_free(names);
 }
 
 /* ------------------------------------------------ tags and defaults */

@@ -198,8 +198,26 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+/* An array that is the last allocation of the current chunk grows where
+ * it is (its address, and pointers into it, stay good): the doubling
+ * arrays of ARENA_PUSH would otherwise leave every smaller copy behind.
+ * A big array has a chunk of its own and is copied, as before: a pointer
+ * into the old copy may still be held. */
 void *arena_grow(struct arena *a, const void *old, size_t old_n, size_t new_n)
 {
+	struct chunk *c = a->head;
+	size_t old_need = (old_n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	size_t new_need = (new_n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	unsigned char *at = (unsigned char *)(uintptr_t)old;
+	bool last = old && c && (uintptr_t)at >= (uintptr_t)c->data &&
+		    (uintptr_t)at + old_need == (uintptr_t)(c->data + c->used);
+
+	if (last && new_need >= new_n && new_need > old_need &&
+	    c->size - c->used >= new_need - old_need) {
+		c->used += new_need - old_need;
+		memset(at + old_n, 0, new_n - old_n);
+		return at;
+	}
 	void *p = arena_alloc(a, new_n);
 
 	if (old_n)
