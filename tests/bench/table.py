@@ -26,18 +26,19 @@ TARGETS = [("none", None), ("terraform", "tf"), ("bicep", "bicep"), ("arm", "jso
 
 
 def measure(argv, stdout=subprocess.DEVNULL):
-    """Wall seconds, peak RSS in KiB and exit status of one command. The
-    peak is this child's alone: each runs in a fresh Python child."""
+    """Wall seconds, CPU seconds (user and system), peak RSS in KiB and exit
+    status of one command. The peak is this child's alone: each runs in a
+    fresh Python child. CPU time is what a busy machine does not inflate."""
     code = ("import resource, subprocess, sys, time\n"
             "t = time.perf_counter()\n"
             "s = subprocess.call(sys.argv[1:], stdout=sys.stdout, stderr=subprocess.DEVNULL)\n"
             "w = time.perf_counter() - t\n"
-            "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-            "sys.stderr.write('%f %d %d\\n' % (w, m, s))\n")
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "sys.stderr.write('%f %f %d %d\\n' % (w, u.ru_utime + u.ru_stime, u.ru_maxrss, s))\n")
     p = subprocess.run([sys.executable, "-c", code] + argv, stdout=stdout,
                        stderr=subprocess.PIPE, check=False)
-    wall, rss, status = p.stderr.decode().split()[-3:]
-    return float(wall), int(rss), int(status)
+    wall, cpu, rss, status = p.stderr.decode().split()[-4:]
+    return float(wall), float(cpu), int(rss), int(status)
 
 
 def files_of(out_dir):
@@ -77,9 +78,9 @@ def row(peerc, tmp, shape, n, target, ext, fmt_max):
     argv = [peerc, "-t", target, src]
     if ext:
         argv += ["-o", os.path.join(out_dir, "main." + ext)]
-    wall, rss, status = measure(argv)
+    wall, cpu, rss, status = measure(argv)
     cells = ["%s %s" % (shape, "{:,}".format(n)), target, fmt_time(wall),
-             "%.1f µs" % (wall / n * 1e6), "%.0f MiB" % (rss / 1024)]
+             fmt_time(cpu), "%.1f µs" % (cpu / n * 1e6), "%.0f MiB" % (rss / 1024)]
     if status != 0:
         return cells + ["exit %d" % status, "", "", "", ""]
     if not ext:
@@ -88,12 +89,13 @@ def row(peerc, tmp, shape, n, target, ext, fmt_max):
     size = sum(os.path.getsize(f) for f in files)
     copy = os.path.join(tmp, "copy")
     with open(copy, "wb") as f:
-        cwall = measure(["cat"] + files, stdout=f)[0]
+        cwall, ccpu = measure(["cat"] + files, stdout=f)[:2]
     os.unlink(copy)
     cells += ["%.1f MB, %d file%s" % (size / 1e6, len(files), "" if len(files) == 1 else "s"),
-              fmt_time(cwall), "%.1fx" % (wall / cwall)]
+              "%s (%s CPU)" % (fmt_time(cwall), fmt_time(ccpu)),
+              "%.1fx" % (wall / cwall)]
     if target == "terraform" and n <= fmt_max and shutil.which("terraform"):
-        fwall, _, fstatus = measure(["terraform", "fmt", "-check", files[0]])
+        fwall, _, _, fstatus = measure(["terraform", "fmt", "-check", files[0]])
         cells += [fmt_time(fwall) + ("" if fstatus == 0 else " (exit %d)" % fstatus),
                   "%.2fx" % (wall / fwall)]
     elif target == "terraform":
@@ -117,8 +119,9 @@ def main():
     if not shutil.which("terraform"):
         print("terraform is not installed: its fmt -check column is skipped")
     print("Measured on %s.\n" % machine())
-    head = ["topology", "target", "peerc", "per VNet", "peak RSS", "output",
-            "cat", "peerc/cat", "terraform fmt -check", "peerc/fmt"]
+    head = ["topology", "target", "peerc wall", "peerc CPU", "CPU per VNet",
+            "peak RSS", "output", "cat to a file", "peerc/cat (wall)",
+            "terraform fmt -check", "peerc/fmt (wall)"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for spec in sizes:
