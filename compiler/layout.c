@@ -104,6 +104,13 @@ static bool is_assign(const char *s, size_t n, size_t i)
 	return i == 0 || !strchr("=!<>", s[i - 1]);
 }
 
+/* The bytes scan_line looks at: the rest of a line is skipped fast. */
+static const bool special[256] = {
+	['"'] = true, ['\''] = true, ['#'] = true, ['/'] = true, ['='] = true,
+	['{'] = true, ['['] = true, ['('] = true, ['}'] = true, [']'] = true,
+	[')'] = true,
+};
+
 /* hclwrite moves the first '=' (not the first token) and what follows into
  * the "assign" cell only when the brackets after it balance: `a = {` opens a
  * multi-line value and is not aligned. */
@@ -115,6 +122,10 @@ static void scan_line(const struct lang *g, struct line *l)
 
 	l->eq = l->comment = SIZE_MAX;
 	for (size_t i = 0; i < n;) {
+		if (!special[(unsigned char)s[i]]) {
+			i++;
+			continue;
+		}
 		if (s[i] == g->quote) {
 			i = skip_string(g, s, n, i);
 			continue;
@@ -148,9 +159,8 @@ static struct line *split_lines(const struct lang *g, const char *in,
 	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < len;) {
-		size_t e = i;
-		while (e < len && in[e] != '\n')
-			e++;
+		const char *nl = memchr(in + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - in) : len;
 		size_t a = i, b = e;
 		while (a < b && is_blank(in[a]))
 			a++;
@@ -278,6 +288,12 @@ static size_t columns(const char *text, size_t n)
 	size_t cols = 0, i = 0;
 	uint32_t prev = 0;
 	bool ri_open = false; /* a regional indicator waiting for its pair */
+
+	while (i < n && s[i] < 0x80) /* ASCII: a column a byte, most text */
+		i++;
+	if (i == n)
+		return n;
+	i = 0;
 
 	while (i < n) {
 		uint32_t cp = next_cp(s, n, &i);
