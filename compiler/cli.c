@@ -1049,15 +1049,18 @@ static int compile(const struct cli_opts *o)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
-	/* The output as it is, so that Terraform can move what was renamed. */
+	/* The output as it is, so that Terraform can move what was renamed:
+	 * a streamed compile reads it itself, in pieces. */
 	struct peerc_options opts = o->compile;
 	struct strbuf prev;
 	sb_init(&prev);
 	struct stat st;
-	if (o->output && strcmp(o->output, "-") != 0 &&
-	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
-	    S_ISREG(st.st_mode) &&
-	    (err = file_read(o->output, &prev, OLD_OUTPUT_MAX)) == 0) {
+	bool previous = o->output && strcmp(o->output, "-") != 0 &&
+			opts.target == PEERC_TARGET_TERRAFORM &&
+			stat(o->output, &st) == 0 && S_ISREG(st.st_mode);
+	if (previous && streams(o)) {
+		opts.previous_path = o->output;
+	} else if (previous && (err = file_read(o->output, &prev, OLD_OUTPUT_MAX)) == 0) {
 		opts.previous_output = prev.buf;
 		opts.previous_len = prev.len;
 	} else if (err == FILE_TOO_LARGE) {

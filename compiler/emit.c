@@ -78,10 +78,12 @@ bool emit_render(const struct backend *b, const struct peerc_options *opts,
 	return tm && tmpl_render(tm, root, &r->diags, out);
 }
 
-/* A render's pieces to the compile's sink, counted. */
+/* A render's pieces to the compile's sink, counted, and shown to a tap. */
 struct counted_sink {
 	const struct peerc_sink *k;
 	size_t len;
+	emit_tap *tap;
+	void *tap_ctx;
 };
 
 static bool write_counted(void *ctx, const char *data, size_t len)
@@ -89,17 +91,22 @@ static bool write_counted(void *ctx, const char *data, size_t len)
 	struct counted_sink *c = ctx;
 
 	c->len += len;
+	if (c->tap)
+		c->tap(c->tap_ctx, data, len);
 	return c->k->write(c->k->ctx, data, len);
 }
 
-bool emit_template(const struct backend *b, const struct peerc_options *opts,
-		   struct peerc_result *r, const char *file,
-		   enum tmpl_target t, const struct tval *root, const char *path)
+bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
+		       struct peerc_result *r, const char *file, enum tmpl_target t,
+		       const struct tval *root, const char *path, emit_tap *tap,
+		       void *tap_ctx)
 {
 	if (!r->sink) {
 		struct strbuf sb;
 		sb_init(&sb);
 		bool ok = emit_render(b, opts, r, file, t, root, &sb);
+		if (ok && tap)
+			tap(tap_ctx, sb.buf ? sb.buf : "", sb.len);
 		if (ok)
 			emit_add_output(r, path, sb.buf, sb.len);
 		sb_free(&sb);
@@ -107,7 +114,7 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 	}
 	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
 				    b->dir, file, t);
-	struct counted_sink c = { r->sink, 0 };
+	struct counted_sink c = { r->sink, 0, tap, tap_ctx };
 	struct tmpl_sink ts = { write_counted, &c };
 	if (!tm || !r->sink->open(r->sink->ctx, path))
 		return false;
@@ -117,6 +124,13 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 	if (ok)
 		add_output(r, path)->len = c.len;
 	return ok;
+}
+
+bool emit_template(const struct backend *b, const struct peerc_options *opts,
+		   struct peerc_result *r, const char *file,
+		   enum tmpl_target t, const struct tval *root, const char *path)
+{
+	return emit_template_tap(b, opts, r, file, t, root, path, NULL, NULL);
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

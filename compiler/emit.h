@@ -68,6 +68,14 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   struct peerc_result *r, const char *file,
 		   enum tmpl_target t, const struct tval *root, const char *path);
 
+/* emit_template, with tap given each piece of the output as it is
+ * written (or the whole of it, when the outputs stay in the result). */
+typedef void emit_tap(void *ctx, const char *data, size_t len);
+bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
+		       struct peerc_result *r, const char *file, enum tmpl_target t,
+		       const struct tval *root, const char *path, emit_tap *tap,
+		       void *tap_ctx);
+
 /* The values every template sees as `peerc`: version and source (raw text
  * safe in a comment: the input's base name with control characters and
  * invalid UTF-8 as '?'), source_name (the same, as a string) and output

@@ -14,6 +14,7 @@
 
 #include "emit.h"
 #include "model.h"
+#include "output.h"
 #include "tf_moved.h"
 #include "util.h"
 
@@ -761,18 +762,13 @@ static struct tval *build_peerings(struct tf *t)
 /* ------------------------------------------------------------------- main */
 
 /* Render; when the previous output is peerc's and an address changed,
- * render again with the moved blocks that carry the state over. Without
- * it there is nothing to move: the one render goes straight out. */
-static void render(const struct peerc_options *opts, struct peerc_result *r,
-		   struct tval *root)
+ * render again with the moved blocks that carry the state over. */
+static void render_twice(const struct peerc_options *opts, struct peerc_result *r,
+			 struct tval *root)
 {
 	const struct backend *be = backend_find(PEERC_TARGET_TERRAFORM);
 	struct strbuf sb;
 
-	if (!tf_moved_applies(opts->previous_output, opts->previous_len)) {
-		emit_template(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, NULL);
-		return;
-	}
 	sb_init(&sb);
 	if (!emit_render(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, &sb)) {
 		sb_free(&sb);
@@ -790,6 +786,61 @@ static void render(const struct peerc_options *opts, struct peerc_result *r,
 	}
 	emit_add_output(r, NULL, sb.buf, sb.len);
 	sb_free(&sb);
+}
+
+static void scan_piece(void *ctx, const char *data, size_t len)
+{
+	tf_scan_feed(ctx, data, len);
+}
+
+/* Streamed over a previous output on disk: the one render goes out while
+ * its addresses are noted; only when the previous output has a resource
+ * this one does not declare (or moved blocks) is it read whole and the
+ * output rendered again, in memory, with the moves. */
+static void render_over(const struct peerc_options *opts, struct peerc_result *r,
+			struct tval *root)
+{
+	const struct backend *be = backend_find(PEERC_TARGET_TERRAFORM);
+	struct tf_scan *scan = tf_scan_new();
+	bool needed = false;
+	bool ok = emit_template_tap(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, NULL,
+				    scan_piece, scan);
+
+	if (ok)
+		tf_scan_previous(scan, opts->previous_path, &needed);
+	tf_scan_free(scan);
+	if (!needed)
+		return;
+	struct strbuf prev;
+	char why[128];
+	sb_init(&prev);
+	int err = file_read(opts->previous_path, &prev, OLD_OUTPUT_MAX);
+	if (err) {
+		/* without it, renamed resources would be destroyed and made anew */
+		diag_add(&r->diags, DIAG_ERROR, "io", LOC_NONE, "cannot read %s: %s",
+			 opts->previous_path, file_error(err, OLD_OUTPUT_MAX,
+							 "an existing output", why,
+							 sizeof(why)));
+	} else {
+		struct peerc_options again = *opts;
+		again.previous_output = prev.buf ? prev.buf : "";
+		again.previous_len = prev.len;
+		r->noutputs--; /* the sink replaces the streamed one */
+		render_twice(&again, r, root);
+	}
+	sb_free(&prev);
+}
+
+static void render(const struct peerc_options *opts, struct peerc_result *r,
+		   struct tval *root)
+{
+	if (tf_moved_applies(opts->previous_output, opts->previous_len))
+		render_twice(opts, r, root);
+	else if (opts->previous_path && r->sink)
+		render_over(opts, r, root);
+	else
+		emit_template(backend_find(PEERC_TARGET_TERRAFORM), opts, r,
+			      "main.tf.tmpl", TMPL_HCL, root, NULL);
 }
 
 static bool creates_gateway(const struct model *m)

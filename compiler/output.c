@@ -343,10 +343,30 @@ struct output_stage *output_stage_new(bool color)
 	return s;
 }
 
+/* Forgets what was staged for pending i: its temporary is removed. */
+static void drop_pending(struct output_stage *s, size_t i)
+{
+	struct pending *p = &s->files[i];
+
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->tmp)
+		unlink(p->tmp);
+	free(p->tmp);
+	free(p->target);
+	free(p->path);
+	sb_free(&p->held);
+	memmove(p, p + 1, (s->n - i - 1) * sizeof(*p));
+	s->n--;
+}
+
 bool output_stage_open(struct output_stage *s, const char *path, bool make_dirs)
 {
 	if (s->err)
 		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->files[i].path, path) == 0)
+			drop_pending(s, i--); /* written again: the new one counts */
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
 		s->files = xrealloc(s->files, s->cap * sizeof(*s->files));
@@ -473,17 +493,8 @@ void output_stage_free(struct output_stage *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++) {
-		struct pending *p = &s->files[i];
-		if (p->fd >= 0)
-			close(p->fd);
-		if (p->tmp)
-			unlink(p->tmp);
-		free(p->tmp);
-		free(p->target);
-		free(p->path);
-		sb_free(&p->held);
-	}
+	while (s->n)
+		drop_pending(s, s->n - 1);
 	for (size_t i = s->ndirs; i-- > 0;) {
 		if (!s->committed)
 			rmdir(s->dirs[i]);

@@ -61,6 +61,7 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
  * nothing); output_stage_free removes every temporary not renamed. */
 struct output_stage;
 struct output_stage *output_stage_new(bool color);
+/* A path opened again replaces what was staged for it. */
 bool output_stage_open(struct output_stage *s, const char *path, bool make_dirs);
 bool output_stage_write(struct output_stage *s, const char *data, size_t len);
 bool output_stage_close(struct output_stage *s);

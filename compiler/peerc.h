@@ -54,6 +54,10 @@ struct peerc_options {
 	const char *previous_output;
 	size_t previous_len;
 	const struct peerc_sink *sink; /* NULL: the outputs stay in the result */
+	/* With a sink and no previous_output: the main output's file, which
+	 * Terraform reads in pieces, and whole only when an address changed
+	 * (a streamed compile holds neither file). */
+	const char *previous_path;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

@@ -5,6 +5,10 @@
  * hand-edited or foreign file gives fewer moves, never a crash. */
 #include "common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "template.h"
 #include "tf_moved.h"
 #include "util.h"
@@ -370,4 +374,140 @@ struct tval *tf_moved(struct arena *a, const char *old, size_t oldlen,
 	for (size_t i = 0; i < fresh->u.list.n; i++)
 		tv_push(a, list, fresh->u.list.items[i]);
 	return list;
+}
+
+/* ------------------------------------- the common case, text in pieces */
+
+/* Past this a line is no block header peerc writes: the rest of it is
+ * skipped, so a file of one huge line costs no memory. */
+#define MAX_HEADER 4096
+
+struct tf_scan {
+	struct arena *a;      /* the new output's addresses */
+	struct arena *line;   /* one header's strings at a time */
+	struct strmap declared;
+	struct strbuf partial; /* a line that began in an earlier piece */
+	bool overlong;        /* partial is a line past MAX_HEADER */
+	/* reading the previous output: */
+	bool previous, needed;
+};
+
+typedef void line_fn(struct tf_scan *s, const char *line, const char *end);
+
+static void line_piece(struct tf_scan *s, const char *p, const char *e)
+{
+	if (s->overlong || s->partial.len + (size_t)(e - p) > MAX_HEADER) {
+		s->overlong = true;
+		sb_reset(&s->partial);
+		return;
+	}
+	sb_putn(&s->partial, p, (size_t)(e - p));
+}
+
+/* fn for each complete line of text given in pieces; last: the rest too. */
+static void each_line(struct tf_scan *s, const char *text, size_t len, bool last,
+		      line_fn *fn)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			line_piece(s, p, end);
+			break;
+		}
+		if (s->partial.len || s->overlong) {
+			line_piece(s, p, nl);
+			if (!s->overlong)
+				fn(s, s->partial.buf, s->partial.buf + s->partial.len);
+			sb_reset(&s->partial);
+			s->overlong = false;
+		} else {
+			fn(s, p, nl);
+		}
+		p = nl + 1;
+	}
+	if (last && s->partial.len && !s->overlong)
+		fn(s, s->partial.buf, s->partial.buf + s->partial.len);
+	if (last) {
+		sb_reset(&s->partial);
+		s->overlong = false;
+	}
+}
+
+static void new_line(struct tf_scan *s, const char *line, const char *end)
+{
+	struct block b;
+
+	if (header(s->a, line, end, &b))
+		strmap_put(&s->declared, b.address, s);
+}
+
+/* A move is possible only from a resource the new output does not
+ * declare, or through a moved block kept from an earlier run (tf_moved). */
+static void old_line(struct tf_scan *s, const char *line, const char *end)
+{
+	struct block b;
+
+	if (end - line >= 7 && memcmp(line, "moved {", 7) == 0)
+		s->needed = true;
+	else if (header(s->line, line, end, &b) && !b.data &&
+		 !strmap_get(&s->declared, b.address))
+		s->needed = true;
+	arena_clear(s->line);
+}
+
+struct tf_scan *tf_scan_new(void)
+{
+	struct tf_scan *s = xcalloc(1, sizeof(*s));
+
+	s->a = arena_new();
+	s->line = arena_new();
+	strmap_init(&s->declared, s->a);
+	sb_init(&s->partial);
+	return s;
+}
+
+void tf_scan_feed(struct tf_scan *s, const char *text, size_t len)
+{
+	each_line(s, text, len, false, new_line);
+}
+
+int tf_scan_previous(struct tf_scan *s, const char *path, bool *needed)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	each_line(s, "", 0, true, new_line);
+	*needed = false;
+	if (fd < 0)
+		return errno;
+	for (bool first = true;; first = false) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			close(fd);
+			return err;
+		}
+		if (first && !tf_moved_applies(buf, (size_t)n))
+			break; /* not peerc's: nothing is moved */
+		each_line(s, buf, (size_t)n, n == 0, old_line);
+		if (n == 0 || s->needed)
+			break;
+	}
+	close(fd);
+	*needed = s->needed;
+	return 0;
+}
+
+void tf_scan_free(struct tf_scan *s)
+{
+	if (!s)
+		return;
+	arena_free(s->a);
+	arena_free(s->line);
+	sb_free(&s->partial);
+	free(s);
 }

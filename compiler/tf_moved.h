@@ -24,4 +24,16 @@ bool tf_moved_applies(const char *old, size_t oldlen);
 struct tval *tf_moved(struct arena *a, const char *old, size_t oldlen,
 		      const char *new, size_t newlen);
 
+/* The common case without holding either file: the new output's block
+ * addresses, given in pieces as it is written, then the previous output
+ * (peerc's, at path) read in pieces. *needed is false when it declares no
+ * resource the new one does not and has no moved block: tf_moved would
+ * give an empty list. Errors (an errno value) and a file not peerc's
+ * leave it false: there is nothing to move from. */
+struct tf_scan;
+struct tf_scan *tf_scan_new(void);
+void tf_scan_feed(struct tf_scan *s, const char *text, size_t len);
+int tf_scan_previous(struct tf_scan *s, const char *path, bool *needed);
+void tf_scan_free(struct tf_scan *s);
+
 #endif

@@ -629,8 +629,12 @@ sed 's/^vnet hub 10.0.0.0\/16$/vnet app-one 10.2.0.0\/16 { name = "app-two" }\nv
 	mv.peer >mv2.peer
 printf 'peer hub <-> app-one\n' >>mv2.peer
 cp mv.tf mv-before.tf
-run mv2.peer -o mv.tf
+run -v mv2.peer -o mv.tf
 expect_rc 0 "moved: second output"
+# streamed once, then (an address changed) rendered again with the moves:
+# the second render replaces the first, which leaves no temporary
+[ "$(grep -c 'wrote mv.tf' err)" -eq 1 ] || fail "moved: mv.tf written $(grep -c 'wrote mv.tf' err) times"
+[ -z "$(ls -A | grep '^\.mv')" ] || fail "moved: a temporary is left"
 to=$(sed -n 's/^resource "azurerm_virtual_network" "\(app_one_[0-9a-f]*\)" {$/\1/p' mv.tf |
 	while read -r l; do grep -q "^resource \"azurerm_virtual_network\" \"$l\" {" mv.tf &&
 		sed -n "/^resource \"azurerm_virtual_network\" \"$l\" {/,/^}/p" mv.tf |
@@ -644,6 +648,13 @@ grep -qx "  to   = azurerm_virtual_network.$to" mv.tf ||
 	fail "moved: $(grep -c '^moved' mv.tf) moved blocks, expected 3 (the VNet, both halves)"
 run mv2.peer -o mv.tf --check
 expect_rc 0 "moved: a second run keeps the moved blocks (--check)"
+cp mv.tf mv-again.tf
+run mv2.peer -o mv.tf
+cmp -s mv.tf mv-again.tf || fail "moved: a second run (streamed) drops the moved blocks"
+# an unchanged regeneration is the streamed render alone: the same bytes
+cp mv-before.tf mv4.tf
+run mv.peer -o mv4.tf
+cmp -s mv4.tf mv-before.tf || fail "moved: regenerating an unchanged file changed it"
 run mv2.peer -t terraform -o -
 expect_rc 0 "moved: to stdout"
 grep -q '^moved' out && fail "moved: output to stdout has moved blocks (no previous file)"
