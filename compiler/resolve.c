@@ -19,10 +19,9 @@
  * limit before it is expanded. */
 #include "common.h"
 
-#include <strings.h>
-
 #include "apiversions.h"
 #include "ast.h"
+#include "azid.h"
 #include "diag.h"
 #include "resolve.h"
 #include "resolve_int.h"
@@ -634,44 +633,13 @@ static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 	}
 }
 
-/* A resource ID: /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.Network/virtualNetworks/N (case-insensitive keywords). */
-static bool split_id(struct resolver *r, const char *id, const char *part[3])
-{
-	static const char *const keys[] = { "subscriptions", "resourceGroups",
-					    "providers", "Microsoft.Network",
-					    "virtualNetworks" };
-	const char *seg[10];
-	size_t len[10], n = 0;
-	const char *p = id;
-
-	while (*p == '/' && n < 10) {
-		const char *q = strchr(p + 1, '/');
-		size_t l = q ? (size_t)(q - p - 1) : strlen(p + 1);
-		seg[n] = p + 1;
-		len[n++] = l;
-		p += 1 + l;
-	}
-	if (*p || n != 8 || len[1] == 0 || len[3] == 0 || len[7] == 0)
-		return false;
-	const size_t at[] = { 0, 2, 4, 5, 6 };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (len[at[i]] != strlen(keys[i]) ||
-		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
-			return false;
-	part[0] = arena_strndup(r->a, seg[1], len[1]);
-	part[1] = arena_strndup(r->a, seg[3], len[3]);
-	part[2] = arena_strndup(r->a, seg[7], len[7]);
-	return true;
-}
-
 /* An `id` gives the subscription, group and name the VNet does not. */
 static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		     const struct attr *at)
 {
 	const char *part[3];
 
-	if (!split_id(r, v->id, part)) {
+	if (!azid_split_vnet(r->a, v->id, part)) {
 		res_error(r, "invalid-value", at->values->loc,
 			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
 			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
