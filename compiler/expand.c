@@ -19,7 +19,7 @@ static const char *const hub_attrs[] = {
 	"access", "forwarded", "gateway", "name", "transit", "direct", NULL,
 };
 static const char *const side_attrs[] = {
-	"access", "forwarded", "gateway_transit", "remote_gateway", NULL,
+	"access", "forwarded", "gateway_transit", "remote_gateway", "name", NULL,
 };
 
 /* ------------------------------------------------ peerings */
@@ -30,6 +30,10 @@ static const char *const side_attrs[] = {
 struct side_spec {
 	bool access, forwarded, gateway_transit, remote_gateway;
 	struct loc access_loc, forwarded_loc, gateway_transit_loc, remote_gateway_loc;
+	/* `A.name`: this side's own name pattern (live peerings that peerc
+	 * import adopts often have unrelated names), else NULL. */
+	const char *pattern;
+	struct loc pattern_loc;
 };
 
 struct pair_spec {
@@ -127,6 +131,13 @@ static void qualified_attr(struct resolver *r, struct pair_spec *ps,
 		return;
 	if (!res_known_attr(side_attrs, at->name)) {
 		res_unknown_attr(r, at, side_attrs, "a side of a peering");
+		return;
+	}
+	if (strcmp(at->name, "name") == 0) {
+		if (res_value_ok(r, at, W_STRING)) {
+			ps->side[side].pattern = res_text(at);
+			ps->side[side].pattern_loc = at->values->loc;
+		}
 		return;
 	}
 	if (res_value_ok(r, at, W_FLAG))
@@ -228,7 +239,7 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 		      struct m_vnet *me, struct m_vnet *other)
 {
 	md->vnet = me;
-	md->name = expand_name(r->a, ps->pattern, me, other);
+	md->name = expand_name(r->a, sp->pattern ? sp->pattern : ps->pattern, me, other);
 	md->access = sp->access;
 	md->forwarded = sp->forwarded;
 	md->gateway_transit = sp->gateway_transit;
@@ -237,8 +248,8 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 	sd->forwarded = sp->forwarded_loc;
 	sd->gateway_transit = sp->gateway_transit_loc;
 	sd->remote_gateway = sp->remote_gateway_loc;
-	sd->name = ps->name_loc;
-	sd->pattern = ps->pattern_loc;
+	sd->name = sp->pattern ? sp->pattern_loc : ps->name_loc;
+	sd->pattern = sp->pattern ? sp->pattern_loc : ps->pattern_loc;
 }
 
 /* The first setting in which an existing side differs from a new one. */
