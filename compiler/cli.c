@@ -28,17 +28,6 @@ enum opt_key {
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
 };
 
-/* One row per option: getopt_long's tables and --help both come from here,
- * so an option cannot exist without its help or the other way round. */
-struct cli_option {
-	const char *name;  /* the long name; NULL: short or help only */
-	int key;           /* the short letter, or an OPT_ key */
-	int has_arg;       /* no_argument, required_argument, optional_argument */
-	const char *arg;   /* the argument's name in --help */
-	const char *shown; /* the left column, when it is not the usual form */
-	const char *help;  /* '\n' starts an aligned continuation line */
-};
-
 static const struct cli_option options[] = {
 	{ "output", 'o', required_argument, "FILE", NULL,
 	  "write to FILE (- or none: standard output)" },
@@ -99,7 +88,7 @@ enum { HELP_COLUMN = 26 };
 
 /* ----------------------------------------------------------------- --help */
 
-static void print_option(FILE *out, const struct cli_option *opt)
+void cli_print_option(FILE *out, const struct cli_option *opt)
 {
 	struct strbuf left;
 
@@ -157,7 +146,7 @@ static void print_help(void)
 	     "\n"
 	     "Options:");
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-		print_option(stdout, &options[i]);
+		cli_print_option(stdout, &options[i]);
 	print_commands();
 	puts("\n"
 	     "Exit status:\n"
@@ -553,7 +542,7 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	}
 }
 
-static bool resolve_color(enum cli_color mode)
+bool cli_resolve_color(enum cli_color mode)
 {
 	if (mode != CLI_COLOR_AUTO)
 		return mode == CLI_COLOR_ALWAYS;
@@ -564,18 +553,14 @@ static bool resolve_color(enum cli_color mode)
 	return isatty(STDERR_FILENO);
 }
 
-int cli_parse(struct cli_opts *o, int argc, char **argv)
+void cli_getopt_tables(const struct cli_option *opts, size_t n,
+		       struct option *longs, char *shorts)
 {
-	struct option longs[ARRAY_SIZE(options) + 1];
-	char shorts[2 * ARRAY_SIZE(options) + 2] = ":"; /* ':' reports a missing argument */
-	size_t nlong = 0, ns = 1;
-	struct usage_error err = { .set = false };
-	int c;
+	size_t nlong = 0, ns = 0;
 
-	memset(o, 0, sizeof(*o));
-	o->compile.max_errors = 50;
-	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
-		const struct cli_option *opt = &options[i];
+	shorts[ns++] = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_option *opt = &opts[i];
 		if (opt->name)
 			longs[nlong++] = (struct option){ opt->name, opt->has_arg,
 							  NULL, opt->key };
@@ -587,6 +572,18 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	longs[nlong] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
+}
+
+int cli_parse(struct cli_opts *o, int argc, char **argv)
+{
+	struct option longs[ARRAY_SIZE(options) + 1];
+	char shorts[2 * ARRAY_SIZE(options) + 2];
+	struct usage_error err = { .set = false };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->compile.max_errors = 50;
+	cli_getopt_tables(options, ARRAY_SIZE(options), longs, shorts);
 
 	opterr = 0;
 	optind = 1;
@@ -599,7 +596,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, &err);
-	o->color = resolve_color(o->color_mode);
+	o->color = cli_resolve_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
 	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);

@@ -40,6 +40,30 @@ struct cli_opts {
 	size_t rules_cap;
 };
 
+/* One row per option: getopt_long's tables and --help both come from a
+ * table of these (the compiler's in cli.c, each command's in its module),
+ * so an option cannot exist without its help or the other way round. */
+struct cli_option {
+	const char *name;  /* the long name; NULL: short or help only */
+	int key;           /* the short letter, or a key of 256 and up */
+	int has_arg;       /* no_argument, required_argument, optional_argument */
+	const char *arg;   /* the argument's name in --help */
+	const char *shown; /* the left column, when it is not the usual form */
+	const char *help;  /* '\n' starts an aligned continuation line */
+};
+
+struct option;
+/* getopt_long's tables for n options: longs needs n + 1 entries, shorts
+ * 2n + 2 characters. */
+void cli_getopt_tables(const struct cli_option *opts, size_t n,
+		       struct option *longs, char *shorts);
+/* One option's lines of --help, in the form help2man reads. */
+void cli_print_option(FILE *out, const struct cli_option *opt);
+
+/* Whether diagnostics on stderr are colored in this mode (auto: on a
+ * terminal, unless NO_COLOR or TERM=dumb). */
+bool cli_resolve_color(enum cli_color mode);
+
 /* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli_opts *o, int argc, char **argv);
 /* Does what o asks and returns the exit status. */

@@ -332,7 +332,6 @@ static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *o
 		report(rd, DIAG_ERROR, "a peering object is needed, not %s", kind_of(obj));
 		return;
 	}
-	p->vnet = v;
 	p->path = arena_strdup(rd->a, rd->path.buf);
 	p->name = get_string(rd, obj, "name");
 	p->id = get_string(rd, obj, "id");
@@ -541,8 +540,11 @@ void live_link(struct live *l)
 {
 	for (size_t i = 0; i < l->nvnets; i++) {
 		struct live_vnet *v = &l->vnets[i];
-		for (size_t k = 0; k < v->npeerings; k++)
+		/* Only now: the array moved while it grew. */
+		for (size_t k = 0; k < v->npeerings; k++) {
+			v->peerings[k].vnet = v;
 			v->peerings[k].remote = live_find(l, v->peerings[k].remote_id);
+		}
 	}
 }
 
@@ -592,4 +594,36 @@ const char *live_model_id(struct arena *a, const struct m_vnet *v)
 	if (!v->subscription || !v->resource_group)
 		return NULL;
 	return azid_vnet(a, v->subscription, v->resource_group, v->name);
+}
+
+static bool has_prefix(const struct ip_prefix *set, size_t n, const struct ip_prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i].len == p->len && ip_addr_cmp(&set[i].addr, &p->addr) == 0)
+			return true;
+	return false;
+}
+
+bool live_same_space(const struct ip_prefix *a, size_t na,
+		     const struct ip_prefix *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!has_prefix(b, nb, &a[i]))
+			return false;
+	return true;
+}
+
+const char *live_space_text(struct arena *a, const struct ip_prefix *p, size_t n)
+{
+	struct strbuf sb;
+	char buf[IP_STRLEN];
+
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", ip_prefix_str(&p[i], buf));
+	const char *r = arena_strdup(a, sb.buf);
+	sb_free(&sb);
+	return r;
 }

@@ -97,7 +97,8 @@ void live_init(struct live *l, struct arena *a);
 bool live_read(struct live *l, const char *name, const char *text, size_t len,
 	       struct diag_list *diags);
 
-/* Links each peering to its remote VNet once every file is read. */
+/* Links each peering to its VNet and its remote VNet once every file is
+ * read; pointers into live.vnets are valid only from then on. */
 void live_link(struct live *l);
 
 /* The live VNet with this resource ID (any case), or NULL. */
@@ -113,5 +114,12 @@ struct live_peering *live_peering_to(const struct live_vnet *v,
 /* The ID of a model VNet: its `id`, else built from subscription, group
  * and name (NULL when one is missing). */
 const char *live_model_id(struct arena *a, const struct m_vnet *v);
+
+/* Whether two address spaces hold the same prefixes, in any order (Azure
+ * keeps no order that matters). */
+bool live_same_space(const struct ip_prefix *a, size_t na,
+		     const struct ip_prefix *b, size_t nb);
+/* "10.0.0.0/16, fd00::/48" */
+const char *live_space_text(struct arena *a, const struct ip_prefix *p, size_t n);
 
 #endif

@@ -1,0 +1,132 @@
+#include "common.h"
+
+#include <getopt.h>
+
+#include "diag.h"
+#include "live.h"
+#include "output.h"
+#include "subcmd.h"
+#include "util.h"
+
+static void print_help(const struct subcmd *c)
+{
+	printf("Usage: peerc %s %s\n%s\n\nOptions:\n", c->name, c->usage, c->about);
+	for (size_t i = 0; i < c->noptions; i++)
+		cli_print_option(stdout, &c->options[i]);
+	if (c->after)
+		printf("\n%s\n", c->after);
+	puts("\nReport bugs to: <" PACKAGE_BUGREPORT ">");
+}
+
+int subcmd_usage_error(const struct subcmd *c, bool color, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_print_plain(stderr, DIAG_ERROR, color, "%s: %s", c->name, msg);
+	diag_print_plain(stderr, DIAG_NOTE, color,
+			 "try 'peerc %s --help' for more information", c->name);
+	return EXIT_USAGE;
+}
+
+static const char *parse_color(const char *arg, enum cli_color *mode)
+{
+	static const char *const names[] = { "auto", "always", "never" };
+	static const enum cli_color modes[] = {
+		CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER,
+	};
+
+	if (!arg) {
+		*mode = CLI_COLOR_ALWAYS;
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*mode = modes[i];
+			return NULL;
+		}
+	return "--color takes auto, always or never";
+}
+
+/* What getopt_long could not parse, as a message. */
+static const char *bad_option(int c, char **argv, char *buf, size_t size)
+{
+	const char *text = argv[optind - 1];
+
+	if (c == ':')
+		snprintf(buf, size, "option '%s' requires an argument", text);
+	else if (optopt && optopt < 256)
+		snprintf(buf, size, "invalid option -- '%c'", optopt);
+	else if (optopt)
+		snprintf(buf, size, "option '%.*s' takes no argument",
+			 (int)strcspn(text, "="), text);
+	else
+		snprintf(buf, size, "unrecognized option '%s'", text);
+	return buf;
+}
+
+int subcmd_parse(const struct subcmd *c, int argc, char **argv,
+		 subcmd_option_fn *fn, void *ctx, struct subcmd_state *st)
+{
+	struct option *longs = xcalloc(c->noptions + 1, sizeof(*longs));
+	char *shorts = xcalloc(2 * c->noptions + 2, 1);
+	enum cli_color mode = CLI_COLOR_AUTO;
+	const char *err = NULL;
+	char buf[256];
+	int k;
+
+	memset(st, 0, sizeof(*st));
+	cli_getopt_tables(c->options, c->noptions, longs, shorts);
+	opterr = 0;
+	optind = 1;
+	while (!err && !st->done &&
+	       (k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (k == '?' || k == ':')
+			err = bad_option(k, argv, buf, sizeof(buf));
+		else if (k == SUBCMD_HELP)
+			st->done = true;
+		else if (k == SUBCMD_COLOR)
+			err = parse_color(optarg, &mode);
+		else
+			err = fn(ctx, k, optarg);
+	}
+	free(longs);
+	free(shorts);
+	st->color = cli_resolve_color(mode);
+	st->first = optind;
+	if (err)
+		return subcmd_usage_error(c, st->color, "%s", err);
+	if (st->done)
+		print_help(c);
+	return EXIT_OK;
+}
+
+int subcmd_load_live(struct live *l, char *const *paths, size_t n, bool color)
+{
+	struct diag_list diags;
+	struct strbuf text;
+	int status = EXIT_OK;
+
+	diag_list_init(&diags, l->arena, NULL, 0);
+	sb_init(&text);
+	for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
+		int err = file_read(paths[i], &text);
+		if (err) {
+			diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s",
+					 strcmp(paths[i], "-") == 0 ? "standard input" :
+					 paths[i], strerror(err));
+			status = EXIT_USAGE;
+		} else if (!live_read(l, strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i],
+				      text.buf, text.len, &diags)) {
+			status = EXIT_ERRORS;
+		}
+		sb_reset(&text);
+	}
+	sb_free(&text);
+	diag_print_all(stderr, NULL, &diags, color);
+	live_link(l);
+	return status;
+}
