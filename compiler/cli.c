@@ -9,7 +9,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "live.h"
 #include "output.h"
+#include "subcmd.h"
 #include "util.h"
 
 /* ------------------------------------------------------------- the table */
@@ -23,6 +25,7 @@ enum opt_key {
 	OPT_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
+	OPT_IMPORT_FROM,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -70,6 +73,11 @@ static const struct cli_option options[] = {
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
 	  "why not; exit 0 when they can, else 1" },
+	{ "import-from", OPT_IMPORT_FROM, required_argument, "JSON", NULL,
+	  "with Terraform: also write imports.tf beside the\n"
+	  "-o file, with an import block for each VNet and\n"
+	  "peering half that exists in the live estate JSON\n"
+	  "(az network vnet list); give it once per file" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -461,6 +469,11 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
 		break;
+	case OPT_IMPORT_FROM:
+		o->import_from = xrealloc(o->import_from,
+					  (o->nimport_from + 1) * sizeof(*o->import_from));
+		o->import_from[o->nimport_from++] = arg;
+		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;
 		break;
@@ -536,6 +549,9 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	else if (o->check && o->compile.target == PEERC_TARGET_NONE)
 		usage_error(e, "-t none writes nothing: --%s has nothing to compare",
 			    o->diff ? "diff" : "check");
+	if (o->nimport_from && o->compile.target != PEERC_TARGET_TERRAFORM)
+		usage_error(e, "--import-from writes Terraform import blocks: it "
+			    "needs the terraform target");
 	if (!to_stdout(o)) {
 		const char *slash = strrchr(o->output, '/');
 		o->compile.output_name = slash ? slash + 1 : o->output;
@@ -609,6 +625,8 @@ void cli_opts_free(struct cli_opts *o)
 {
 	free(o->rules);
 	o->rules = NULL;
+	free((void *)o->import_from);
+	o->import_from = NULL;
 }
 
 /* ------------------------------------------------------------- running */
@@ -683,14 +701,28 @@ static int compile(const struct cli_opts *o)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
-	struct peerc_result *r = peerc_compile(&o->compile,
-					       is_stdin ? "<stdin>" : o->input,
+	struct peerc_options copts = o->compile;
+	struct arena *live_arena = arena_new();
+	struct live adopt;
+	if (o->nimport_from) {
+		live_init(&adopt, live_arena);
+		int status = subcmd_load_live(&adopt, o->import_from, o->nimport_from,
+					      o->color);
+		if (status != EXIT_OK) {
+			sb_free(&in);
+			arena_free(live_arena);
+			return status;
+		}
+		copts.adopt = &adopt;
+	}
+	struct peerc_result *r = peerc_compile(&copts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
 	int status = o->explain[0] ? explain(o, r) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
 	peerc_result_free(r);
+	arena_free(live_arena);
 	return status;
 }
 

@@ -38,6 +38,8 @@ struct cli_opts {
 	struct peerc_options compile;
 	struct warn_rule *rules;  /* heap; compile.warnings.rules points here */
 	size_t rules_cap;
+	const char **import_from; /* --import-from files (heap array), in order */
+	size_t nimport_from;
 };
 
 /* One row per option: getopt_long's tables and --help both come from a

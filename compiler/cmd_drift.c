@@ -197,7 +197,7 @@ int cmd_drift(int argc, char **argv)
 	struct arena *a = arena_new();
 	struct live l;
 	live_init(&l, a);
-	status = subcmd_load_live(&l, argv + st.first + 1,
+	status = subcmd_load_live(&l, (const char *const *)argv + st.first + 1,
 				  (size_t)(argc - st.first - 1), st.color);
 	if (status == EXIT_OK) {
 		struct drift_report rep;

@@ -108,7 +108,8 @@ int cmd_import(int argc, char **argv)
 	struct strbuf text;
 	live_init(&l, a);
 	sb_init(&text);
-	status = subcmd_load_live(&l, argv + st.first, (size_t)(argc - st.first), st.color);
+	status = subcmd_load_live(&l, (const char *const *)argv + st.first,
+				  (size_t)(argc - st.first), st.color);
 	if (status == EXIT_OK) {
 		struct diag_list diags;
 		diag_list_init(&diags, a, NULL, 0);

@@ -4,7 +4,9 @@
  * read with a data source) are made here, the layout is the template's. */
 #include "common.h"
 
+#include "diag.h"
 #include "emit.h"
+#include "live.h"
 #include "model.h"
 #include "util.h"
 
@@ -25,11 +27,13 @@ struct tf_vnet {
 struct tf {
 	struct arena *a;
 	const struct model *m;
+	const struct peerc_options *opts;
 	struct tf_vnet *vnets; /* parallel to model.vnets */
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
 	/* Labels in use, one namespace per block type, except that a data
 	 * source never shares its label with a VNet resource. */
 	struct strmap vnet_labels, peering_labels, rt_labels, assoc_labels;
+	struct tval *imports; /* import blocks: --import-from's live resources */
 };
 
 /* ---------------------------------------------------------------- labels */
@@ -121,6 +125,49 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
 }
 
+/* --------------------------------------------------------------- adoption */
+
+/* An import block for the resource at TYPE.LABEL when it exists live. */
+static void adopt(struct tf *t, const char *type, const char *label, const char *id)
+{
+	if (!id)
+		return;
+	struct tval *o = tv_object(t->a);
+	tv_set(t->a, o, "to", tv_raw(t->a, arena_printf(t->a, "%s.%s", type, label)));
+	tv_set(t->a, o, "id", tv_string(t->a, id));
+	tv_push(t->a, t->imports, o);
+}
+
+static const struct live_vnet *live_vnet_of(struct tf *t, const struct m_vnet *v)
+{
+	const char *id = t->opts->adopt ? live_model_id(t->a, v) : NULL;
+	return id ? live_find(t->opts->adopt, id) : NULL;
+}
+
+/* The live half of side i, when it exists with the name the file gives
+ * it; one with another name is not adopted (name forces a new resource),
+ * and a warning says so. */
+static const char *live_side_id(struct tf *t, struct peerc_result *r,
+				const struct m_peering *p, int i)
+{
+	const struct live_vnet *lv = live_vnet_of(t, p->side[i].vnet);
+	const char *remote = lv ? live_model_id(t->a, p->side[!i].vnet) : NULL;
+	const struct live_peering *lp = remote ? live_peering_to(lv, remote) : NULL;
+
+	if (!lp)
+		return NULL;
+	if (strcmp(lp->name, p->side[i].name) != 0) {
+		diag_add(&r->diags, DIAG_WARNING, "adopt-name", p->loc,
+			 "the peering of '%s' with '%s' is named '%s' in Azure, '%s' "
+			 "here: it is not imported, and Azure refuses a second peering "
+			 "of the pair", p->side[i].vnet->handle, p->side[!i].vnet->handle,
+			 lp->name, p->side[i].name);
+		return NULL;
+	}
+	return lp->id ? lp->id : arena_printf(t->a, "%s/virtualNetworkPeerings/%s",
+					      lv->id, lp->name);
+}
+
 /* ------------------------------------------------------------------ VNets */
 
 static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size_t n)
@@ -204,6 +251,8 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets_value(a, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
+	const struct live_vnet *lv = live_vnet_of(t, v);
+	adopt(t, "azurerm_virtual_network", tv->label, lv ? lv->id : NULL);
 	return o;
 }
 
@@ -363,7 +412,7 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	return o;
 }
 
-static struct tval *build_peerings(struct tf *t)
+static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 {
 	struct arena *a = t->a;
 	struct tval *list = tv_list(a);
@@ -375,8 +424,11 @@ static struct tval *build_peerings(struct tf *t)
 			labels[k] = unique_label(t, &t->peering_labels,
 				arena_printf(a, "%s_to_%s", p->side[k].vnet->handle,
 					     p->side[!k].vnet->handle));
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 2; k++) {
 			tv_push(a, list, side_value(t, p, k, labels));
+			adopt(t, "azurerm_virtual_network_peering", labels[k],
+			      live_side_id(t, r, p, k));
+		}
 	}
 	return list;
 }
@@ -386,7 +438,7 @@ static struct tval *build_peerings(struct tf *t)
 void emit_terraform(const struct model *m, const struct peerc_options *opts,
 		    struct peerc_result *r)
 {
-	struct tf t = { .a = r->arena, .m = m };
+	struct tf t = { .a = r->arena, .m = m, .opts = opts };
 	struct arena *a = r->arena;
 	struct tval *root = tv_object(a);
 
@@ -397,12 +449,14 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	strmap_init(&t.assoc_labels, a);
 	tv_set(a, root, "peerc", emit_peerc_values(r));
 	tv_set(a, root, "providers", build_providers(&t));
+	t.imports = tv_set(a, root, "imports", tv_list(a));
 	classify_vnets(&t);
 	build_vnets(&t, root);
 	struct tval *rts = tv_set(a, root, "route_tables", tv_list(a));
 	for (size_t i = 0; i < m->nroute_tables; i++)
 		tv_push(a, rts, route_table_value(&t, &m->route_tables[i]));
-	tv_set(a, root, "peerings", build_peerings(&t));
-	emit_template(backend_find(PEERC_TARGET_TERRAFORM), opts, r,
-		      "main.tf.tmpl", TMPL_HCL, root, NULL);
+	tv_set(a, root, "peerings", build_peerings(&t, r));
+	const struct backend *b = backend_find(PEERC_TARGET_TERRAFORM);
+	if (emit_template(b, opts, r, "main.tf.tmpl", TMPL_HCL, root, NULL) && opts->adopt)
+		emit_template(b, opts, r, "imports.tf.tmpl", TMPL_HCL, root, "imports.tf");
 }

@@ -11,6 +11,7 @@
 
 struct arena;
 struct ast_file;
+struct live;
 struct model;
 struct sema;
 
@@ -29,6 +30,9 @@ struct peerc_options {
 	const char *template_dir;  /* NULL: the templates built into peerc */
 	const char *api_version;   /* NULL: the file's, else the default */
 	const char *output_name;   /* the main output's file name, for headers */
+	/* The live estate (compiler/live.h) whose resources the Terraform
+	 * output adopts with import blocks, or NULL. */
+	const struct live *adopt;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

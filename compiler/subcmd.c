@@ -104,7 +104,8 @@ int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 	return EXIT_OK;
 }
 
-int subcmd_load_live(struct live *l, char *const *paths, size_t n, bool color)
+int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
+		     bool color)
 {
 	struct diag_list diags;
 	struct strbuf text;

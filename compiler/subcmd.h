@@ -42,6 +42,7 @@ struct live;
 /* Reads the live estate from JSON files (compiler/live.h) into l, printing
  * every diagnostic. EXIT_OK; EXIT_ERRORS when a file is not a VNet list;
  * EXIT_USAGE when one cannot be read. */
-int subcmd_load_live(struct live *l, char *const *paths, size_t n, bool color);
+int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
+		     bool color);
 
 #endif
