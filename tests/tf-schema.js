@@ -7,8 +7,13 @@
 //
 // usage: node tf-schema.js NODE_PREFIX SCHEMA.json FILE.tf...
 //        node tf-schema.js NODE_PREFIX --roundtrip AST.json FILE.tf
+//        node tf-schema.js NODE_PREFIX --pairs FILE.tf
 // The second form checks that every created VNet's name, resource group and
 // tags come back from the parser exactly as the .peer file's AST has them.
+// The third prints, as JSON, the VNets and peering halves FILE.tf declares,
+// every reference resolved to the literal it stands for (VNet IDs built as
+// Azure spells them): what tests/import/roundtrip.py compares with a live
+// estate.
 const fs = require('fs');
 const path = require('path');
 
@@ -174,8 +179,49 @@ function roundTrip(astFile, file, doc) {
 		fail(file, 'no VNet to compare');
 }
 
+// ------------------------------------------------------------------ pairs
+
+function pairs(doc) {
+	const subOf = {};
+	for (const p of (doc.provider || {}).azurerm || [])
+		subOf[p.alias ? `azurerm.${p.alias}` : 'azurerm'] = p.subscription_id;
+	const sub = (b) => subOf[(b.provider || '${azurerm}').replace(/^\$\{(.*)\}$/, '$1')];
+	const idOf = (s, g, n) =>
+		`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Network/virtualNetworks/${n}`;
+	const vnets = {};
+	for (const kind of ['resource', 'data'])
+		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network || {})) {
+			const ref = `${kind === 'data' ? 'data.' : ''}azurerm_virtual_network.${label}`;
+			vnets[ref] = { name: b.name, resource_group_name: b.resource_group_name,
+				subscription: sub(b), location: b.location, address_space: b.address_space,
+				tags: b.tags, managed: kind === 'resource',
+				id: idOf(sub(b), b.resource_group_name, b.name) };
+		}
+	const value = (v) => {
+		const m = typeof v === 'string' && v.match(/^\$\{((?:data\.)?azurerm_virtual_network\.[^.]+)\.(\w+)\}$/);
+		if (!m)
+			return v;
+		return vnets[m[1]][m[2]];
+	};
+	const halves = [];
+	for (const [label, [b]] of Object.entries((doc.resource || {}).azurerm_virtual_network_peering || {}))
+		halves.push({ label, name: b.name, subscription: sub(b),
+			resource_group_name: value(b.resource_group_name),
+			virtual_network_name: value(b.virtual_network_name),
+			remote_virtual_network_id: value(b.remote_virtual_network_id),
+			allow_virtual_network_access: b.allow_virtual_network_access,
+			allow_forwarded_traffic: b.allow_forwarded_traffic,
+			allow_gateway_transit: b.allow_gateway_transit,
+			use_remote_gateways: b.use_remote_gateways });
+	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves };
+}
+
 (async () => {
-	if (args[0] === '--roundtrip') {
+	if (args[0] === '--pairs') {
+		const file = args[1];
+		const doc = await parse(file, fs.readFileSync(file, 'utf8'));
+		console.log(JSON.stringify(pairs(doc), null, 1));
+	} else if (args[0] === '--roundtrip') {
 		const file = args[2];
 		roundTrip(args[1], file, await parse(file, fs.readFileSync(file, 'utf8')));
 	} else {

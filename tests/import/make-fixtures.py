@@ -128,7 +128,7 @@ GW = dict(transit=True)
 USE = dict(use_remote=True)
 
 
-def hub_spoke():
+def hub_spoke_estate():
     """A hub with a VPN gateway (its IP configuration in GatewaySubnet), an
     NSG-protected subnet, four spokes using the gateway, one in another
     region and group; one spoke accepts forwarded traffic."""
@@ -149,7 +149,57 @@ def hub_spoke():
     for s in spokes[:3]:
         e.peer(hub, s, a_side=GW, b_side=USE)
     e.peer(hub, spokes[3], a_side=GW, b_side=dict(use_remote=True, forwarded=True))
+    return e, hub, spokes
+
+
+def hub_spoke():
+    e, _, _ = hub_spoke_estate()
     e.write('hub-spoke.json')
+
+
+def half_of(e, local, remote):
+    return next(p for p in e.vnets[local]['virtualNetworkPeerings']
+                if p['remoteVirtualNetwork']['id'] == remote)
+
+
+def drift():
+    """hub-spoke.json changed in one way each, for peerc drift against the
+    .peer file imported from hub-spoke.json."""
+    cases = {}
+    e, hub, s = hub_spoke_estate()
+    half_of(e, s[0], hub)['allowForwardedTraffic'] = True
+    cases['setting'] = e
+    e, hub, s = hub_spoke_estate()
+    e.vnets[s[1]]['virtualNetworkPeerings'] = []
+    half_of(e, hub, s[1])['peeringState'] = 'Initiated'
+    cases['missing-peering'] = e
+    e, hub, s = hub_spoke_estate()
+    e.peer(s[0], s[1])
+    cases['extra-peering'] = e
+    e, hub, s = hub_spoke_estate()
+    del e.vnets[s[2]]
+    e.vnets[hub]['virtualNetworkPeerings'] = [
+        p for p in e.vnets[hub]['virtualNetworkPeerings'] if p['remoteVirtualNetwork']['id'] != s[2]]
+    cases['missing-vnet'] = e
+    e, hub, s = hub_spoke_estate()
+    e.vnet(SUB_HUB, 'rg-net-weu', 'vnet-spoke5', 'westeurope', ['10.5.0.0/16'])
+    cases['unknown-vnet'] = e
+    e, hub, s = hub_spoke_estate()
+    e.vnets[s[0]]['addressSpace']['addressPrefixes'].append('10.51.0.0/16')
+    cases['address-space'] = e
+    e, hub, s = hub_spoke_estate()
+    half_of(e, s[3], hub)['peeringState'] = 'Disconnected'
+    cases['state'] = e
+    e, hub, s = hub_spoke_estate()
+    half_of(e, s[1], hub)['peeringSyncLevel'] = 'LocalNotInSync'
+    cases['sync'] = e
+    e, hub, s = hub_spoke_estate()
+    h = half_of(e, hub, s[2])
+    h['name'] = 'hub-to-app3'
+    h['id'] = h['id'].rsplit('/', 1)[0] + '/hub-to-app3'
+    cases['name'] = e
+    for name, e in cases.items():
+        e.write('drift-%s.json' % name)
 
 
 def mesh():
@@ -288,7 +338,7 @@ def odd_names():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for f in (hub_spoke, mesh, multi_subscription, existing_remote, half_peering,
+    for f in (hub_spoke, drift, mesh, multi_subscription, existing_remote, half_peering,
               disconnected, out_of_sync, dual_stack, odd_names):
         f()
 

@@ -1,0 +1,189 @@
+#!/bin/sh
+# peerc import and peerc drift, on the live-estate fixtures of
+# tests/import/fixtures/ (written by tests/import/make-fixtures.py):
+# - every fixture's field names are proven with azure.mgmt.network's models
+#   and the ARM schema (tests/import/check-fixtures.py);
+# - import writes the .peer file of tests/import/expected/ (and the warnings
+#   beside it) twice the same; compiled to Terraform and read back by a real
+#   HCL parser, it declares every live peering half with its name and four
+#   settings, and every VNet as it is (tests/import/roundtrip.py);
+# - --import-from writes the import blocks of expected/hub-spoke.imports.tf;
+# - drift finds each kind of difference in its own fixture, at its line,
+#   and says nothing but "in sync" on the estate the file came from;
+# - malformed JSON gets its error at its line or JSON path, exit 1, nothing
+#   written; usage errors exit 2.
+# REGEN=1 rewrites expected/ (read the diff before committing it).
+set -u
+: "${PEERC:?PEERC must name the peerc binary}"
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$top_srcdir/tests/tf-node.sh"
+dir=$top_srcdir/tests/import
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+passed=0
+fail() { echo "FAIL: $*"; status=1; }
+ok() { passed=$((passed + 1)); }
+
+# expect NAME FILE: FILE is expected/NAME (or becomes it under REGEN=1).
+expect() {
+	if [ -n "${REGEN:-}" ]; then
+		cp "$2" "$dir/expected/$1"
+	elif ! cmp -s "$2" "$dir/expected/$1"; then
+		fail "$1 differs from tests/import/expected/$1:"
+		diff -u "$dir/expected/$1" "$2" | head -n 30
+		return
+	fi
+	ok
+}
+
+# --- the fixtures are what az prints
+if /usr/bin/python3 -c 'import azure.mgmt.network' 2>/dev/null; then
+	/usr/bin/python3 "$dir/check-fixtures.py" \
+		"$top_srcdir/tests/schemas/2025-07-01/Microsoft.Network.NRP.json" \
+		"$dir"/fixtures/*.json >"$work/fixtures.log" && ok ||
+		{ cat "$work/fixtures.log"; fail "fixture field names"; }
+else
+	fail "Debian's python3-azure is missing (tools/deps installs it)"
+fi
+
+# --- import, its round trip
+# import_case NAME [--peerings-only] FILE...: run in fixtures/ so that
+# messages name the files as a user would.
+import_case() {
+	name=$1
+	shift
+	(cd "$dir/fixtures" && "$PEERC" import "$@" -o "$work/$name.peer") \
+		2>"$work/$name.stderr"
+	s=$?
+	[ $s -eq 0 ] || fail "import $name: exit status $s"
+	(cd "$dir/fixtures" && "$PEERC" import "$@") >"$work/$name.again" 2>/dev/null
+	cmp -s "$work/$name.peer" "$work/$name.again" || fail "import $name: two runs differ"
+	expect "$name.peer" "$work/$name.peer"
+	expect "$name.stderr" "$work/$name.stderr"
+	"$PEERC" "$work/$name.peer" -o "$work/$name.tf" 2>"$work/$name.cc" ||
+		{ cat "$work/$name.cc"; fail "import $name: the .peer file does not compile"; return; }
+	[ -s "$work/$name.cc" ] && { cat "$work/$name.cc"; fail "import $name: diagnostics"; }
+	node "$top_srcdir/tests/tf-schema.js" "$hcl2json_prefix" --pairs "$work/$name.tf" \
+		>"$work/$name.pairs" || { fail "import $name: tf-schema.js --pairs"; return; }
+	only=
+	[ "$1" = --peerings-only ] && { only=$1; shift; }
+	(cd "$dir/fixtures" && /usr/bin/python3 "$dir/roundtrip.py" $only \
+		"$work/$name.pairs" "$@") >"$work/$name.rt" && ok ||
+		{ cat "$work/$name.rt"; fail "import $name: round trip"; }
+}
+import_case hub-spoke hub-spoke.json
+import_case hub-spoke-peerings-only --peerings-only hub-spoke.json
+import_case mesh mesh.json
+import_case multi-subscription multi-subscription-hub.json \
+	multi-subscription-apps.json multi-subscription-shop.json
+import_case existing-remote existing-remote.json
+import_case half-peering half-peering.json
+import_case disconnected disconnected.json
+import_case out-of-sync out-of-sync.json
+import_case dual-stack dual-stack.json
+import_case odd-names odd-names.json
+
+# --- Terraform adoption: an import block per live VNet and half, at the
+# addresses main.tf declares (checked by the HCL parser's reading of both)
+cp "$dir/expected/hub-spoke.peer" "$work/adopt.peer"
+(cd "$work" && "$PEERC" adopt.peer -o main.tf --import-from "$dir/fixtures/hub-spoke.json") ||
+	fail "--import-from: exit status $?"
+expect hub-spoke.imports.tf "$work/imports.tf"
+[ "$(grep -c '^import {' "$work/imports.tf")" = 13 ] && ok ||
+	fail "--import-from: 13 import blocks expected (5 VNets, 8 halves)"
+node -e '
+const [prefix, main, imports] = process.argv.slice(1);
+const { parse } = require(prefix + "/node_modules/@cdktf/hcl2json");
+const fs = require("fs");
+(async () => {
+	const m = await parse(main, fs.readFileSync(main, "utf8"));
+	const i = await parse(imports, fs.readFileSync(imports, "utf8"));
+	let bad = 0;
+	for (const b of i.import) {
+		const [type, label] = b.to.replace(/^\$\{(.*)\}$/, "$1").split(".");
+		if (!((m.resource || {})[type] || {})[label]) {
+			console.log("FAIL: import to " + b.to + ": no such resource in main.tf");
+			bad++;
+		}
+	}
+	process.exit(bad ? 1 : 0);
+})();' "$hcl2json_prefix" "$work/main.tf" "$work/imports.tf" && ok ||
+	fail "--import-from: an address is not in main.tf"
+if command -v terraform >/dev/null 2>&1; then
+	terraform fmt -check "$work/imports.tf" >/dev/null && ok ||
+		fail "imports.tf is not in terraform fmt form"
+fi
+(cd "$work" && "$PEERC" adopt.peer -o main.bicep --import-from "$dir/fixtures/hub-spoke.json") \
+	2>/dev/null
+[ $? -eq 2 ] && ok || fail "--import-from with Bicep: exit status 2 expected"
+
+# --- drift: in sync on its own estate; each kind of difference alone
+(cd "$dir/fixtures" && "$PEERC" drift "$work/adopt.peer" hub-spoke.json) >"$work/sync.out"
+[ $? -eq 0 ] && ok || { cat "$work/sync.out"; fail "drift: not in sync with its own estate"; }
+cp "$dir/expected/hub-spoke.peer" "$work/hub-spoke.peer"
+for f in "$dir"/fixtures/drift-*.json; do
+	name=$(basename "$f" .json)
+	(cd "$work" && "$PEERC" drift hub-spoke.peer "$f") 2>&1 |
+		sed "s|$dir/fixtures/||g" >"$work/$name.out"
+	s=$(cd "$work" && "$PEERC" drift hub-spoke.peer "$f" >/dev/null 2>&1; echo $?)
+	[ "$s" = 1 ] || fail "$name: exit status $s, not 1"
+	expect "$name.out" "$work/$name.out"
+	kind=${name#drift-}
+	(cd "$work" && "$PEERC" drift --format=json hub-spoke.peer "$f") >"$work/$name.json"
+	/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+kinds = {f["kind"] for f in d["findings"]}
+want = {"name": "peering-name", "state": "peering-state", "sync": "peering-sync"}.get(sys.argv[2], sys.argv[2])
+assert not d["in_sync"] and want in kinds, (want, kinds)
+assert all(f["line"] or f["kind"] == "unknown-vnet" for f in d["findings"])
+' "$work/$name.json" "$kind" && ok || fail "$name: --format=json lacks a '$kind' finding"
+done
+sed "s|$dir/fixtures/||g" "$work/drift-setting.json" >"$work/drift-setting.format-json"
+expect drift-setting.format-json "$work/drift-setting.format-json"
+
+# --- bad input: located errors, exit 1, nothing written
+for f in "$dir"/bad/*.json; do
+	name=$(basename "$f" .json)
+	echo keep >"$work/out.peer"
+	(cd "$dir/bad" && "$PEERC" import "$name.json" -o "$work/out.peer") 2>"$work/bad-$name.stderr"
+	s=$?
+	[ $s -eq 1 ] || fail "bad/$name.json: exit status $s, not 1"
+	[ "$(cat "$work/out.peer")" = keep ] || fail "bad/$name.json: the output was written"
+	expect "bad-$name.stderr" "$work/bad-$name.stderr"
+	(cd "$dir/bad" && "$PEERC" drift "$work/hub-spoke.peer" "$name.json") >/dev/null 2>&1
+	[ $? -eq 2 ] && ok || fail "drift on bad/$name.json: exit status 2 expected"
+done
+
+# --- usage
+"$PEERC" import >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import without a file: not 2"
+"$PEERC" import --bogus x.json >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import --bogus: not 2"
+"$PEERC" import "$work/missing.json" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import of a missing file: not 2"
+"$PEERC" drift "$work/hub-spoke.peer" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "drift without JSON: not 2"
+"$PEERC" drift --format=xml "$work/hub-spoke.peer" x.json >/dev/null 2>&1; [ $? -eq 2 ] && ok ||
+	fail "drift --format=xml: not 2"
+echo 'vnet x' >"$work/broken.peer"
+"$PEERC" drift "$work/broken.peer" "$dir/fixtures/hub-spoke.json" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || fail "drift with a broken .peer file: not 2"
+"$PEERC" import --help | grep -q '^Usage: peerc import' && ok || fail "import --help"
+"$PEERC" drift --help | grep -q '^Usage: peerc drift' && ok || fail "drift --help"
+
+# --- a 100 MB file: a clear error at its end, in bounded time
+/usr/bin/python3 -c '
+import sys
+v = open(sys.argv[1]).read().strip()[1:-1]
+with open(sys.argv[2], "w") as f:
+    f.write("[")
+    n = 0
+    while n < 100 * 1024 * 1024:
+        f.write(v + ",\n")
+        n += len(v) + 2
+' "$dir/fixtures/mesh.json" "$work/big.json"
+timeout 120 "$PEERC" import "$work/big.json" >/dev/null 2>"$work/big.err"
+s=$?
+[ $s -eq 1 ] && grep -q 'big.json:.*error: not valid JSON' "$work/big.err" && ok ||
+	{ head -n 3 "$work/big.err"; fail "100 MB truncated file: exit status $s"; }
+
+echo "$passed passed, $([ $status -eq 0 ] && echo 0 || echo 'some') failed"
+exit $status
