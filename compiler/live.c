@@ -393,9 +393,10 @@ static void add_vnet(struct reader *rd, struct live_vnet *v)
 {
 	struct live *l = rd->l;
 	char *key = azid_key(rd->a, v->id);
-	struct live_vnet *old = strmap_get(&l->by_id, key);
+	uintptr_t at = (uintptr_t)strmap_get(&l->by_id, key);
 
-	if (old) {
+	if (at) {
+		const struct live_vnet *old = &l->vnets[at - 1];
 		report(rd, DIAG_WARNING, "VNet '%s' was read before, from %s at %s: "
 		       "that one is kept", v->name, old->file->name, old->path);
 		return;
