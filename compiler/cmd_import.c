@@ -49,7 +49,7 @@ static const struct subcmd import_cmd = {
 	"  az network vnet list --subscription APPS -o json >apps.json\n"
 	"  peerc import hub.json apps.json -o estate.peer\n"
 	"                          one .peer file for both subscriptions\n"
-	"  peerc estate.peer -o main.tf --import-from hub.json --import-from apps.json\n"
+	"  peerc estate.peer -o main.tf --import-from hub.json\n"
 	"                          Terraform, and import blocks that adopt the estate",
 };
 

@@ -5,7 +5,7 @@
 /* Each tool adds its row here. A file whose name is a command is still
  * compiled when given as ./NAME. */
 static const struct command commands[] = {
-	{ "import", "write a .peer file for a live estate (az network vnet list)",
+	{ "import", "write a .peer file for a live estate (az JSON)",
 	  cmd_import },
 	{ "drift", "compare a .peer file with a live estate, for CI",
 	  cmd_drift },

@@ -140,6 +140,16 @@ assert not d["in_sync"] and want in kinds, (want, kinds)
 assert all(f["line"] or f["kind"] == "unknown-vnet" for f in d["findings"])
 ' "$work/$name.json" "$kind" && ok || fail "$name: --format=json lacks a '$kind' finding"
 done
+# doc/import.md shows the JSON: the same keys, in the same order
+sed -n '/^### `--format=json`/,/^```$/{/^```json$/,/^```$/p}' \
+	"$top_srcdir/doc/import.md" | sed '1d;$d' >"$work/doc.json"
+/usr/bin/python3 -c '
+import json, sys
+doc, real = (json.load(open(f)) for f in sys.argv[1:3])
+assert list(doc) == list(real), (list(doc), list(real))
+assert list(doc["findings"][0]) == list(real["findings"][0])
+' "$work/doc.json" "$work/drift-setting.json" && ok ||
+	fail "doc/import.md: the --format=json example has other keys than drift prints"
 sed "s|$dir/fixtures/||g" "$work/drift-setting.json" >"$work/drift-setting.format-json"
 expect drift-setting.format-json "$work/drift-setting.format-json"
 
@@ -155,6 +165,13 @@ for f in "$dir"/bad/*.json; do
 	(cd "$dir/bad" && "$PEERC" drift "$work/hub-spoke.peer" "$name.json") >/dev/null 2>&1
 	[ $? -eq 2 ] && ok || fail "drift on bad/$name.json: exit status 2 expected"
 done
+
+# --- the same VNets twice (found by the fuzzer): kept once, with a warning
+(cd "$dir/fixtures" && "$PEERC" import mesh.json mesh.json) >"$work/twice.peer" 2>"$work/twice.err"
+s=$?
+[ $s -eq 0 ] && [ "$(grep -c 'was read before, from mesh.json' "$work/twice.err")" = 5 ] &&
+	[ "$(sed 1d "$work/twice.peer")" = "$(sed 1d "$dir/expected/mesh.peer")" ] && ok ||
+	fail "mesh.json twice: exit status $s, or not the same file with 5 warnings"
 
 # --- usage
 "$PEERC" import >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import without a file: not 2"
