@@ -437,8 +437,13 @@ static void read_vnet(struct reader *rd, const json_t *obj)
 	if (v.id && azid_split_vnet(rd->a, v.id, part)) {
 		v.subscription = part[0];
 		v.resource_group = part[1];
+		/* The ID is what Azure and every reference use: a name that
+		 * is not the ID's would import a VNet nothing points at. */
 		if (!v.name)
 			v.name = part[2];
+		else if (strcasecmp(v.name, part[2]) != 0)
+			report(rd, DIAG_ERROR, "'name' is '%s' but 'id' names '%s'",
+			       v.name, part[2]);
 	} else if (v.id) {
 		report(rd, DIAG_ERROR, "'id' is not a virtual network's resource ID: '%s'",
 		       v.id);
