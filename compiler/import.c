@@ -349,28 +349,32 @@ static void name_vnets(struct importer *im)
 /* -------------------------------------------------------------- defaults */
 
 /* The value most created VNets have (deterministic on a tie); NULL when
- * none has one. Counted by pointer to a counter: strmap keeps values. */
-static const char *most_common(struct importer *im, size_t which)
+ * none has one. which: 0 the subscription and group together (a default
+ * group must exist in the default subscription: ARM and Bicep deploy to
+ * it), 1 the location. Counted by pointer to a counter: strmap keeps
+ * values. */
+static const struct imp_vnet *most_common(struct importer *im, int which)
 {
 	struct strmap count;
-	const char *best = NULL;
+	const struct imp_vnet *best = NULL;
 	size_t best_n = 0;
 
 	strmap_init(&count, im->a);
 	for (size_t i = 0; i < im->nvnets; i++) {
 		const struct imp_vnet *v = &im->vnets[i];
-		const char *val = which == 0 ? v->subscription :
-				  which == 1 ? v->resource_group : v->location;
-		if (v->existing || !val)
+		if (v->existing)
 			continue;
-		size_t *n = strmap_get(&count, val);
+		const char *key = which == 0 ? arena_printf(im->a, "%s/%s", v->subscription,
+							    v->resource_group) :
+				  v->location;
+		size_t *n = strmap_get(&count, key);
 		if (!n) {
 			n = arena_alloc(im->a, sizeof(*n));
-			strmap_put(&count, val, n);
+			strmap_put(&count, key, n);
 		}
 		if (++*n > best_n) {
 			best_n = *n;
-			best = val;
+			best = v;
 		}
 	}
 	return best;
@@ -907,9 +911,11 @@ static struct pt_stmt *vnet_stmt(struct importer *im, const struct imp_vnet *v,
 
 static void defaults_stmt(struct importer *im)
 {
-	im->sub = most_common(im, 0);
-	im->group = most_common(im, 1);
-	im->location = most_common(im, 2);
+	const struct imp_vnet *home = most_common(im, 0);
+	const struct imp_vnet *region = most_common(im, 1);
+	im->sub = home ? home->subscription : NULL;
+	im->group = home ? home->resource_group : NULL;
+	im->location = region ? region->location : NULL;
 	if (!im->sub && strcmp(im->pattern, BUILTIN_PATTERN) == 0)
 		return;
 	struct pt_stmt *st = pt_stmt(&im->doc, true, "defaults");
