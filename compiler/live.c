@@ -321,6 +321,27 @@ static void read_subnet(struct reader *rd, struct live_vnet *v, const json_t *ob
 		missing(rd, "name");
 }
 
+/* Azure's names of VNets and peerings: letters, digits, '_', '.', '-'
+ * (azure.md 4.6). Anything else (a brace would read as a {local} pattern
+ * in the .peer file) did not come from Azure. */
+static bool azure_name_ok(struct reader *rd, const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+			report(rd, DIAG_ERROR, "'%s' is not an Azure resource name "
+			       "(letters, digits, '_', '.', '-')", name);
+			return false;
+		}
+	}
+	if (*name == '\0') {
+		report(rd, DIAG_ERROR, "a name is empty");
+		return false;
+	}
+	return true;
+}
+
 /* -------------------------------------------------------------- peerings */
 
 static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *obj)
@@ -361,7 +382,7 @@ static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *o
 	pop(rd, at);
 	if (!p->name)
 		missing(rd, "name");
-	if (p->name && p->remote_id)
+	if (p->name && azure_name_ok(rd, p->name) && p->remote_id)
 		v->npeerings++;
 }
 
@@ -450,6 +471,8 @@ static void read_vnet(struct reader *rd, const json_t *obj)
 	} else {
 		missing(rd, "id");
 	}
+	if (v.name)
+		azure_name_ok(rd, v.name);
 	if (!v.location)
 		missing(rd, "location");
 	read_tags(rd, &v, obj);
