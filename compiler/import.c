@@ -938,9 +938,10 @@ static void header(struct importer *im, size_t outside)
 	sb_init(&sb);
 	sb_printf(&sb, "Imported by " PACKAGE_NAME " " PACKAGE_VERSION " from");
 	for (size_t i = 0; i < im->opts->ninputs; i++) {
-		const char *slash = strrchr(im->opts->inputs[i], '/');
-		sb_printf(&sb, "%s %s", i ? "," : "",
-			  slash ? slash + 1 : im->opts->inputs[i]);
+		const char *in = im->opts->inputs[i];
+		const char *slash = strrchr(in, '/');
+		sb_printf(&sb, "%s %s", i ? "," : "", strcmp(in, "-") == 0 ?
+			  "standard input" : slash ? slash + 1 : in);
 	}
 	sb_printf(&sb, ": %zu VNets", im->nvnets - outside);
 	if (outside)
