@@ -51,7 +51,8 @@ struct cli_option {
 	int has_arg;       /* no_argument, required_argument, optional_argument */
 	const char *arg;   /* the argument's name in --help */
 	const char *shown; /* the left column, when it is not the usual form */
-	const char *help;  /* '\n' starts an aligned continuation line */
+	const char *help;  /* '\n' starts an aligned continuation line; NULL:
+			    * -t's, made from the back-end table */
 };
 
 struct option;

@@ -99,15 +99,16 @@ static void compare_vnet(struct drift *d, size_t i)
 /* -------------------------------------------------------------- peerings */
 
 /* The portal's four check boxes, as the manage-peering doc names them. */
-static const char *box(struct arena *a, int which, const char *local, const char *remote)
+static const char *box(struct arena *a, enum peering_setting which, const char *local,
+		       const char *remote)
 {
 	switch (which) {
-	case 0:
+	case SET_ACCESS:
 		return arena_printf(a, "Allow '%s' to access '%s'", local, remote);
-	case 1:
+	case SET_FORWARDED:
 		return arena_printf(a, "Allow '%s' to receive forwarded traffic from '%s'",
 				    local, remote);
-	case 2:
+	case SET_GATEWAY_TRANSIT:
 		return arena_printf(a, "Allow gateway or route server in '%s' to forward "
 				    "traffic to '%s'", local, remote);
 	default:
@@ -120,31 +121,18 @@ static void compare_settings(struct drift *d, const struct m_side *ms,
 			     const struct s_side *ss, const struct live_peering *lp,
 			     const struct m_vnet *remote)
 {
-	static const char *const props[] = {
-		"allowVirtualNetworkAccess", "allowForwardedTraffic",
-		"allowGatewayTransit", "useRemoteGateways",
-	};
-	static const char *const attrs[] = {
-		"access", "forwarded", "gateway_transit", "remote_gateway",
-	};
-	const bool want[] = { ms->access, ms->forwarded, ms->gateway_transit,
-			      ms->remote_gateway };
-	const bool have[] = { lp->access, lp->forwarded, lp->gateway_transit,
-			      lp->remote_gateway };
-	const struct loc locs[] = { ss->access, ss->forwarded, ss->gateway_transit,
-				    ss->remote_gateway };
-
-	for (int i = 0; i < 4; i++) {
-		if (want[i] == have[i])
+	for (int i = 0; i < PEERING_SETTINGS; i++) {
+		bool want = ms->setting[i], have = lp->setting[i];
+		if (want == have)
 			continue;
-		struct drift_finding *f = add(d, DRIFT_SETTING, locs[i],
+		struct drift_finding *f = add(d, DRIFT_SETTING, ss->setting[i],
 			"peering '%s' of '%s': \"%s\" is %s in Azure; the file says %s "
 			"(%s.%s)", lp->name, ms->vnet->handle,
-			box(d->a, i, lp->vnet->name, remote->name), have[i] ? "on" : "off",
-			want[i] ? "on" : "off", ms->vnet->handle, attrs[i]);
-		f->setting = props[i];
-		f->in_file = want[i] ? "true" : "false";
-		f->in_azure = have[i] ? "true" : "false";
+			box(d->a, i, lp->vnet->name, remote->name), have ? "on" : "off",
+			want ? "on" : "off", ms->vnet->handle, sema_setting_name(i));
+		f->setting = live_setting_property[i];
+		f->in_file = want ? "true" : "false";
+		f->in_azure = have ? "true" : "false";
 		f->peering = lp->name;
 	}
 }

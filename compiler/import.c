@@ -11,6 +11,7 @@
 #include "import.h"
 #include "live.h"
 #include "peertext.h"
+#include "resolve.h"
 #include "util.h"
 
 #define BUILTIN_PATTERN "{local}-to-{remote}"
@@ -18,7 +19,7 @@
 struct imp_side {
 	const struct live_peering *live; /* NULL: not in the input (assumed) */
 	const char *name;
-	bool access, forwarded, gateway_transit, remote_gateway;
+	bool setting[PEERING_SETTINGS];
 	const char *pattern;             /* the name with the VNets' names as
 					  * {local} and {remote} */
 };
@@ -210,11 +211,8 @@ static void add_side(struct importer *im, size_t vi, const struct live_peering *
 		     lp->vnet->name, s->live->name, lp->name);
 		return;
 	}
-	*s = (struct imp_side){
-		.live = lp, .name = lp->name, .access = lp->access,
-		.forwarded = lp->forwarded, .gateway_transit = lp->gateway_transit,
-		.remote_gateway = lp->remote_gateway,
-	};
+	*s = (struct imp_side){ .live = lp, .name = lp->name };
+	memcpy(s->setting, lp->setting, sizeof(s->setting));
 }
 
 static void add_pairs(struct importer *im)
@@ -275,9 +273,10 @@ static void assume_side(struct importer *im, struct imp_pair *p, int k)
 	const struct imp_side *o = &p->side[!k];
 	const struct imp_vnet *me = &im->vnets[p->v[k]];
 
-	p->side[k] = (struct imp_side){
-		.access = o->access, .gateway_transit = o->remote_gateway,
-	};
+	p->side[k] = (struct imp_side){ .setting = {
+		[SET_ACCESS] = o->setting[SET_ACCESS],
+		[SET_GATEWAY_TRANSIT] = o->setting[SET_REMOTE_GATEWAY],
+	} };
 	if (!me->lv)
 		return; /* outside the input: its side cannot be seen */
 	note(im, p, "half-peering: only %s's side '%s' exists; this statement also "
@@ -299,7 +298,7 @@ static void complete_pairs(struct importer *im)
 				assume_side(im, p, k);
 		/* useRemoteGateways proves the remote VNet has a gateway. */
 		for (int k = 0; k < 2; k++)
-			if (p->side[k].remote_gateway)
+			if (p->side[k].setting[SET_REMOTE_GATEWAY])
 				im->vnets[p->v[!k]].gateway = true;
 	}
 }
@@ -509,8 +508,18 @@ static struct group *new_group(struct importer *im, struct groups *gs, enum grou
 
 static bool no_gateway(const struct imp_pair *p)
 {
-	return !p->side[0].gateway_transit && !p->side[0].remote_gateway &&
-	       !p->side[1].gateway_transit && !p->side[1].remote_gateway;
+	for (int k = 0; k < 2; k++)
+		if (p->side[k].setting[SET_GATEWAY_TRANSIT] ||
+		    p->side[k].setting[SET_REMOTE_GATEWAY])
+			return false;
+	return true;
+}
+
+/* The same access and forwarded, what a mesh says of its pairs. */
+static bool same_access(const struct imp_side *a, const struct imp_side *b)
+{
+	return a->setting[SET_ACCESS] == b->setting[SET_ACCESS] &&
+	       a->setting[SET_FORWARDED] == b->setting[SET_FORWARDED];
 }
 
 /* Whether a `mesh` can declare p: free, untroubled, no gateway setting, the
@@ -518,15 +527,13 @@ static bool no_gateway(const struct imp_pair *p)
 static bool mesh_ok(const struct imp_pair *p)
 {
 	return !p->used && !p->notes && no_gateway(p) &&
-	       p->side[0].access == p->side[1].access &&
-	       p->side[0].forwarded == p->side[1].forwarded &&
+	       same_access(&p->side[0], &p->side[1]) &&
 	       strcmp(p->side[0].pattern, p->side[1].pattern) == 0;
 }
 
 static bool same_mesh(const struct imp_pair *a, const struct imp_pair *b)
 {
-	return a->side[0].access == b->side[0].access &&
-	       a->side[0].forwarded == b->side[0].forwarded &&
+	return same_access(&a->side[0], &b->side[0]) &&
 	       strcmp(a->side[0].pattern, b->side[0].pattern) == 0;
 }
 
@@ -590,9 +597,7 @@ static void find_meshes(struct importer *im, struct groups *gs)
 
 static bool same_settings(const struct imp_side *a, const struct imp_side *b)
 {
-	return a->access == b->access && a->forwarded == b->forwarded &&
-	       a->gateway_transit == b->gateway_transit &&
-	       a->remote_gateway == b->remote_gateway &&
+	return memcmp(a->setting, b->setting, sizeof(a->setting)) == 0 &&
 	       strcmp(a->pattern, b->pattern) == 0;
 }
 
@@ -693,16 +698,23 @@ static void setting(struct importer *im, struct pt_stmt *st, const char *name,
 		pt_set(&im->doc, st, name, want ? NULL : "false");
 }
 
-/* access or forwarded: unqualified when both sides agree. */
-static void two_sided(struct importer *im, struct pt_stmt *st, const char *const q[2],
-		      const char *name, bool w0, bool w1, bool base)
+/* Side i's setting k, qualified. */
+static void one_side(struct importer *im, struct pt_stmt *st, const char *q,
+		     enum peering_setting k, bool want, bool base)
 {
-	if (w0 == w1) {
-		setting(im, st, name, w0, base);
+	setting(im, st, arena_printf(im->a, "%s.%s", q, sema_setting_name(k)), want, base);
+}
+
+/* access or forwarded (k): unqualified when both sides agree. */
+static void two_sided(struct importer *im, struct pt_stmt *st, const char *const q[2],
+		      enum peering_setting k, const struct imp_side want[2], bool base)
+{
+	if (want[0].setting[k] == want[1].setting[k]) {
+		setting(im, st, sema_setting_name(k), want[0].setting[k], base);
 		return;
 	}
-	setting(im, st, arena_printf(im->a, "%s.%s", q[0], name), w0, base);
-	setting(im, st, arena_printf(im->a, "%s.%s", q[1], name), w1, base);
+	for (int i = 0; i < 2; i++)
+		one_side(im, st, q[i], k, want[i].setting[k], base);
 }
 
 /* The four settings of both sides, as attributes that turn the statement's
@@ -712,28 +724,27 @@ static void side_settings(struct importer *im, struct pt_stmt *st,
 			  const struct imp_side want[2], const char *const q[2],
 			  struct imp_side base[2], const char *const gw[2])
 {
-	if (base[0].gateway_transit && base[1].remote_gateway &&
-	    !(want[0].gateway_transit && want[1].remote_gateway)) {
+	enum { GT = SET_GATEWAY_TRANSIT, RG = SET_REMOTE_GATEWAY };
+
+	if (base[0].setting[GT] && base[1].setting[RG] &&
+	    !(want[0].setting[GT] && want[1].setting[RG])) {
 		pt_set(&im->doc, st, "gateway", "none");
-		base[0].gateway_transit = base[1].remote_gateway = false;
+		base[0].setting[GT] = base[1].setting[RG] = false;
 	}
 	for (int k = 0; gw && k < 2; k++) {
-		if (want[k].gateway_transit && want[!k].remote_gateway &&
-		    !base[k].gateway_transit && !base[!k].remote_gateway) {
+		if (want[k].setting[GT] && want[!k].setting[RG] &&
+		    !base[k].setting[GT] && !base[!k].setting[RG]) {
 			pt_set(&im->doc, st, "gateway", gw[k]);
-			base[k].gateway_transit = base[!k].remote_gateway = true;
+			base[k].setting[GT] = base[!k].setting[RG] = true;
 			break;
 		}
 	}
-	two_sided(im, st, q, "access", want[0].access, want[1].access, base[0].access);
-	two_sided(im, st, q, "forwarded", want[0].forwarded, want[1].forwarded,
-		  base[0].forwarded);
-	for (int k = 0; k < 2; k++) {
-		setting(im, st, arena_printf(im->a, "%s.gateway_transit", q[k]),
-			want[k].gateway_transit, base[k].gateway_transit);
-		setting(im, st, arena_printf(im->a, "%s.remote_gateway", q[k]),
-			want[k].remote_gateway, base[k].remote_gateway);
-	}
+	/* access and forwarded start the same on both sides in every statement */
+	two_sided(im, st, q, SET_ACCESS, want, base[0].setting[SET_ACCESS]);
+	two_sided(im, st, q, SET_FORWARDED, want, base[0].setting[SET_FORWARDED]);
+	for (int i = 0; i < 2; i++)
+		for (int k = GT; k <= RG; k++)
+			one_side(im, st, q[i], k, want[i].setting[k], base[i].setting[k]);
 }
 
 /* Names: one `name` pattern when both sides share one, else each side's
@@ -756,7 +767,7 @@ static void side_names(struct importer *im, struct pt_stmt *st,
 static void base_sides(struct imp_side base[2])
 {
 	for (int k = 0; k < 2; k++)
-		base[k] = (struct imp_side){ .access = true };
+		base[k] = (struct imp_side){ .setting = { [SET_ACCESS] = true } };
 }
 
 static void hub_stmt(struct importer *im, const struct group *g, bool first)
@@ -779,7 +790,8 @@ static void hub_stmt(struct importer *im, const struct group *g, bool first)
 	struct imp_side base[2];
 	base_sides(base);
 	/* A hub with a gateway shares it unless told `gateway = none`. */
-	base[0].gateway_transit = base[1].remote_gateway = h->gateway;
+	base[0].setting[SET_GATEWAY_TRANSIT] = h->gateway;
+	base[1].setting[SET_REMOTE_GATEWAY] = h->gateway;
 	side_settings(im, st, want, q, base, NULL);
 	side_names(im, st, want, q, false);
 }
@@ -796,8 +808,8 @@ static void mesh_stmt(struct importer *im, const struct group *g, bool first)
 	sb_free(&head);
 
 	const struct imp_pair *p = &im->pairs[pair_index(im, g->vnets[0], g->vnets[1])];
-	setting(im, st, "access", p->side[0].access, true);
-	setting(im, st, "forwarded", p->side[0].forwarded, false);
+	for (int k = SET_ACCESS; k <= SET_FORWARDED; k++)
+		setting(im, st, sema_setting_name(k), p->side[0].setting[k], k == SET_ACCESS);
 	if (strcmp(p->side[0].pattern, im->pattern) != 0)
 		pt_set(&im->doc, st, "name", pt_quote(im->a, p->side[0].pattern));
 }

@@ -344,6 +344,13 @@ static bool azure_name_ok(struct reader *rd, const char *name)
 
 /* -------------------------------------------------------------- peerings */
 
+const char *const live_setting_property[PEERING_SETTINGS] = {
+	[SET_ACCESS] = "allowVirtualNetworkAccess",
+	[SET_FORWARDED] = "allowForwardedTraffic",
+	[SET_GATEWAY_TRANSIT] = "allowGatewayTransit",
+	[SET_REMOTE_GATEWAY] = "useRemoteGateways",
+};
+
 static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *obj)
 {
 	struct live_peering *p = &v->peerings[v->npeerings];
@@ -367,11 +374,9 @@ static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *o
 	} else if (!field(pr, "remoteVirtualNetwork")) {
 		missing(rd, "remoteVirtualNetwork");
 	}
-	/* Absent flags take the API's defaults (azure.md 2.2). */
-	p->access = get_bool(rd, pr, "allowVirtualNetworkAccess", true);
-	p->forwarded = get_bool(rd, pr, "allowForwardedTraffic", false);
-	p->gateway_transit = get_bool(rd, pr, "allowGatewayTransit", false);
-	p->remote_gateway = get_bool(rd, pr, "useRemoteGateways", false);
+	/* Absent flags take the API's defaults (azure.md 2.2): access on. */
+	for (int i = 0; i < PEERING_SETTINGS; i++)
+		p->setting[i] = get_bool(rd, pr, live_setting_property[i], i == SET_ACCESS);
 	p->state = get_string(rd, pr, "peeringState");
 	p->sync = get_string(rd, pr, "peeringSyncLevel");
 	p->remote_space = address_space(rd, pr, "remoteAddressSpace",

@@ -31,10 +31,7 @@ struct live_peering {
 	const char *id;          /* NULL when the input has none */
 	const char *remote_id;   /* remoteVirtualNetwork.id */
 	struct live_vnet *remote; /* NULL: the remote VNet is not in the input */
-	bool access;             /* allowVirtualNetworkAccess */
-	bool forwarded;          /* allowForwardedTraffic */
-	bool gateway_transit;    /* allowGatewayTransit */
-	bool remote_gateway;     /* useRemoteGateways */
+	bool setting[PEERING_SETTINGS]; /* live_setting_property[] */
 	const char *state;       /* peeringState; NULL when absent */
 	const char *sync;        /* peeringSyncLevel; NULL when absent */
 	/* remoteAddressSpace (what this side has synced of the remote), else
@@ -87,6 +84,10 @@ struct live {
 	struct strmap by_id;      /* lower-cased VNet ID -> struct live_vnet * */
 	struct strmap subscriptions; /* lower-cased subscription -> itself */
 };
+
+/* The peering properties that hold the four settings, by enum
+ * peering_setting: "allowVirtualNetworkAccess", ... */
+extern const char *const live_setting_property[PEERING_SETTINGS];
 
 void live_init(struct live *l, struct arena *a);
 

@@ -30,6 +30,12 @@ struct peerc_options {
 	const char *template_dir;  /* NULL: the templates built into peerc */
 	const char *api_version;   /* NULL: the file's, else the default */
 	const char *output_name;   /* the main output's file name, for headers */
+	/* The main output as it is now (the command line reads the -o file),
+	 * or NULL: Terraform writes moved blocks for addresses that changed
+	 * since. A compile that writes no file (a language server) leaves it
+	 * NULL and gets the same output but for those blocks. */
+	const char *previous_output;
+	size_t previous_len;
 	/* The live estate (compiler/live.h) whose resources the Terraform
 	 * output adopts with import blocks, or NULL. */
 	const struct live *adopt;
