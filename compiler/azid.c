@@ -5,11 +5,11 @@
 #include "azid.h"
 #include "util.h"
 
-bool azid_split_vnet(struct arena *a, const char *id, const char *part[3])
+bool azid_split(struct arena *a, const char *id, const char *type,
+		const char *part[3])
 {
-	static const char *const keys[] = { "subscriptions", "resourceGroups",
-					    "providers", "Microsoft.Network",
-					    "virtualNetworks" };
+	const char *const keys[] = { "subscriptions", "resourceGroups",
+				     "providers", "Microsoft.Network", type };
 	const char *seg[10];
 	size_t len[10], n = 0;
 	const char *p = id;
@@ -28,25 +28,26 @@ bool azid_split_vnet(struct arena *a, const char *id, const char *part[3])
 		if (len[at[i]] != strlen(keys[i]) ||
 		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
 			return false;
-	part[0] = arena_strndup(a, seg[1], len[1]);
+	part[0] = azid_guid(a, arena_strndup(a, seg[1], len[1]));
 	part[1] = arena_strndup(a, seg[3], len[3]);
 	part[2] = arena_strndup(a, seg[7], len[7]);
 	return true;
 }
 
-const char *azid_vnet(struct arena *a, const char *sub, const char *group,
-		      const char *name)
+const char *azid_format(struct arena *a, const char *const part[3], const char *type)
 {
 	return arena_printf(a, "/subscriptions/%s/resourceGroups/%s/providers/"
-			    "Microsoft.Network/virtualNetworks/%s", sub, group, name);
+			    "Microsoft.Network/%s/%s", part[0], part[1], type, part[2]);
+}
+
+const char *azid_guid(struct arena *a, const char *sub)
+{
+	if (sub[strspn(sub, "0123456789abcdefABCDEF-")] != '\0')
+		return sub;
+	return arena_lower(a, sub);
 }
 
 char *azid_key(struct arena *a, const char *id)
 {
-	char *k = arena_strdup(a, id);
-
-	for (char *p = k; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return k;
+	return arena_lower(a, id);
 }

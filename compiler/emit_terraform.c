@@ -280,8 +280,9 @@ static const char *live_side_id(struct tf *t, struct peerc_result *r,
 			 lp->name, p->side[i].name);
 		return NULL;
 	}
-	return lp->id ? lp->id : arena_printf(t->a, "%s/virtualNetworkPeerings/%s",
-					      lv->id, lp->name);
+	/* Built from the VNet's canonical ID rather than taken from the
+	 * input, whose segment names azurerm's parser may not accept. */
+	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
 }
 
 /* ------------------------------------------------------------------ VNets */

@@ -130,7 +130,7 @@ static ptrdiff_t outside_vnet(struct importer *im, const struct live_peering *p)
 
 	if (i >= 0)
 		return i;
-	if (!azid_split_vnet(im->a, p->remote_id, part)) {
+	if (!azid_split(im->a, p->remote_id, AZID_VNET, part)) {
 		warn(im, p->vnet, p->path, "remoteVirtualNetwork.id '%s' is not a "
 		     "virtual network's ID: peering '%s' is left out", p->remote_id,
 		     p->name);

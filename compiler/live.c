@@ -344,6 +344,17 @@ static bool azure_name_ok(struct reader *rd, const char *name)
 
 /* -------------------------------------------------------------- peerings */
 
+/* A VNet ID in the resolver's spelling; anything else as given, for the
+ * importer to report. */
+static const char *canonical_vnet_id(struct reader *rd, const char *id)
+{
+	const char *part[3];
+
+	if (id && azid_split(rd->a, id, AZID_VNET, part))
+		return azid_format(rd->a, part, AZID_VNET);
+	return id;
+}
+
 const char *const live_setting_property[PEERING_SETTINGS] = {
 	[SET_ACCESS] = "allowVirtualNetworkAccess",
 	[SET_FORWARDED] = "allowForwardedTraffic",
@@ -362,12 +373,11 @@ static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *o
 	}
 	p->path = arena_strdup(rd->a, rd->path.buf);
 	p->name = get_string(rd, obj, "name");
-	p->id = get_string(rd, obj, "id");
 	const json_t *pr = props(rd, obj, &at);
 	json_t *remote = typed(rd, pr, "remoteVirtualNetwork", JSON_OBJECT, "an object");
 	if (remote) {
 		size_t k = push_key(rd, "remoteVirtualNetwork");
-		p->remote_id = get_string(rd, remote, "id");
+		p->remote_id = canonical_vnet_id(rd, get_string(rd, remote, "id"));
 		if (!p->remote_id && !field(remote, "id"))
 			missing(rd, "id");
 		pop(rd, k);
@@ -460,7 +470,10 @@ static void read_vnet(struct reader *rd, const json_t *obj)
 	v.id = get_string(rd, obj, "id");
 	v.name = get_string(rd, obj, "name");
 	v.location = get_string(rd, obj, "location");
-	if (v.id && azid_split_vnet(rd->a, v.id, part)) {
+	if (v.id && azid_split(rd->a, v.id, AZID_VNET, part)) {
+		/* Canonical, as the resolver writes `id`: what import writes,
+		 * drift compares and Terraform's import blocks take. */
+		v.id = azid_format(rd->a, part, AZID_VNET);
 		v.subscription = part[0];
 		v.resource_group = part[1];
 		/* The ID is what Azure and every reference use: a name that
@@ -591,7 +604,7 @@ static bool lower_copy(char *buf, size_t size, const char *s)
 	if (n >= size)
 		return false;
 	for (size_t i = 0; i <= n; i++)
-		buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+		buf[i] = ascii_lower(s[i]);
 	return true;
 }
 
@@ -627,7 +640,8 @@ const char *live_model_id(struct arena *a, const struct m_vnet *v)
 		return v->id;
 	if (!v->subscription || !v->resource_group)
 		return NULL;
-	return azid_vnet(a, v->subscription, v->resource_group, v->name);
+	const char *part[3] = { v->subscription, v->resource_group, v->name };
+	return azid_format(a, part, AZID_VNET);
 }
 
 static bool has_prefix(const struct ip_prefix *set, size_t n, const struct ip_prefix *p)

@@ -28,7 +28,6 @@ struct live_vnet;
 struct live_peering {
 	struct live_vnet *vnet;
 	const char *name;
-	const char *id;          /* NULL when the input has none */
 	const char *remote_id;   /* remoteVirtualNetwork.id */
 	struct live_vnet *remote; /* NULL: the remote VNet is not in the input */
 	bool setting[PEERING_SETTINGS]; /* live_setting_property[] */

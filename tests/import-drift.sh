@@ -140,6 +140,26 @@ assert not d["in_sync"] and want in kinds, (want, kinds)
 assert all(f["line"] or f["kind"] == "unknown-vnet" for f in d["findings"])
 ' "$work/$name.json" "$kind" && ok || fail "$name: --format=json lacks a '$kind' finding"
 done
+# IDs and subscription GUIDs in another case are the same resources: the
+# file's and the JSON's are compared in canonical form (issue 10's
+# canonical IDs and lower-case GUIDs), and import writes the canonical form
+gid=c93a9e2f-a31c-4922-8407-71ad77e7a891
+GID=$(echo $gid | tr a-f A-F)
+odd_case() { sed -e "s/$gid/$GID/g" -e 's|/resourceGroups/|/resourcegroups/|g' \
+	-e 's|/Microsoft.Network/virtualNetworks/|/microsoft.network/VirtualNetworks/|g' "$@"; }
+for f in hub-spoke hub-spoke-peerings-only; do
+	odd_case "$dir/expected/$f.peer" >"$work/case-$f.peer"
+	(cd "$dir/fixtures" && "$PEERC" drift "$work/case-$f.peer" hub-spoke.json) >"$work/case.out"
+	[ $? -eq 0 ] && ok || { cat "$work/case.out"; fail "drift: $f.peer in another case is not in sync"; }
+done
+odd_case "$dir/fixtures/hub-spoke.json" >"$work/hub-spoke.json"
+(cd "$work" && "$PEERC" drift hub-spoke.peer hub-spoke.json) >"$work/case.out"
+[ $? -eq 0 ] && ok || { cat "$work/case.out"; fail "drift: the JSON in another case is not in sync"; }
+(cd "$work" && "$PEERC" import hub-spoke.json) 2>/dev/null | sed 1d >"$work/case-import.peer"
+sed 1d "$dir/expected/hub-spoke.peer" | cmp -s - "$work/case-import.peer" && ok ||
+	{ sed 1d "$dir/expected/hub-spoke.peer" | diff -u - "$work/case-import.peer" | head -n 20
+	  fail "import of the JSON in another case: not the canonical file"; }
+
 # doc/import.md shows the JSON: the same keys, in the same order
 sed -n '/^### `--format=json`/,/^```$/{/^```json$/,/^```$/p}' \
 	"$top_srcdir/doc/import.md" | sed '1d;$d' >"$work/doc.json"
