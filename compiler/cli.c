@@ -90,8 +90,6 @@ static const struct cli_option options[] = {
 	  "output version information and exit" },
 };
 
-static const char *const color_choices[] = { "auto", "always", "never" };
-
 enum { HELP_COLUMN = 26, HELP_WIDTH = 79 };
 
 /* ----------------------------------------------------------------- --help */
@@ -264,12 +262,8 @@ static void print_warnings(void)
 
 /* ------------------------------------------------------------- parsing */
 
-/* A usage error: its text, printed once the color is known. */
-struct usage_error {
-	char msg[512];
-	bool set;
-};
-
+/* struct usage_error (cli.h): a usage error's text, printed once the
+ * color is known. */
 static void usage_error(struct usage_error *e, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 
@@ -395,20 +389,20 @@ static void parse_target(struct cli_opts *o, const char *arg,
 	add_hint(e, "", arg, names, n);
 }
 
-static void parse_color(struct cli_opts *o, const char *arg,
-			struct usage_error *e)
+void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *e)
 {
+	static const char *const names[] = { "auto", "always", "never" };
 	static const enum cli_color modes[] = {
 		CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER,
 	};
 
 	if (!arg) {
-		o->color_mode = CLI_COLOR_ALWAYS;
+		*mode = CLI_COLOR_ALWAYS;
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(color_choices); i++) {
-		if (strcmp(arg, color_choices[i]) == 0) {
-			o->color_mode = modes[i];
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			*mode = modes[i];
 			return;
 		}
 	}
@@ -449,39 +443,40 @@ static void parse_api_version(struct cli_opts *o, const char *arg,
 	sb_free(&sb);
 }
 
-static const struct cli_option *find_option(int key)
+static const struct cli_option *find_option(const struct cli_option *opts,
+					   size_t n, int key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-		if (options[i].key == key)
-			return &options[i];
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].key == key)
+			return &opts[i];
 	return NULL;
 }
 
-/* What getopt_long could not parse: it is quiet (opterr = 0) so that the
- * message comes from diag.c like every other. */
-static void bad_option(int c, char **argv, struct usage_error *e)
+void cli_bad_option(const struct cli_option *opts, size_t nopts, int c,
+		    char **argv, struct usage_error *e)
 {
 	/* Reliable for a missing argument (always the last word) and an
 	 * unknown long option (getopt has moved past it); not for a bad letter
 	 * inside a group like -vx, so letters are shown from optopt. */
 	const char *text = argv[optind - 1];
-	const struct cli_option *opt = find_option(optopt);
+	const struct cli_option *opt = find_option(opts, nopts, optopt);
 
 	if (c == ':' && strncmp(text, "--", 2) == 0) {
 		usage_error(e, "option '%s' requires an argument", text);
 	} else if (c == ':') {
 		usage_error(e, "option '-%c' requires an argument", optopt);
 	} else if (optopt == 0) {
-		const char *names[ARRAY_SIZE(options)];
+		const char **names = xcalloc(nopts + 1, sizeof(*names));
 		size_t n = 0;
 		char given[64];
 		snprintf(given, sizeof(given), "%.*s",
 			 (int)strcspn(text + 2, "="), text + 2);
-		for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-			if (options[i].name)
-				names[n++] = options[i].name;
+		for (size_t i = 0; i < nopts; i++)
+			if (opts[i].name)
+				names[n++] = opts[i].name;
 		usage_error(e, "unrecognized option '%s'", text);
 		add_hint(e, "--", given, names, n);
+		free(names);
 	} else if (opt) {
 		/* A known option fails only in its long form with "=ARG". */
 		usage_error(e, "option '--%s' takes no argument", opt->name);
@@ -513,7 +508,7 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		o->check = o->diff = true;
 		break;
 	case OPT_COLOR:
-		parse_color(o, arg, e);
+		cli_parse_color(arg, &o->color_mode, e);
 		break;
 	case OPT_LIST_WARNINGS:
 		o->action = CLI_LIST_WARNINGS;
@@ -722,7 +717,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	while (!err.set && o->action == CLI_COMPILE &&
 	       (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			bad_option(c, argv, &err);
+			cli_bad_option(options, ARRAY_SIZE(options), c, argv, &err);
 		else
 			handle(o, c, optarg, &err);
 		if (c == OPT_EXPLAIN && optind < argc)

@@ -55,6 +55,12 @@ struct cli_option {
 			    * -t's, made from the back-end table */
 };
 
+/* A usage error: its text, printed once the color is known. */
+struct usage_error {
+	char msg[512];
+	bool set;
+};
+
 struct option;
 /* getopt_long's tables for n options: longs needs n + 1 entries, shorts
  * 2n + 2 characters. */
@@ -63,6 +69,13 @@ void cli_getopt_tables(const struct cli_option *opts, size_t n,
 /* One option's lines of --help, in the form help2man reads. */
 void cli_print_option(FILE *out, const struct cli_option *opt);
 
+/* What getopt_long (quiet: opterr = 0) could not parse, c being '?' or
+ * ':', as a usage error for a command whose options are opts[n]: an
+ * unknown long option gets the nearest known one as a hint. */
+void cli_bad_option(const struct cli_option *opts, size_t n, int c,
+		    char **argv, struct usage_error *e);
+/* --color[=WHEN]'s argument (NULL: always) into *mode, else a usage error. */
+void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *e);
 /* Whether diagnostics on stderr are colored in this mode (auto: on a
  * terminal, unless NO_COLOR or TERM=dumb). */
 bool cli_resolve_color(enum cli_color mode);

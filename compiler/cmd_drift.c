@@ -23,10 +23,7 @@ static const struct cli_option drift_options[] = {
 	{ "format", OPT_FORMAT, required_argument, "FORMAT", NULL,
 	  "text (the default: one diagnostic a finding) or\n"
 	  "json (doc/import.md describes it)" },
-	{ "color", SUBCMD_COLOR, optional_argument, "WHEN", NULL,
-	  "color the diagnostics: auto, always or never" },
-	{ "help", SUBCMD_HELP, no_argument, NULL, NULL,
-	  "display this help and exit" },
+	SUBCMD_COMMON_OPTIONS,
 };
 
 static const struct subcmd drift_cmd = {

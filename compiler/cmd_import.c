@@ -23,10 +23,7 @@ static const struct cli_option import_options[] = {
 	  "declare every VNet existing, by its ID: output\n"
 	  "compiled from the file then manages only the\n"
 	  "peerings, never a VNet's subnets or tags" },
-	{ "color", SUBCMD_COLOR, optional_argument, "WHEN", NULL,
-	  "color the diagnostics: auto, always or never" },
-	{ "help", SUBCMD_HELP, no_argument, NULL, NULL,
-	  "display this help and exit" },
+	SUBCMD_COMMON_OPTIONS,
 };
 
 static const struct subcmd import_cmd = {

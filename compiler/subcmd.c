@@ -32,73 +32,41 @@ int subcmd_usage_error(const struct subcmd *c, bool color, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static const char *parse_color(const char *arg, enum cli_color *mode)
-{
-	static const char *const names[] = { "auto", "always", "never" };
-	static const enum cli_color modes[] = {
-		CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER,
-	};
-
-	if (!arg) {
-		*mode = CLI_COLOR_ALWAYS;
-		return NULL;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(arg, names[i]) == 0) {
-			*mode = modes[i];
-			return NULL;
-		}
-	return "--color takes auto, always or never";
-}
-
-/* What getopt_long could not parse, as a message. */
-static const char *bad_option(int c, char **argv, char *buf, size_t size)
-{
-	const char *text = argv[optind - 1];
-
-	if (c == ':')
-		snprintf(buf, size, "option '%s' requires an argument", text);
-	else if (optopt && optopt < 256)
-		snprintf(buf, size, "invalid option -- '%c'", optopt);
-	else if (optopt)
-		snprintf(buf, size, "option '%.*s' takes no argument",
-			 (int)strcspn(text, "="), text);
-	else
-		snprintf(buf, size, "unrecognized option '%s'", text);
-	return buf;
-}
-
 int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 		 subcmd_option_fn *fn, void *ctx, struct subcmd_state *st)
 {
 	struct option *longs = xcalloc(c->noptions + 1, sizeof(*longs));
 	char *shorts = xcalloc(2 * c->noptions + 2, 1);
 	enum cli_color mode = CLI_COLOR_AUTO;
-	const char *err = NULL;
-	char buf[256];
+	struct usage_error err = { .set = false };
 	int k;
 
 	memset(st, 0, sizeof(*st));
 	cli_getopt_tables(c->options, c->noptions, longs, shorts);
 	opterr = 0;
 	optind = 1;
-	while (!err && !st->done &&
+	while (!err.set && !st->done &&
 	       (k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const char *text = NULL;
 		if (k == '?' || k == ':')
-			err = bad_option(k, argv, buf, sizeof(buf));
+			cli_bad_option(c->options, c->noptions, k, argv, &err);
 		else if (k == SUBCMD_HELP)
 			st->done = true;
 		else if (k == SUBCMD_COLOR)
-			err = parse_color(optarg, &mode);
+			cli_parse_color(optarg, &mode, &err);
 		else
-			err = fn(ctx, k, optarg);
+			text = fn(ctx, k, optarg);
+		if (text) {
+			snprintf(err.msg, sizeof(err.msg), "%s", text);
+			err.set = true;
+		}
 	}
 	free(longs);
 	free(shorts);
 	st->color = cli_resolve_color(mode);
 	st->first = optind;
-	if (err)
-		return subcmd_usage_error(c, st->color, "%s", err);
+	if (err.set)
+		return subcmd_usage_error(c, st->color, "%s", err.msg);
 	if (st->done)
 		print_help(c);
 	return EXIT_OK;

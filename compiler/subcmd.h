@@ -10,6 +10,13 @@
 /* Keys every command's table may hold; subcmd_parse handles them. */
 enum { SUBCMD_HELP = 0x1000, SUBCMD_COLOR };
 
+/* The rows that end every command's table: --color and --help. */
+#define SUBCMD_COMMON_OPTIONS                                            \
+	{ "color", SUBCMD_COLOR, optional_argument, "WHEN", NULL,        \
+	  "color the diagnostics: auto, always or never" },              \
+	{ "help", SUBCMD_HELP, no_argument, NULL, NULL,                  \
+	  "display this help and exit" }
+
 struct subcmd {
 	const char *name;       /* "import" */
 	const char *usage;      /* what follows "peerc NAME " in Usage: */

@@ -196,6 +196,13 @@ s=$?
 # --- usage
 "$PEERC" import >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import without a file: not 2"
 "$PEERC" import --bogus x.json >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import --bogus: not 2"
+# the compiler's own option errors (cli.c), with its hints
+"$PEERC" import --colr x.json 2>&1 >/dev/null |
+	grep -q "^peerc: error: import: unrecognized option '--colr'; did you mean '--color'?$" &&
+	ok || fail "import --colr: no hint"
+"$PEERC" drift --color=blue a.peer x.json 2>&1 >/dev/null |
+	grep -q "^peerc: error: drift: invalid --color 'blue': auto, always or never$" &&
+	ok || fail "drift --color=blue: not the compiler's message"
 "$PEERC" import "$work/missing.json" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import of a missing file: not 2"
 "$PEERC" drift "$work/hub-spoke.peer" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "drift without JSON: not 2"
 "$PEERC" drift --format=xml "$work/hub-spoke.peer" x.json >/dev/null 2>&1; [ $? -eq 2 ] && ok ||
