@@ -10,6 +10,7 @@
 #include "azid.h"
 #include "diag.h"
 #include "live.h"
+#include "names.h"
 #include "srcpos.h"
 #include "util.h"
 
@@ -321,25 +322,18 @@ static void read_subnet(struct reader *rd, struct live_vnet *v, const json_t *ob
 		missing(rd, "name");
 }
 
-/* Azure's names of VNets and peerings: letters, digits, '_', '.', '-'
- * (azure.md 4.6). Anything else (a brace would read as a {local} pattern
- * in the .peer file) did not come from Azure. */
-static bool azure_name_ok(struct reader *rd, const char *name)
+/* A name that breaks Azure's rule for its kind (names.h) did not come
+ * from Azure, and one with a brace would read as a {local} pattern in the
+ * .peer file. */
+static bool azure_name_ok(struct reader *rd, enum azure_name kind, const char *name)
 {
-	for (const char *p = name; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
-			report(rd, DIAG_ERROR, "'%s' is not an Azure resource name "
-			       "(letters, digits, '_', '.', '-')", name);
-			return false;
-		}
-	}
-	if (*name == '\0') {
-		report(rd, DIAG_ERROR, "a name is empty");
-		return false;
-	}
-	return true;
+	char buf[96];
+	const char *why = name_problem(kind, name, buf, sizeof(buf));
+
+	if (why)
+		report(rd, DIAG_ERROR, "'%s' is not a valid %s name: %s", name,
+		       name_rule(kind)->what, why);
+	return !why;
 }
 
 /* -------------------------------------------------------------- peerings */
@@ -397,7 +391,7 @@ static void read_peering(struct reader *rd, struct live_vnet *v, const json_t *o
 	pop(rd, at);
 	if (!p->name)
 		missing(rd, "name");
-	if (p->name && azure_name_ok(rd, p->name) && p->remote_id)
+	if (p->name && azure_name_ok(rd, NAME_PEERING, p->name) && p->remote_id)
 		v->npeerings++;
 }
 
@@ -490,7 +484,7 @@ static void read_vnet(struct reader *rd, const json_t *obj)
 		missing(rd, "id");
 	}
 	if (v.name)
-		azure_name_ok(rd, v.name);
+		azure_name_ok(rd, NAME_VNET, v.name);
 	if (!v.location)
 		missing(rd, "location");
 	read_tags(rd, &v, obj);
