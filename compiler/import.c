@@ -6,6 +6,8 @@
  * 500-peering limit bounds both factors. */
 #include "common.h"
 
+#include <strings.h>
+
 #include "azid.h"
 #include "diag.h"
 #include "import.h"
@@ -38,6 +40,10 @@ struct imp_vnet {
 	size_t nspace;
 	const char *handle;
 	bool existing, gateway;
+	/* The live gateway's ID (canonical), when the input shows its IP
+	 * configuration; NULL when only a peering's useRemoteGateways does. */
+	const char *gateway_id;
+	bool unnamed_gateway; /* created, but left existing: see name_gateways */
 	size_t *pairs;   /* its pairs, indices into importer.pairs */
 	size_t npairs, pairs_cap;
 };
@@ -113,7 +119,8 @@ static void add_live_vnets(struct importer *im)
 			.subscription = lv->subscription,
 			.resource_group = lv->resource_group,
 			.location = lv->location, .space = lv->space,
-			.nspace = lv->nspace, .gateway = lv->gateway,
+			.nspace = lv->nspace, .gateway = lv->gateway_id != NULL,
+			.gateway_id = lv->gateway_id,
 			.existing = im->opts->peerings_only,
 		};
 		add_vnet(im, &v);
@@ -300,6 +307,25 @@ static void complete_pairs(struct importer *im)
 		for (int k = 0; k < 2; k++)
 			if (p->side[k].setting[SET_REMOTE_GATEWAY])
 				im->vnets[p->v[!k]].gateway = true;
+	}
+}
+
+/* A VNet the output creates that has a live gateway gets `gateway {
+ * existing  name = ... }`: a bare `gateway` would have peerc create a second
+ * gateway in its GatewaySubnet, which Azure refuses (one per VNet). A
+ * gateway only a useRemoteGateways proves has no name to read it by, so its
+ * VNet is declared existing instead (left as it is), with a note. */
+static void name_gateways(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvnets; i++) {
+		struct imp_vnet *v = &im->vnets[i];
+		if (!v->gateway || v->gateway_id || v->existing)
+			continue;
+		v->existing = v->unnamed_gateway = true;
+		warn(im, v->lv, v->lv->path, "'%s' has a gateway (a peering uses it) but "
+		     "no subnet shows its IP configuration, so it cannot be named: "
+		     "'%s' is imported as existing, which peerc does not change",
+		     v->name, v->name);
 	}
 }
 
@@ -864,6 +890,32 @@ static void subnets_block(struct importer *im, struct pt_stmt *st,
 	}
 }
 
+/* The live gateway, named so that peerc reads it and never creates one:
+ * by name when it is in the VNet's group, else by ID (which implies
+ * `existing`, as the VNet being existing does). A gateway with no name
+ * stays a bare `gateway`, which on an existing VNet is assumed. */
+static void gateway_attr(struct importer *im, struct pt_stmt *st,
+			 const struct imp_vnet *v)
+{
+	const char *part[3];
+
+	if (!v->gateway)
+		return;
+	if (!v->gateway_id || !azid_split(im->a, v->gateway_id, AZID_GATEWAY, part)) {
+		pt_set(&im->doc, st, "gateway", NULL);
+		return;
+	}
+	struct pt_attr *b = pt_block(&im->doc, st, "gateway");
+	if (strcmp(part[0], v->subscription) != 0 ||
+	    strcasecmp(part[1], v->resource_group) != 0) {
+		pt_entry(&im->doc, b, "id", pt_quote(im->a, v->gateway_id));
+		return;
+	}
+	if (!v->existing)
+		pt_entry(&im->doc, b, "existing", NULL);
+	pt_entry(&im->doc, b, "name", pt_quote(im->a, part[2]));
+}
+
 static void created_attrs(struct importer *im, struct pt_stmt *st,
 			  const struct imp_vnet *v)
 {
@@ -876,8 +928,7 @@ static void created_attrs(struct importer *im, struct pt_stmt *st,
 		pt_set(&im->doc, st, "subscription", pt_quote(im->a, v->subscription));
 	if (!im->group || strcmp(v->resource_group, im->group) != 0)
 		pt_set(&im->doc, st, "resource_group", pt_quote(im->a, v->resource_group));
-	if (v->gateway)
-		pt_set(&im->doc, st, "gateway", NULL);
+	gateway_attr(im, st, v);
 	if (lv->ndns) {
 		struct strbuf sb;
 		sb_init(&sb);
@@ -912,9 +963,12 @@ static struct pt_stmt *vnet_stmt(struct importer *im, const struct imp_vnet *v,
 	    (!im->location || strcmp(v->location, im->location) != 0))
 		pt_set(&im->doc, st, "location", pt_quote(im->a, v->location));
 	if (v->existing) {
+		if (v->unnamed_gateway)
+			pt_comment(&im->doc, st, "its gateway (which a peering uses) "
+				   "has no IP configuration in the input, so it\n"
+				   "cannot be named: the VNet is declared existing");
 		pt_set(&im->doc, st, "id", pt_quote(im->a, v->id));
-		if (v->gateway)
-			pt_set(&im->doc, st, "gateway", NULL);
+		gateway_attr(im, st, v);
 		return st;
 	}
 	created_attrs(im, st, v);
@@ -976,6 +1030,7 @@ void import_estate(const struct live *l, const struct import_options *o,
 	add_live_vnets(&im);
 	add_pairs(&im);
 	complete_pairs(&im);
+	name_gateways(&im);
 	name_vnets(&im);
 	choose_patterns(&im);
 	defaults_stmt(&im);

@@ -275,18 +275,30 @@ static const char *unexpressed(struct reader *rd, const json_t *pr)
 	return out;
 }
 
-/* A gateway's IP configuration: .../virtualNetworkGateways/G/ipConfigurations/C. */
-static bool has_gateway_ip(const json_t *pr)
+/* The gateway whose IP configuration is in the subnet, from the
+ * configuration's ID (.../virtualNetworkGateways/G/ipConfigurations/C):
+ * its canonical ID, or NULL. */
+static const char *gateway_of(struct reader *rd, const json_t *pr)
 {
+	static const char tail[] = "/ipConfigurations/";
 	json_t *cfgs = json_object_get(pr, "ipConfigurations");
+	const char *part[3];
 
 	for (size_t i = 0; json_is_array(cfgs) && i < json_array_size(cfgs); i++) {
 		const char *id = json_string_value(json_object_get(json_array_get(cfgs, i), "id"));
-		for (const char *p = id; p && *p; p++)
-			if (strncasecmp(p, "/virtualNetworkGateways/", 24) == 0)
-				return true;
+		const char *end = id ? strrchr(id, '/') : NULL;
+		size_t n = end ? (size_t)(end - id) : 0;
+		/* back to the start of "/ipConfigurations/" */
+		while (n > 0 && id[n - 1] != '/')
+			n--;
+		if (n < sizeof(tail) - 1 ||
+		    strncasecmp(id + n - 1, tail, sizeof(tail) - 1) != 0)
+			continue;
+		const char *gw = arena_strndup(rd->a, id, n - 1);
+		if (azid_split(rd->a, gw, AZID_GATEWAY, part))
+			return azid_format(rd->a, part, AZID_GATEWAY);
 	}
-	return false;
+	return NULL;
 }
 
 static void read_subnet(struct reader *rd, struct live_vnet *v, const json_t *obj)
@@ -313,8 +325,9 @@ static void read_subnet(struct reader *rd, struct live_vnet *v, const json_t *ob
 		s->prefixes = prefix_array(rd, pr, "addressPrefixes", &s->nprefixes, &has);
 	}
 	s->unexpressed = unexpressed(rd, pr);
-	if (has_gateway_ip(pr))
-		v->gateway = true;
+	const char *gw = gateway_of(rd, pr);
+	if (gw)
+		v->gateway_id = gw;
 	pop(rd, at);
 	if (s->name)
 		v->nsubnets++;

@@ -70,8 +70,9 @@ struct live_vnet {
 	size_t npeerings;
 	/* A virtual network gateway has an IP configuration in one of its
 	 * subnets (GatewaySubnet): the one evidence of a gateway the VNet
-	 * list itself holds. */
-	bool gateway;
+	 * list itself holds, and it gives the gateway's ID (canonical), else
+	 * NULL. */
+	const char *gateway_id;
 	const struct source *file; /* the JSON file it came from */
 	const char *path;          /* "$[3]" */
 };

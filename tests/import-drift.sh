@@ -6,7 +6,8 @@
 # - import writes the .peer file of tests/import/expected/ (and the warnings
 #   beside it) twice the same; compiled to Terraform and read back by a real
 #   HCL parser, it declares every live peering half with its name and four
-#   settings, and every VNet as it is (tests/import/roundtrip.py);
+#   settings, every VNet as it is, and every live gateway read, never
+#   created (tests/import/roundtrip.py);
 # - --import-from writes the import blocks of expected/hub-spoke.imports.tf;
 # - drift finds each kind of difference in its own fixture, at its line,
 #   and says nothing but "in sync" on the estate the file came from;
@@ -83,6 +84,12 @@ import_case disconnected disconnected.json
 import_case out-of-sync out-of-sync.json
 import_case dual-stack dual-stack.json
 import_case odd-names odd-names.json
+import_case gateways gateways.json
+# the round trip read each live gateway: not vacuous
+for c in hub-spoke:1 multi-subscription:1 gateways:1; do
+	grep -q ", ${c#*:} gateways read\$" "$work/${c%%:*}.rt" && ok ||
+		fail "${c%%:*}: $(tail -n 1 "$work/${c%%:*}.rt"), ${c#*:} gateway expected"
+done
 
 # --- Terraform adoption: an import block per live VNet and half, at the
 # addresses main.tf declares (checked by the HCL parser's reading of both)

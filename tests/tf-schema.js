@@ -25,8 +25,8 @@
 // tags come back from the parser exactly as the .peer file's AST has them.
 // The third prints, as JSON, the VNets and peering halves FILE.tf declares,
 // every reference resolved to the literal it stands for (VNet IDs built as
-// Azure spells them): what tests/import/roundtrip.py compares with a live
-// estate.
+// Azure spells them), and the virtual network gateways it creates or reads:
+// what tests/import/roundtrip.py compares with a live estate.
 const fs = require('fs');
 const path = require('path');
 
@@ -288,7 +288,12 @@ function pairs(doc) {
 			allow_forwarded_traffic: b.allow_forwarded_traffic,
 			allow_gateway_transit: b.allow_gateway_transit,
 			use_remote_gateways: b.use_remote_gateways });
-	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves };
+	const gateways = [];
+	for (const kind of ['resource', 'data'])
+		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network_gateway || {}))
+			gateways.push({ label, name: b.name, subscription: sub(b),
+				resource_group_name: b.resource_group_name, managed: kind === 'resource' });
+	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves, gateways };
 }
 
 (async () => {

@@ -33,7 +33,7 @@ class Estate:
         self.vnets = {}  # id -> az object
 
     def vnet(self, sub, rg, name, location, space, subnets=(), tags=None,
-             dns=(), gateway_subnet=False):
+             dns=(), gateway_subnet=False, gateway_rg=None):
         vid = vnet_id(sub, rg, name)
         subs = []
         for s in subnets:
@@ -55,7 +55,7 @@ class Estate:
             if sname == 'GatewaySubnet' and gateway_subnet:
                 gw = ('/subscriptions/%s/resourceGroups/%s/providers/'
                       'Microsoft.Network/virtualNetworkGateways/vgw-%s/'
-                      'ipConfigurations/default' % (sub, rg, name))
+                      'ipConfigurations/default' % (sub, gateway_rg or rg, name))
                 o['ipConfigurations'] = [{'id': gw}]
             o.update(extra)
             subs.append(o)
@@ -336,10 +336,29 @@ def odd_names():
     e.write('odd-names.json')
 
 
+def gateways():
+    """Two hubs whose gateways peerc must not create: one in a resource
+    group of its own (named by ID), one that a spoke uses but whose
+    GatewaySubnet lists no IP configuration (az output filtered with
+    --query), so nothing names it."""
+    e = Estate()
+    sub = SUB_HUB
+    hub = e.vnet(sub, 'rg-net-weu', 'vnet-hub-weu', 'westeurope', ['10.0.0.0/16'],
+                 [('GatewaySubnet', ['10.0.255.0/27'])], gateway_subnet=True,
+                 gateway_rg='rg-gateways-weu')
+    hub2 = e.vnet(sub, 'rg-net-neu', 'vnet-hub-neu', 'northeurope', ['10.100.0.0/16'],
+                  [('GatewaySubnet', ['10.100.255.0/27'])])
+    s1 = e.vnet(sub, 'rg-net-weu', 'vnet-spoke1', 'westeurope', ['10.1.0.0/16'])
+    s2 = e.vnet(sub, 'rg-net-neu', 'vnet-spoke2', 'northeurope', ['10.101.0.0/16'])
+    e.peer(hub, s1, a_side=GW, b_side=USE)
+    e.peer(hub2, s2, a_side=GW, b_side=USE)
+    e.write('gateways.json')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in (hub_spoke, drift, mesh, multi_subscription, existing_remote, half_peering,
-              disconnected, out_of_sync, dual_stack, odd_names):
+              disconnected, out_of_sync, dual_stack, odd_names, gateways):
         f()
 
 

@@ -5,7 +5,11 @@ from tf-schema.js --pairs) with the live estate they were imported from
 (the az JSON files). Every live half must come back with its name and its
 four settings, every live VNet with its group, region, address space and
 tags; a half the Terraform adds must be the missing half of a live pair
-(a half-peering, or a VNet outside the input). Prints what it compared.
+(a half-peering, or a VNet outside the input). Every live gateway (its IP
+configuration in a subnet) must be read by name, never created: a gateway
+the output created beside it would fail, one per VNet; a VNet whose gateway
+only a peering's useRemoteGateways shows (nothing names it) must be left
+existing, not created. Prints what it compared.
 usage: roundtrip.py [--peerings-only] PAIRS.json FILE.json..."""
 import json
 import sys
@@ -16,6 +20,20 @@ FLAGS = [('allowVirtualNetworkAccess', 'allow_virtual_network_access', True),
          ('useRemoteGateways', 'use_remote_gateways', False)]
 
 
+def live_gateways(v):
+    """(subscription, group, name) of the gateways whose IP configurations
+    sit in v's subnets (.../virtualNetworkGateways/G/ipConfigurations/C)."""
+    found = set()
+    for s in v.get('subnets') or []:
+        for c in s.get('ipConfigurations') or []:
+            seg = c['id'].split('/')
+            low = [x.lower() for x in seg]
+            if 'virtualnetworkgateways' in low:
+                i = low.index('virtualnetworkgateways')
+                found.add((seg[2].lower(), low[4], seg[i + 1]))
+    return sorted(found)
+
+
 def main(argv):
     peerings_only = argv[1:2] == ['--peerings-only']
     args = argv[2:] if peerings_only else argv[1:]
@@ -24,8 +42,15 @@ def main(argv):
     fails = []
     by_id = {v['id'].lower(): v for v in live}
     tf_vnets = {v['id'].lower(): v for v in tf['vnets']}
+    used = {p['remoteVirtualNetwork']['id'].lower() for v in live
+            for p in v.get('virtualNetworkPeerings') or [] if p.get('useRemoteGateways')}
+    unnamed = {i for i in used if i in by_id and not live_gateways(by_id[i])}
     for v in live:
         t = tf_vnets.get(v['id'].lower())
+        if v['id'].lower() in unnamed:
+            if t:
+                fails.append('%s: created, though its gateway has no name to read' % v['name'])
+            continue
         if peerings_only:
             if t:
                 fails.append('%s: created, though --peerings-only' % v['name'])
@@ -40,8 +65,9 @@ def main(argv):
                                                            v['addressSpace']['addressPrefixes']))
         if (t.get('tags') or {}) != (v.get('tags') or {}):
             fails.append('%s: tags %s, live %s' % (v['name'], t.get('tags'), v.get('tags')))
-    if not peerings_only and len(tf['vnets']) != len(live):
-        fails.append('%d VNets created, %d live' % (len(tf['vnets']), len(live)))
+    if not peerings_only and len(tf['vnets']) != len(live) - len(unnamed):
+        fails.append('%d VNets created, %d live, %d left existing' %
+                     (len(tf['vnets']), len(live), len(unnamed)))
 
     def key(local_id, remote_id):
         return (local_id.lower(), remote_id.lower())
@@ -73,6 +99,18 @@ def main(argv):
                 if h[tf_name] != want:
                     fails.append('%s/%s: %s is %s, live %s' % (v['name'], p['name'], tf_name,
                                                            h[tf_name], want))
+    gateways = 0
+    for g in tf['gateways']:
+        if g['managed']:
+            fails.append('gateway %s is created; every gateway import knows is live' % g['name'])
+    for v in live:
+        for gw in live_gateways(v):
+            sub, group, name = gw
+            read = [g for g in tf['gateways'] if not g['managed'] and g['name'] == name and
+                    g['resource_group_name'].lower() == group and g['subscription'] == sub]
+            if not read:
+                fails.append('%s: its gateway %s is not read by a data source' % (v['name'], name))
+            gateways += 1
     added = 0
     for k in halves:
         if k in live_keys:
@@ -82,8 +120,8 @@ def main(argv):
         added += 1
     for f in fails:
         print('FAIL: ' + f)
-    print('%d live halves compared, %d halves added to complete a pair, %d VNets' %
-          (compared, added, len(tf['vnets'])))
+    print('%d live halves compared, %d halves added to complete a pair, %d VNets, '
+          '%d gateways read' % (compared, added, len(tf['vnets']), gateways))
     return 1 if fails else 0
 
 
