@@ -21,12 +21,18 @@
 // usage: node tf-schema.js NODE_PREFIX SCHEMA.json FILE.tf...
 //        node tf-schema.js NODE_PREFIX --roundtrip AST.json FILE.tf
 //        node tf-schema.js NODE_PREFIX --pairs FILE.tf
+//        node tf-schema.js NODE_PREFIX --imports MAIN.tf IMPORTS.tf
 // The second form checks that every created VNet's name, resource group and
 // tags come back from the parser exactly as the .peer file's AST has them.
 // The third prints, as JSON, the VNets and peering halves FILE.tf declares,
 // every reference resolved to the literal it stands for (VNet IDs built as
 // Azure spells them), and the virtual network gateways it creates or reads:
 // what tests/import/roundtrip.py compares with a live estate.
+// The fourth checks --import-from's import blocks against the file they
+// adopt resources of: each `to` is a resource MAIN.tf declares, at most
+// once, and its `id` is the ID Azure gives that resource, built from the
+// resource's own arguments (subscription from its provider) in Azure's
+// spelling; every VNet MAIN.tf creates is imported. Prints the counts.
 const fs = require('fs');
 const path = require('path');
 
@@ -267,7 +273,7 @@ function pairs(doc) {
 	for (const kind of ['resource', 'data'])
 		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network || {})) {
 			const ref = `${kind === 'data' ? 'data.' : ''}azurerm_virtual_network.${label}`;
-			vnets[ref] = { name: b.name, resource_group_name: b.resource_group_name,
+			vnets[ref] = { ref, name: b.name, resource_group_name: b.resource_group_name,
 				subscription: sub(b), location: b.location, address_space: b.address_space,
 				tags: b.tags, managed: kind === 'resource',
 				id: idOf(sub(b), b.resource_group_name, b.name) };
@@ -296,11 +302,48 @@ function pairs(doc) {
 	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves, gateways };
 }
 
+// ---------------------------------------------------------------- imports
+
+function imports(main, doc) {
+	const p = pairs(main);
+	const want = {};
+	for (const v of p.vnets)
+		want[v.ref] = v.id;
+	for (const h of p.peerings)
+		want[`azurerm_virtual_network_peering.${h.label}`] =
+			`/subscriptions/${h.subscription}/resourceGroups/${h.resource_group_name}` +
+			`/providers/Microsoft.Network/virtualNetworks/${h.virtual_network_name}` +
+			`/virtualNetworkPeerings/${h.name}`;
+	const seen = {};
+	const count = { vnets: 0, peerings: 0 };
+	for (const b of doc.import || []) {
+		const to = b.to.replace(/^\$\{(.*)\}$/, '$1');
+		if (!(to in want)) {
+			fail('imports', `${to}: no such resource in the main file`);
+			continue;
+		}
+		if (seen[to])
+			fail('imports', `${to}: imported twice`);
+		seen[to] = true;
+		if (b.id !== want[to])
+			fail('imports', `${to}: id ${b.id}, the resource is ${want[to]}`);
+		count[to.startsWith('azurerm_virtual_network.') ? 'vnets' : 'peerings']++;
+	}
+	for (const to of Object.keys(want))
+		if (to.startsWith('azurerm_virtual_network.') && !seen[to])
+			fail('imports', `${to}: a created VNet that is not imported`);
+	console.log(JSON.stringify(count));
+}
+
 (async () => {
 	if (args[0] === '--pairs') {
 		const file = args[1];
 		const doc = await parse(file, fs.readFileSync(file, 'utf8'));
 		console.log(JSON.stringify(pairs(doc), null, 1));
+	} else if (args[0] === '--imports') {
+		const [main, imp] = await Promise.all(args.slice(1, 3).map((f) =>
+			parse(f, fs.readFileSync(f, 'utf8'))));
+		imports(main, imp);
 	} else if (args[0] === '--roundtrip') {
 		const file = args[2];
 		roundTrip(args[1], file, await parse(file, fs.readFileSync(file, 'utf8')));

@@ -321,7 +321,9 @@ def dual_stack():
 
 def odd_names():
     """Names that are not handles (dots, a leading digit, a keyword), a
-    name used in two groups, peering names of no common pattern."""
+    name used in two groups, peering names of no common pattern, and two
+    names whose Terraform labels collide (app-one, app_one), so that the
+    import blocks must follow the back end's hashed labels."""
     e = Estate()
     sub = SUB_APPS
     a = e.vnet(sub, 'rg-legacy', 'ERP.Prod.VNet01', 'westeurope', ['10.30.0.0/16'],
@@ -333,6 +335,9 @@ def odd_names():
     e.half(b, a, 'back-to-erp')
     e.peer(c, d)
     e.peer(a, c)
+    f = e.vnet(sub, 'rg-legacy', 'app-one', 'westeurope', ['10.34.0.0/16'])
+    g = e.vnet(sub, 'rg-legacy', 'app_one', 'westeurope', ['10.35.0.0/16'])
+    e.peer(f, g)
     e.write('odd-names.json')
 
 
