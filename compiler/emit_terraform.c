@@ -196,51 +196,6 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
 }
 
-/* ---------------------------------------------------------- resource groups */
-
-/* The resource group name of something in group g: a reference to the
- * group's resource when the output creates it (so that it waits for it),
- * else the name. */
-static struct tval *group_name(struct tf *t, size_t g, const char *name)
-{
-	if (t->group_label && t->group_label[g] && t->m->groups[g].create &&
-	    strcmp(t->m->groups[g].resource_group, name) == 0)
-		return tv_raw(t->a, arena_printf(t->a, "azurerm_resource_group.%s.name",
-						 t->group_label[g]));
-	return tv_string(t->a, name);
-}
-
-static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
-{
-	struct arena *a = t->a;
-	const struct model *m = t->m;
-	struct tval *list = tv_list(a);
-	bool *used = arena_alloc(a, m->ngroups + 1);
-
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (m->vnets[i].subscription && m->vnets[i].resource_group)
-			used[m->vnets[i].group] = true;
-	for (size_t g = 0; g < m->ngroups; g++) {
-		const struct m_group *mg = &m->groups[g];
-		struct tval *o = tv_object(a);
-		if (!used[g])
-			continue;
-		if (!mg->create) {
-			tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, mg->subscription)));
-			tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, mg->resource_group)));
-			tv_push(a, prerequisites, o);
-			continue;
-		}
-		const char *alias = strmap_get(&t->aliases, mg->subscription);
-		tv_set(a, o, "label", tv_string(a, t->group_label[g]));
-		tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
-		tv_set(a, o, "name", tv_string(a, mg->resource_group));
-		tv_set(a, o, "location", tv_string(a, mg->location));
-		tv_push(a, list, o);
-	}
-	return list;
-}
-
 /* --------------------------------------------------------------- adoption */
 
 /* An import block for the resource at TYPE.LABEL when it exists live. */
@@ -283,6 +238,56 @@ static const char *live_side_id(struct tf *t, struct peerc_result *r,
 	/* Built from the VNet's canonical ID rather than taken from the
 	 * input, whose segment names azurerm's parser may not accept. */
 	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
+}
+
+/* ---------------------------------------------------------- resource groups */
+
+/* The resource group name of something in group g: a reference to the
+ * group's resource when the output creates it (so that it waits for it),
+ * else the name. */
+static struct tval *group_name(struct tf *t, size_t g, const char *name)
+{
+	if (t->group_label && t->group_label[g] && t->m->groups[g].create &&
+	    strcmp(t->m->groups[g].resource_group, name) == 0)
+		return tv_raw(t->a, arena_printf(t->a, "azurerm_resource_group.%s.name",
+						 t->group_label[g]));
+	return tv_string(t->a, name);
+}
+
+static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
+{
+	struct arena *a = t->a;
+	const struct model *m = t->m;
+	struct tval *list = tv_list(a);
+	bool *used = arena_alloc(a, m->ngroups + 1);
+
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].subscription && m->vnets[i].resource_group)
+			used[m->vnets[i].group] = true;
+	for (size_t g = 0; g < m->ngroups; g++) {
+		const struct m_group *mg = &m->groups[g];
+		struct tval *o = tv_object(a);
+		if (!used[g])
+			continue;
+		if (!mg->create) {
+			tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, mg->subscription)));
+			tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, mg->resource_group)));
+			tv_push(a, prerequisites, o);
+			continue;
+		}
+		const char *alias = strmap_get(&t->aliases, mg->subscription);
+		tv_set(a, o, "label", tv_string(a, t->group_label[g]));
+		tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+		tv_set(a, o, "name", tv_string(a, mg->resource_group));
+		tv_set(a, o, "location", tv_string(a, mg->location));
+		tv_push(a, list, o);
+		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
+						     mg->resource_group))
+			adopt(t, "azurerm_resource_group", t->group_label[g],
+			      arena_printf(a, "/subscriptions/%s/resourceGroups/%s",
+					   mg->subscription, mg->resource_group));
+	}
+	return list;
 }
 
 /* ------------------------------------------------------------------ VNets */

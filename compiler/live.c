@@ -451,6 +451,8 @@ static void add_vnet(struct reader *rd, struct live_vnet *v)
 	/* The map holds indices: the array moves as it grows. */
 	strmap_put(&l->by_id, key, (void *)(uintptr_t)l->nvnets);
 	strmap_put(&l->subscriptions, azid_key(rd->a, v->subscription), (void *)1);
+	strmap_put(&l->groups, azid_key(rd->a, arena_printf(rd->a, "%s/%s", v->subscription,
+							     v->resource_group)), (void *)1);
 }
 
 static void read_vnet(struct reader *rd, const json_t *obj)
@@ -550,6 +552,7 @@ void live_init(struct live *l, struct arena *a)
 	l->arena = a;
 	strmap_init(&l->by_id, a);
 	strmap_init(&l->subscriptions, a);
+	strmap_init(&l->groups, a);
 }
 
 bool live_read(struct live *l, const char *name, const char *text, size_t len,
@@ -631,6 +634,14 @@ bool live_covers(const struct live *l, const char *subscription)
 
 	return lower_copy(buf, sizeof(buf), subscription) &&
 	       strmap_get(&l->subscriptions, buf) != NULL;
+}
+
+bool live_has_group(const struct live *l, const char *subscription, const char *group)
+{
+	char key[512], buf[512];
+
+	return snprintf(key, sizeof(key), "%s/%s", subscription, group) < (int)sizeof(key) &&
+	       lower_copy(buf, sizeof(buf), key) && strmap_get(&l->groups, buf) != NULL;
 }
 
 struct live_peering *live_peering_to(const struct live_vnet *v, const char *remote_id)

@@ -83,6 +83,7 @@ struct live {
 	size_t nvnets, cap;
 	struct strmap by_id;      /* lower-cased VNet ID -> struct live_vnet * */
 	struct strmap subscriptions; /* lower-cased subscription -> itself */
+	struct strmap groups;     /* lower-cased "subscription/group" -> itself */
 };
 
 /* The peering properties that hold the four settings, by enum
@@ -107,6 +108,11 @@ struct live_vnet *live_find(const struct live *l, const char *id);
 /* Whether any VNet of the input is in this subscription (any case): what
  * the input can say anything about. */
 bool live_covers(const struct live *l, const char *subscription);
+
+/* Whether a VNet of the input lives in this resource group (any case):
+ * then the group exists. */
+bool live_has_group(const struct live *l, const char *subscription,
+		    const char *group);
 
 /* The peering of v whose remote is the VNet with this ID, or NULL. */
 struct live_peering *live_peering_to(const struct live_vnet *v,

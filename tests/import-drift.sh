@@ -116,6 +116,23 @@ for c in hub-spoke:1 multi-subscription:1 gateways:1; do
 		fail "${c%%:*}: $(tail -n 1 "$work/${c%%:*}.rt"), ${c#*:} gateway expected"
 done
 
+# with create_resource_groups, the groups main.tf creates exist too: each
+# is imported (every group of these estates holds a live VNet)
+# rg_case NAME GROUPS FILE...
+rg_case() {
+	rg=rg-$1 groups=$2
+	sed '/^defaults {/a\
+  create_resource_groups = true' "$work/$1.peer" >"$work/$rg.peer"
+	cp "$work/$1.rt" "$work/$rg.rt"
+	shift 2
+	adopt_case "$rg" "$@"
+	grep -q "^{\"groups\":$groups," "$work/adopt-$rg.count" && ok ||
+		fail "adopt $rg: $(cat "$work/adopt-$rg.count"), $groups groups expected"
+}
+rg_case hub-spoke 2 hub-spoke.json
+rg_case multi-subscription 4 multi-subscription-hub.json multi-subscription-apps.json \
+	multi-subscription-shop.json
+
 # --- Terraform adoption: an import block per live VNet and half (every
 # fixture's addresses and IDs are checked by adopt_case)
 cp "$dir/expected/hub-spoke.peer" "$work/adopt.peer"

@@ -32,7 +32,9 @@
 // adopt resources of: each `to` is a resource MAIN.tf declares, at most
 // once, and its `id` is the ID Azure gives that resource, built from the
 // resource's own arguments (subscription from its provider) in Azure's
-// spelling; every VNet MAIN.tf creates is imported. Prints the counts.
+// spelling; every resource group and VNet MAIN.tf creates is imported
+// (what a file imported from an estate creates exists). Prints the counts
+// of resource groups, VNets and halves imported.
 const fs = require('fs');
 const path = require('path');
 
@@ -269,14 +271,23 @@ function pairs(doc) {
 	const sub = (b) => subOf[(b.provider || '${azurerm}').replace(/^\$\{(.*)\}$/, '$1')];
 	const idOf = (s, g, n) =>
 		`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Network/virtualNetworks/${n}`;
+	const groups = {};
+	for (const [label, [b]] of Object.entries((doc.resource || {}).azurerm_resource_group || {}))
+		groups[`azurerm_resource_group.${label}`] = { ref: `azurerm_resource_group.${label}`,
+			name: b.name, subscription: sub(b) };
+	// a created group's name, for the references to it
+	const group = (v) => {
+		const m = typeof v === 'string' && v.match(/^\$\{(azurerm_resource_group\.[^.]+)\.name\}$/);
+		return m ? groups[m[1]].name : v;
+	};
 	const vnets = {};
 	for (const kind of ['resource', 'data'])
 		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network || {})) {
 			const ref = `${kind === 'data' ? 'data.' : ''}azurerm_virtual_network.${label}`;
-			vnets[ref] = { ref, name: b.name, resource_group_name: b.resource_group_name,
+			const rg = group(b.resource_group_name);
+			vnets[ref] = { ref, name: b.name, resource_group_name: rg,
 				subscription: sub(b), location: b.location, address_space: b.address_space,
-				tags: b.tags, managed: kind === 'resource',
-				id: idOf(sub(b), b.resource_group_name, b.name) };
+				tags: b.tags, managed: kind === 'resource', id: idOf(sub(b), rg, b.name) };
 		}
 	const value = (v) => {
 		const m = typeof v === 'string' && v.match(/^\$\{((?:data\.)?azurerm_virtual_network\.[^.]+)\.(\w+)\}$/);
@@ -299,7 +310,8 @@ function pairs(doc) {
 		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network_gateway || {}))
 			gateways.push({ label, name: b.name, subscription: sub(b),
 				resource_group_name: b.resource_group_name, managed: kind === 'resource' });
-	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves, gateways };
+	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves, gateways,
+		groups: Object.values(groups) };
 }
 
 // ---------------------------------------------------------------- imports
@@ -307,6 +319,8 @@ function pairs(doc) {
 function imports(main, doc) {
 	const p = pairs(main);
 	const want = {};
+	for (const g of p.groups)
+		want[g.ref] = `/subscriptions/${g.subscription}/resourceGroups/${g.name}`;
 	for (const v of p.vnets)
 		want[v.ref] = v.id;
 	for (const h of p.peerings)
@@ -315,7 +329,9 @@ function imports(main, doc) {
 			`/providers/Microsoft.Network/virtualNetworks/${h.virtual_network_name}` +
 			`/virtualNetworkPeerings/${h.name}`;
 	const seen = {};
-	const count = { vnets: 0, peerings: 0 };
+	const count = { groups: 0, vnets: 0, peerings: 0 };
+	const kinds = { azurerm_resource_group: 'groups', azurerm_virtual_network: 'vnets',
+		azurerm_virtual_network_peering: 'peerings' };
 	for (const b of doc.import || []) {
 		const to = b.to.replace(/^\$\{(.*)\}$/, '$1');
 		if (!(to in want)) {
@@ -327,11 +343,11 @@ function imports(main, doc) {
 		seen[to] = true;
 		if (b.id !== want[to])
 			fail('imports', `${to}: id ${b.id}, the resource is ${want[to]}`);
-		count[to.startsWith('azurerm_virtual_network.') ? 'vnets' : 'peerings']++;
+		count[kinds[to.split('.')[0]]]++;
 	}
 	for (const to of Object.keys(want))
-		if (to.startsWith('azurerm_virtual_network.') && !seen[to])
-			fail('imports', `${to}: a created VNet that is not imported`);
+		if (!to.startsWith('azurerm_virtual_network_peering.') && !seen[to])
+			fail('imports', `${to}: created, but not imported`);
 	console.log(JSON.stringify(count));
 }
 
