@@ -29,6 +29,7 @@ enum opt_key {
 	OPT_UNCHECKED_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
+	OPT_ALLOW_EMPTY,
 	OPT_IMPORT_FROM,
 	OPT_HELP,
 	OPT_VERSION,
@@ -77,6 +78,10 @@ static const struct cli_option options[] = {
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
 	  "why not; exit 0 when they can, else 1" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, NULL,
+	  "compile a FILE that declares no VNet (an output\n"
+	  "with no resources) instead of failing: applied, that\n"
+	  "output deletes what an earlier one created" },
 	{ "import-from", OPT_IMPORT_FROM, required_argument, "JSON", NULL,
 	  "with Terraform: also write imports.tf beside the\n"
 	  "-o file, with an import block for each VNet and\n"
@@ -205,8 +210,17 @@ static void print_help(void)
 	     "Exit status:\n"
 	     "  0  success (warnings allowed)\n"
 	     "  1  errors in FILE, including warnings made errors by -Werror\n"
-	     "  2  a usage error, or a file could not be read or written\n"
+	     "  2  a usage error, a file could not be read or written, or\n"
+	     "     memory ran out\n"
 	     "  3  --check or --diff found an output file out of date\n"
+	     "\n"
+	     "Limits:\n"
+	     "  Each is far above any real design; past one, peerc stops with\n"
+	     "  a message that names it. FILE: 128 MiB. A --template-dir\n"
+	     "  template: 4 MiB. An existing -o file read whole (by --diff,\n"
+	     "  and for Terraform's moved blocks): 256 MiB. Blocks nest at\n"
+	     "  most 32 deep, in FILE and in a template. A template's output:\n"
+	     "  1 MiB plus 4 KiB for each value of the topology it is given.\n"
 	     "\n"
 	     "Examples:\n"
 	     "  peerc topology.peer -o main.tf\n"
@@ -517,6 +531,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		parse_max_errors(o, arg, e);
 		break;
 	case OPT_TEMPLATE_DIR:
+		if (!*arg)
+			usage_error(e, "'--template-dir' needs a directory, not an "
+				    "empty name");
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
@@ -525,6 +542,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		break;
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
+		break;
+	case OPT_ALLOW_EMPTY:
+		o->compile.allow_empty = true;
 		break;
 	case OPT_IMPORT_FROM:
 		o->import_from = xrealloc(o->import_from,
@@ -906,13 +926,15 @@ static int compile(const struct cli_opts *o)
 {
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
+	char why[128];
 
 	sb_init(&in);
-	int err = file_read(o->input, &in);
+	int err = file_read(o->input, &in, INPUT_MAX);
 	if (err) {
 		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
 				 is_stdin ? "standard input" : o->input,
-				 strerror(err));
+				 file_error(err, INPUT_MAX, "an input file", why,
+					    sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
@@ -923,9 +945,19 @@ static int compile(const struct cli_opts *o)
 	struct stat st;
 	if (o->output && strcmp(o->output, "-") != 0 &&
 	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
-	    S_ISREG(st.st_mode) && file_read(o->output, &prev) == 0) {
+	    S_ISREG(st.st_mode) &&
+	    (err = file_read(o->output, &prev, OLD_OUTPUT_MAX)) == 0) {
 		opts.previous_output = prev.buf;
 		opts.previous_len = prev.len;
+	} else if (err == FILE_TOO_LARGE) {
+		/* without it, renamed resources would be destroyed and made anew */
+		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
+				 o->output, file_error(err, OLD_OUTPUT_MAX,
+						       "an existing output", why,
+						       sizeof(why)));
+		sb_free(&in);
+		sb_free(&prev);
+		return EXIT_USAGE;
 	}
 	struct arena *live_arena = arena_new();
 	struct live adopt;
@@ -946,7 +978,8 @@ static int compile(const struct cli_opts *o)
 	sb_free(&in);
 	sb_free(&prev);
 	diag_print_all(stderr, &r->source, &r->diags, o->color);
-	int status = o->explain[0] ? explain(o, r) :
+	int status = peerc_io_failed(r) ? EXIT_USAGE :
+		     o->explain[0] ? explain(o, r) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
 	peerc_result_free(r);
 	arena_free(live_arena);

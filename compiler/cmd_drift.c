@@ -154,10 +154,12 @@ static struct peerc_result *compile_design(const char *path, bool color, int *st
 	struct strbuf in;
 
 	sb_init(&in);
-	int err = file_read(path, &in);
+	int err = file_read(path, &in, INPUT_MAX);
 	if (err) {
+		char why[128];
 		diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s", path,
-				 strerror(err));
+				 file_error(err, INPUT_MAX, "an input file", why,
+					    sizeof(why)));
 		sb_free(&in);
 		*status = EXIT_USAGE;
 		return NULL;

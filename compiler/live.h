@@ -22,6 +22,11 @@
 struct diag_list;
 struct source;
 
+/* The largest JSON file read (output.h's limits: far above anything real,
+ * so that /dev/zero ends in a message): 10,000 VNets are 13 MB of az JSON
+ * (tests/bench), and one file is one subscription's list. */
+#define LIVE_JSON_MAX ((size_t)256 << 20)
+
 struct live_vnet;
 
 /* One VirtualNetworkPeering: a side of a peering, in `vnet`. */

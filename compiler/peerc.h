@@ -30,6 +30,11 @@ struct peerc_options {
 	const char *template_dir;  /* NULL: the templates built into peerc */
 	const char *api_version;   /* NULL: the file's, else the default */
 	const char *output_name;   /* the main output's file name, for headers */
+	/* A file that declares no VNet is an error unless this is set: its
+	 * output would have no resources, and applied over an earlier one it
+	 * deletes every VNet and peering that one made (the wrong file, an
+	 * empty one, classic Mac line endings read as one comment). */
+	bool allow_empty;
 	/* The main output as it is now (the command line reads the -o file),
 	 * or NULL: Terraform writes moved blocks for addresses that changed
 	 * since. A compile that writes no file (a language server) leaves it
@@ -72,6 +77,11 @@ static inline bool peerc_failed(const struct peerc_result *r)
 {
 	return r->diags.nerrors > 0;
 }
+
+/* Whether a file other than the input could not be read (a --template-dir
+ * template): the command line's exit status 2, not 1. Such an error is a
+ * diagnostic named "io". */
+bool peerc_io_failed(const struct peerc_result *r);
 
 /* `peerc --explain A B`: whether A and B (VNets or sites) can talk, as
  * "yes, by PATH" or "no, because REASON" (in r's arena). NULL when r->sema

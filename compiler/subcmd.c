@@ -82,11 +82,13 @@ int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
 	diag_list_init(&diags, l->arena, NULL, 0);
 	sb_init(&text);
 	for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
-		int err = file_read(paths[i], &text);
+		int err = file_read(paths[i], &text, LIVE_JSON_MAX);
 		if (err) {
+			char why[128];
 			diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s",
 					 strcmp(paths[i], "-") == 0 ? "standard input" :
-					 paths[i], strerror(err));
+					 paths[i], file_error(err, LIVE_JSON_MAX, "a JSON file",
+							      why, sizeof(why)));
 			status = EXIT_USAGE;
 		} else if (!live_read(l, strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i],
 				      text.buf, text.len, &diags)) {

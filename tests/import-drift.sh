@@ -217,6 +217,14 @@ for f in "$dir"/bad/*.json; do
 	[ $? -eq 2 ] && ok || fail "drift on bad/$name.json: exit status 2 expected"
 done
 
+# a runaway input ends at a limit that names it (hostile's bounded reads)
+"$PEERC" import /dev/zero 2>&1 >/dev/null | grep -q \
+	'^peerc: error: cannot read /dev/zero: larger than 256 MiB, the limit for a JSON file$' &&
+	ok || fail "import /dev/zero: no limit"
+"$PEERC" drift /dev/zero "$work/empty.json" 2>&1 >/dev/null | grep -q \
+	'^peerc: error: cannot read /dev/zero: larger than 128 MiB, the limit for an input file$' &&
+	ok || fail "drift /dev/zero: no limit"
+
 # --- the same VNets twice (found by the fuzzer): kept once, with a warning
 (cd "$dir/fixtures" && "$PEERC" import mesh.json mesh.json) >"$work/twice.peer" 2>"$work/twice.err"
 s=$?
