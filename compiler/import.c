@@ -257,7 +257,7 @@ static void side_notes(struct importer *im, struct imp_pair *p, int k)
 	if (lp->sync && strcmp(lp->sync, "FullyInSync") != 0) {
 		note(im, p, "%s's peering '%s' is %s: run", lv->name, lp->name, lp->sync);
 		note(im, p, "  %s", sync_cmd);
-		warn(im, lv, lp->path, "peering '%s' of '%s' is %s: run '%s'", lp->name,
+		warn(im, lv, lp->path, "peering '%s' of '%s' is %s: run %s", lp->name,
 		     lv->name, lp->sync, sync_cmd);
 	} else if (remote->lv && lp->has_remote_space &&
 		   !live_same_space(lp->remote_space, lp->nremote_space, remote->space,
@@ -268,7 +268,7 @@ static void side_notes(struct importer *im, struct imp_pair *p, int k)
 		     remote->name, live_space_text(im->a, remote->space, remote->nspace));
 		note(im, p, "  %s", sync_cmd);
 		warn(im, lv, lp->path, "peering '%s' of '%s' is out of sync with the "
-		     "address space of '%s': run '%s'", lp->name, lv->name,
+		     "address space of '%s': run %s", lp->name, lv->name,
 		     remote->name, sync_cmd);
 	}
 }
