@@ -37,8 +37,9 @@ static const struct subcmd import_cmd = {
 	import_options, ARRAY_SIZE(import_options),
 	"Exit status:\n"
 	"  0  the file is written (warnings allowed)\n"
-	"  1  a JSON file is not a VNet list (nothing written), or the file\n"
-	"     written does not compile (its errors are shown)\n"
+	"  1  a JSON file is not a VNet list, or the lists hold no VNet\n"
+	"     (nothing written), or the file written does not compile (its\n"
+	"     errors are shown)\n"
 	"  2  a usage error, or a file could not be read or written\n"
 	"\n"
 	"Examples:\n"
@@ -107,6 +108,13 @@ int cmd_import(int argc, char **argv)
 	sb_init(&text);
 	status = subcmd_load_live(&l, (const char *const *)argv + st.first,
 				  (size_t)(argc - st.first), st.color);
+	/* A .peer file with no VNet does not compile (no-vnets): its output
+	 * would delete whatever an earlier one made. */
+	if (status == EXIT_OK && l.nvnets == 0) {
+		diag_print_plain(stderr, DIAG_ERROR, st.color, "import: the JSON holds "
+				 "no virtual network: nothing to import");
+		status = EXIT_ERRORS;
+	}
 	if (status == EXIT_OK) {
 		struct diag_list diags;
 		diag_list_init(&diags, a, NULL, 0);

@@ -217,6 +217,16 @@ for f in "$dir"/bad/*.json; do
 	[ $? -eq 2 ] && ok || fail "drift on bad/$name.json: exit status 2 expected"
 done
 
+# an estate with no VNet: nothing to import (its .peer file would not
+# compile: no-vnets), exit 1, nothing written
+echo '[]' >"$work/empty.json"
+echo keep >"$work/out.peer"
+(cd "$work" && "$PEERC" import empty.json -o out.peer) 2>"$work/empty.err"
+s=$?
+[ $s -eq 1 ] && [ "$(cat "$work/out.peer")" = keep ] &&
+	grep -q '^peerc: error: import: the JSON holds no virtual network: nothing to import$' \
+		"$work/empty.err" && ok ||
+	{ cat "$work/empty.err"; fail "empty estate: exit status $s, or written"; }
 # a runaway input ends at a limit that names it (hostile's bounded reads)
 "$PEERC" import /dev/zero 2>&1 >/dev/null | grep -q \
 	'^peerc: error: cannot read /dev/zero: larger than 256 MiB, the limit for a JSON file$' &&
