@@ -84,9 +84,10 @@ static const struct cli_option options[] = {
 	  "output deletes what an earlier one created" },
 	{ "import-from", OPT_IMPORT_FROM, required_argument, "JSON", NULL,
 	  "with Terraform: also write imports.tf beside the\n"
-	  "-o file, with an import block for each VNet and\n"
-	  "peering half that exists in the live estate JSON\n"
-	  "(az network vnet list); give it once per file" },
+	  "-o file, with an import block for each VNet,\n"
+	  "peering half and created resource group that\n"
+	  "exists in the live estate JSON (az network vnet\n"
+	  "list); give it once per file" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
