@@ -690,7 +690,7 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	}
 }
 
-bool cli_resolve_color(enum cli_color mode)
+bool cli_color(enum cli_color mode)
 {
 	if (mode != CLI_COLOR_AUTO)
 		return mode == CLI_COLOR_ALWAYS;
@@ -746,12 +746,26 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, after_a, &err);
-	o->color = cli_resolve_color(o->color_mode);
+	o->color = cli_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
 	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);
 	diag_print_plain(stderr, DIAG_NOTE, o->color,
 			 "try 'peerc --help' for more information");
+	return EXIT_USAGE;
+}
+
+int cli_command_usage(const char *command, bool color, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_print_plain(stderr, DIAG_ERROR, color, "%s", msg);
+	diag_print_plain(stderr, DIAG_NOTE, color,
+			 "try 'peerc %s --help' for more information", command);
 	return EXIT_USAGE;
 }
 

@@ -76,9 +76,14 @@ void cli_bad_option(const struct cli_option *opts, size_t n, int c,
 		    char **argv, struct usage_error *e);
 /* --color[=WHEN]'s argument (NULL: always) into *mode, else a usage error. */
 void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *e);
-/* Whether diagnostics on stderr are colored in this mode (auto: on a
- * terminal, unless NO_COLOR or TERM=dumb). */
-bool cli_resolve_color(enum cli_color mode);
+
+/* Whether to color messages on stderr: auto is a terminal without NO_COLOR. */
+bool cli_color(enum cli_color mode);
+
+/* A usage error of `peerc COMMAND`: the message, then a note pointing to
+ * 'peerc COMMAND --help'. Returns EXIT_USAGE. */
+int cli_command_usage(const char *command, bool color, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
 
 /* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli_opts *o, int argc, char **argv);

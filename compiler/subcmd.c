@@ -63,7 +63,7 @@ int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 	}
 	free(longs);
 	free(shorts);
-	st->color = cli_resolve_color(mode);
+	st->color = cli_color(mode);
 	st->first = optind;
 	if (err.set)
 		return subcmd_usage_error(c, st->color, "%s", err.msg);
