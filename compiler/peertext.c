@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include "fmt.h"
+#include "peerc.h"
 #include "peertext.h"
 #include "util.h"
 
@@ -82,73 +84,27 @@ static void print_comment(struct strbuf *out, const char *text, size_t indent)
 	}
 }
 
-/* The entries from `from` up to the next block: one alignment group, whose
- * `=` stand one column past the longest name (flags count, as in
- * examples/hub-spoke.peer). */
-static size_t group_width(const struct pt_attr *from)
-{
-	size_t w = 0;
-
-	for (const struct pt_attr *at = from; at && !at->is_block; at = at->next)
-		if (strlen(at->name) > w)
-			w = strlen(at->name);
-	return w;
-}
-
+/* One attribute a line; fmt.c aligns the `=`. */
 static void print_entries(struct strbuf *out, const struct pt_attr *first, size_t indent)
 {
-	size_t width = 0;
-	bool in_group = false;
-
 	for (const struct pt_attr *at = first; at; at = at->next) {
-		if (at->is_block) {
-			in_group = false;
-			sb_indent(out, indent);
-			sb_printf(out, "%s {\n", at->name);
-			print_entries(out, at->block, indent + 2);
-			sb_indent(out, indent);
-			sb_puts(out, "}\n");
-			continue;
-		}
-		if (!in_group) {
-			width = group_width(at);
-			in_group = true;
-		}
 		sb_indent(out, indent);
 		sb_puts(out, at->name);
-		if (at->value) {
-			sb_indent(out, width - strlen(at->name));
+		if (at->is_block) {
+			sb_puts(out, " {\n");
+			print_entries(out, at->block, indent + 2);
+			sb_indent(out, indent);
+			sb_putc(out, '}');
+		} else if (at->value) {
 			sb_printf(out, " = %s", at->value);
 		}
 		sb_putc(out, '\n');
 	}
 }
 
-/* A statement's head, its comma lists wrapped before column 80 with the
- * continuation indented. */
-static void print_head(struct strbuf *out, const char *head)
-{
-	enum { WIDTH = 80, INDENT = 4 };
-	size_t col = 0;
-
-	for (const char *p = head; *p;) {
-		const char *comma = strstr(p, ", ");
-		size_t n = comma ? (size_t)(comma - p) + 1 : strlen(p);
-		if (col > INDENT && col + 1 + n > WIDTH) {
-			sb_putc(out, '\n');
-			sb_indent(out, INDENT);
-			col = INDENT;
-		} else if (p != head) {
-			sb_putc(out, ' ');
-			col++;
-		}
-		sb_putn(out, p, n);
-		col += n;
-		p += n + (comma ? 1 : 0);
-	}
-}
-
-void pt_print(const struct pt_doc *d, struct strbuf *out)
+/* The statements, one a line or a block, with the blank lines the
+ * formatter keeps. */
+static void print_doc(const struct pt_doc *d, struct strbuf *out)
 {
 	const struct pt_stmt *prev = NULL;
 
@@ -162,7 +118,7 @@ void pt_print(const struct pt_doc *d, struct strbuf *out)
 			sb_putc(out, '\n');
 		if (st->comment)
 			print_comment(out, st->comment, 0);
-		print_head(out, st->head);
+		sb_puts(out, st->head);
 		if (st->attrs) {
 			sb_puts(out, " {\n");
 			print_entries(out, st->attrs, 2);
@@ -170,6 +126,23 @@ void pt_print(const struct pt_doc *d, struct strbuf *out)
 		}
 		sb_putc(out, '\n');
 	}
+}
+
+void pt_print(const struct pt_doc *d, struct strbuf *out)
+{
+	struct strbuf raw;
+
+	sb_init(&raw);
+	print_doc(d, &raw);
+	struct peerc_result *r = peerc_format("<peertext>", raw.buf, raw.len);
+	/* Text that does not parse is a bug of its writer: kept as it is, so
+	 * that compiling it shows where. */
+	if (r->noutputs == 1)
+		sb_putn(out, r->outputs[0].data, r->outputs[0].len);
+	else
+		sb_putn(out, raw.buf, raw.len);
+	peerc_result_free(r);
+	sb_free(&raw);
 }
 
 /* ---------------------------------------------------------------- tokens */

@@ -1,11 +1,9 @@
-/* Writing .peer text: the one module that lays out the files peerc writes
- * in its own language (peerc import). A document is built as statements
- * with nested attributes, then printed in the canonical style of examples/:
- * two-space indentation, one attribute a line, the `=` of neighbouring
- * attributes aligned, a blank line between groups of statements.
- *
- * When `peerc fmt` lands, pt_print's layout gives way to it: print the
- * entries without alignment and pass the text through the formatter. */
+/* Writing .peer text: what peerc writes in its own language (peerc
+ * import). A document is built as statements with nested attributes and
+ * comments, printed one attribute a line with a blank line between groups
+ * of statements, and laid out by the formatter (fmt.h: the `=` aligned,
+ * long lists wrapped), so that the file is what `peerc fmt` would make
+ * of it. */
 #ifndef PEERC_PEERTEXT_H
 #define PEERC_PEERTEXT_H
 
@@ -49,6 +47,7 @@ struct pt_attr *pt_block(struct pt_doc *d, struct pt_stmt *st, const char *name)
 void pt_entry(struct pt_doc *d, struct pt_attr *block, const char *name,
 	      const char *value);
 
+/* Appends the document, formatted, to out. */
 void pt_print(const struct pt_doc *d, struct strbuf *out);
 
 /* s as a string literal of the language: quotes, \" \\ \n \t, and \uXXXX
