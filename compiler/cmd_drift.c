@@ -185,7 +185,7 @@ int cmd_drift(int argc, char **argv)
 	if (status != EXIT_OK || st.done)
 		return status;
 	if (argc - st.first < 2)
-		return subcmd_usage_error(&drift_cmd, st.color, "%s",
+		return cli_command_usage(drift_cmd.name, st.color, "%s",
 					  argc == st.first ? "no input: give FILE.peer "
 					  "and the JSON of 'az network vnet list'" :
 					  "no JSON file: give the output of 'az network "

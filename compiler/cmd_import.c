@@ -98,7 +98,7 @@ int cmd_import(int argc, char **argv)
 	if (status != EXIT_OK || st.done)
 		return status;
 	if (st.first == argc)
-		return subcmd_usage_error(&import_cmd, st.color,
+		return cli_command_usage(import_cmd.name, st.color,
 					  "no JSON file: give the output of "
 					  "'az network vnet list -o json'");
 	struct arena *a = arena_new();
@@ -111,8 +111,8 @@ int cmd_import(int argc, char **argv)
 	/* A .peer file with no VNet does not compile (no-vnets): its output
 	 * would delete whatever an earlier one made. */
 	if (status == EXIT_OK && l.nvnets == 0) {
-		diag_print_plain(stderr, DIAG_ERROR, st.color, "import: the JSON holds "
-				 "no virtual network: nothing to import");
+		diag_print_plain(stderr, DIAG_ERROR, st.color, "the JSON holds no "
+				 "virtual network: nothing to import");
 		status = EXIT_ERRORS;
 	}
 	if (status == EXIT_OK) {

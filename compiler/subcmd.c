@@ -18,20 +18,6 @@ static void print_help(const struct subcmd *c)
 	puts("\nReport bugs to: <" PACKAGE_BUGREPORT ">");
 }
 
-int subcmd_usage_error(const struct subcmd *c, bool color, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_print_plain(stderr, DIAG_ERROR, color, "%s: %s", c->name, msg);
-	diag_print_plain(stderr, DIAG_NOTE, color,
-			 "try 'peerc %s --help' for more information", c->name);
-	return EXIT_USAGE;
-}
-
 int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 		 subcmd_option_fn *fn, void *ctx, struct subcmd_state *st)
 {
@@ -66,7 +52,7 @@ int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 	st->color = cli_color(mode);
 	st->first = optind;
 	if (err.set)
-		return subcmd_usage_error(c, st->color, "%s", err.msg);
+		return cli_command_usage(c->name, st->color, "%s", err.msg);
 	if (st->done)
 		print_help(c);
 	return EXIT_OK;

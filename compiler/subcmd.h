@@ -41,10 +41,6 @@ struct subcmd_state {
 int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 		 subcmd_option_fn *fn, void *ctx, struct subcmd_state *st);
 
-/* "peerc NAME: error: TEXT" and the hint to --help; returns EXIT_USAGE. */
-int subcmd_usage_error(const struct subcmd *c, bool color, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
-
 struct live;
 /* Reads the live estate from JSON files (compiler/live.h) into l, printing
  * every diagnostic. EXIT_OK; EXIT_ERRORS when a file is not a VNet list;

@@ -224,7 +224,7 @@ echo keep >"$work/out.peer"
 (cd "$work" && "$PEERC" import empty.json -o out.peer) 2>"$work/empty.err"
 s=$?
 [ $s -eq 1 ] && [ "$(cat "$work/out.peer")" = keep ] &&
-	grep -q '^peerc: error: import: the JSON holds no virtual network: nothing to import$' \
+	grep -q '^peerc: error: the JSON holds no virtual network: nothing to import$' \
 		"$work/empty.err" && ok ||
 	{ cat "$work/empty.err"; fail "empty estate: exit status $s, or written"; }
 # a runaway input ends at a limit that names it (hostile's bounded reads)
@@ -247,10 +247,10 @@ s=$?
 "$PEERC" import --bogus x.json >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import --bogus: not 2"
 # the compiler's own option errors (cli.c), with its hints
 "$PEERC" import --colr x.json 2>&1 >/dev/null |
-	grep -q "^peerc: error: import: unrecognized option '--colr'; did you mean '--color'?$" &&
+	grep -q "^peerc: error: unrecognized option '--colr'; did you mean '--color'?$" &&
 	ok || fail "import --colr: no hint"
 "$PEERC" drift --color=blue a.peer x.json 2>&1 >/dev/null |
-	grep -q "^peerc: error: drift: invalid --color 'blue': auto, always or never$" &&
+	grep -q "^peerc: error: invalid --color 'blue': auto, always or never$" &&
 	ok || fail "drift --color=blue: not the compiler's message"
 "$PEERC" import "$work/missing.json" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "import of a missing file: not 2"
 "$PEERC" drift "$work/hub-spoke.peer" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "drift without JSON: not 2"
