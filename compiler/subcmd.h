@@ -10,12 +10,15 @@
 /* Keys every command's table may hold; subcmd_parse handles them. */
 enum { SUBCMD_HELP = 0x1000, SUBCMD_COLOR };
 
-/* The rows that end every command's table: --color and --help. */
+/* The rows that end a command's table: --help, and --color for a command
+ * that prints diagnostics. */
+#define SUBCMD_HELP_OPTION                                               \
+	{ "help", SUBCMD_HELP, no_argument, NULL, NULL,                  \
+	  "display this help and exit" }
 #define SUBCMD_COMMON_OPTIONS                                            \
 	{ "color", SUBCMD_COLOR, optional_argument, "WHEN", NULL,        \
 	  "color the diagnostics: auto, always or never" },              \
-	{ "help", SUBCMD_HELP, no_argument, NULL, NULL,                  \
-	  "display this help and exit" }
+	SUBCMD_HELP_OPTION
 
 struct subcmd {
 	const char *name;       /* "import" */
