@@ -857,12 +857,40 @@ static void peer_stmt(struct importer *im, const struct group *g, bool first)
 
 /* ----------------------------------------------------------------- VNets */
 
+/* `NAME = PREFIX`, or `NAME = IPV4, IPV6` for a dual-stack subnet: the
+ * first prefix of each family, all a subnet takes (language.md, Dual
+ * stack); any other is named in a comment. */
+static void subnet_entry(struct importer *im, struct pt_stmt *st,
+			 struct pt_attr *block, const struct live_subnet *s)
+{
+	const struct ip_prefix *first[2] = { NULL, NULL };
+	struct strbuf kept, left;
+	char buf[IP_STRLEN];
+
+	sb_init(&kept);
+	sb_init(&left);
+	for (size_t k = 0; k < s->nprefixes; k++) {
+		const struct ip_prefix *p = &s->prefixes[k];
+		const struct ip_prefix **f = &first[p->addr.family == IP_V6];
+		struct strbuf *to = *f ? &left : &kept;
+		if (!*f)
+			*f = p;
+		sb_printf(to, "%s%s", to->len ? ", " : "", ip_prefix_str(p, buf));
+	}
+	pt_entry(&im->doc, block, name_text(im, s->name), arena_strdup(im->a, kept.buf));
+	if (left.len)
+		pt_comment(&im->doc, st, arena_printf(im->a, "subnet %s also has %s: a "
+			   "subnet takes one prefix of each family in peerc", s->name,
+			   left.buf));
+	sb_free(&kept);
+	sb_free(&left);
+}
+
 static void subnets_block(struct importer *im, struct pt_stmt *st,
 			  const struct imp_vnet *v)
 {
 	const struct live_vnet *lv = v->lv;
 	struct pt_attr *block = NULL;
-	char buf[IP_STRLEN];
 
 	for (size_t i = 0; i < lv->nsubnets; i++) {
 		const struct live_subnet *s = &lv->subnets[i];
@@ -873,12 +901,7 @@ static void subnets_block(struct importer *im, struct pt_stmt *st,
 		}
 		if (!block)
 			block = pt_block(&im->doc, st, "subnets");
-		pt_entry(&im->doc, block, name_text(im, s->name),
-			 arena_strdup(im->a, ip_prefix_str(&s->prefixes[0], buf)));
-		if (s->nprefixes > 1)
-			pt_comment(&im->doc, st, arena_printf(im->a, "subnet %s also has "
-				   "%s: a subnet takes one prefix in peerc", s->name,
-				   live_space_text(im->a, s->prefixes + 1, s->nprefixes - 1)));
+		subnet_entry(im, st, block, s);
 		if (s->unexpressed) {
 			pt_comment(&im->doc, st, arena_printf(im->a, "subnet %s has %s, "
 				   "which a .peer file cannot hold", s->name, s->unexpressed));

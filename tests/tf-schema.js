@@ -287,7 +287,9 @@ function pairs(doc) {
 			const rg = group(b.resource_group_name);
 			vnets[ref] = { ref, name: b.name, resource_group_name: rg,
 				subscription: sub(b), location: b.location, address_space: b.address_space,
-				tags: b.tags, managed: kind === 'resource', id: idOf(sub(b), rg, b.name) };
+				tags: b.tags, managed: kind === 'resource', id: idOf(sub(b), rg, b.name),
+				subnets: (b.subnet || []).map((s) => ({ name: s.name,
+					address_prefixes: s.address_prefixes })) };
 		}
 	const value = (v) => {
 		const m = typeof v === 'string' && v.match(/^\$\{((?:data\.)?azurerm_virtual_network\.[^.]+)\.(\w+)\}$/);

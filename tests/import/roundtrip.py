@@ -4,7 +4,8 @@ the Terraform compiled from an imported .peer file declares (PAIRS.json,
 from tf-schema.js --pairs) with the live estate they were imported from
 (the az JSON files). Every live half must come back with its name and its
 four settings, every live VNet with its group, region, address space and
-tags; a half the Terraform adds must be the missing half of a live pair
+tags and every subnet with its prefixes (both of a dual-stack one); a
+half the Terraform adds must be the missing half of a live pair
 (a half-peering, or a VNet outside the input). Every live gateway (its IP
 configuration in a subnet) must be read by name, never created: a gateway
 the output created beside it would fail, one per VNet; a VNet whose gateway
@@ -65,6 +66,12 @@ def main(argv):
                                                            v['addressSpace']['addressPrefixes']))
         if (t.get('tags') or {}) != (v.get('tags') or {}):
             fails.append('%s: tags %s, live %s' % (v['name'], t.get('tags'), v.get('tags')))
+        tf_subnets = {s['name']: sorted(s['address_prefixes']) for s in t['subnets']}
+        for s in v.get('subnets') or []:
+            live_prefixes = sorted(s.get('addressPrefixes') or [s['addressPrefix']])
+            if tf_subnets.get(s['name']) != live_prefixes:
+                fails.append('%s: subnet %s is %s, live %s' % (
+                    v['name'], s['name'], tf_subnets.get(s['name']), live_prefixes))
     if not peerings_only and len(tf['vnets']) != len(live) - len(unnamed):
         fails.append('%d VNets created, %d live, %d left existing' %
                      (len(tf['vnets']), len(live), len(unnamed)))
