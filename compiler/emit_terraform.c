@@ -12,7 +12,9 @@
 
 #include <inttypes.h>
 
+#include "diag.h"
 #include "emit.h"
+#include "live.h"
 #include "model.h"
 #include "output.h"
 #include "tf_moved.h"
@@ -56,6 +58,7 @@ enum label_ns {
 struct tf {
 	struct arena *a;
 	const struct model *m;
+	const struct peerc_options *opts;
 	struct tf_vnet *vnets; /* parallel to model.vnets */
 	const char **gw_label; /* parallel to model.vnets: its gateway's */
 	const char **group_label; /* parallel to model.groups, when created */
@@ -69,6 +72,7 @@ struct tf {
 	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
 	struct labels ns[NS_COUNT];
+	struct tval *imports; /* import blocks: --import-from's live resources */
 };
 
 /* ---------------------------------------------------------------- labels */
@@ -201,6 +205,50 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
 }
 
+/* --------------------------------------------------------------- adoption */
+
+/* An import block for the resource at TYPE.LABEL when it exists live. */
+static void adopt(struct tf *t, const char *type, const char *label, const char *id)
+{
+	if (!id)
+		return;
+	struct tval *o = tv_object(t->a);
+	tv_set(t->a, o, "to", tv_raw(t->a, arena_printf(t->a, "%s.%s", type, label)));
+	tv_set(t->a, o, "id", tv_string(t->a, id));
+	tv_push(t->a, t->imports, o);
+}
+
+static const struct live_vnet *live_vnet_of(struct tf *t, const struct m_vnet *v)
+{
+	const char *id = t->opts->adopt ? live_model_id(t->a, v) : NULL;
+	return id ? live_find(t->opts->adopt, id) : NULL;
+}
+
+/* The live half of side i, when it exists with the name the file gives
+ * it; one with another name is not adopted (name forces a new resource),
+ * and a warning says so. */
+static const char *live_side_id(struct tf *t, struct peerc_result *r,
+				const struct m_peering *p, int i)
+{
+	const struct live_vnet *lv = live_vnet_of(t, p->side[i].vnet);
+	const char *remote = lv ? live_model_id(t->a, p->side[!i].vnet) : NULL;
+	const struct live_peering *lp = remote ? live_peering_to(lv, remote) : NULL;
+
+	if (!lp)
+		return NULL;
+	if (strcmp(lp->name, p->side[i].name) != 0) {
+		diag_add(&r->diags, DIAG_WARNING, "adopt-name", p->loc,
+			 "the peering of '%s' with '%s' is named '%s' in Azure, '%s' "
+			 "here: it is not imported, and Azure refuses a second peering "
+			 "of the pair", p->side[i].vnet->handle, p->side[!i].vnet->handle,
+			 lp->name, p->side[i].name);
+		return NULL;
+	}
+	/* Built from the VNet's canonical ID rather than taken from the
+	 * input, whose segment names azurerm's parser may not accept. */
+	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
+}
+
 /* ---------------------------------------------------------- resource groups */
 
 /* The resource group name of something in group g: a reference to the
@@ -242,6 +290,11 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 		tv_set(a, o, "name", tv_string(a, mg->resource_group));
 		tv_set(a, o, "location", tv_string(a, mg->location));
 		tv_push(a, list, o);
+		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
+						     mg->resource_group))
+			adopt(t, "azurerm_resource_group", t->group_label[g],
+			      arena_printf(a, "/subscriptions/%s/resourceGroups/%s",
+					   mg->subscription, mg->resource_group));
 	}
 	return list;
 }
@@ -450,6 +503,14 @@ static void build_vnets(struct tf *t, struct tval *root)
 			pick(t, &t->created, i);
 		else if (t->vnets[i].kind == VK_DATA)
 			pick(t, &t->read, i);
+	}
+	/* import blocks now, not as the blocks are built: those are built
+	 * when the render reaches them, in an arena emptied after each */
+	for (size_t i = 0; t->opts->adopt && i < t->created.n; i++) {
+		const struct m_vnet *v = &t->m->vnets[t->created.at[i]];
+		const struct live_vnet *lv = live_vnet_of(t, v);
+		adopt(t, "azurerm_virtual_network", t->vnets[v->index].label,
+		      lv ? lv->id : NULL);
 	}
 	tv_set(a, root, "vnets", vnet_blocks(t, &t->created, created_vnet));
 	tv_set(a, root, "existing_vnets", vnet_blocks(t, &t->read, read_vnet));
@@ -743,7 +804,7 @@ static struct tval *side_item(void *ctx, struct arena *a, size_t i)
 	return o;
 }
 
-static struct tval *build_peerings(struct tf *t)
+static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 {
 	struct arena *a = t->a;
 
@@ -751,10 +812,13 @@ static struct tval *build_peerings(struct tf *t)
 	for (size_t i = 0; i < t->m->npeerings; i++) {
 		const struct m_peering *p = &t->m->peerings[i];
 		for (int k = 0; k < 2; k++) {
-			const char *l = p->side[k].vnet->handle, *r = p->side[!k].vnet->handle;
+			const char *me = p->side[k].vnet->handle, *peer = p->side[!k].vnet->handle;
 			t->peer_label[i][k] = label_get(t, NS_PEERING,
-				arena_printf(a, "%s_to_%s", l, r), key2(a, l, r));
+				arena_printf(a, "%s_to_%s", me, peer), key2(a, me, peer));
 		}
+		for (int k = 0; t->opts->adopt && k < 2; k++)
+			adopt(t, "azurerm_virtual_network_peering", t->peer_label[i][k],
+			      live_side_id(t, r, p, k));
 	}
 	return tv_lazy_list(a, 2 * t->m->npeerings, side_item, t);
 }
@@ -831,16 +895,21 @@ static void render_over(const struct peerc_options *opts, struct peerc_result *r
 	sb_free(&prev);
 }
 
+/* main.tf, then with --import-from the import blocks in imports.tf. */
 static void render(const struct peerc_options *opts, struct peerc_result *r,
 		   struct tval *root)
 {
+	const struct backend *be = backend_find(PEERC_TARGET_TERRAFORM);
+	size_t errors = r->diags.nerrors;
+
 	if (tf_moved_applies(opts->previous_output, opts->previous_len))
 		render_twice(opts, r, root);
 	else if (opts->previous_path && r->sink)
 		render_over(opts, r, root);
 	else
-		emit_template(backend_find(PEERC_TARGET_TERRAFORM), opts, r,
-			      "main.tf.tmpl", TMPL_HCL, root, NULL);
+		emit_template(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, NULL);
+	if (opts->adopt && r->diags.nerrors == errors && r->noutputs)
+		emit_template(be, opts, r, "imports.tf.tmpl", TMPL_HCL, root, "imports.tf");
 }
 
 static bool creates_gateway(const struct model *m)
@@ -854,7 +923,7 @@ static bool creates_gateway(const struct model *m)
 void emit_terraform(const struct model *m, const struct peerc_options *opts,
 		    struct peerc_result *r)
 {
-	struct tf t = { .a = r->arena, .m = m };
+	struct tf t = { .a = r->arena, .m = m, .opts = opts };
 	struct arena *a = r->arena;
 	struct tval *root = tv_object(a);
 
@@ -866,6 +935,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	want_labels(&t);
 	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
+	t.imports = tv_set(a, root, "imports", tv_list(a));
 	classify_vnets(&t);
 	struct tval *prerequisites = tv_list(a);
 	tv_set(a, root, "resource_groups", build_groups(&t, prerequisites));
@@ -877,7 +947,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	association_labels(&t);
 	tv_set(a, root, "route_tables", tv_lazy_list(a, m->nroute_tables,
 						     route_table_item, &t));
-	tv_set(a, root, "peerings", build_peerings(&t));
+	tv_set(a, root, "peerings", build_peerings(&t, r));
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);
 }

@@ -11,6 +11,7 @@
 
 struct arena;
 struct ast_file;
+struct live;
 struct model;
 struct sema;
 
@@ -58,6 +59,9 @@ struct peerc_options {
 	 * Terraform reads in pieces, and whole only when an address changed
 	 * (a streamed compile holds neither file). */
 	const char *previous_path;
+	/* The live estate (compiler/live.h) whose resources the Terraform
+	 * output adopts with import blocks, or NULL. */
+	const struct live *adopt;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

@@ -7,7 +7,7 @@
 #     each output checked as the goldens are (arm-check.py, check-bicep.py,
 #     arm-same-as-bicep.py) and its plan (stages, deployments, scopes,
 #     waits: plan-summary.py) compared with NAME.plan (REGEN=1 rewrites it);
-#   - a generated estate of 10,000 VNets (tests/bench/gen-estate.py: 21
+#   - a generated estate of 10,000 VNets (tests/bench/gen-peer-estate.py: 21
 #     hubs with gateways, four subscriptions) the same way, its sizes
 #     printed; arm-check.py reads a sample of each template's resources
 #     against the schemas, and everything else in full;
@@ -72,7 +72,7 @@ for peer in "$tests"/split/*.peer; do
 done
 
 # The estate of 10,000 VNets.
-python3 "$tests/bench/gen-estate.py" 10000 "$work/estate.peer"
+python3 "$tests/bench/gen-peer-estate.py" 10000 "$work/estate.peer"
 if compile "$work/estate.peer" "$work/estate" estate; then
 	check "$work/estate" estate 2
 	python3 "$tests/plan-summary.py" --sizes "$work/estate/estate.json" |

@@ -5,7 +5,7 @@ the same bytes to a file and (Terraform only) `terraform fmt -check` of the
 output, with the ratios. Prints a Markdown table (doc/benchmark.md keeps one).
 
 usage: table.py PEERC TMPDIR [SHAPE:N ...]
-  SHAPE is estate (tests/bench/gen-estate.py: hubs of 497 spokes, a gateway
+  SHAPE is estate (tests/bench/gen-peer-estate.py: hubs of 497 spokes, a gateway
   each) or transit (tests/bench/gen-topology.py: hubs of 99 spokes with NVA
   transit and routes); default: estate at 1,000, 10,000 and 99,600 VNets
   (200 hubs of 497 spokes), transit at 10,000.
@@ -23,7 +23,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GENERATORS = {"estate": "gen-estate.py", "transit": "gen-topology.py"}
+GENERATORS = {"estate": "gen-peer-estate.py", "transit": "gen-topology.py"}
 TARGETS = [("none", None), ("terraform", "tf"), ("bicep", "bicep"), ("arm", "json")]
 
 
