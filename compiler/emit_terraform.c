@@ -40,8 +40,13 @@ struct tf_vnet {
  * hashing keys, never positions, makes a label independent of the file's
  * order and of the other things in it but for a collision. */
 struct labels {
-	struct strmap wants; /* readable form -> count */
-	struct strmap taken; /* labels handed out */
+	struct strmap wants; /* readable form -> struct want */
+	struct strmap taken; /* hashed labels handed out */
+};
+
+struct want {
+	size_t n;          /* things that want it */
+	const char *label; /* the readable form, the map's key */
 };
 
 enum label_ns {
@@ -80,17 +85,28 @@ struct tf {
 /* A readable label from any text: HCL identifiers may hold '-', but
  * Terraform's own style is snake_case, so '-' and anything else that is not
  * a letter, digit or '_' become '_'. */
-static char *label_text(struct arena *a, const char *s)
+static void label_into(struct strbuf *sb, const char *s)
 {
-	char *l = arena_strdup(a, s);
+	size_t start = sb->len;
 
-	for (char *p = l; *p; p++)
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      s[0] == '_'))
+		sb_putc(sb, '_');
+	sb_puts(sb, s);
+	for (char *p = sb->buf + start; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_'))
 			*p = '_';
-	if (!((l[0] >= 'a' && l[0] <= 'z') || (l[0] >= 'A' && l[0] <= 'Z') ||
-	      l[0] == '_'))
-		return arena_printf(a, "_%s", l);
+}
+
+static char *label_text(struct arena *a, const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	label_into(&sb, s);
+	char *l = arena_strdup(a, sb.buf);
+	sb_free(&sb);
 	return l;
 }
 
@@ -109,41 +125,43 @@ static uint64_t fnv1a(const char *s)
 /* First pass: `want` (text, made a label) will be asked for once. */
 static void label_want(struct tf *t, enum label_ns ns, const char *want)
 {
-	struct strmap *w = &t->ns[ns].wants;
+	struct strmap *m = &t->ns[ns].wants;
 	const char *l = label_text(t->a, want);
-	size_t *n = strmap_get(w, l);
+	struct want *w = strmap_get(m, l);
 
-	if (!n) {
-		n = arena_alloc(t->a, sizeof(*n));
-		strmap_put(w, l, n);
+	if (!w) {
+		w = arena_alloc(t->a, sizeof(*w));
+		w->label = l;
+		strmap_put(m, l, w);
 	}
-	(*n)++;
-}
-
-static bool wanted_twice(const struct labels *ls, const char *l)
-{
-	const size_t *n = strmap_get(&ls->wants, l);
-	return n && *n > 1;
+	w->n++;
 }
 
 /* Second pass: the label of the thing `key` that wants `want`. The hash
  * grows to 16 digits, then takes a counter, only if it still collides
- * (with a readable label or another hash), which no real file makes. */
+ * (with a readable label or another hash), which no real file makes. A
+ * label wanted once is handed out once: only hashed ones need keeping,
+ * and a hash that equals a readable label is in wants. */
 static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
 			     const char *key)
 {
 	struct labels *ls = &t->ns[ns];
-	const char *l = label_text(t->a, want);
-	uint64_t h = fnv1a(key);
+	struct strbuf readable;
 
-	if (wanted_twice(ls, l)) {
-		const char *base = l;
-		l = arena_printf(t->a, "%s_%08" PRIx64, base, h >> 32);
-		if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
-			l = arena_printf(t->a, "%s_%016" PRIx64, base, h);
-		for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
-			l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", base, h, n);
-	}
+	sb_init(&readable);
+	label_into(&readable, want);
+	const struct want *w = strmap_get(&ls->wants, readable.buf);
+	const char *l = w ? w->label : arena_strdup(t->a, readable.buf);
+	sb_free(&readable);
+	if (!w || w->n < 2)
+		return l;
+	uint64_t h = fnv1a(key);
+	const char *base = l;
+	l = arena_printf(t->a, "%s_%08" PRIx64, base, h >> 32);
+	if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
+		l = arena_printf(t->a, "%s_%016" PRIx64, base, h);
+	for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
+		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", base, h, n);
 	strmap_put(&ls->taken, l, ls);
 	return l;
 }
@@ -881,10 +899,12 @@ static void render_over(const struct peerc_options *opts, struct peerc_result *r
 	int err = file_read(opts->previous_path, &prev, OLD_OUTPUT_MAX);
 	if (err) {
 		/* without it, renamed resources would be destroyed and made anew */
-		diag_add(&r->diags, DIAG_ERROR, "io", LOC_NONE, "cannot read %s: %s",
-			 opts->previous_path, file_error(err, OLD_OUTPUT_MAX,
-							 "an existing output", why,
-							 sizeof(why)));
+		struct diag *d = diag_add(&r->diags, DIAG_ERROR, "io", LOC_NONE,
+					  "cannot read %s: %s", opts->previous_path,
+					  file_error(err, OLD_OUTPUT_MAX, "an existing output",
+						     why, sizeof(why)));
+		if (d) /* said of peerc, as the command line says it */
+			d->src = &diag_no_source;
 	} else {
 		struct peerc_options again = *opts;
 		again.previous_output = prev.buf ? prev.buf : "";
