@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include "utf8.h"
 #include "util.h"
 
 void *xmalloc(size_t n)
@@ -329,4 +330,32 @@ size_t edit_distance(const char *a, const char *b, size_t max)
 			return max + 1;
 	}
 	return row[lb] > max ? max + 1 : row[lb];
+}
+
+void sb_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = 1, bad;
+		if (c == '"' || c == '\\') {
+			sb_putc(sb, '\\');
+			sb_putc(sb, (char)c);
+		} else if (c == '\n') {
+			sb_puts(sb, "\\n");
+		} else if (c == '\t') {
+			sb_puts(sb, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			sb_printf(sb, "\\u%04x", c);
+		} else if (c < 0x80) {
+			sb_putc(sb, (char)c);
+		} else if ((len = utf8_valid((const unsigned char *)s + i, n - i, &bad))) {
+			sb_putn(sb, s + i, len);
+		} else {
+			sb_puts(sb, "\\ufffd");
+			len = bad;
+		}
+		i += len;
+	}
+	sb_putc(sb, '"');
 }
