@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "output.h"
+#include "rules.h"
 #include "util.h"
 
 /* ------------------------------------------------------------- the table */
@@ -23,6 +24,7 @@ enum opt_key {
 	OPT_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
+	OPT_DIAGNOSTICS_FORMAT,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -57,6 +59,12 @@ static const struct cli_option options[] = {
 	  "color the diagnostics: auto (the default: only on\n"
 	  "a terminal, and not when NO_COLOR is set), always\n"
 	  "or never" },
+	{ "diagnostics-format", OPT_DIAGNOSTICS_FORMAT, required_argument,
+	  "FORMAT", NULL,
+	  "write the diagnostics on standard error as text\n"
+	  "(the default), json, sarif (SARIF 2.1.0, for code\n"
+	  "scanning) or github (workflow commands that\n"
+	  "annotate a pull request)" },
 	{ NULL, 'W', required_argument, NULL, "-WNAME",
 	  "enable the warning NAME" },
 	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Wno-NAME",
@@ -94,6 +102,8 @@ static const char *const target_choices[] = {
 };
 
 static const char *const color_choices[] = { "auto", "always", "never" };
+
+static const char *const format_choices[] = { "text", "json", "sarif", "github" };
 
 enum { HELP_COLUMN = 26 };
 
@@ -375,6 +385,16 @@ static void parse_color(struct cli_opts *o, const char *arg,
 	usage_error(e, "invalid --color '%s': auto, always or never", arg);
 }
 
+static void parse_diagnostics_format(struct cli_opts *o, const char *arg,
+				     struct usage_error *e)
+{
+	if (diag_format_find(arg, &o->diagnostics_format))
+		return;
+	usage_error(e, "invalid --diagnostics-format '%s': text, json, sarif or "
+		    "github", arg);
+	add_hint(e, "", arg, format_choices, ARRAY_SIZE(format_choices));
+}
+
 static void parse_max_errors(struct cli_opts *o, const char *arg,
 			     struct usage_error *e)
 {
@@ -459,6 +479,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		break;
 	case OPT_MAX_ERRORS:
 		parse_max_errors(o, arg, e);
+		break;
+	case OPT_DIAGNOSTICS_FORMAT:
+		parse_diagnostics_format(o, arg, e);
 		break;
 	case OPT_TEMPLATE_DIR:
 		o->compile.template_dir = arg;
@@ -564,6 +587,42 @@ static bool resolve_color(enum cli_color mode)
 	return isatty(STDERR_FILENO);
 }
 
+/* After a usage error or --help (either stops the reading of options): the
+ * --diagnostics-format given anywhere on the command line, so that even the
+ * report of a mistake before it comes in the format asked for. Nothing else
+ * is taken. */
+static void find_format(struct cli_opts *o, int argc, char **argv,
+			const char *shorts, const struct option *longs)
+{
+	struct usage_error ignored = { .set = false };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1)
+		if (c == OPT_DIAGNOSTICS_FORMAT)
+			parse_diagnostics_format(o, optarg, &ignored);
+}
+
+/* Every message of a run goes through one sink, on standard error.
+ * Returns the rules to free after close_sink (SARIF lists them). */
+static struct diag_rule *open_sink(const struct cli_opts *o,
+				   struct diag_sink *sink)
+{
+	size_t n = 0;
+	struct diag_rule *rules = o->diagnostics_format == DIAG_FORMAT_SARIF ?
+				  rules_all(&n) : NULL;
+
+	diag_sink_init(sink, stderr, o->diagnostics_format, o->color, rules, n);
+	return rules;
+}
+
+static void close_sink(struct diag_sink *sink, struct diag_rule *rules,
+		       int status)
+{
+	diag_sink_finish(sink, status);
+	free(rules);
+}
+
 int cli_parse(struct cli_opts *o, int argc, char **argv)
 {
 	struct option longs[ARRAY_SIZE(options) + 1];
@@ -599,12 +658,17 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, &err);
+	if (err.set || o->action != CLI_COMPILE)
+		find_format(o, argc, argv, shorts, longs);
 	o->color = resolve_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
-	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);
-	diag_print_plain(stderr, DIAG_NOTE, o->color,
-			 "try 'peerc --help' for more information");
+	struct diag_sink sink;
+	struct diag_rule *rules = open_sink(o, &sink);
+	diag_sink_plain(&sink, DIAG_ERROR, "usage", "%s", err.msg);
+	diag_sink_plain(&sink, DIAG_NOTE, "usage",
+			"try 'peerc --help' for more information");
+	close_sink(&sink, rules, EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -616,21 +680,22 @@ void cli_opts_free(struct cli_opts *o)
 
 /* ------------------------------------------------------------- running */
 
-static int emit(const struct cli_opts *o, const struct peerc_result *r)
+static int emit(const struct cli_opts *o, const struct peerc_result *r,
+		struct diag_sink *sink)
 {
 	if (r->noutputs == 0)
 		return EXIT_OK;
 	if (to_stdout(o)) {
 		if (r->noutputs > 1) {
-			diag_print_plain(stderr, DIAG_ERROR, o->color,
-					 "the %s output has module files (%s): "
-					 "give -o FILE to write them beside it",
-					 peerc_target_name(o->compile.target),
-					 r->outputs[1].path);
+			diag_sink_plain(sink, DIAG_ERROR, "usage",
+					"the %s output has module files (%s): "
+					"give -o FILE to write them beside it",
+					peerc_target_name(o->compile.target),
+					r->outputs[1].path);
 			return EXIT_USAGE;
 		}
 		return output_stdout(r->outputs[0].data, r->outputs[0].len,
-				     o->color) ? EXIT_OK : EXIT_USAGE;
+				     sink) ? EXIT_OK : EXIT_USAGE;
 	}
 
 	/* Module paths are relative to the main file's directory. */
@@ -648,11 +713,11 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 	int status;
 	if (o->check) {
 		enum output_state s = output_check(files, r->noutputs, o->diff,
-						   o->color);
+						   sink);
 		status = s == OUTPUT_FRESH ? EXIT_OK :
 			 s == OUTPUT_STALE ? EXIT_STALE : EXIT_USAGE;
 	} else {
-		status = output_write(files, r->noutputs, o->verbose, o->color) ?
+		status = output_write(files, r->noutputs, o->verbose, sink) ?
 			 EXIT_OK : EXIT_USAGE;
 	}
 	free(files);
@@ -672,7 +737,7 @@ static int explain(const struct cli_opts *o, struct peerc_result *r)
 	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
 }
 
-static int compile(const struct cli_opts *o)
+static int compile(const struct cli_opts *o, struct diag_sink *sink)
 {
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
@@ -680,9 +745,9 @@ static int compile(const struct cli_opts *o)
 	sb_init(&in);
 	int err = file_read(o->input, &in);
 	if (err) {
-		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
-				 is_stdin ? "standard input" : o->input,
-				 strerror(err));
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+				is_stdin ? "standard input" : o->input,
+				strerror(err));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
@@ -690,9 +755,9 @@ static int compile(const struct cli_opts *o)
 					       is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
-	diag_print_all(stderr, &r->source, &r->diags, o->color);
+	diag_sink_list(sink, &r->source, &r->diags);
 	int status = o->explain[0] ? explain(o, r) :
-		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
+		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);
 	peerc_result_free(r);
 	return status;
 }
@@ -700,6 +765,8 @@ static int compile(const struct cli_opts *o)
 int cli_run(const struct cli_opts *o)
 {
 	int status = EXIT_OK;
+	struct diag_sink sink;
+	struct diag_rule *rules = open_sink(o, &sink);
 
 	switch (o->action) {
 	case CLI_HELP:
@@ -712,15 +779,16 @@ int cli_run(const struct cli_opts *o)
 		print_warnings();
 		break;
 	case CLI_COMPILE:
-		status = compile(o);
+		status = compile(o, &sink);
 		break;
 	}
 	/* A full disk or closed pipe on stdout must not pass for success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		diag_print_plain(stderr, DIAG_ERROR, o->color,
-				 "cannot write to standard output: %s",
-				 strerror(errno));
+		diag_sink_plain(&sink, DIAG_ERROR, "io",
+				"cannot write to standard output: %s",
+				strerror(errno));
 		status = EXIT_USAGE;
 	}
+	close_sink(&sink, rules, status);
 	return status;
 }

@@ -51,11 +51,11 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-bool output_stdout(const char *data, size_t len, bool color)
+bool output_stdout(const char *data, size_t len, struct diag_sink *sink)
 {
 	if (fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0)
 		return true;
-	diag_print_plain(stderr, DIAG_ERROR, color,
+	diag_sink_plain(sink, DIAG_ERROR, "io",
 			 "cannot write to standard output: %s", strerror(errno));
 	return false;
 }
@@ -191,7 +191,7 @@ static void discard(struct pending *ps, size_t n)
 }
 
 bool output_write(const struct output_file *files, size_t n, bool verbose,
-		  bool color)
+		  struct diag_sink *sink)
 {
 	struct pending *ps = xcalloc(n + 1, sizeof(*ps));
 	mode_t mode = 0666 & ~current_umask();
@@ -208,11 +208,11 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 		if ((err = commit(&ps[j])) != 0)
 			i = j;
 		else if (verbose)
-			diag_print_plain(stderr, DIAG_NOTE, color, "wrote %s",
+			diag_sink_plain(sink, DIAG_NOTE, "output", "wrote %s",
 					 files[j].path);
 	}
 	if (err)
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot write %s: %s",
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot write %s: %s",
 				 files[i].path, strerror(err));
 	discard(ps, n);
 	return !err;
@@ -221,7 +221,7 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 /* ------------------------------------------------------------- --check */
 
 static enum output_state check_one(const struct output_file *f, bool diff,
-				   bool color)
+				   struct diag_sink *sink)
 {
 	struct strbuf old;
 	enum output_state state = OUTPUT_FRESH;
@@ -229,14 +229,14 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 	sb_init(&old);
 	int err = file_read(f->path, &old);
 	if (err && err != ENOENT) {
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s",
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
 				 f->path, strerror(err));
 		sb_free(&old);
 		return OUTPUT_FAILED;
 	}
 	if (err || old.len != f->len || memcmp(old.buf, f->data, f->len) != 0) {
 		state = OUTPUT_STALE;
-		diag_print_plain(stderr, DIAG_NOTE, color, "%s %s", f->path,
+		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s %s", f->path,
 				 err ? "does not exist" : "is out of date");
 	}
 	if (state == OUTPUT_STALE && diff) {
@@ -251,7 +251,7 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 		sb_printf(&blabel, "b/%s", f->path);
 		textdiff_unified(&out, alabel.buf, old.buf, old.len, blabel.buf,
 				 f->data, f->len);
-		if (!output_stdout(out.buf, out.len, color))
+		if (!output_stdout(out.buf, out.len, sink))
 			state = OUTPUT_FAILED;
 		sb_free(&out);
 		sb_free(&alabel);
@@ -262,12 +262,12 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 }
 
 enum output_state output_check(const struct output_file *files, size_t n,
-			       bool diff, bool color)
+			       bool diff, struct diag_sink *sink)
 {
 	enum output_state worst = OUTPUT_FRESH;
 
 	for (size_t i = 0; i < n; i++) {
-		enum output_state s = check_one(&files[i], diff, color);
+		enum output_state s = check_one(&files[i], diff, sink);
 		if (s > worst)
 			worst = s;
 	}

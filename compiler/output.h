@@ -1,12 +1,13 @@
 /* Files in and out for the command line: reading the input, writing the
  * outputs so that a reader never sees a half-written file, and comparing
- * them for --check. Errors are reported with diag_print_plain. */
+ * them for --check. Errors are reported to a diag_sink. */
 #ifndef PEERC_OUTPUT_H
 #define PEERC_OUTPUT_H
 
 #include "common.h"
 
 struct strbuf;
+struct diag_sink;
 
 struct output_file {
 	const char *path;  /* as the user will see it in messages */
@@ -20,7 +21,7 @@ struct output_file {
 int file_read(const char *path, struct strbuf *sb);
 
 /* Writes data to standard output. Returns false after reporting an error. */
-bool output_stdout(const char *data, size_t len, bool color);
+bool output_stdout(const char *data, size_t len, struct diag_sink *sink);
 
 /* Writes every file or, on any error, none: each goes to a temporary file
  * in its target's directory, which is synced, given the mode of the file it
@@ -28,7 +29,7 @@ bool output_stdout(const char *data, size_t len, bool color);
  * them are ready. Returns false after reporting an error. With verbose,
  * notes each file written. */
 bool output_write(const struct output_file *files, size_t n, bool verbose,
-		  bool color);
+		  struct diag_sink *sink);
 
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
@@ -36,6 +37,6 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
  * stale file; with diff, prints a unified diff of each to standard output.
  * OUTPUT_FAILED after reporting a read error. */
 enum output_state output_check(const struct output_file *files, size_t n,
-			       bool diff, bool color);
+			       bool diff, struct diag_sink *sink);
 
 #endif
