@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "emit.h"
 #include "output.h"
 #include "rules.h"
 #include "util.h"
@@ -25,6 +26,7 @@ enum opt_key {
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
 	OPT_DIAGNOSTICS_FORMAT,
+	OPT_FORMAT,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -45,10 +47,11 @@ static const struct cli_option options[] = {
 	{ "output", 'o', required_argument, "FILE", NULL,
 	  "write to FILE (- or none: standard output)" },
 	{ "target", 't', required_argument, "TARGET", NULL,
-	  "terraform, bicep, arm, ast (the parsed file as\n"
-	  "JSON) or none (only check, write nothing); by\n"
-	  "default from the -o file's extension (.tf, .bicep,\n"
-	  ".json), else terraform" },
+	  "terraform, bicep, arm, dot or mermaid (a picture\n"
+	  "of the topology), ast (the parsed file as JSON)\n"
+	  "or none (only check, write nothing); by default\n"
+	  "from the -o file's extension (.tf, .bicep, .json,\n"
+	  ".dot, .mmd), else terraform" },
 	{ "check", OPT_CHECK, no_argument, NULL, NULL,
 	  "write nothing; exit with status 3 when the -o file\n"
 	  "(or a module file beside it) is not what would be\n"
@@ -88,7 +91,11 @@ static const struct cli_option options[] = {
 	{ "explain", OPT_EXPLAIN, required_argument, "A", "    --explain A B",
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
-	  "why not; exit 0 when they can, else 1" },
+	  "why not; exit 0 when they can, else 1; with -t dot\n"
+	  "or -t mermaid, draw FILE with the path highlighted" },
+	{ "format", OPT_FORMAT, required_argument, "FORMAT", NULL,
+	  "--explain's answer as text (the default) or json\n"
+	  "(the path hop by hop, or the reason and the edit)" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -98,7 +105,7 @@ static const struct cli_option options[] = {
 };
 
 static const char *const target_choices[] = {
-	"terraform", "bicep", "arm", "ast", "none",
+	"terraform", "bicep", "arm", "dot", "mermaid", "ast", "none",
 };
 
 static const char *const color_choices[] = { "auto", "always", "never" };
@@ -495,6 +502,11 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
 		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+			usage_error(e, "invalid --format '%s': text or json", arg);
+		o->explain_format = arg;
+		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;
 		break;
@@ -522,10 +534,9 @@ static void infer_target(struct cli_opts *o)
 	o->compile.target = PEERC_TARGET_TERRAFORM;
 	if (to_stdout(o))
 		return;
-	if (has_suffix(o->output, ".bicep"))
-		o->compile.target = PEERC_TARGET_BICEP;
-	else if (has_suffix(o->output, ".json"))
-		o->compile.target = PEERC_TARGET_ARM;
+	for (size_t i = 0; i < backend_count(); i++)
+		if (has_suffix(o->output, backend_at(i)->extension))
+			o->compile.target = backend_at(i)->target;
 }
 
 /* --explain A B FILE: B is the first word after the options. */
@@ -539,10 +550,20 @@ static void finish_explain(struct cli_opts *o, int argc, char **argv,
 	}
 	o->explain[1] = argv[optind];
 	o->input = argv[optind + 1];
-	if (o->output || o->check || o->target_given)
-		usage_error(e, "--explain writes nothing: it takes no -o, -t, "
-			    "--check or --diff");
-	o->compile.target = PEERC_TARGET_NONE;
+	bool picture = o->target_given &&
+		       (o->compile.target == PEERC_TARGET_DOT ||
+			o->compile.target == PEERC_TARGET_MERMAID);
+	if (o->output || o->check || (o->target_given && !picture))
+		usage_error(e, "--explain writes no file: it takes no -o, --check "
+			    "or --diff, and -t only as dot or mermaid, whose "
+			    "picture goes to standard output");
+	else if (picture && o->explain_format)
+		usage_error(e, "--format is for --explain's answer, which -t %s "
+			    "draws instead", peerc_target_name(o->compile.target));
+	if (!picture)
+		o->compile.target = PEERC_TARGET_NONE;
+	o->compile.explain[0] = o->explain[0];
+	o->compile.explain[1] = o->explain[1];
 }
 
 /* What the options mean together, once all are read. */
@@ -551,6 +572,10 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 {
 	if (o->explain[0]) {
 		finish_explain(o, argc, argv, e);
+		return;
+	}
+	if (o->explain_format) {
+		usage_error(e, "--format is for --explain's answer");
 		return;
 	}
 	if (argc - optind != 1) {
@@ -725,15 +750,25 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r,
 }
 
 /* The answer goes to stdout even when a check failed (a failed require is
- * what one asks --explain about); the status says "reachable, no errors". */
-static int explain(const struct cli_opts *o, struct peerc_result *r)
+ * what one asks --explain about); the status says "reachable, no errors".
+ * With -t dot or mermaid the answer is the picture. */
+static int explain(const struct cli_opts *o, struct peerc_result *r,
+		   struct diag_sink *sink)
 {
 	bool yes;
-	const char *answer = peerc_explain(r, o->explain[0], o->explain[1], &yes);
+	bool json = o->explain_format && strcmp(o->explain_format, "json") == 0;
+	const char *answer = json ?
+		peerc_explain_json(r, o->explain[0], o->explain[1], &yes) :
+		peerc_explain(r, o->explain[0], o->explain[1], &yes);
 
 	if (!answer)
 		return EXIT_ERRORS;
-	printf("%s\n", answer);
+	if (o->compile.target == PEERC_TARGET_NONE)
+		printf("%s\n", answer);
+	else if (r->noutputs != 1)
+		return EXIT_ERRORS;
+	else if (!output_stdout(r->outputs[0].data, r->outputs[0].len, sink))
+		return EXIT_USAGE;
 	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
 }
 
@@ -756,7 +791,7 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 					       in.buf, in.len);
 	sb_free(&in);
 	diag_sink_list(sink, &r->source, &r->diags);
-	int status = o->explain[0] ? explain(o, r) :
+	int status = o->explain[0] ? explain(o, r, sink) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);
 	peerc_result_free(r);
 	return status;

@@ -17,6 +17,8 @@ static const char *const target_names[] = {
 	[PEERC_TARGET_TERRAFORM] = "terraform",
 	[PEERC_TARGET_BICEP] = "bicep",
 	[PEERC_TARGET_ARM] = "arm",
+	[PEERC_TARGET_DOT] = "dot",
+	[PEERC_TARGET_MERMAID] = "mermaid",
 };
 
 const char *peerc_target_name(enum peerc_target t)
@@ -90,11 +92,16 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 			emit_ast(r);
 		return r;
 	}
-	if (peerc_failed(r) || !analyse(r, opts) || opts->target == PEERC_TARGET_NONE)
+	bool ok = !peerc_failed(r) && analyse(r, opts);
+	/* --explain draws the file even when a check failed: a failed require
+	 * is what one asks it about. */
+	const struct model *m = ok ? r->model :
+				opts->explain[0] && r->sema ? &r->sema->model : NULL;
+	if (!m || opts->target == PEERC_TARGET_NONE)
 		return r;
 	const struct backend *b = backend_find(opts->target);
 	if (b)
-		b->emit(r->model, opts, r);
+		b->emit(m, opts, r);
 	else
 		diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
 			 "the %s back end is not built yet",

@@ -9,6 +9,8 @@ static const struct backend backends[] = {
 	{ PEERC_TARGET_TERRAFORM, "terraform", ".tf", "terraform", emit_terraform },
 	{ PEERC_TARGET_BICEP, "bicep", ".bicep", "bicep", emit_bicep },
 	{ PEERC_TARGET_ARM, "arm", ".json", "arm", emit_arm },
+	{ PEERC_TARGET_DOT, "dot", ".dot", "dot", emit_dot },
+	{ PEERC_TARGET_MERMAID, "mermaid", ".mmd", "mermaid", emit_mermaid },
 };
 
 const struct backend *backend_find(enum peerc_target t)

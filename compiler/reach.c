@@ -6,12 +6,15 @@
 #include "reach.h"
 #include "util.h"
 
-/* The answer of one query: the sentence and the place it is about. */
+/* The answer of one query: the sentence, the place it is about, and the
+ * path (or the nearest one) as hops. */
 struct answer {
 	struct arena *ar;
-	const char *why;
+	const char *why;  /* the reason, without the edit */
+	const char *edit; /* NULL: none */
 	struct loc where;
 	const char *note; /* what to say at where; NULL: the caller's default */
+	struct reach_path *path; /* NULL: the caller wants only the sentence */
 };
 
 static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt, ...)
@@ -27,6 +30,40 @@ static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt,
 	ans->where = where;
 	ans->note = NULL;
 	return yes;
+}
+
+static void hop(struct answer *ans, enum reach_hop_kind kind,
+		const struct m_vnet *v, const struct m_peering *p,
+		const struct m_site *site)
+{
+	struct reach_path *rp = ans->path;
+
+	if (!rp)
+		return;
+	ARENA_PUSH(ans->ar, rp->hops, rp->nhops, rp->hops_cap);
+	rp->hops[rp->nhops - 1] = (struct reach_hop){ kind, v, p, site };
+}
+
+/* VNet a, the peering to b, VNet b. */
+static void hop_peered(struct answer *ans, const struct sema *s,
+		       const struct m_vnet *a, const struct m_vnet *b, bool first)
+{
+	ptrdiff_t pi = sema_peering_between(s, a, b);
+
+	if (first)
+		hop(ans, REACH_VNET, a, NULL, NULL);
+	if (pi >= 0)
+		hop(ans, REACH_PEERING, NULL, &s->model.peerings[pi], NULL);
+	hop(ans, REACH_VNET, b, NULL, NULL);
+}
+
+static void missing(struct answer *ans, const struct m_vnet *a,
+		    const struct m_vnet *b)
+{
+	if (ans->path) {
+		ans->path->missing[0] = a;
+		ans->path->missing[1] = b;
+	}
 }
 
 static const char *transit_word(enum transit_mode t)
@@ -82,37 +119,54 @@ static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
 	ptrdiff_t pi = a == b ? -1 : sema_peering_between(s, a, b);
 	const struct s_hub *h;
 
-	if (a == b)
+	if (a == b) {
+		hop(ans, REACH_VNET, a, NULL, NULL);
 		return say(ans, true, a->loc, "being the same VNet");
-	if (pi >= 0 && both_access(&s->model.peerings[pi]))
+	}
+	if (pi >= 0 && both_access(&s->model.peerings[pi])) {
+		hop_peered(ans, s, a, b, true);
 		return say(ans, true, s->model.peerings[pi].loc,
 			   "the peering '%s' <-> '%s'", a->handle, b->handle);
+	}
 	h = shared_hub(s, a, b, true);
-	if (h)
+	if (h) {
+		hop_peered(ans, s, a, h->hub, true);
+		hop(ans, h->transit == TRANSIT_NVA ? REACH_NVA : REACH_GATEWAY,
+		    h->hub, NULL, NULL);
+		hop_peered(ans, s, h->hub, b, false);
 		return say(ans, true, h->transit_loc,
 			   "hub '%s': '%s' -> '%s' -> '%s' (transit = %s)",
 			   h->hub->handle, a->handle, h->hub->handle, b->handle,
 			   transit_word(h->transit));
+	}
 	if (pi >= 0) {
 		const struct m_peering *p = &s->model.peerings[pi];
 		int k = p->side[0].access ? 1 : 0;
+		hop_peered(ans, s, a, b, true);
 		return say(ans, false, s->peerings[pi].side[k].access,
 			   "the peering '%s' <-> '%s' has access = false on the side of '%s'",
 			   a->handle, b->handle, p->side[k].vnet->handle);
 	}
 	h = shared_hub(s, a, b, false);
 	if (h) {
+		hop_peered(ans, s, a, h->hub, true);
+		hop_peered(ans, s, h->hub, b, false);
+		missing(ans, a, b);
 		say(ans, false, sema_stmt_head(h->stmt),
 		    "both are spokes of hub '%s', which has no transit, and "
-		    "peering is not transitive; %s, or add 'peer %s <-> %s'",
-		    h->hub->handle, transit_advice(h->hub), a->handle, b->handle);
+		    "peering is not transitive", h->hub->handle);
+		ans->edit = arena_printf(ans->ar, "%s, or add 'peer %s <-> %s'",
+					 transit_advice(h->hub), a->handle, b->handle);
 		ans->note = arena_printf(ans->ar, "hub '%s' is declared here without "
 					 "transit", h->hub->handle);
 		return false;
 	}
-	return say(ans, false, LOC_NONE,
-		   "'%s' and '%s' are not peered and share no hub with transit; "
-		   "add 'peer %s <-> %s'", a->handle, b->handle, a->handle, b->handle);
+	hop(ans, REACH_VNET, a, NULL, NULL);
+	missing(ans, a, b);
+	say(ans, false, LOC_NONE, "'%s' and '%s' are not peered and share no hub "
+	    "with transit", a->handle, b->handle);
+	ans->edit = arena_printf(ans->ar, "add 'peer %s <-> %s'", a->handle, b->handle);
+	return false;
 }
 
 static bool uses_gateway_of(const struct sema *s, const struct m_vnet *a,
@@ -126,54 +180,105 @@ static bool uses_gateway_of(const struct sema *s, const struct m_vnet *a,
 	return p->side[k].remote_gateway && p->side[1 - k].gateway_transit;
 }
 
+/* From a through h's gateway to the site. */
+static void hop_to_site(struct answer *ans, const struct sema *s,
+			const struct m_vnet *a, const struct m_site *site)
+{
+	const struct m_vnet *h = site->via;
+
+	if (a != h)
+		hop_peered(ans, s, a, h, true);
+	else
+		hop(ans, REACH_VNET, h, NULL, NULL);
+	if (h->gateway != GW_NONE)
+		hop(ans, REACH_GATEWAY, h, NULL, NULL);
+	hop(ans, REACH_SITE, NULL, NULL, site);
+}
+
 static bool vnet_to_site(const struct sema *s, const struct m_vnet *a,
 			 const struct m_site *site, struct answer *ans)
 {
 	const struct m_vnet *h = site->via;
 	ptrdiff_t pi;
 
-	if (a == h)
+	if (a == h) {
+		hop_to_site(ans, s, a, site);
 		return say(ans, true, site->loc, "'%s' -> site '%s' through the gateway of '%s'",
 			   a->handle, site->name, h->handle);
-	if (uses_gateway_of(s, a, h, &pi))
+	}
+	if (uses_gateway_of(s, a, h, &pi)) {
+		hop_to_site(ans, s, a, site);
 		return say(ans, true, s->model.peerings[pi].loc,
 			   "'%s' -> '%s' -> site '%s', using the gateway of '%s'",
 			   a->handle, h->handle, site->name, h->handle);
-	if (pi >= 0)
-		return say(ans, false, s->model.peerings[pi].loc,
-			   "site '%s' is reached through the gateway of '%s', and '%s' "
-			   "does not use it; set 'gateway = %s' on the peering '%s' <-> '%s'",
-			   site->name, h->handle, a->handle, h->handle, a->handle,
-			   h->handle);
-	return say(ans, false, site->loc,
-		   "site '%s' is reached through '%s', and '%s' is not peered with it; "
-		   "add 'peer %s <-> %s { gateway = %s }'", site->name, h->handle,
-		   a->handle, a->handle, h->handle, h->handle);
+	}
+	if (pi >= 0) {
+		hop_to_site(ans, s, a, site);
+		say(ans, false, s->model.peerings[pi].loc,
+		    "site '%s' is reached through the gateway of '%s', and '%s' "
+		    "does not use it", site->name, h->handle, a->handle);
+		ans->edit = arena_printf(ans->ar, "set 'gateway = %s' on the peering "
+					 "'%s' <-> '%s'", h->handle, a->handle, h->handle);
+		return false;
+	}
+	hop(ans, REACH_VNET, a, NULL, NULL);
+	missing(ans, a, h);
+	say(ans, false, site->loc,
+	    "site '%s' is reached through '%s', and '%s' is not peered with it",
+	    site->name, h->handle, a->handle);
+	ans->edit = arena_printf(ans->ar, "add 'peer %s <-> %s { gateway = %s }'",
+				 a->handle, h->handle, h->handle);
+	return false;
+}
+
+static void reverse_hops(struct reach_path *rp)
+{
+	for (size_t i = 0; rp && i < rp->nhops / 2; i++) {
+		struct reach_hop t = rp->hops[i];
+		rp->hops[i] = rp->hops[rp->nhops - 1 - i];
+		rp->hops[rp->nhops - 1 - i] = t;
+	}
 }
 
 static bool ends(const struct sema *s, const struct s_end *a, const struct s_end *b,
 		 struct answer *ans)
 {
+	bool yes;
+
 	if (a->vnet && b->vnet)
 		return vnet_to_vnet(s, a->vnet, b->vnet, ans);
 	if (a->vnet)
 		return vnet_to_site(s, a->vnet, b->site, ans);
-	if (b->vnet)
-		return vnet_to_site(s, b->vnet, a->site, ans);
+	if (b->vnet) {
+		/* the path is found from the VNet; it is told from A */
+		yes = vnet_to_site(s, b->vnet, a->site, ans);
+		if (yes)
+			reverse_hops(ans->path);
+		else if (ans->path)
+			ans->path->nhops = 0;
+		return yes;
+	}
 	return say(ans, false, b->site->loc,
 		   "'%s' and '%s' are both sites; peerc knows only paths that start "
 		   "in a VNet", a->site->name, b->site->name);
+}
+
+/* The reason, and the edit after it. */
+static const char *sentence(const struct answer *ans)
+{
+	return ans->edit ? arena_printf(ans->ar, "%s; %s", ans->why, ans->edit)
+			 : ans->why;
 }
 
 bool reach_ends(const struct sema *s, const struct s_end *a,
 		const struct s_end *b, struct arena *ar, const char **why,
 		struct loc *where, const char **note)
 {
-	struct answer ans = { ar, NULL, LOC_NONE, NULL };
+	struct answer ans = { ar, NULL, NULL, LOC_NONE, NULL, NULL };
 	bool yes = ends(s, a, b, &ans);
 
 	if (why)
-		*why = ans.why;
+		*why = sentence(&ans);
 	if (where)
 		*where = ans.where;
 	if (note)
@@ -243,20 +348,34 @@ static bool find_end(const struct sema *s, const char *name, struct s_end *e)
 	return e->vnet || e->site;
 }
 
+void reach_path(const struct sema *s, const char *a, const char *b,
+		struct arena *ar, struct reach_path *out)
+{
+	struct s_end ea, eb;
+	struct answer ans = { ar, NULL, NULL, LOC_NONE, NULL, out };
+
+	memset(out, 0, sizeof(*out));
+	if (!find_end(s, a, &ea) || !find_end(s, b, &eb)) {
+		out->reason = arena_printf(ar, "'%s' is not a VNet or site of the file",
+					   find_end(s, a, &ea) ? b : a);
+		return;
+	}
+	out->known = true;
+	out->reachable = ends(s, &ea, &eb, &ans);
+	out->reason = ans.why;
+	out->edit = ans.edit;
+}
+
 const char *reach_explain(const struct sema *s, const char *a, const char *b,
 			  struct arena *ar, bool *reachable)
 {
-	struct s_end ea, eb;
-	const char *why;
+	struct reach_path rp;
 
-	*reachable = false;
-	if (!find_end(s, a, &ea))
-		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", a);
-	if (!find_end(s, b, &eb))
-		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", b);
-	*reachable = reach_ends(s, &ea, &eb, ar, &why, NULL, NULL);
-	return arena_printf(ar, "%s, %s %s", *reachable ? "yes" : "no",
-			    *reachable ? "by" : "because", why);
+	reach_path(s, a, b, ar, &rp);
+	*reachable = rp.reachable;
+	return arena_printf(ar, "%s, %s %s%s%s", rp.reachable ? "yes" : "no",
+			    rp.reachable ? "by" : "because", rp.reason,
+			    rp.edit ? "; " : "", rp.edit ? rp.edit : "");
 }
 
 /* ------------------------------------------------ require and deny */

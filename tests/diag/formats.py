@@ -317,6 +317,37 @@ for fmt, fence in (("json", "json"), ("github", "text")):
     if block.encode() != err:
         fail("doc/diagnostics.md", f"the {fmt} example is not what peerc writes:\n{err.decode()}")
 
+# --explain --format=json: valid against doc/explain.schema.json, with the
+# text answer, the exit status and standard error of the text run, and a
+# path that goes from A to B when it says yes.
+EXPLAIN = jsonschema.Draft202012Validator(
+    json.load(open(os.path.join(TOP, "doc/explain.schema.json"))))
+nexplain = 0
+for root, name in fixtures():
+    argsfile = os.path.join(root, name + ".args")
+    args = shlex.split(open(argsfile).read()) if os.path.exists(argsfile) else []
+    if "--explain" not in args or "-t" in args:
+        continue
+    args = [x for x in args if not x.startswith("--format")]
+    what = os.path.relpath(os.path.join(root, name), TOP) + " [--format=json]"
+    s1, out1, err1 = run(args + [name + ".peer"], root)
+    s2, out2, err2 = run(args + ["--format=json", name + ".peer"], root)
+    try:
+        doc = json.loads(out2)
+    except ValueError as e:
+        fail(what, f"not JSON: {e}")
+        continue
+    for e in EXPLAIN.iter_errors(doc):
+        fail(what, f"schema: {e.message} at {list(e.absolute_path)}")
+    if (s1, err1, out1.decode().rstrip("\n")) != (s2, err2, doc["answer"]):
+        fail(what, "the answer, the exit status or stderr differ from the text run's")
+    ends = [h for h in doc["path"] if h["hop"] in ("vnet", "site")]
+    if doc["reachable"] and [ends[0]["name"], ends[-1]["name"]] != [doc["from"], doc["to"]]:
+        fail(what, f"the path does not go from {doc['from']} to {doc['to']}")
+    nexplain += 1
+if nexplain < 5:
+    fail("--explain --format=json", f"only {nexplain} fixtures")
+
 print(f"diagnostics formats: {count} runs in 4 formats, {nsarif} SARIF logs")
 for f in failures:
     print("FAIL:", f)
