@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every input the fuzzer ever broke peerc with (tests/fuzz/crashers/) goes
-# through the peerc binary once per target and must end in a diagnosis,
+# through the peerc binary once per target and once per machine format of
+# the diagnostics, and must end in a diagnosis,
 # exit status 0, 1 or 2, within 20 seconds; no crash, no hang, no sanitizer
 # report (the sanitizer build of tests/run makes those fatal and loud).
 set -u
@@ -15,8 +16,11 @@ failed=0
 for f in "$dir"/*; do
 	[ -f "$f" ] || continue
 	[ "${f##*/}" = README.md ] && continue
-	for t in none ast terraform bicep arm; do
-		timeout 20 "$PEERC" -t "$t" -o - "$f" >/dev/null 2>"$err"
+	for t in none ast terraform bicep arm dot mermaid \
+		none,--diagnostics-format=json none,--diagnostics-format=sarif \
+		none,--diagnostics-format=github; do
+		# shellcheck disable=SC2046 # "TARGET,OPTION" is two words
+		timeout 20 "$PEERC" -t $(echo "$t" | tr , ' ') -o - "$f" >/dev/null 2>"$err"
 		status=$?
 		case $status in
 		0 | 1 | 2) ;;
