@@ -872,7 +872,7 @@ static const char *gh_command(enum diag_severity sev)
 
 /* Columns only when the range is on one line: annotations have no
  * multi-line column range. endColumn is the column after the range, as in
- * SARIF. */
+ * SARIF; columns count code points. */
 static void gh_props(struct strbuf *b, const struct source *src, struct loc loc)
 {
 	if (!src)
@@ -884,11 +884,9 @@ static void gh_props(struct strbuf *b, const struct source *src, struct loc loc)
 		return;
 	}
 	struct place p = place_of(src, loc);
-	sb_printf(b, ",line=%u,", p.line);
+	sb_printf(b, ",line=%u,endLine=%u,", p.line, p.eline);
 	if (p.eline == p.line)
 		sb_printf(b, "col=%u,endColumn=%u,", p.cp, p.ecp);
-	else
-		sb_printf(b, "endLine=%u,", p.eline);
 }
 
 static void gh_where(struct strbuf *m, const struct source *src, struct loc loc)

@@ -204,11 +204,10 @@ def check_github(what, stderr, doc, cwd):
             want["file"] = loc["file"]
         if "line" in loc:
             want["line"] = str(loc["line"])
+            want["endLine"] = str(loc["endLine"])
             if loc["endLine"] == loc["line"]:
                 want["col"] = str(code_point_column(loc["file"], cwd, loc["line"], loc["column"]))
                 want["endColumn"] = str(code_point_column(loc["file"], cwd, loc["line"], loc["endColumn"]))
-            else:
-                want["endLine"] = str(loc["endLine"])
         if want.get("col") == "None":
             del want["col"], want["endColumn"], props["col"], props["endColumn"]
         if name != GH_COMMAND[d["severity"]] or props != want:
