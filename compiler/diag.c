@@ -454,27 +454,47 @@ struct place {
 
 /* Code points of the line before byte column col (1-based), plus one.
  * Columns past the line's end (a range ending at its newline) count one
- * each. */
-static unsigned cp_column(const struct source *src, unsigned line, unsigned col)
+ * each. Counting goes on from the sink's last answer when it is on the same
+ * line and not after col. */
+static unsigned cp_column(struct diag_sink *s, const struct source *src,
+			  unsigned line, unsigned col)
 {
-	size_t len;
+	size_t len, i = 0;
 	const char *text = source_line(src, line, &len);
 	unsigned cp = 1;
 
-	for (size_t i = 0; i + 1 < col; i++)
+	if (s->cp_cache.src == src && s->cp_cache.line == line &&
+	    s->cp_cache.byte + 1 <= col) {
+		i = s->cp_cache.byte;
+		cp = s->cp_cache.cp;
+	}
+	for (; i + 1 < col; i++)
 		if (i >= len || !is_continuation(text, i))
 			cp++;
+	s->cp_cache.src = src;
+	s->cp_cache.line = line;
+	s->cp_cache.byte = i;
+	s->cp_cache.cp = cp;
 	return cp;
 }
 
-static struct place place_of(const struct source *src, struct loc loc)
+/* Lines and byte columns only: what the json format gives. */
+static struct place place_bytes(const struct source *src, struct loc loc)
 {
-	struct place p;
+	struct place p = { 0 };
 
 	source_linecol(src, loc.start, &p.line, &p.col);
 	source_linecol(src, loc.end, &p.eline, &p.ecol);
-	p.cp = cp_column(src, p.line, p.col);
-	p.ecp = cp_column(src, p.eline, p.ecol);
+	return p;
+}
+
+static struct place place_of(struct diag_sink *s, const struct source *src,
+			     struct loc loc)
+{
+	struct place p = place_bytes(src, loc);
+
+	p.cp = cp_column(s, src, p.line, p.col);
+	p.ecp = cp_column(s, src, p.eline, p.ecol);
 	return p;
 }
 
@@ -516,7 +536,7 @@ static void json_location(struct strbuf *b, const struct source *src,
 	sb_puts(b, "{\"file\":");
 	json_cstring(b, src->name);
 	if (!loc_is_none(loc)) {
-		struct place p = place_of(src, loc);
+		struct place p = place_bytes(src, loc);
 		sb_printf(b, ",\"line\":%u,\"column\":%u,\"endLine\":%u,"
 			  "\"endColumn\":%u,\"offset\":%" PRIu32 ",\"endOffset\":%" PRIu32,
 			  p.line, p.col, p.eline, p.ecol, loc.start, loc.end);
@@ -602,24 +622,24 @@ static void sarif_uri(struct strbuf *b, const char *name)
 	sb_free(&u);
 }
 
-static void sarif_region(struct strbuf *b, const struct source *src,
-			 struct loc loc)
+static void sarif_region(struct diag_sink *s, struct strbuf *b,
+			 const struct source *src, struct loc loc)
 {
-	struct place p = place_of(src, loc);
+	struct place p = place_of(s, src, loc);
 
 	sb_printf(b, "{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,"
 		  "\"endColumn\":%u}", p.line, p.cp, p.eline, p.ecp);
 }
 
-static void sarif_physical(struct strbuf *b, const struct source *src,
-			   struct loc loc)
+static void sarif_physical(struct diag_sink *s, struct strbuf *b,
+			   const struct source *src, struct loc loc)
 {
 	sb_puts(b, "{\"artifactLocation\":{\"uri\":");
 	sarif_uri(b, src->name);
 	sb_puts(b, "}");
 	if (!loc_is_none(loc)) {
 		sb_puts(b, ",\"region\":");
-		sarif_region(b, src, loc);
+		sarif_region(s, b, src, loc);
 	}
 	sb_putc(b, '}');
 }
@@ -651,8 +671,8 @@ static const char *fix_description(const struct diag *d)
 
 /* All fix-its of a diagnostic are one fix: the text format shows them
  * together, as parts of one edit. */
-static void sarif_fix(struct strbuf *b, const struct source *src,
-		      const struct diag *d)
+static void sarif_fix(struct diag_sink *s, struct strbuf *b,
+		      const struct source *src, const struct diag *d)
 {
 	sb_puts(b, ",\"fixes\":[{\"description\":");
 	sarif_message(b, fix_description(d));
@@ -661,7 +681,7 @@ static void sarif_fix(struct strbuf *b, const struct source *src,
 	sb_puts(b, "},\"replacements\":[");
 	for (size_t i = 0; i < d->nfixits; i++) {
 		sb_puts(b, i ? ",{\"deletedRegion\":" : "{\"deletedRegion\":");
-		sarif_region(b, src, d->fixits[i].loc);
+		sarif_region(s, b, src, d->fixits[i].loc);
 		sb_puts(b, ",\"insertedContent\":");
 		sarif_message(b, d->fixits[i].text);
 		sb_putc(b, '}');
@@ -683,7 +703,7 @@ static void sarif_notification(struct diag_sink *s, enum diag_severity sev,
 	sarif_message(b, msg);
 	if (src) {
 		sb_puts(b, ",\"locations\":[{\"physicalLocation\":");
-		sarif_physical(b, src, LOC_NONE);
+		sarif_physical(s, b, src, LOC_NONE);
 		sb_puts(b, "}]");
 	}
 	if (r >= 0) {
@@ -712,7 +732,7 @@ static void sarif_result(struct diag_sink *s, const struct source *src,
 	sb_printf(b, ",\"level\":\"%s\",\"message\":", sev_word(d->severity));
 	sarif_message(b, d->msg);
 	sb_puts(b, ",\"locations\":[{\"physicalLocation\":");
-	sarif_physical(b, src, d->loc);
+	sarif_physical(s, b, src, d->loc);
 	sb_puts(b, "}]");
 	if (d->nnotes)
 		sb_puts(b, ",\"relatedLocations\":[");
@@ -721,14 +741,14 @@ static void sarif_result(struct diag_sink *s, const struct source *src,
 		sarif_message(b, d->notes[i].msg);
 		if (!loc_is_none(d->notes[i].loc)) {
 			sb_puts(b, ",\"physicalLocation\":");
-			sarif_physical(b, src, d->notes[i].loc);
+			sarif_physical(s, b, src, d->notes[i].loc);
 		}
 		sb_putc(b, '}');
 	}
 	if (d->nnotes)
 		sb_putc(b, ']');
 	if (d->nfixits)
-		sarif_fix(b, src, d);
+		sarif_fix(s, b, src, d);
 	sb_putc(b, '}');
 }
 
@@ -873,7 +893,8 @@ static const char *gh_command(enum diag_severity sev)
 /* Columns only when the range is on one line: annotations have no
  * multi-line column range. endColumn is the column after the range, as in
  * SARIF; columns count code points. */
-static void gh_props(struct strbuf *b, const struct source *src, struct loc loc)
+static void gh_props(struct diag_sink *s, struct strbuf *b,
+		     const struct source *src, struct loc loc)
 {
 	if (!src)
 		return;
@@ -883,7 +904,7 @@ static void gh_props(struct strbuf *b, const struct source *src, struct loc loc)
 		sb_putc(b, ',');
 		return;
 	}
-	struct place p = place_of(src, loc);
+	struct place p = place_of(s, src, loc);
 	sb_printf(b, ",line=%u,endLine=%u,", p.line, p.eline);
 	if (p.eline == p.line)
 		sb_printf(b, "col=%u,endColumn=%u,", p.cp, p.ecp);
@@ -897,7 +918,7 @@ static void gh_where(struct strbuf *m, const struct source *src, struct loc loc)
 		sb_printf(m, "%s: ", src->name);
 		return;
 	}
-	p = place_of(src, loc);
+	p = place_bytes(src, loc);
 	sb_printf(m, "%s:%u:%u: ", src->name, p.line, p.col);
 }
 
@@ -919,14 +940,14 @@ static void gh_line(struct diag_sink *s, const struct source *src,
 		sb_puts(&m, d->notes[i].msg);
 	}
 	for (size_t i = 0; d && i < d->nfixits; i++) {
-		struct place p = place_of(src, d->fixits[i].loc);
+		struct place p = place_bytes(src, d->fixits[i].loc);
 		sb_puts(&m, "\nfix-it:");
 		json_cstring(&m, src->name);
 		sb_printf(&m, ":{%u:%u-%u:%u}:", p.line, p.col, p.eline, p.ecol);
 		json_cstring(&m, d->fixits[i].text);
 	}
 	sb_printf(&b, "::%s ", gh_command(sev));
-	gh_props(&b, src, loc);
+	gh_props(s, &b, src, loc);
 	sb_puts(&b, "title=");
 	gh_escape(&b, code, true);
 	sb_puts(&b, "::");

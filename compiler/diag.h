@@ -134,6 +134,13 @@ struct diag_sink {
 	struct strbuf items;           /* json: diagnostics; sarif: results */
 	struct strbuf notifications;   /* sarif: messages with no place in a file */
 	size_t nitems, nnotifications, nerrors, nwarnings;
+	/* sarif, github: the last code point column counted, so that the
+	 * messages of a long line, in order, cost the line once */
+	struct {
+		const struct source *src;
+		unsigned line, cp;
+		size_t byte;
+	} cp_cache;
 };
 
 void diag_sink_init(struct diag_sink *s, FILE *out, enum diag_format format,
