@@ -16,4 +16,12 @@ const char *api_version_for(const struct model *m, const char *type);
 /* Whether text is a literal, non-preview ARM API version (YYYY-MM-DD). */
 bool api_version_valid(const char *text);
 
+/* Whether v is a Microsoft.Network API version peerc knows to have what it
+ * writes; and, for a message about one it does not, which it knows:
+ * "it knows the 46 from ... to ... that Microsoft documents; the nearest
+ * are A and B". */
+bool api_version_known(const char *v);
+struct strbuf;
+void api_version_explain(struct strbuf *sb, const char *v);
+
 #endif

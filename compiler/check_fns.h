@@ -6,14 +6,21 @@
 
 #include "checks.h"
 
-/* checks_peering.c */
-check_fn check_vnet_incomplete;
+/* checks_names.c */
 check_fn check_invalid_vnet_name;
 check_fn check_invalid_subnet_name;
+check_fn check_invalid_gateway_name;
 check_fn check_invalid_peering_name;
 check_fn check_duplicate_peering_name;
 check_fn check_invalid_resource_group;
 check_fn check_invalid_subscription;
+check_fn check_duplicate_vnet_name;
+check_fn check_invalid_route_table_name;
+check_fn check_duplicate_route_table_name;
+
+/* checks_peering.c */
+check_fn check_vnet_incomplete;
+check_fn check_unknown_api_version;
 check_fn check_remote_gateway_unavailable;
 check_fn check_remote_gateway_own_gateway;
 check_fn check_remote_gateway_multiple;
@@ -27,6 +34,7 @@ check_fn check_dns_server_limit;
 check_fn check_gateway_transit_without_gateway;
 check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
+check_fn check_basic_gateway_transit;
 
 /* reach.c */
 check_fn check_require_failed;
@@ -46,6 +54,16 @@ check_fn check_require_overlap;
 check_fn check_site_overlap;
 check_fn check_public_address_space;
 check_fn check_connected_group_overlap;
+check_fn check_misspelt_region;
 check_fn check_unknown_region;
+
+/* checks_subnets.c */
+check_fn check_vnet_size;
+check_fn check_subnet_size;
+check_fn check_ipv6_only;
+check_fn check_nva_reserved_address;
+check_fn check_firewall_subnet_size;
+check_fn check_gateway_subnet_missing;
+check_fn check_gateway_subnet_size;
 
 #endif

@@ -8,28 +8,51 @@
 /* The one table. A check's prerequisites come before it. Grouped by the file
  * that implements them; the name is the -W name and never changes. */
 static const struct check check_table[] = {
-	/* checks_peering.c: settings every VNet and peering must have */
+	/* checks_peering.c: settings every VNet must have */
 	{ "vnet-incomplete", CHECK_ERROR,
 	  "a VNet lacks its address space, location, resource group or subscription",
 	  check_vnet_incomplete, { NULL } },
+	{ "unknown-api-version", CHECK_ERROR,
+	  "api_version is not a Microsoft.Network API version peerc knows",
+	  check_unknown_api_version, { NULL } },
+	/* checks_names.c: Azure's rules for names, per kind (names.c) */
 	{ "invalid-vnet-name", CHECK_ERROR,
 	  "a VNet name breaks Azure's rules (2-64 letters, digits, _ . -)",
 	  check_invalid_vnet_name, { NULL } },
 	{ "invalid-subnet-name", CHECK_ERROR,
 	  "a subnet name breaks Azure's rules (1-80 letters, digits, _ . -)",
 	  check_invalid_subnet_name, { NULL } },
+	/* A created gateway's default name is made of its VNet's. */
+	{ "invalid-gateway-name", CHECK_ERROR,
+	  "a gateway's name, or the name of its public IP, breaks Azure's rules "
+	  "(1-80 letters, digits, _ . -)",
+	  check_invalid_gateway_name, { "invalid-vnet-name" } },
 	{ "invalid-peering-name", CHECK_ERROR,
 	  "a peering name breaks Azure's rules (1-80 letters, digits, _ . -)",
 	  check_invalid_peering_name, { "invalid-vnet-name" } },
-	{ "duplicate-peering-name", CHECK_ERROR,
-	  "two peerings of one VNet have the same name",
-	  check_duplicate_peering_name, { "invalid-peering-name" } },
+
 	{ "invalid-resource-group", CHECK_ERROR,
 	  "a resource group name breaks Azure's rules (1-90 characters)",
 	  check_invalid_resource_group, { NULL } },
 	{ "invalid-subscription", CHECK_ERROR,
 	  "a subscription is not a GUID",
 	  check_invalid_subscription, { NULL } },
+	{ "duplicate-vnet-name", CHECK_ERROR,
+	  "two VNets have one Azure name in one resource group (ignoring case)",
+	  check_duplicate_vnet_name, { NULL } },
+	/* Peering names are made of VNet names: two VNets of one name would
+	 * also give them one peering name, a confusing echo of the above. */
+	{ "duplicate-peering-name", CHECK_ERROR,
+	  "two peerings of one VNet have the same name",
+	  check_duplicate_peering_name, { "invalid-peering-name",
+					  "duplicate-vnet-name" } },
+	{ "invalid-route-table-name", CHECK_ERROR,
+	  "a route_table_name pattern makes a name that breaks Azure's rules "
+	  "(1-80 letters, digits, _ . -)",
+	  check_invalid_route_table_name, { "invalid-vnet-name" } },
+	{ "duplicate-route-table-name", CHECK_ERROR,
+	  "two transit route tables have one name in one resource group",
+	  check_duplicate_route_table_name, { "invalid-route-table-name" } },
 	/* checks_peering.c: gateways, transit and limits */
 	{ "remote-gateway-unavailable", CHECK_ERROR,
 	  "remote_gateway toward a VNet without a gateway or without gateway_transit",
@@ -70,6 +93,9 @@ static const struct check check_table[] = {
 	{ "unassociated-route-table", CHECK_WARNING,
 	  "a transit route table for a spoke with no subnets to associate it with",
 	  check_unassociated_route_table, { NULL } },
+	{ "basic-gateway-transit", CHECK_ERROR,
+	  "gateway transit through a Basic VPN gateway, which cannot offer it",
+	  check_basic_gateway_transit, { NULL } },
 	/* reach.c: require and deny */
 	{ "require-failed", CHECK_ERROR,
 	  "the two ends of a require cannot talk",
@@ -119,9 +145,34 @@ static const struct check check_table[] = {
 	{ "connected-group-overlap", CHECK_WARNING,
 	  "overlapping address spaces in one connected group of peered VNets",
 	  check_connected_group_overlap, { "prefix-length" } },
+	{ "misspelt-region", CHECK_ERROR,
+	  "a location one letter away from exactly one Azure region",
+	  check_misspelt_region, { NULL } },
 	{ "unknown-region", CHECK_WARNING,
 	  "a location that is not a known Azure region",
 	  check_unknown_region, { NULL } },
+	/* checks_subnets.c: subnets Azure accepts and can use */
+	{ "vnet-size", CHECK_ERROR,
+	  "an IPv4 address space smaller than /29, the smallest subnet",
+	  check_vnet_size, { "prefix-length" } },
+	{ "subnet-size", CHECK_ERROR,
+	  "an IPv4 subnet smaller than /29 or larger than /2, an IPv6 subnet not /64",
+	  check_subnet_size, { "prefix-length" } },
+	{ "firewall-subnet-size", CHECK_ERROR,
+	  "an AzureFirewallSubnet smaller than /26, or not IPv4",
+	  check_firewall_subnet_size, { "prefix-length" } },
+	{ "gateway-subnet-missing", CHECK_ERROR,
+	  "peerc creates a gateway in a VNet that has no GatewaySubnet",
+	  check_gateway_subnet_missing, { NULL } },
+	{ "gateway-subnet-size", CHECK_WARNING,
+	  "a GatewaySubnet smaller than /27 (Microsoft's recommendation)",
+	  check_gateway_subnet_size, { NULL } },
+	{ "nva-reserved-address", CHECK_ERROR,
+	  "an NVA address Azure reserves in its subnet (the first four, the last)",
+	  check_nva_reserved_address, { "prefix-length", "subnet-overlap" } },
+	{ "ipv6-only", CHECK_WARNING,
+	  "a VNet or subnet without IPv4, which no VM can use",
+	  check_ipv6_only, { "prefix-length" } },
 };
 
 size_t check_count(void)

@@ -726,23 +726,26 @@ void check_connected_group_overlap(struct check_ctx *ctx)
 
 /* ------------------------------------------------ regions */
 
-/* The hint for each distinct unknown name, computed once: 100,000 VNets
- * with one misspelt default would otherwise compute it 100,000 times. */
-struct hint {
-	const char *region; /* NULL: nothing close */
+/* What peerc makes of an unknown name, worked out once per distinct name:
+ * 100,000 VNets with one misspelt default would otherwise do it 100,000
+ * times. */
+struct region_guess {
+	const char *misspelt; /* the one region it is a slip of, or NULL */
+	const char *hint;     /* the closest region, or NULL */
 };
 
-static const char *cached_hint(struct check_ctx *ctx, struct strmap *hints,
-			       const char *name)
+static const struct region_guess *guess(struct check_ctx *ctx, struct strmap *cache,
+					const char *name)
 {
-	struct hint *h = strmap_get(hints, name);
+	struct region_guess *g = strmap_get(cache, name);
 
-	if (!h) {
-		h = arena_alloc(ctx->arena, sizeof(*h));
-		h->region = region_hint(name);
-		strmap_put(hints, name, h);
+	if (!g) {
+		g = arena_alloc(ctx->arena, sizeof(*g));
+		g->misspelt = region_misspelt(name);
+		g->hint = g->misspelt ? g->misspelt : region_hint(name);
+		strmap_put(cache, name, g);
 	}
-	return h->region;
+	return g;
 }
 
 struct region_use {
@@ -757,29 +760,14 @@ static int use_cmp(const void *pa, const void *pb)
 	return a->loc.start < b->loc.start ? -1 : a->loc.start > b->loc.start;
 }
 
-static void report_region(struct check_ctx *ctx, struct strmap *hints,
-			  const struct region_use *u)
+/* The places that name an unknown region, in source order; the defaults
+ * block's location is one place, however many VNets take it. Known display
+ * names ("West Europe") were made programmatic names by resolution. */
+static size_t unknown_regions(const struct sema *s, struct region_use **out)
 {
-	const char *hint = cached_hint(ctx, hints, u->name);
-
-	if (!hint) {
-		check_report(ctx, u->loc, "unknown Azure region '%s'", u->name);
-		return;
-	}
-	struct diag *d = check_report(ctx, u->loc,
-		"unknown Azure region '%s'; did you mean '%s'?", u->name, hint);
-	diag_fixit(ctx->diags, d, u->loc, hint);
-}
-
-/* Reported in source order; the defaults block's location is one place,
- * reported once however many VNets take it. */
-void check_unknown_region(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
 	struct region_use *uses = xmalloc((s->model.nvnets + 1) * sizeof(*uses));
 	size_t n = 0;
 	bool from_defaults = false;
-	struct strmap hints;
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const char *name = s->model.vnets[i].location;
@@ -790,8 +778,45 @@ void check_unknown_region(struct check_ctx *ctx)
 		uses[n++] = (struct region_use){ o->loc, name };
 	}
 	qsort(uses, n, sizeof(*uses), use_cmp);
-	strmap_init(&hints, ctx->arena);
-	for (size_t i = 0; i < n; i++)
-		report_region(ctx, &hints, &uses[i]);
+	*out = uses;
+	return n;
+}
+
+/* Reports the unknown regions that are (misspelt) or are not one-letter
+ * slips of a region: the error and the warning split them. */
+static void report_regions(struct check_ctx *ctx, bool misspelt)
+{
+	struct region_use *uses;
+	size_t n = unknown_regions(ctx->sema, &uses);
+	struct strmap cache;
+
+	strmap_init(&cache, ctx->arena);
+	for (size_t i = 0; i < n; i++) {
+		const struct region_guess *g = guess(ctx, &cache, uses[i].name);
+		if (!g->misspelt != !misspelt)
+			continue;
+		if (!g->hint) {
+			check_report(ctx, uses[i].loc, "unknown Azure region '%s'",
+				     uses[i].name);
+			continue;
+		}
+		struct diag *d = check_report(ctx, uses[i].loc,
+			"unknown Azure region '%s'; did you mean '%s'?", uses[i].name,
+			g->hint);
+		diag_fixit(ctx->diags, d, uses[i].loc, g->hint);
+	}
 	free(uses);
+}
+
+/* An error: one letter from exactly one region, the name is a slip, not a
+ * region peerc does not know yet. */
+void check_misspelt_region(struct check_ctx *ctx)
+{
+	report_regions(ctx, true);
+}
+
+/* A warning: new regions appear before peerc knows them. */
+void check_unknown_region(struct check_ctx *ctx)
+{
+	report_regions(ctx, false);
 }

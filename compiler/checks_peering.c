@@ -1,7 +1,6 @@
 #include "common.h"
 
-#include <ctype.h>
-
+#include "apiversions.h"
 #include "check_fns.h"
 #include "checks.h"
 #include "diag.h"
@@ -20,22 +19,6 @@ static void note_declared(struct check_ctx *ctx, struct diag *d,
 }
 
 /* ------------------------------------------------ settings a VNet needs */
-
-/* A value the defaults block gives every VNet is the same string at the same
- * place: it is checked once, not once per VNet. */
-struct once {
-	bool done;
-};
-
-static bool first_time(struct once *o, const struct s_origin *org)
-{
-	if (!org->from_defaults)
-		return true;
-	if (o->done)
-		return false;
-	o->done = true;
-	return true;
-}
 
 static void report_missing(struct check_ctx *ctx, const struct m_vnet *v,
 			   const char *what, const char *how)
@@ -66,214 +49,23 @@ void check_vnet_incomplete(struct check_ctx *ctx)
 	}
 }
 
-/* ------------------------------------------------ Azure names */
-
-static bool name_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '.' || c == '-';
-}
-
-/* Why name breaks the rule shared by VNets, subnets and peerings (azure.md
- * 4.6: letters, digits, _ . -; starts with a letter or digit; ends with a
- * letter, digit or _), or NULL when it does not. */
-static const char *name_problem(const char *name, size_t min, size_t max,
-				char *buf, size_t bufsz)
-{
-	size_t n = strlen(name);
-
-	if (n < min) {
-		snprintf(buf, bufsz, "it is shorter than %zu characters", min);
-		return buf;
-	}
-	if (n > max) {
-		snprintf(buf, bufsz, "it is longer than %zu characters", max);
-		return buf;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if (name_char(c))
-			continue;
-		if (c < 0x20 || c >= 0x7f)
-			snprintf(buf, bufsz, "it has the byte 0x%02x", c);
-		else
-			snprintf(buf, bufsz, "it has the character '%c'", c);
-		return buf;
-	}
-	if (!isalnum((unsigned char)name[0]))
-		return "it must start with a letter or digit";
-	if (!isalnum((unsigned char)name[n - 1]) && name[n - 1] != '_')
-		return "it must end with a letter, a digit or '_'";
-	return NULL;
-}
-
-void check_invalid_vnet_name(struct check_ctx *ctx)
-{
-	const struct model *m = &ctx->sema->model;
-	char buf[64];
-
-	for (size_t i = 0; i < m->nvnets; i++) {
-		const struct m_vnet *v = &m->vnets[i];
-		const char *why = name_problem(v->name, 2, 64, buf, sizeof(buf));
-		if (why)
-			check_report(ctx, svnet(ctx->sema, v)->name.loc,
-				     "'%s' is not a valid Azure VNet name: %s",
-				     v->name, why);
-	}
-}
-
-void check_invalid_subnet_name(struct check_ctx *ctx)
-{
-	const struct model *m = &ctx->sema->model;
-	char buf[64];
-
-	for (size_t i = 0; i < m->nvnets; i++) {
-		const struct m_vnet *v = &m->vnets[i];
-		for (size_t k = 0; k < v->nsubnets; k++) {
-			const char *why = name_problem(v->subnets[k].name, 1, 80,
-						       buf, sizeof(buf));
-			if (why)
-				check_report(ctx, v->subnets[k].loc,
-					     "'%s' is not a valid Azure subnet name: %s",
-					     v->subnets[k].name, why);
-		}
-	}
-}
-
-void check_invalid_peering_name(struct check_ctx *ctx)
+/* defaults { api_version }: --unchecked-api-version is the way to write a
+ * version peerc does not know (a newer one); the file takes known ones. */
+void check_unknown_api_version(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
-	char buf[64];
+	struct strbuf sb;
 
-	for (size_t i = 0; i < s->model.npeerings; i++) {
-		const struct m_peering *p = &s->model.peerings[i];
-		for (int k = 0; k < 2; k++) {
-			const struct m_side *sd = &p->side[k];
-			const struct s_side *ss = &s->peerings[i].side[k];
-			const char *why = name_problem(sd->name, 1, 80, buf, sizeof(buf));
-			if (!why)
-				continue;
-			struct diag *d = check_report(ctx, ss->name,
-				"the peering of '%s' to '%s' would be named '%s', not a "
-				"valid Azure name: %s%s", sd->vnet->handle,
-				p->side[1 - k].vnet->handle, sd->name, why,
-				loc_is_none(ss->pattern) ?
-					"; set a shorter 'name' pattern" : "");
-			if (!loc_is_none(ss->pattern) && ss->pattern.start != ss->name.start)
-				diag_note(ctx->diags, d, ss->pattern,
-					  "the name pattern is given here");
-		}
-	}
-}
-
-/* Peering names are unique within their VNet, ignoring case as Azure does. */
-void check_duplicate_peering_name(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
-	struct strmap seen;
-
-	strmap_init(&seen, ctx->arena);
-	for (size_t i = 0; i < s->model.npeerings; i++) {
-		const struct m_peering *p = &s->model.peerings[i];
-		for (int k = 0; k < 2; k++) {
-			char *key = arena_printf(ctx->arena, "%zu/%s",
-						 p->side[k].vnet->index, p->side[k].name);
-			for (char *c = key; *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			/* the value is 1 + 2 * peering + side, never NULL */
-			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
-			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
-			if (!prev)
-				continue;
-			size_t pi = (prev - 1) / 2;
-			int pk = (int)((prev - 1) % 2);
-			struct loc there = s->peerings[pi].side[pk].name;
-			struct diag *d = check_report(ctx, s->peerings[i].side[k].name,
-				"VNet '%s' has two peerings named '%s': to '%s' and to '%s'",
-				p->side[k].vnet->handle, p->side[k].name,
-				s->model.peerings[pi].side[1 - pk].vnet->handle,
-				p->side[1 - k].vnet->handle);
-			if (there.start != s->peerings[i].side[k].name.start)
-				diag_note(ctx->diags, d, there, "the other one is named here");
-		}
-	}
-}
-
-static bool group_char(unsigned char c)
-{
-	/* \w of .NET includes every Unicode letter: any non-ASCII byte passes. */
-	return isalnum(c) || c >= 0x80 || strchr("-_.()", c);
-}
-
-static const char *group_problem(const char *rg, char *buf, size_t bufsz)
-{
-	size_t n = strlen(rg);
-
-	if (n == 0)
-		return "it is empty";
-	if (n > 90)
-		return "it is longer than 90 characters";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)rg[i];
-		if (group_char(c))
-			continue;
-		if (c < 0x20 || c == 0x7f)
-			snprintf(buf, bufsz, "it has the byte 0x%02x", c);
-		else
-			snprintf(buf, bufsz, "it has the character '%c'", c);
-		return buf;
-	}
-	if (rg[n - 1] == '.')
-		return "it must not end with '.'";
-	return NULL;
-}
-
-void check_invalid_resource_group(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
-	struct once defaults = { false };
-	char buf[64];
-
-	for (size_t i = 0; i < s->model.nvnets; i++) {
-		const struct m_vnet *v = &s->model.vnets[i];
-		const struct s_origin *org = &s->vnets[i].resource_group;
-		if (!v->resource_group || !first_time(&defaults, org))
-			continue;
-		const char *why = group_problem(v->resource_group, buf, sizeof(buf));
-		if (why)
-			check_report(ctx, org->loc,
-				     "'%s' is not a valid resource group name: %s",
-				     v->resource_group, why);
-	}
-}
-
-static bool is_guid(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
-		bool ok = shape[i] == '-' ? s[i] == '-' : isxdigit((unsigned char)s[i]);
-		if (!ok)
-			return false;
-	}
-	return s[sizeof(shape) - 1] == '\0';
-}
-
-void check_invalid_subscription(struct check_ctx *ctx)
-{
-	const struct sema *s = ctx->sema;
-	struct once defaults = { false };
-
-	for (size_t i = 0; i < s->model.nvnets; i++) {
-		const struct m_vnet *v = &s->model.vnets[i];
-		const struct s_origin *org = &s->vnets[i].subscription;
-		if (!v->subscription || !first_time(&defaults, org))
-			continue;
-		if (!is_guid(v->subscription))
-			check_report(ctx, org->loc,
-				     "subscription '%s' is not a GUID "
-				     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
-				     v->subscription);
-	}
+	if (!s->api_version || api_version_known(s->api_version))
+		return;
+	sb_init(&sb);
+	api_version_explain(&sb, s->api_version);
+	struct diag *d = check_report(ctx, s->api_version_loc, "'%s' is not a "
+				      "Microsoft.Network API version peerc knows (%s)",
+				      s->api_version, sb.buf);
+	diag_note(ctx->diags, d, LOC_NONE, "to write a version peerc does not know, "
+		  "give it with --unchecked-api-version instead");
+	sb_free(&sb);
 }
 
 /* ------------------------------------------------ gateways and transit */
@@ -287,13 +79,13 @@ static void remote_gateway_side(struct check_ctx *ctx, size_t i, int k)
 	struct diag *d;
 
 	if (other->gateway == GW_NONE) {
-		d = check_report(ctx, sp->side[k].remote_gateway,
+		d = check_report(ctx, sp->side[k].setting[SET_REMOTE_GATEWAY],
 				 "'%s' uses the gateway of '%s', which has no gateway "
 				 "(Azure: RemoteVnetHasNoGateways)",
 				 me->handle, other->handle);
 		note_declared(ctx, d, other);
-	} else if (!p->side[1 - k].gateway_transit) {
-		check_report(ctx, sp->side[k].remote_gateway,
+	} else if (!p->side[1 - k].setting[SET_GATEWAY_TRANSIT]) {
+		check_report(ctx, sp->side[k].setting[SET_REMOTE_GATEWAY],
 			     "'%s' uses the gateway of '%s', but the peering does not "
 			     "set '%s.gateway_transit' (Azure: RemoteVnetHasNoGateways); "
 			     "'gateway = %s' sets both sides",
@@ -307,8 +99,29 @@ void check_remote_gateway_unavailable(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			if (m->peerings[i].side[k].remote_gateway)
+			if (m->peerings[i].side[k].setting[SET_REMOTE_GATEWAY])
 				remote_gateway_side(ctx, i, k);
+}
+
+/* When the remote gateway is only a hub statement's default, the edits
+ * that fit: turn the default off, or peer the spoke on its own. */
+static void note_hub_default(struct check_ctx *ctx, struct diag *d,
+			     const struct s_peering *sp, const struct m_vnet *spoke)
+{
+	const struct sema *s = ctx->sema;
+	const struct s_vnet *sv = svnet(s, spoke);
+
+	for (size_t j = 0; j < sv->nspoke_of; j++) {
+		const struct s_hub *h = &s->hubs[sv->spoke_of[j]];
+		if (h->stmt != sp->stmts[0] || !h->gateway_implied)
+			continue;
+		diag_note(ctx->diags, d, loc_span(h->stmt->kw_loc, h->stmt->names->loc),
+			  "every spoke of this hub statement uses the gateway of '%s' "
+			  "by default: write 'gateway = none' in its block, or peer "
+			  "'%s' with '%s' in a statement of its own", h->hub->handle,
+			  spoke->handle, h->hub->handle);
+		return;
+	}
 }
 
 void check_remote_gateway_own_gateway(struct check_ctx *ctx)
@@ -319,13 +132,15 @@ void check_remote_gateway_own_gateway(struct check_ctx *ctx)
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const struct m_vnet *me = p->side[k].vnet;
-			if (!p->side[k].remote_gateway || me->gateway == GW_NONE)
+			if (!p->side[k].setting[SET_REMOTE_GATEWAY] || me->gateway == GW_NONE)
 				continue;
-			struct diag *d = check_report(ctx, s->peerings[i].side[k].remote_gateway,
+			struct diag *d = check_report(ctx,
+				s->peerings[i].side[k].setting[SET_REMOTE_GATEWAY],
 				"'%s' has its own gateway and cannot use the gateway of '%s'",
 				me->handle, p->side[1 - k].vnet->handle);
 			diag_note(ctx->diags, d, svnet(s, me)->gateway_loc,
 				  "'%s' has a gateway here", me->handle);
+			note_hub_default(ctx, d, &s->peerings[i], me);
 		}
 	}
 }
@@ -343,9 +158,9 @@ void check_remote_gateway_multiple(struct check_ctx *ctx)
 			size_t pi = sv->peerings[j];
 			const struct m_peering *p = &s->model.peerings[pi];
 			int k = sema_side_of(p, v);
-			if (!p->side[k].remote_gateway)
+			if (!p->side[k].setting[SET_REMOTE_GATEWAY])
 				continue;
-			const struct loc *here = &s->peerings[pi].side[k].remote_gateway;
+			const struct loc *here = &s->peerings[pi].side[k].setting[SET_REMOTE_GATEWAY];
 			if (!first) {
 				first = here;
 				first_remote = p->side[1 - k].vnet->handle;
@@ -511,10 +326,11 @@ void check_gateway_transit_without_gateway(struct check_ctx *ctx)
 			const struct m_vnet *me = p->side[k].vnet;
 			/* When the other side uses it, remote-gateway-unavailable
 			 * already says so, as an error. */
-			if (!p->side[k].gateway_transit || me->gateway != GW_NONE ||
-			    p->side[1 - k].remote_gateway)
+			if (!p->side[k].setting[SET_GATEWAY_TRANSIT] || me->gateway != GW_NONE ||
+			    p->side[1 - k].setting[SET_REMOTE_GATEWAY])
 				continue;
-			struct diag *d = check_report(ctx, s->peerings[i].side[k].gateway_transit,
+			struct diag *d = check_report(ctx,
+				s->peerings[i].side[k].setting[SET_GATEWAY_TRANSIT],
 				"'%s' offers gateway transit to '%s' but has no gateway",
 				me->handle, p->side[1 - k].vnet->handle);
 			note_declared(ctx, d, me);
@@ -533,19 +349,54 @@ void check_unpeered_vnet(struct check_ctx *ctx)
 				     s->model.vnets[i].handle);
 }
 
+static bool any_routed(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (v->subnets[i].routed)
+			return true;
+	return false;
+}
+
 void check_unassociated_route_table(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->model.nroute_tables; i++) {
 		const struct m_route_table *rt = &s->model.route_tables[i];
-		if (rt->vnet->nsubnets > 0)
+		if (any_routed(rt->vnet))
 			continue;
 		const struct s_hub *h = &s->hubs[s->route_table_hub[i]];
 		struct diag *d = check_report(ctx, rt->vnet->loc,
-			"spoke '%s' has no subnets: its transit route table '%s' "
-			"is not associated with any", rt->vnet->handle, rt->name);
+			"spoke '%s' has no subnets%s: its transit route table '%s' "
+			"is not associated with any", rt->vnet->handle,
+			rt->vnet->nsubnets ? " that take transit routes" : "", rt->name);
 		diag_note(ctx->diags, d, h->transit_loc, "transit through '%s' is set here",
 			  h->hub->handle);
+	}
+}
+
+/* ------------------------------------------------ gateways */
+
+/* The Basic VPN SKU does not support gateway transit (Microsoft's "Configure
+ * VPN gateway transit for virtual network peering", azure.md 4.3). */
+void check_basic_gateway_transit(struct check_ctx *ctx)
+{
+	const struct sema *s = ctx->sema;
+
+	for (size_t i = 0; i < s->model.npeerings; i++) {
+		const struct m_peering *p = &s->model.peerings[i];
+		for (int k = 0; k < 2; k++) {
+			const struct m_vnet *me = p->side[k].vnet;
+			if (!p->side[k].setting[SET_GATEWAY_TRANSIT] || !me->gw || !me->gw->sku ||
+			    strcmp(me->gw->sku, "Basic") != 0)
+				continue;
+			struct diag *d = check_report(ctx,
+				s->peerings[i].side[k].setting[SET_GATEWAY_TRANSIT],
+				"'%s' offers gateway transit to '%s', and its Basic "
+				"gateway cannot", me->handle, p->side[1 - k].vnet->handle);
+			diag_note(ctx->diags, d, svnet(s, me)->gateway_sku_loc,
+				  "the SKU is set here; VpnGw1AZ or larger can");
+			break;
+		}
 	}
 }

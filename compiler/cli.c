@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apiversions.h"
@@ -23,6 +25,7 @@ enum opt_key {
 	OPT_LIST_WARNINGS,
 	OPT_TEMPLATE_DIR,
 	OPT_API_VERSION,
+	OPT_UNCHECKED_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
 	OPT_DIAGNOSTICS_FORMAT,
@@ -40,22 +43,18 @@ struct cli_option {
 	int has_arg;       /* no_argument, required_argument, optional_argument */
 	const char *arg;   /* the argument's name in --help */
 	const char *shown; /* the left column, when it is not the usual form */
-	const char *help;  /* '\n' starts an aligned continuation line */
+	const char *help;  /* '\n' starts an aligned continuation line; NULL:
+			    * -t's, made from the back-end table */
 };
 
 static const struct cli_option options[] = {
 	{ "output", 'o', required_argument, "FILE", NULL,
-	  "write to FILE (- or none: standard output)" },
-	{ "target", 't', required_argument, "TARGET", NULL,
-	  "terraform, bicep, arm, dot or mermaid (a picture\n"
-	  "of the topology), ast (the parsed file as JSON)\n"
-	  "or none (only check, write nothing); by default\n"
-	  "from the -o file's extension (.tf, .bicep, .json,\n"
-	  ".dot, .mmd), else terraform" },
+	  "write to FILE (-: standard output, the default)" },
+	{ "target", 't', required_argument, "TARGET", NULL, NULL },
 	{ "check", OPT_CHECK, no_argument, NULL, NULL,
 	  "write nothing; exit with status 3 when the -o file\n"
 	  "(or a module file beside it) is not what would be\n"
-	  "written" },
+	  "written, or a module file would be removed" },
 	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
 	  "as --check, and print a unified diff of the changes" },
 	{ "color", OPT_COLOR, optional_argument, "WHEN", NULL,
@@ -88,6 +87,10 @@ static const struct cli_option options[] = {
 	{ "api-version", OPT_API_VERSION, required_argument, "VER", NULL,
 	  "write Microsoft.Network API version VER (Bicep\n"
 	  "and ARM) instead of the file's or the default" },
+	{ "unchecked-api-version", OPT_UNCHECKED_API_VERSION, required_argument,
+	  "VER", NULL,
+	  "the same, for a version peerc does not know (a\n"
+	  "newer one): written unchecked" },
 	{ "explain", OPT_EXPLAIN, required_argument, "A", "    --explain A B",
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
@@ -104,17 +107,55 @@ static const struct cli_option options[] = {
 	  "output version information and exit" },
 };
 
-static const char *const target_choices[] = {
-	"terraform", "bicep", "arm", "dot", "mermaid", "ast", "none",
-};
-
 static const char *const color_choices[] = { "auto", "always", "never" };
 
 static const char *const format_choices[] = { "text", "json", "sarif", "github" };
 
-enum { HELP_COLUMN = 26 };
+enum { HELP_COLUMN = 26, HELP_WIDTH = 79 };
 
 /* ----------------------------------------------------------------- --help */
+
+/* "terraform, bicep, arm, ast (the parsed file as JSON) or none (...); by
+ * default from the -o file's extension (.tf, .bicep, .json)": the table's. */
+static void target_help(struct strbuf *sb)
+{
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		sb_printf(sb, "%s%s", i ? ", " : "", b->name);
+		if (b->note)
+			sb_printf(sb, " (%s)", b->note);
+	}
+	sb_puts(sb, " or none (only check, write nothing); by default from the "
+		"-o file's extension (");
+	for (size_t i = 0, n = 0; i < backend_count(); i++)
+		if (backend_at(i)->extension)
+			sb_printf(sb, "%s%s", n++ ? ", " : "", backend_at(i)->extension);
+	sb_puts(sb, "; standard output: terraform)");
+}
+
+/* -t's help, broken into lines that end by HELP_WIDTH. */
+static void wrap_target_help(struct strbuf *out)
+{
+	struct strbuf text;
+	size_t line = 0;
+
+	sb_init(&text);
+	target_help(&text);
+	for (const char *w = text.buf; *w;) {
+		size_t len = strcspn(w, " ");
+		if (line && line + 1 + len > HELP_WIDTH - HELP_COLUMN) {
+			sb_putc(out, '\n');
+			line = 0;
+		} else if (line) {
+			sb_putc(out, ' ');
+			line++;
+		}
+		sb_putn(out, w, len);
+		line += len;
+		w += len + (w[len] == ' ');
+	}
+	sb_free(&text);
+}
 
 static void print_option(FILE *out, const struct cli_option *opt)
 {
@@ -141,12 +182,17 @@ static void print_option(FILE *out, const struct cli_option *opt)
 		width = 0;
 	}
 	sb_free(&left);
-	for (const char *h = opt->help; *h;) {
+	struct strbuf made;
+	sb_init(&made);
+	if (!opt->help)
+		wrap_target_help(&made);
+	for (const char *h = opt->help ? opt->help : made.buf; *h;) {
 		int len = (int)strcspn(h, "\n");
 		fprintf(out, "%*s%.*s\n", HELP_COLUMN - width, "", len, h);
 		width = 0;
 		h += len + (h[len] == '\n');
 	}
+	sb_free(&made);
 }
 
 /* The subcommands, each with its summary; `peerc COMMAND --help` says more. */
@@ -256,37 +302,28 @@ static void usage_error(struct usage_error *e, const char *fmt, ...)
 	e->set = true;
 }
 
-/* The name in names[] nearest to given, else one that given begins, else
- * NULL. */
-static const char *closest(const char *given, const char *const *names,
-			   size_t n)
-{
-	size_t best = strlen(given) / 3 + 1;
-	const char *found = NULL;
+static void usage_error_add(struct usage_error *e, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
 
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(given, names[i], best);
-		if (d < best || (d == best && !found)) {
-			best = d;
-			found = names[i];
-		}
-	}
-	for (size_t i = 0; i < n && !found && strlen(given) >= 3; i++)
-		if (strncmp(names[i], given, strlen(given)) == 0)
-			found = names[i];
-	return found;
+/* Appends to the message. */
+static void usage_error_add(struct usage_error *e, const char *fmt, ...)
+{
+	size_t len = strlen(e->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg + len, sizeof(e->msg) - len, fmt, ap);
+	va_end(ap);
 }
 
 /* Appends "; did you mean 'PREFIXNAME'?" when a name is near. */
 static void add_hint(struct usage_error *e, const char *prefix,
 		     const char *given, const char *const *names, size_t n)
 {
-	const char *hint = closest(given, names, n);
-	size_t len = strlen(e->msg);
+	const char *hint = closest_match(given, names, n);
 
 	if (hint)
-		snprintf(e->msg + len, sizeof(e->msg) - len,
-			 "; did you mean '%s%s'?", prefix, hint);
+		usage_error_add(e, "; did you mean '%s%s'?", prefix, hint);
 }
 
 static bool is_warning(const struct check *c)
@@ -368,8 +405,13 @@ static void parse_target(struct cli_opts *o, const char *arg,
 	o->compile.target = peerc_target_from_name(arg);
 	if (o->compile.target != PEERC_TARGET_NONE)
 		return;
+	const char *names[8];
+	size_t n = 0;
+	for (size_t i = 0; i < backend_count() && n + 1 < ARRAY_SIZE(names); i++)
+		names[n++] = backend_at(i)->name;
+	names[n++] = "none";
 	usage_error(e, "unknown target '%s'", arg);
-	add_hint(e, "", arg, target_choices, ARRAY_SIZE(target_choices));
+	add_hint(e, "", arg, names, n);
 }
 
 static void parse_color(struct cli_opts *o, const char *arg,
@@ -413,6 +455,27 @@ static void parse_max_errors(struct cli_opts *o, const char *arg,
 		usage_error(e, "invalid --max-errors '%s': a number is needed", arg);
 	else
 		o->compile.max_errors = (size_t)n;
+}
+
+static void parse_api_version(struct cli_opts *o, const char *arg,
+			      bool unchecked, struct usage_error *e)
+{
+	const char *opt = unchecked ? "--unchecked-api-version" : "--api-version";
+
+	o->compile.api_version = arg;
+	if (!api_version_valid(arg)) {
+		usage_error(e, "'%s' is not an API version: '%s' takes a stable "
+			    "version, YYYY-MM-DD", arg, opt);
+		return;
+	}
+	if (unchecked || api_version_known(arg))
+		return;
+	struct strbuf sb;
+	sb_init(&sb);
+	api_version_explain(&sb, arg);
+	usage_error(e, "'%s' is not a Microsoft.Network API version peerc knows "
+		    "(%s); --unchecked-api-version writes it unchecked", arg, sb.buf);
+	sb_free(&sb);
 }
 
 static const struct cli_option *find_option(int key)
@@ -494,10 +557,8 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
-		if (!api_version_valid(arg))
-			usage_error(e, "'%s' is not an API version: '--api-version' "
-				    "takes a stable version, YYYY-MM-DD", arg);
-		o->compile.api_version = arg;
+	case OPT_UNCHECKED_API_VERSION:
+		parse_api_version(o, arg, key == OPT_UNCHECKED_API_VERSION, e);
 		break;
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
@@ -523,33 +584,80 @@ static bool to_stdout(const struct cli_opts *o)
 	return !o->output || strcmp(o->output, "-") == 0;
 }
 
+/* Extensions compare as file systems that ignore case would: main.TF is
+ * a .tf file to Terraform on Windows and macOS. */
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix);
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+	return ls >= lx && strncasecmp(s + ls - lx, suffix, lx) == 0;
 }
 
-static void infer_target(struct cli_opts *o)
+/* The back end whose extension ends name, or NULL. */
+static const struct backend *backend_by_extension(const char *name)
 {
-	o->compile.target = PEERC_TARGET_TERRAFORM;
-	if (to_stdout(o))
-		return;
-	for (size_t i = 0; i < backend_count(); i++)
-		if (has_suffix(o->output, backend_at(i)->extension))
-			o->compile.target = backend_at(i)->target;
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		if (b->extension && has_suffix(name, b->extension))
+			return b;
+	}
+	return NULL;
 }
 
-/* --explain A B FILE: B is the first word after the options. */
+/* An output a target's tool would read as its own input (main.tf.json),
+ * refused with a name that fits: the same base with the extension of the
+ * target asked for or meant (.json: ARM). */
+static void claimed_name(struct cli_opts *o, struct usage_error *e)
+{
+	for (size_t i = 0; i < backend_count(); i++) {
+		const struct backend *b = backend_at(i);
+		if (!b->tool_reads || !has_suffix(o->output, b->tool_reads))
+			continue;
+		const struct backend *want = o->target_given ?
+			backend_find(o->compile.target) :
+			backend_by_extension(o->output);
+		int base = (int)(strlen(o->output) - strlen(b->tool_reads));
+		usage_error(e, "-o '%s': %s", o->output, b->tool_reads_why);
+		if (want && want->extension)
+			usage_error_add(e, "; name it '%.*s%s'", base, o->output,
+					want->extension);
+		return;
+	}
+}
+
+/* -t from -o's extension, by the back-end table; standard output takes
+ * Terraform, and any other name must say what it is. */
+static void infer_target(struct cli_opts *o, struct usage_error *e)
+{
+	const struct backend *b = to_stdout(o) ? NULL : backend_by_extension(o->output);
+	struct strbuf known;
+
+	o->compile.target = b ? b->target : PEERC_TARGET_TERRAFORM;
+	if (b || to_stdout(o))
+		return;
+	sb_init(&known);
+	for (size_t i = 0, n = 0; i < backend_count(); i++)
+		if ((b = backend_at(i))->extension)
+			sb_printf(&known, "%s%s (%s)", n++ ? ", " : "", b->extension,
+				  b->name);
+	usage_error(e, "cannot tell the target from -o '%s': the extensions "
+		    "peerc knows are %s; give -t TARGET", o->output, known.buf);
+	sb_free(&known);
+}
+
+/* --explain A B FILE or FILE --explain A B: B is the word that followed A
+ * on the command line (getopt has moved the words that are not options to
+ * the end, in their order), else the first of the two. */
 static void finish_explain(struct cli_opts *o, int argc, char **argv,
-			   struct usage_error *e)
+			   const char *after_a, struct usage_error *e)
 {
 	if (argc - optind != 2) {
 		usage_error(e, "--explain needs two names and a file: "
 			    "'--explain A B FILE'");
 		return;
 	}
-	o->explain[1] = argv[optind];
-	o->input = argv[optind + 1];
+	int b = argv[optind + 1] == after_a ? 1 : 0;
+	o->explain[1] = argv[optind + b];
+	o->input = argv[optind + 1 - b];
 	bool picture = o->target_given &&
 		       (o->compile.target == PEERC_TARGET_DOT ||
 			o->compile.target == PEERC_TARGET_MERMAID);
@@ -568,10 +676,10 @@ static void finish_explain(struct cli_opts *o, int argc, char **argv,
 
 /* What the options mean together, once all are read. */
 static void finish(struct cli_opts *o, int argc, char **argv,
-		   struct usage_error *e)
+		   const char *after_a, struct usage_error *e)
 {
 	if (o->explain[0]) {
-		finish_explain(o, argc, argv, e);
+		finish_explain(o, argc, argv, after_a, e);
 		return;
 	}
 	if (o->explain_format) {
@@ -587,8 +695,16 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 		return;
 	}
 	o->input = argv[optind];
-	if (!o->target_given)
-		infer_target(o);
+	if (!to_stdout(o))
+		claimed_name(o, e);
+	if (!e->set && !o->target_given)
+		infer_target(o, e);
+	if (!e->set && !to_stdout(o) && strcmp(o->input, "-") != 0 &&
+	    output_same_file(o->input, o->output))
+		usage_error(e, "-o '%s' is the input file: writing it would "
+			    "replace the source", o->output);
+	if (e->set)
+		return;
 	if (o->check && to_stdout(o))
 		usage_error(e, "--%s needs -o FILE to compare with",
 			    o->diff ? "diff" : "check");
@@ -674,15 +790,18 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	const char *after_a = NULL; /* the word after --explain's A */
 	while (!err.set && o->action == CLI_COMPILE &&
 	       (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(c, argv, &err);
 		else
 			handle(o, c, optarg, &err);
+		if (c == OPT_EXPLAIN && optind < argc)
+			after_a = argv[optind];
 	}
 	if (!err.set && o->action == CLI_COMPILE)
-		finish(o, argc, argv, &err);
+		finish(o, argc, argv, after_a, &err);
 	if (err.set || o->action != CLI_COMPILE)
 		find_format(o, argc, argv, shorts, longs);
 	o->color = resolve_color(o->color_mode);
@@ -704,6 +823,110 @@ void cli_opts_free(struct cli_opts *o)
 }
 
 /* ------------------------------------------------------------- running */
+
+/* Module files an earlier run wrote for this output and this run does not:
+ * the files under the target's module folder whose header says they are
+ * modules of this output (emit_is_module_of), whatever they are named. */
+struct stale {
+	char **paths;
+	size_t n;
+	char *dir;       /* DIR/modules */
+	char *out_dir;   /* DIR, which emptied folders below it go up to */
+	const char *why; /* for --check */
+};
+
+/* The files this run writes, by path and by file (another spelling of
+ * one of them on a case-insensitive disk is no stale module). */
+static void index_outputs(struct arena *a, const struct output_file *files,
+			  size_t n, struct strmap *written)
+{
+	char key[64];
+
+	strmap_init(written, a);
+	for (size_t i = 0; i < n; i++) {
+		strmap_put(written, files[i].path, written);
+		if (output_file_key(files[i].path, key, sizeof(key)))
+			strmap_put(written, arena_strdup(a, key), written);
+	}
+}
+
+static bool written_now(const struct strmap *written, const char *path)
+{
+	char key[64];
+
+	return strmap_get(written, path) ||
+	       (output_file_key(path, key, sizeof(key)) && strmap_get(written, key));
+}
+
+static void find_stale(const struct cli_opts *o, const struct peerc_result *r,
+		       const struct output_file *files, size_t n, struct stale *st)
+{
+	const struct backend *b = backend_find(o->compile.target);
+	const char *slash = strrchr(o->output, '/');
+	char **all = NULL;
+	size_t nall = 0;
+	struct strmap written;
+
+	*st = (struct stale){ 0 };
+	if (!b || !b->module_dir)
+		return;
+	st->why = arena_printf(r->arena, "a module of %s that this run does not "
+			       "write", o->compile.output_name);
+	int dirlen = slash ? (int)(slash - o->output) : 0;
+	st->out_dir = xstrdup(arena_printf(r->arena, "%.*s", dirlen, o->output));
+	st->dir = xstrdup(arena_printf(r->arena, "%s%s%s", st->out_dir,
+				       slash ? "/" : "", b->module_dir));
+	output_list_files(st->dir, &all, &nall);
+	index_outputs(r->arena, files, n, &written);
+	for (size_t i = 0; i < nall; i++) {
+		struct strbuf head;
+		sb_init(&head);
+		bool mine = !written_now(&written, all[i]) &&
+			    file_read_head(all[i], &head, 4096) == 0 &&
+			    emit_is_module_of(r->arena, head.buf ? head.buf : "",
+					      head.len, o->compile.output_name);
+		sb_free(&head);
+		if (mine) {
+			st->paths = xrealloc(st->paths, (st->n + 1) * sizeof(*st->paths));
+			st->paths[st->n++] = all[i];
+		} else {
+			free(all[i]);
+		}
+	}
+	free(all);
+}
+
+/* A module path that is the input file: writing would replace the source. */
+static bool writes_input(const struct cli_opts *o, const struct output_file *files,
+			 size_t n, struct diag_sink *sink)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(o->input, "-") == 0 || !output_same_file(o->input, files[i].path))
+			continue;
+		diag_sink_plain(sink, DIAG_ERROR, "usage",
+				"the module file %s is the input file: writing it "
+				"would replace the source", files[i].path);
+		return true;
+	}
+	return false;
+}
+
+static int write_files(const struct cli_opts *o, const struct output_file *files,
+		       size_t n, const struct stale *st, struct diag_sink *sink)
+{
+	if (o->check) {
+		enum output_state s = output_check(files, n, o->diff, sink);
+		enum output_state g = output_check_removed(st->paths, st->n, st->why,
+							   o->diff, sink);
+		s = g > s ? g : s;
+		return s == OUTPUT_FRESH ? EXIT_OK : s == OUTPUT_STALE ? EXIT_STALE :
+		       EXIT_USAGE;
+	}
+	if (!output_write(files, n, o->verbose, sink) ||
+	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, sink))
+		return EXIT_USAGE;
+	return EXIT_OK;
+}
 
 static int emit(const struct cli_opts *o, const struct peerc_result *r,
 		struct diag_sink *sink)
@@ -735,16 +958,14 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r,
 			out->data, out->len, out->path != NULL,
 		};
 	}
-	int status;
-	if (o->check) {
-		enum output_state s = output_check(files, r->noutputs, o->diff,
-						   sink);
-		status = s == OUTPUT_FRESH ? EXIT_OK :
-			 s == OUTPUT_STALE ? EXIT_STALE : EXIT_USAGE;
-	} else {
-		status = output_write(files, r->noutputs, o->verbose, sink) ?
-			 EXIT_OK : EXIT_USAGE;
-	}
+	int status = EXIT_USAGE;
+	struct stale st;
+	find_stale(o, r, files, r->noutputs, &st);
+	if (!writes_input(o, files, r->noutputs, sink))
+		status = write_files(o, files, r->noutputs, &st, sink);
+	output_free_list(st.paths, st.n);
+	free(st.dir);
+	free(st.out_dir);
 	free(files);
 	return status;
 }
@@ -786,10 +1007,21 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
-	struct peerc_result *r = peerc_compile(&o->compile,
-					       is_stdin ? "<stdin>" : o->input,
+	/* The output as it is, so that Terraform can move what was renamed. */
+	struct peerc_options opts = o->compile;
+	struct strbuf prev;
+	sb_init(&prev);
+	struct stat st;
+	if (o->output && strcmp(o->output, "-") != 0 &&
+	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
+	    S_ISREG(st.st_mode) && file_read(o->output, &prev) == 0) {
+		opts.previous_output = prev.buf;
+		opts.previous_len = prev.len;
+	}
+	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
+	sb_free(&prev);
 	diag_sink_list(sink, &r->source, &r->diags);
 	int status = o->explain[0] ? explain(o, r, sink) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);

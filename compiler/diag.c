@@ -117,6 +117,45 @@ void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 	d->fixits[d->nfixits - 1] = (struct diag_fixit){ loc, arena_strdup(l->arena, text) };
 }
 
+/* ---------------------------------------------------------------- order */
+
+struct sort_key {
+	unsigned rank;   /* 0 whole input, 1 the file, 2 another source */
+	uint32_t start;
+	size_t found;    /* the order it was found in */
+};
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->found < b->found ? -1 : a->found > b->found;
+}
+
+void diag_sort(struct diag_list *l)
+{
+	struct sort_key *keys = xmalloc((l->n ? l->n : 1) * sizeof(*keys));
+	struct diag *sorted = xmalloc((l->n ? l->n : 1) * sizeof(*sorted));
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->items[i];
+		keys[i] = (struct sort_key){
+			d->src ? 2 : loc_is_none(d->loc) ? 0 : 1, d->loc.start, i,
+		};
+	}
+	qsort(keys, l->n, sizeof(*keys), key_cmp);
+	for (size_t i = 0; i < l->n; i++)
+		sorted[i] = l->items[keys[i].found];
+	if (l->n)
+		memcpy(l->items, sorted, l->n * sizeof(*sorted));
+	free(sorted);
+	free(keys);
+}
+
 /* ---------------------------------------------------------------- printing */
 
 #define C_BOLD "\033[1m"

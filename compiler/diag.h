@@ -86,6 +86,12 @@ void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 		const char *text);
 
+/* Puts the list in the order of the file: by where each diagnostic
+ * starts (line, then column), whatever pass found it; those about the
+ * whole input first, those in another source (a template) last; equal
+ * places keep the order they were found in. */
+void diag_sort(struct diag_list *l);
+
 /* GCC form: "FILE:LINE:COL: error: TEXT [-Wname]", the source line, a caret
  * and tildes under the range, fix-it text, then the notes the same way.
  * src may be NULL for messages about the command line ("peerc: error: ..."). */

@@ -11,36 +11,19 @@
 #include "resolve.h"
 #include "util.h"
 
-static const char *const target_names[] = {
-	[PEERC_TARGET_NONE] = "none",
-	[PEERC_TARGET_AST] = "ast",
-	[PEERC_TARGET_TERRAFORM] = "terraform",
-	[PEERC_TARGET_BICEP] = "bicep",
-	[PEERC_TARGET_ARM] = "arm",
-	[PEERC_TARGET_DOT] = "dot",
-	[PEERC_TARGET_MERMAID] = "mermaid",
-};
-
 const char *peerc_target_name(enum peerc_target t)
 {
-	return target_names[t];
+	const struct backend *b = backend_find(t);
+
+	return b ? b->name : "none";
 }
 
 enum peerc_target peerc_target_from_name(const char *name)
 {
-	for (size_t i = 1; i < ARRAY_SIZE(target_names); i++)
-		if (strcmp(target_names[i], name) == 0)
-			return (enum peerc_target)i;
+	for (size_t i = 0; i < backend_count(); i++)
+		if (strcmp(backend_at(i)->name, name) == 0)
+			return backend_at(i)->target;
 	return PEERC_TARGET_NONE;
-}
-
-static void emit_ast(struct peerc_result *r)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	ast_to_json(r->ast, &r->source, &sb);
-	emit_add_output(r, NULL, sb.buf, sb.len);
-	sb_free(&sb);
 }
 
 /* Resolution, then the checks, then the model; false on errors. The checks
@@ -72,11 +55,10 @@ const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 	return reach_explain(r->sema, a, b, r->arena, reachable);
 }
 
-struct peerc_result *peerc_compile(const struct peerc_options *opts,
-				   const char *name, const char *text,
-				   size_t len)
+static struct peerc_result *compile(struct peerc_result *r,
+				    const struct peerc_options *opts,
+				    const char *name, const char *text, size_t len)
 {
-	struct peerc_result *r = xcalloc(1, sizeof(*r));
 
 	r->arena = arena_new();
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
@@ -87,9 +69,10 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 		return r;
 	}
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
-	if (opts->target == PEERC_TARGET_AST) {
+	const struct backend *b = backend_find(opts->target);
+	if (b && b->parsed_only) {
 		if (!peerc_failed(r))
-			emit_ast(r);
+			b->emit(NULL, opts, r);
 		return r;
 	}
 	bool ok = !peerc_failed(r) && analyse(r, opts);
@@ -97,15 +80,19 @@ struct peerc_result *peerc_compile(const struct peerc_options *opts,
 	 * is what one asks it about. */
 	const struct model *m = ok ? r->model :
 				opts->explain[0] && r->sema ? &r->sema->model : NULL;
-	if (!m || opts->target == PEERC_TARGET_NONE)
-		return r;
-	const struct backend *b = backend_find(opts->target);
-	if (b)
+	if (m && b)
 		b->emit(m, opts, r);
-	else
-		diag_add(&r->diags, DIAG_ERROR, "target", LOC_NONE,
-			 "the %s back end is not built yet",
-			 peerc_target_name(opts->target));
+	return r;
+}
+
+struct peerc_result *peerc_compile(const struct peerc_options *opts,
+				   const char *name, const char *text,
+				   size_t len)
+{
+	struct peerc_result *r = compile(xcalloc(1, sizeof(struct peerc_result)),
+					 opts, name, text, len);
+
+	diag_sort(&r->diags);
 	return r;
 }
 

@@ -6,22 +6,24 @@
  *
  * The main template is deployed to model.resource_group in
  * model.subscriptions[0] (the home group). A resource in any other group
- * goes in a nested deployment to that group. Nested deployments only
- * depend on each other as wholes, and each peering half must wait for both
- * VNets and, when it uses the remote gateway, for the half that allows
- * transit; so a group gets up to three deployments, one per phase, and
- * these can never depend on each other in a cycle (model.groups names them,
- * so the Bicep modules carry the same names):
- *   network          its VNets, route tables and existing spokes' subnet
- *                    writes (they depend on nothing outside);
- *   peerings         the halves that need only the VNets;
- *   remote-gateways  the halves that use the remote gateway, after the
- *                    peerings phase of the group of the other half.
- * In the home group everything is top level and depends on exactly what it
- * needs. */
+ * goes in a nested deployment to that group, one per phase (enum
+ * deploy_phase; model.groups names them, so the Bicep modules carry the
+ * same names):
+ *   network                its VNets and created spokes' route tables;
+ *   existing-route-tables  existing spokes' route tables and subnet writes,
+ *                          each the live subnet (read by the main template)
+ *                          with the table set: even for the home group;
+ *   gateways               created gateways and their public IPs;
+ *   peerings               the halves that need no other half;
+ *   remote-gateways        the halves that use the remote gateway.
+ * Nested deployments depend on each other as wholes, and only on earlier
+ * phases or earlier groups of the same phase (deploy.h), so never in a
+ * cycle. In the home group everything else is top level and depends on
+ * exactly what it needs. */
 #include "common.h"
 
 #include "apiversions.h"
+#include "deploy.h"
 #include "emit.h"
 #include "model.h"
 #include "util.h"
@@ -31,6 +33,8 @@
 #define T_SUBNET "Microsoft.Network/virtualNetworks/subnets"
 #define T_ROUTE_TABLE "Microsoft.Network/routeTables"
 #define T_DEPLOYMENT "Microsoft.Resources/deployments"
+#define T_GATEWAY "Microsoft.Network/virtualNetworkGateways"
+#define T_PUBLIC_IP "Microsoft.Network/publicIPAddresses"
 
 /* A resource group of model.groups, with the scope of each of its
  * deployments (the model names them). */
@@ -45,7 +49,8 @@ struct scope {
 	const struct group *g; /* where its resources live */
 	bool main;
 	const char *name;      /* the deployment's name; NULL for the main */
-	struct tval *vnets, *route_tables, *subnets, *peerings, *deployments;
+	struct tval *vnets, *route_tables, *subnets, *public_ips, *gateways;
+	struct tval *peerings, *deployments;
 	struct tval *params;   /* declarations */
 	struct strmap param_seen;
 	/* Nested only: the deployment's parameter values and dependsOn. */
@@ -70,6 +75,11 @@ struct arm {
 	size_t ngroups;
 	struct group **vnet_group; /* parallel to model.vnets */
 	struct anchor *anchor;     /* parallel to model.vnets */
+	struct scope **gateway_scope; /* parallel to model.vnets: a created gateway's */
+	struct scope **side_scope;  /* 2 * peering + side: where the half is */
+	size_t (*chain)[2];         /* deploy_chain() */
+	const char *description;    /* the main template's metadata */
+	struct tval *required_groups;
 	struct scope *main;
 	struct strmap region_param; /* region -> parameter name */
 	struct strmap param_names;  /* lower-cased names in use in the main */
@@ -150,15 +160,6 @@ static bool name_char(char c)
 	       (c >= '0' && c <= '9') || strchr("-_.()", c);
 }
 
-static char *lower(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* ----------------------------------------------------------------- scopes */
 
 static struct scope *new_scope(struct arm *t, const struct group *g)
@@ -170,6 +171,8 @@ static struct scope *new_scope(struct arm *t, const struct group *g)
 	s->vnets = tv_list(a);
 	s->route_tables = tv_list(a);
 	s->subnets = tv_list(a);
+	s->public_ips = tv_list(a);
+	s->gateways = tv_list(a);
 	s->peerings = tv_list(a);
 	s->deployments = tv_list(a);
 	s->params = tv_list(a);
@@ -195,29 +198,42 @@ static struct scope *scope_for(struct arm *t, struct group *g, enum deploy_phase
 	return g->phase[ph];
 }
 
-static void declare_param(struct arm *t, struct scope *s, const char *name,
-			  struct tval *dflt, const char *description)
+static void declare_typed(struct arm *t, struct scope *s, const char *name,
+			  const char *type, struct tval *dflt, const char *description)
 {
 	if (strmap_put(&s->param_seen, name, s))
 		return;
 	struct tval *p = tv_object(t->a);
 	tv_set(t->a, p, "name", tv_string(t->a, name));
+	tv_set(t->a, p, "type", tv_string(t->a, type));
 	tv_set(t->a, p, "default", dflt ? dflt : tv_string(t->a, ""));
 	tv_set(t->a, p, "description", tv_string(t->a, description));
 	tv_push(t->a, s->params, p);
 }
 
+static void declare_param(struct arm *t, struct scope *s, const char *name,
+			  struct tval *dflt, const char *description)
+{
+	declare_typed(t, s, name, "string", dflt, description);
+}
+
 /* A nested scope's parameter and the main template's value for it. */
-static void pass_param(struct arm *t, struct scope *s, const char *name,
+static void pass_typed(struct arm *t, struct scope *s, const char *name, const char *type,
 		       struct tval *value, const char *description)
 {
 	if (strmap_get(&s->param_seen, name))
 		return;
-	declare_param(t, s, name, NULL, description);
+	declare_typed(t, s, name, type, NULL, description);
 	struct tval *arg = tv_object(t->a);
 	tv_set(t->a, arg, "name", tv_string(t->a, name));
 	tv_set(t->a, arg, "value", value);
 	tv_push(t->a, s->args, arg);
+}
+
+static void pass_param(struct arm *t, struct scope *s, const char *name,
+		       struct tval *value, const char *description)
+{
+	pass_typed(t, s, name, "string", value, description);
 }
 
 /* Parameter names are letters, digits and '_', so that Bicep can use the
@@ -235,12 +251,8 @@ static char *param_text(struct arena *a, const char *want)
 /* A parameter name of the main template, unique case-insensitively. */
 static char *main_param_name(struct arm *t, const char *want)
 {
-	char *n = param_text(t->a, want);
-	char *name = n;
-	for (unsigned k = 2; strmap_get(&t->param_names, lower(t->a, name)); k++)
-		name = arena_printf(t->a, "%s_%u", n, k);
-	strmap_put(&t->param_names, lower(t->a, name), t);
-	return name;
+	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
+			   true, NULL);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the
@@ -283,7 +295,11 @@ static void depend(struct arm *t, struct scope *from, struct tval *deps,
 		id = resource_id(t, t->main->g, to->g, T_DEPLOYMENT, dn);
 	}
 	if (from == t->main) {
-		tv_push(t->a, deps, expr_value(t, id));
+		struct tval *v = expr_value(t, id);
+		for (size_t i = 0; i < deps->u.list.n; i++)
+			if (strcmp(deps->u.list.items[i]->u.str, v->u.str) == 0)
+				return;
+		tv_push(t->a, deps, v);
 	} else if (!strmap_put(&from->dep_seen, id, from)) {
 		tv_push(t->a, from->depends, expr_value(t, id));
 	}
@@ -328,7 +344,8 @@ static struct tval *subnets_value(struct arm *t, struct scope *s,
 		struct tval *o = tv_object(t->a);
 		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
 		tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &v->subnets[i].prefix));
-		tv_set(t->a, o, "route_table_id", rt_id);
+		tv_set(t->a, o, "route_table_id", v->subnets[i].routed ? rt_id :
+						  tv_string(t->a, ""));
 		tv_push(t->a, l, o);
 	}
 	return l;
@@ -373,6 +390,17 @@ static struct tval *route_value(struct arm *t, const struct m_route *r)
 	return o;
 }
 
+/* base, or base_2, ... when scope s has it: "a-b" and "a.b" would both be
+ * location_of_a_b. */
+static const char *free_param(struct arm *t, struct scope *s, const char *base)
+{
+	const char *name = base;
+
+	for (unsigned k = 2; strmap_get(&s->param_seen, name); k++)
+		name = arena_printf(t->a, "%s_%u", base, k);
+	return name;
+}
+
 /* The location of an existing spoke the file gives none for, read from
  * Azure by the main template. */
 static struct tval *looked_up_location(struct arm *t, struct scope *s,
@@ -383,40 +411,54 @@ static struct tval *looked_up_location(struct arm *t, struct scope *s,
 	const char *ref = arena_printf(t->a, "reference(%s, '%s', 'Full').location",
 		resource_id(t, t->main->g, t->vnet_group[v->index], T_VNET, names),
 		api_version_for(t->m, T_VNET));
+	const char *name = free_param(t, s, base);
 
-	/* "a-b" and "a.b" would both be location_of_a_b */
-	const char *name = base;
-	for (unsigned k = 2; strmap_get(&s->param_seen, name); k++)
-		name = arena_printf(t->a, "%s_%u", base, k);
 	pass_param(t, s, name, expr_value(t, ref),
 		   arena_printf(t->a, "The region of the existing VNet %s", v->name));
 	return expr_value(t, parameter_ref(t, name));
 }
 
-/* An existing spoke's subnets are not written with a VNet, so each gets
- * its table as a subnet resource of its own: a PUT of the whole subnet,
- * which drops what the file does not say (templates/README.md). Azure
- * takes one subnet write of a VNet at a time, so they form a chain. */
+/* An existing spoke's subnets are not peerc's: a subnet resource is a PUT
+ * of the whole subnet, so each is written as it is in Azure with only its
+ * route table set, as azurerm's association does (GET, set routeTable,
+ * PUT). The template cannot read a resource it writes (reference() would
+ * depend on itself), so the main template reads the live subnet and passes
+ * its properties in; read-only ones among them are ignored by the PUT, as
+ * azurerm's whole GET body is. Azure takes one subnet write of a VNet at a
+ * time, so they form a chain. */
 static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
 			 const struct m_route_table *rt)
 {
 	struct arena *a = t->a;
 	const char *rt_names[] = { rt->name, NULL };
-	struct tval *rt_id = expr_value(t, resource_id(t, s->g, s->g, T_ROUTE_TABLE, rt_names));
+	const char *rt_id = resource_id(t, s->g, s->g, T_ROUTE_TABLE, rt_names);
+	const char *prev = NULL;
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
+		if (!v->subnets[i].routed)
+			continue;
 		struct tval *o = tv_object(a), *deps = tv_list(a);
+		const char *names[] = { v->name, v->subnets[i].name, NULL };
+		const char *param = free_param(t, s, param_text(a, arena_printf(a,
+			"subnet_%s_%s", v->name, v->subnets[i].name)));
+		pass_typed(t, s, param, "object", expr_value(t, arena_printf(a,
+			"reference(%s, '%s')", resource_id(t, t->main->g,
+			t->vnet_group[v->index], T_SUBNET, names), api_version_for(t->m, T_SUBNET))),
+			arena_printf(a, "The subnet %s of the existing VNet %s as it is",
+				     v->subnets[i].name, v->name));
 		depend(t, s, deps, s, T_ROUTE_TABLE, rt_names);
-		if (i > 0) {
-			const char *prev[] = { v->name, v->subnets[i - 1].name, NULL };
-			depend(t, s, deps, s, T_SUBNET, prev);
+		if (prev) {
+			const char *pn[] = { v->name, prev, NULL };
+			depend(t, s, deps, s, T_SUBNET, pn);
 		}
 		tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", v->name,
 								 v->subnets[i].name)));
-		tv_set(a, o, "address_prefix", emit_prefix(a, &v->subnets[i].prefix));
-		tv_set(a, o, "route_table_id", rt_id);
+		tv_set(a, o, "properties", expr_value(t, arena_printf(a,
+			"union(%s, createObject('routeTable', createObject('id', %s)))",
+			parameter_ref(t, param), rt_id)));
 		tv_set(a, o, "depends_on", deps);
 		tv_push(a, s->subnets, o);
+		prev = v->subnets[i].name;
 		t->anchor[v->index] = (struct anchor){ s, T_SUBNET,
 						      { v->name, v->subnets[i].name, NULL } };
 	}
@@ -428,7 +470,7 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 	const struct m_vnet *v = rt->vnet;
 	bool lookup = !v->location;
 	struct scope *s = scope_for(t, t->vnet_group[v->index],
-				    lookup ? DEPLOY_LOOKUP : DEPLOY_NETWORK);
+				    deploy_route_table_phase(v));
 	struct tval *o = tv_object(a), *routes = tv_list(a);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
@@ -445,11 +487,6 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 
 /* ---------------------------------------------------------------- peerings */
 
-static enum deploy_phase side_phase(const struct m_peering *p, int i)
-{
-	return p->first >= 0 && p->first != i ? DEPLOY_REMOTE_GATEWAYS : DEPLOY_PEERINGS;
-}
-
 static void wait_for_vnet(struct arm *t, struct scope *s, struct tval *deps,
 			  const struct m_vnet *v)
 {
@@ -459,30 +496,93 @@ static void wait_for_vnet(struct arm *t, struct scope *s, struct tval *deps,
 		depend(t, s, deps, an->scope, an->type, an->names);
 }
 
+/* ----------------------------------------------------------------- gateways */
+
+static void add_gateway(struct arm *t, const struct m_vnet *v)
+{
+	struct arena *a = t->a;
+	const struct m_gateway *gw = v->gw;
+	struct scope *s = scope_for(t, t->vnet_group[v->index], DEPLOY_GATEWAYS);
+	struct tval *o = tv_object(a), *deps = tv_list(a), *configs = tv_list(a);
+	const char *subnet[] = { v->name, "GatewaySubnet", NULL };
+
+	for (size_t k = 0; k < gw->npublic_ips; k++) {
+		struct tval *ip = tv_object(a), *c = tv_object(a);
+		const char *names[] = { gw->public_ips[k], NULL };
+		tv_set(a, ip, "name", tv_string(a, gw->public_ips[k]));
+		tv_set(a, ip, "location", location_value(t, s, v->location));
+		tv_set(a, ip, "zones", tv_bool(a, gw->zones));
+		tv_set(a, ip, "tags", tags_value(t, v->tags, v->ntags));
+		tv_push(a, s->public_ips, ip);
+		depend(t, s, deps, s, T_PUBLIC_IP, names);
+		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
+		tv_set(a, c, "subnet_id", expr_value(t, resource_id(t, s->g, s->g, T_SUBNET, subnet)));
+		tv_set(a, c, "public_ip_id", expr_value(t, resource_id(t, s->g, s->g,
+							T_PUBLIC_IP, names)));
+		tv_push(a, configs, c);
+	}
+	wait_for_vnet(t, s, deps, v);
+	tv_set(a, o, "name", tv_string(a, gw->name));
+	tv_set(a, o, "location", location_value(t, s, v->location));
+	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
+	tv_set(a, o, "depends_on", deps);
+	emit_gateway_settings(a, o, v);
+	tv_set(a, o, "ip_configurations", configs);
+	tv_push(a, s->gateways, o);
+	t->gateway_scope[v->index] = s;
+}
+
+/* ---------------------------------------------------------------- peerings */
+
+/* What a half waits for beyond its VNets: a gateway peerc creates in
+ * either VNet (Azure does not change a VNet's peerings while its gateway is
+ * being made, which takes 30 to 45 minutes; and one that uses the gateway
+ * needs it: RemoteVnetHasNoGateways), the half whose transit it uses, and
+ * the halves before it that touch its VNets (deploy_chain). */
+static void side_waits(struct arm *t, struct scope *s, struct tval *deps,
+		       const struct m_peering *p, int i)
+{
+	size_t me = 2 * (size_t)(p - t->m->peerings) + (size_t)i;
+
+	for (int k = 0; k < 2; k++) {
+		const struct m_vnet *v = p->side[k].vnet;
+		const char *names[] = { v->gw ? v->gw->name : NULL, NULL };
+		if (t->gateway_scope[v->index])
+			depend(t, s, deps, t->gateway_scope[v->index], T_GATEWAY, names);
+	}
+	size_t waits[3] = { SIZE_MAX, t->chain[me][0], t->chain[me][1] };
+	if (deploy_side_phase(p, i) == DEPLOY_REMOTE_GATEWAYS)
+		waits[0] = 2 * (me / 2) + (size_t)p->first;
+	for (int k = 0; k < 3; k++) {
+		size_t o = waits[k];
+		if (o == SIZE_MAX || (k == 2 && o == waits[1]) || (k > 0 && o == waits[0]))
+			continue;
+		const struct m_peering *op = &t->m->peerings[o / 2];
+		const struct m_side *os = &op->side[o % 2];
+		const char *names[] = { os->vnet->name, os->name, NULL };
+		depend(t, s, deps, t->side_scope[o], T_PEERING, names);
+	}
+}
+
 static void add_side(struct arm *t, const struct m_peering *p, int i)
 {
 	struct arena *a = t->a;
 	const struct m_side *sd = &p->side[i];
 	const struct m_vnet *local = sd->vnet, *remote = p->side[!i].vnet;
-	struct group *lg = t->vnet_group[local->index];
 	struct group *rg = t->vnet_group[remote->index];
-	struct scope *s = scope_for(t, lg, side_phase(p, i));
+	struct scope *s = t->side_scope[2 * (size_t)(p - t->m->peerings) + (size_t)i];
 	struct tval *o = tv_object(a), *deps = tv_list(a);
 	const char *remote_names[] = { remote->name, NULL };
 
 	wait_for_vnet(t, s, deps, local);
 	wait_for_vnet(t, s, deps, remote);
-	if (side_phase(p, i) == DEPLOY_REMOTE_GATEWAYS) {
-		const struct m_side *first = &p->side[p->first];
-		const char *names[] = { remote->name, first->name, NULL };
-		depend(t, s, deps, scope_for(t, rg, DEPLOY_PEERINGS), T_PEERING, names);
-	}
+	side_waits(t, s, deps, p, i);
 	tv_set(a, o, "name", tv_string(a, arena_printf(a, "%s/%s", local->name, sd->name)));
 	tv_set(a, o, "remote_id", expr_value(t, resource_id(t, s->g, rg, T_VNET, remote_names)));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, sd->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, sd->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, sd->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, sd->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->peerings, o);
 }
@@ -497,6 +597,8 @@ static struct tval *api_values(struct arm *t)
 	tv_set(t->a, o, "peerings", tv_string(t->a, api_version_for(t->m, T_PEERING)));
 	tv_set(t->a, o, "subnets", tv_string(t->a, api_version_for(t->m, T_SUBNET)));
 	tv_set(t->a, o, "route_tables", tv_string(t->a, api_version_for(t->m, T_ROUTE_TABLE)));
+	tv_set(t->a, o, "gateways", tv_string(t->a, api_version_for(t->m, T_GATEWAY)));
+	tv_set(t->a, o, "public_ips", tv_string(t->a, api_version_for(t->m, T_PUBLIC_IP)));
 	tv_set(t->a, o, "deployments", tv_string(t->a, api_version_for(t->m, T_DEPLOYMENT)));
 	return o;
 }
@@ -509,6 +611,8 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 
 	tv_set(a, root, "peerc", peerc);
 	tv_set(a, root, "main", tv_bool(a, s->main));
+	tv_set(a, root, "description", tv_string(a, t->description ? t->description : ""));
+	tv_set(a, root, "required_groups", t->required_groups ? t->required_groups : tv_list(a));
 	tv_set(a, root, "version", tv_string(a, PACKAGE_VERSION));
 	tv_set(a, root, "api", api_values(t));
 	tv_set(a, root, "subscription_id", tv_string(a, s->g->sub));
@@ -517,6 +621,8 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 	tv_set(a, root, "vnets", s->vnets);
 	tv_set(a, root, "route_tables", s->route_tables);
 	tv_set(a, root, "subnets", s->subnets);
+	tv_set(a, root, "public_ips", s->public_ips);
+	tv_set(a, root, "gateways", s->gateways);
 	tv_set(a, root, "peerings", s->peerings);
 	tv_set(a, root, "deployments", s->deployments);
 	return root;
@@ -560,7 +666,8 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm,
 static bool within_limits(struct arm *t, const struct scope *s, struct peerc_result *r)
 {
 	size_t n = s->vnets->u.list.n + s->route_tables->u.list.n +
-		   s->subnets->u.list.n + s->peerings->u.list.n;
+		   s->subnets->u.list.n + s->public_ips->u.list.n +
+		   s->gateways->u.list.n + s->peerings->u.list.n;
 
 	if (s->main)
 		for (size_t i = 0; i < t->ngroups; i++)
@@ -615,16 +722,68 @@ static void build(struct arm *t)
 			add_vnet(t, &m->vnets[i], rt[i]);
 	for (size_t i = 0; i < m->nroute_tables; i++)
 		add_route_table(t, &m->route_tables[i]);
+	t->gateway_scope = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->gateway_scope));
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (deploy_creates_gateway(&m->vnets[i]))
+			add_gateway(t, &m->vnets[i]);
+	t->side_scope = arena_alloc(t->a, (2 * m->npeerings + 1) * sizeof(*t->side_scope));
+	for (size_t i = 0; i < m->npeerings; i++)
+		for (int k = 0; k < 2; k++)
+			t->side_scope[2 * i + (size_t)k] = scope_for(t,
+				t->vnet_group[m->peerings[i].side[k].vnet->index],
+				deploy_side_phase(&m->peerings[i], k));
+	t->chain = deploy_chain(m, t->a);
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
 			add_side(t, &m->peerings[i], k);
+}
+
+/* What the main template's metadata says: how to deploy it, what must
+ * exist first, how long a gateway takes. */
+static void describe(struct arm *t, const struct peerc_options *opts)
+{
+	struct arena *a = t->a;
+	const struct model *m = t->m;
+	bool gateway = false;
+	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
+			   opts->output_name : "azuredeploy.json";
+
+	t->required_groups = tv_list(a);
+	for (size_t g = 0; g < t->ngroups; g++) {
+		bool used = g == 0;
+		for (int ph = 0; ph < DEPLOY_PHASES && !used; ph++)
+			used = t->groups[g].phase[ph] != NULL;
+		if (!used)
+			continue;
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "subscriptionId", tv_string(a, t->groups[g].sub));
+		tv_set(a, o, "resourceGroup", tv_string(a, t->groups[g].rg));
+		tv_push(a, t->required_groups, o);
+	}
+	for (size_t i = 0; i < m->nvnets; i++)
+		gateway = gateway || deploy_creates_gateway(&m->vnets[i]);
+	t->description = arena_printf(a,
+		"Deploy to the resource group and subscription in deployTo, signed in "
+		"with Network Contributor on every subscription the template names: az "
+		"deployment group create --subscription %s --resource-group %s "
+		"--template-file %s. The nested deployments run in the order of their "
+		"dependsOn. peerc creates no resource group: the ones in "
+		"requiredResourceGroups must exist first.%s ARM templates cannot re-sync a "
+		"peering after a peered VNet's address space changes (syncRemoteAddressSpace "
+		"is a query parameter of the REST call, not part of the resource): after "
+		"such a change run 'az network vnet peering sync' for each peering of that "
+		"VNet, on both sides.", t->ngroups ? t->groups[0].sub : "SUBSCRIPTION",
+		t->ngroups ? t->groups[0].rg : "GROUP", file,
+		gateway ? " Creating a virtual network gateway takes 30 to 45 minutes; the "
+			  "peerings that use or offer it wait for it, and every deployment "
+			  "sends the gateway again." : "");
 }
 
 void emit_arm(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
 	struct arm t = { .a = r->arena, .m = m };
-	struct tval *peerc = emit_peerc_values(r);
+	struct tval *peerc = emit_peerc_values(r, opts, "azuredeploy.json");
 	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
 		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
 	struct strbuf sb;
@@ -634,6 +793,7 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
 	build(&t);
+	describe(&t, opts);
 	bool ok = within_limits(&t, t.main, r);
 	for (size_t i = 0; i < t.ngroups; i++)
 		for (int ph = 0; ph < DEPLOY_PHASES; ph++)

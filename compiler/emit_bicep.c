@@ -5,32 +5,26 @@
  * Scope: main.bicep targets one resource group, the model's home group
  * (model.groups[0]), as the ARM output does. What lives there is declared in
  * main.bicep. Bicep cannot declare a resource in another scope (BCP139), so
- * each other group gets up to three modules, one per deployment phase of
- * the model, deployed from main.bicep with scope: resourceGroup(sub, rg)
- * and named as the ARM output's nested deployments:
- *
- *   network          its created VNets, their route tables, and the
- *                    route-table links of its existing VNets' subnets: they
- *                    need nothing from any other file;
- *   peerings         the peering halves whose VNet is there, once both VNets
- *                    exist;
- *   remote-gateways  the halves that use a remote gateway whose transit half
- *                    is in another file (Azure checks useRemoteGateways
- *                    against the remote allowGatewayTransit at creation).
- *
- * Split that way, the files depend on each other without a cycle: network
- * on nothing, peerings on network modules and main's VNets, remote-gateways
- * on peerings modules and main's peerings. A fourth kind, even for the home
- * group, holds the route tables of existing spokes whose location the file
- * does not give: main.bicep reads the VNet's location and passes it as a
- * parameter, since a resource's location cannot be a runtime value. */
+ * each other group gets a module per deployment phase of the model
+ * (enum deploy_phase, placed by the rules of deploy.h that the ARM output
+ * follows too), deployed from main.bicep with scope: resourceGroup(sub, rg)
+ * and named as the ARM output's nested deployments: network (created VNets
+ * and their route tables), existing-route-tables (existing spokes' tables
+ * and subnet writes; even for the home group, since main.bicep reads the
+ * live subnets and the VNet's location and passes them in: a file cannot
+ * read what it writes), gateways, peerings, remote-gateways. A module waits
+ * only for modules of an earlier phase, or of an earlier group in the same
+ * phase, so never in a cycle. */
 #include "common.h"
 
 #include "apiversions.h"
+#include "deploy.h"
 #include "diag.h"
 #include "emit.h"
 #include "model.h"
 #include "util.h"
+
+struct side_place;
 
 /* One output file: main.bicep or a module. */
 struct bfile {
@@ -38,7 +32,8 @@ struct bfile {
 	enum deploy_phase phase; /* a module's */
 	const char *symbol; /* the module's symbol in main.bicep; NULL for main */
 	size_t group;       /* index into model.groups */
-	struct tval *params, *existing, *vnets, *route_tables, *subnets, *peerings;
+	struct tval *params, *existing, *existing_subnets, *vnets, *route_tables;
+	struct tval *subnets, *public_ips, *gateways, *peerings;
 	struct tval *deps;  /* a module's dependsOn in main.bicep */
 	struct tval *args;  /* a module's params in main.bicep */
 	struct strmap dep_set;
@@ -56,6 +51,10 @@ struct bicep {
 	struct bfile **files;      /* in output order (order_files) */
 	size_t nfiles, files_cap;
 	struct strmap symbols;     /* every identifier in use */
+	struct bfile **gateway_in; /* parallel to model.vnets: a created gateway's file */
+	const char **gateway_sym;  /* parallel to model.vnets */
+	struct side_place *place;  /* 2 * peering + side */
+	size_t (*chain)[2];        /* deploy_chain() */
 };
 
 /* ------------------------------------------------------------ identifiers */
@@ -64,11 +63,6 @@ static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9');
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 static char upper(char c)
@@ -87,8 +81,8 @@ static void put_word(struct strbuf *sb, const char *w, size_t n, bool first)
 		if (w[i] >= 'a' && w[i] <= 'z')
 			caps = false;
 	for (size_t i = 0; i < n; i++) {
-		char c = caps ? lower(w[i]) : w[i];
-		sb_putc(sb, i > 0 ? c : first ? lower(c) : upper(c));
+		char c = caps ? ascii_lower(w[i]) : w[i];
+		sb_putc(sb, i > 0 ? c : first ? ascii_lower(c) : upper(c));
 	}
 }
 
@@ -137,15 +131,6 @@ static bool reserved(const char *s)
 	return false;
 }
 
-static const char *folded(struct arena *a, const char *s)
-{
-	char *f = arena_strdup(a, s);
-
-	for (char *p = f; *p; p++)
-		*p = lower(*p);
-	return f;
-}
-
 /* camel(text), or with 2, 3, ... appended when taken: one namespace for the
  * whole output, filled in model order, so the same file always gets the
  * same symbols and a symbol means the same thing in every file. Taken means
@@ -153,12 +138,7 @@ static const char *folded(struct arena *a, const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	char *base = camel(b->a, text), *s = base;
-
-	for (unsigned n = 2; reserved(s) || strmap_get(&b->symbols, folded(b->a, s)); n++)
-		s = arena_printf(b->a, "%s%u", base, n);
-	strmap_put(&b->symbols, folded(b->a, s), s);
-	return s;
+	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -172,6 +152,9 @@ static struct bfile *new_file(struct bicep *b, size_t group)
 	f->params = tv_list(a);
 	f->args = tv_object(a);
 	f->existing = tv_list(a);
+	f->existing_subnets = tv_list(a);
+	f->public_ips = tv_list(a);
+	f->gateways = tv_list(a);
 	f->vnets = tv_list(a);
 	f->route_tables = tv_list(a);
 	f->subnets = tv_list(a);
@@ -188,9 +171,10 @@ static struct bfile *file_for(struct bicep *b, size_t group, enum deploy_phase p
 {
 	static const char *const words[DEPLOY_PHASES] = {
 		[DEPLOY_NETWORK] = "network",
+		[DEPLOY_LOOKUP] = "existing route tables",
+		[DEPLOY_GATEWAYS] = "gateways",
 		[DEPLOY_PEERINGS] = "peerings",
 		[DEPLOY_REMOTE_GATEWAYS] = "remote gateways",
-		[DEPLOY_LOOKUP] = "existing route tables",
 	};
 	struct bfile **f = &b->modules[group][ph];
 
@@ -279,10 +263,14 @@ static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 {
 	const char *what = in->main ? sym : in->symbol;
 
-	if (from->main)
-		tv_push(b->a, deps, tv_raw(b->a, what));
-	else
+	if (!from->main) {
 		module_dep(b, from, what);
+		return;
+	}
+	for (size_t i = 0; i < deps->u.list.n; i++)
+		if (strcmp(deps->u.list.items[i]->u.str, what) == 0)
+			return;
+	tv_push(b->a, deps, tv_raw(b->a, what));
 }
 
 /* ------------------------------------------------------------------ values */
@@ -325,7 +313,8 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 	for (size_t i = 0; i < v->ndns_servers; i++)
 		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	for (size_t i = 0; i < v->nsubnets; i++)
-		tv_push(a, subnets, subnet_value(b, &v->subnets[i], rt));
+		tv_push(a, subnets, subnet_value(b, &v->subnets[i],
+						 v->subnets[i].routed ? rt : NULL));
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "location", tv_string(a, v->location));
@@ -338,19 +327,46 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 	b->created_in[v->index] = f;
 }
 
-/* An existing spoke's subnets are child resources that name the route
- * table (a created VNet's subnets do that inline). */
+/* An existing spoke's subnets are not peerc's: a subnet resource is a PUT
+ * of the whole subnet, so each is written as it is in Azure with only its
+ * route table set, as azurerm's association does (GET, set routeTable,
+ * PUT). A file cannot read what it writes, so main.bicep reads the live
+ * subnet (an `existing` subnet) and passes its properties to the module;
+ * the read-only ones among them are ignored by the PUT. One VNet's subnet
+ * writes are chained: Azure takes one at a time. */
 static void add_subnet_links(struct bicep *b, struct bfile *f,
 			     const struct m_vnet *v, const char *rt)
 {
 	struct arena *a = b->a;
+	const char *prev = NULL;
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
-		struct tval *o = subnet_value(b, &v->subnets[i], rt);
-		tv_set(a, o, "symbol", tv_raw(a, symbol(b, arena_printf(a, "%s %s",
-			b->vnet_sym[v->index], v->subnets[i].name))));
+		if (!v->subnets[i].routed)
+			continue;
+		const char *sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
+							 v->subnets[i].name));
+		const char *live = symbol(b, arena_printf(a, "%s live", sym));
+		const char *param = symbol(b, arena_printf(a, "%s properties", sym));
+		struct tval *e = tv_object(a), *o = tv_object(a), *p = tv_object(a);
+		tv_set(a, e, "symbol", tv_raw(a, live));
+		tv_set(a, e, "parent", tv_raw(a, vnet_in(b, b->main, v)));
+		tv_set(a, e, "name", tv_string(a, v->subnets[i].name));
+		tv_push(a, b->main->existing_subnets, e);
+		tv_set(a, p, "name", tv_raw(a, param));
+		tv_set(a, p, "type", tv_raw(a, "object"));
+		tv_push(a, f->params, p);
+		tv_set(a, f->args, param, raw_printf(a, "%s.properties", live));
+		tv_set(a, o, "symbol", tv_raw(a, sym));
+		tv_set(a, o, "name", tv_string(a, v->subnets[i].name));
 		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
+		tv_set(a, o, "properties", raw_printf(a, "union(%s, {\nrouteTable: {\nid: %s.id\n}\n})",
+						      param, rt));
+		struct tval *deps = tv_list(a);
+		if (prev)
+			tv_push(a, deps, tv_raw(a, prev));
+		tv_set(a, o, "depends_on", deps);
 		tv_push(a, f->subnets, o);
+		prev = sym;
 	}
 }
 
@@ -375,8 +391,11 @@ static struct tval *location_param(struct bicep *b, struct bfile *f,
 	struct arena *a = b->a;
 	const char *name = symbol(b, arena_printf(a, "%s location",
 						  b->vnet_sym[v->index]));
+	struct tval *p = tv_object(a);
 
-	tv_push(a, f->params, tv_raw(a, name));
+	tv_set(a, p, "name", tv_raw(a, name));
+	tv_set(a, p, "type", tv_raw(a, "string"));
+	tv_push(a, f->params, p);
 	tv_set(a, f->args, name, raw_printf(a, "%s.location", vnet_in(b, b->main, v)));
 	return tv_raw(a, name);
 }
@@ -386,8 +405,7 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 {
 	struct arena *a = b->a;
 	const struct m_vnet *v = rt->vnet;
-	struct bfile *f = file_for(b, v->group,
-				   v->location ? DEPLOY_NETWORK : DEPLOY_LOOKUP);
+	struct bfile *f = file_for(b, v->group, deploy_route_table_phase(v));
 	struct tval *o = tv_object(a), *routes = tv_list(a);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
@@ -403,6 +421,55 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 		add_subnet_links(b, f, v, sym);
 }
 
+/* ----------------------------------------------------------------- gateways */
+
+static void add_gateway(struct bicep *b, const struct m_vnet *v)
+{
+	struct arena *a = b->a;
+	const struct m_gateway *gw = v->gw;
+	struct bfile *f = file_for(b, v->group, DEPLOY_GATEWAYS);
+	const char *vs = b->vnet_sym[v->index];
+	const char *gs = symbol(b, arena_printf(a, "%s gateway", vs));
+	const char *sn = symbol(b, arena_printf(a, "%s gateway subnet", vs));
+	struct tval *o = tv_object(a), *configs = tv_list(a), *e = tv_object(a);
+	struct tval *deps = tv_list(a);
+
+	tv_set(a, e, "symbol", tv_raw(a, sn));
+	tv_set(a, e, "parent", tv_raw(a, vnet_in(b, f, v)));
+	tv_set(a, e, "name", tv_string(a, "GatewaySubnet"));
+	tv_push(a, f->existing_subnets, e);
+	for (size_t k = 0; k < gw->npublic_ips; k++) {
+		struct tval *ip = tv_object(a), *c = tv_object(a);
+		const char *is = symbol(b, arena_printf(a, "%s gateway ip%s", vs, k ? " 2" : ""));
+		tv_set(a, ip, "symbol", tv_raw(a, is));
+		tv_set(a, ip, "name", tv_string(a, gw->public_ips[k]));
+		tv_set(a, ip, "location", tv_string(a, v->location));
+		tv_set(a, ip, "zones", tv_bool(a, gw->zones));
+		tv_set(a, ip, "tags", emit_tags(a, v->tags, v->ntags));
+		tv_push(a, f->public_ips, ip);
+		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
+		tv_set(a, c, "subnet_id", raw_printf(a, "%s.id", sn));
+		tv_set(a, c, "public_ip_id", raw_printf(a, "%s.id", is));
+		tv_push(a, configs, c);
+	}
+	/* The subnet is `existing`: the VNet it is in must be written first. */
+	const struct bfile *vf = b->created_in[v->index];
+	if (vf && vf != f)
+		wait_for(b, f, deps, vf, vs);
+	else if (vf)
+		tv_push(a, deps, tv_raw(a, vs));
+	tv_set(a, o, "symbol", tv_raw(a, gs));
+	tv_set(a, o, "name", tv_string(a, gw->name));
+	tv_set(a, o, "location", tv_string(a, v->location));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
+	emit_gateway_settings(a, o, v);
+	tv_set(a, o, "ip_configurations", configs);
+	tv_set(a, o, "depends_on", deps);
+	tv_push(a, f->gateways, o);
+	b->gateway_in[v->index] = f;
+	b->gateway_sym[v->index] = gs;
+}
+
 /* ---------------------------------------------------------------- peerings */
 
 struct side_place {
@@ -410,65 +477,73 @@ struct side_place {
 	const char *symbol;
 };
 
-/* Where side k of p goes: main for the home group; else the group's
- * peerings module, or its remote-gateways module when it waits for a half
- * that is in another file. */
-static void place_sides(struct bicep *b, const struct m_peering *p,
-			struct side_place place[2])
+/* Where side k of p goes: main for the home group, else its group's module
+ * of the side's phase (deploy.h). */
+static void place_side(struct bicep *b, const struct m_peering *p, int k,
+		       struct side_place *place)
 {
-	for (int k = 0; k < 2; k++) {
-		const struct m_vnet *v = p->side[k].vnet;
-		place[k].symbol = symbol(b, arena_printf(b->a, "%s to %s",
-			b->vnet_sym[v->index], b->vnet_sym[p->side[!k].vnet->index]));
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < 2; k++) {
-			bool waits = p->first >= 0 && p->first != k;
-			if (waits != (pass == 1))
-				continue;
-			size_t g = p->side[k].vnet->group;
-			bool late = waits && g != 0 &&
-				    place[p->first].file != b->modules[g][DEPLOY_PEERINGS];
-			place[k].file = file_for(b, g, late ? DEPLOY_REMOTE_GATEWAYS :
-							      DEPLOY_PEERINGS);
-		}
-	}
+	const struct m_vnet *v = p->side[k].vnet;
+
+	place->symbol = symbol(b, arena_printf(b->a, "%s to %s",
+		b->vnet_sym[v->index], b->vnet_sym[p->side[!k].vnet->index]));
+	place->file = file_for(b, v->group, deploy_side_phase(p, k));
 }
 
-static void add_side(struct bicep *b, const struct m_peering *p, int k,
-		     const struct side_place place[2])
+/* One wait of a resource of file f, made in file `in` as sym: the resource
+ * itself when in f, else through wait_for; never twice. */
+static void wait_once(struct bicep *b, struct bfile *f, struct tval *deps,
+		      const struct bfile *in, const char *sym)
+{
+	for (size_t i = 0; in == f && i < deps->u.list.n; i++)
+		if (strcmp(deps->u.list.items[i]->u.str, sym) == 0)
+			return;
+	if (in == f)
+		tv_push(b->a, deps, tv_raw(b->a, sym));
+	else
+		wait_for(b, f, deps, in, sym);
+}
+
+static void add_side(struct bicep *b, const struct m_peering *p, int k)
 {
 	struct arena *a = b->a;
 	const struct m_side *s = &p->side[k];
 	const struct m_vnet *local = s->vnet, *remote = p->side[!k].vnet;
-	struct bfile *f = place[k].file;
+	size_t me = 2 * (size_t)(p - b->m->peerings) + (size_t)k;
+	const struct side_place *pl = &b->place[me];
+	struct bfile *f = pl->file;
 	struct tval *o = tv_object(a), *deps = tv_list(a);
 
-	tv_set(a, o, "symbol", tv_raw(a, place[k].symbol));
+	tv_set(a, o, "symbol", tv_raw(a, pl->symbol));
 	tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, local)));
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "access", tv_bool(a, s->access));
-	tv_set(a, o, "forwarded", tv_bool(a, s->forwarded));
-	tv_set(a, o, "gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "remote_gateway", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
 	/* The local VNet is the parent and the remote one is referenced: in
-	 * one file that orders them, across files it does not. A half that
-	 * waits for the other half waits for both VNets through it. */
-	const struct bfile *lf = b->created_in[local->index];
-	const struct bfile *rf = b->created_in[remote->index];
-	if (p->first >= 0 && p->first != k) {
-		const struct side_place *w = &place[p->first];
-		if (w->file == f)
-			tv_push(a, deps, tv_raw(a, w->symbol));
-		else
-			wait_for(b, f, deps, w->file, w->symbol);
-	} else {
-		if (lf && lf != f)
-			wait_for(b, f, deps, lf, b->vnet_sym[local->index]);
-		if (rf && rf != f)
-			wait_for(b, f, deps, rf, b->vnet_sym[remote->index]);
+	 * one file that orders them, across files it does not. */
+	const struct m_vnet *ends[2] = { local, remote };
+	for (int e = 0; e < 2; e++) {
+		const struct bfile *vf = b->created_in[ends[e]->index];
+		if (vf && vf != f)
+			wait_for(b, f, deps, vf, b->vnet_sym[ends[e]->index]);
 	}
+	/* A gateway peerc creates in either VNet (Azure does not change a
+	 * VNet's peerings while its gateway is made; one that uses the gateway
+	 * needs it), the half whose transit it uses, and the halves before it
+	 * that touch its VNets (deploy_chain). */
+	for (int e = 0; e < 2; e++)
+		if (b->gateway_in[ends[e]->index])
+			wait_once(b, f, deps, b->gateway_in[ends[e]->index],
+				  b->gateway_sym[ends[e]->index]);
+	size_t waits[3] = { SIZE_MAX, b->chain[me][0], b->chain[me][1] };
+	if (deploy_side_phase(p, k) == DEPLOY_REMOTE_GATEWAYS)
+		waits[0] = 2 * (me / 2) + (size_t)p->first;
+	for (int w = 0; w < 3; w++)
+		if (waits[w] != SIZE_MAX)
+			wait_once(b, f, deps, b->place[waits[w]].file,
+				  b->place[waits[w]].symbol);
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, f->peerings, o);
 }
@@ -500,6 +575,8 @@ static struct tval *type_values(struct bicep *b)
 		{ "subnet", "Microsoft.Network/virtualNetworks/subnets" },
 		{ "peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" },
 		{ "route_table", "Microsoft.Network/routeTables" },
+		{ "gateway", "Microsoft.Network/virtualNetworkGateways" },
+		{ "public_ip", "Microsoft.Network/publicIPAddresses" },
 	};
 	struct tval *o = tv_object(b->a);
 
@@ -511,7 +588,8 @@ static struct tval *type_values(struct bicep *b)
 
 static const char *module_path(struct arena *a, const struct bfile *f)
 {
-	return arena_printf(a, "modules/%s.bicep", f->symbol);
+	return arena_printf(a, "%s/%s.bicep", backend_find(PEERC_TARGET_BICEP)->module_dir,
+			    f->symbol);
 }
 
 /* main.bicep, then the modules by group and phase. */
@@ -548,6 +626,27 @@ static struct tval *modules_value(struct bicep *b)
 	return list;
 }
 
+/* The groups main.bicep and its modules deploy to, once each: they must
+ * exist before a deployment. */
+static struct tval *module_groups(struct bicep *b)
+{
+	struct arena *a = b->a;
+	struct tval *list = tv_list(a);
+	bool *seen = arena_alloc(a, b->m->ngroups + 1);
+
+	for (size_t i = 0; i < b->nfiles; i++) {
+		const struct m_group *g = &b->m->groups[b->files[i]->group];
+		if (!b->m->ngroups || seen[b->files[i]->group])
+			continue;
+		seen[b->files[i]->group] = true;
+		struct tval *o = tv_object(a);
+		tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
+		tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
+		tv_push(a, list, o);
+	}
+	return list;
+}
+
 static struct tval *file_root(struct bicep *b, const struct bfile *f,
 			      struct tval *common)
 {
@@ -561,17 +660,35 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	if (g) {
 		tv_set(a, target, "subscription", tv_string(a, g->subscription));
 		tv_set(a, target, "resourceGroup", tv_string(a, g->resource_group));
+		tv_set(a, root, "deploy_subscription",
+		       tv_raw(a, emit_comment_text(a, g->subscription)));
+		tv_set(a, root, "deploy_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
+	} else {
+		tv_set(a, root, "deploy_subscription", tv_raw(a, "SUBSCRIPTION"));
+		tv_set(a, root, "deploy_group", tv_raw(a, "GROUP"));
 	}
 	tv_set(a, root, "module", tv_bool(a, !f->main));
 	tv_set(a, root, "target", target);
 	tv_set(a, root, "params", f->params);
 	tv_set(a, root, "existing", f->existing);
+	tv_set(a, root, "existing_subnets", f->existing_subnets);
+	tv_set(a, root, "public_ips", f->public_ips);
+	tv_set(a, root, "gateways", f->gateways);
 	tv_set(a, root, "vnets", f->vnets);
 	tv_set(a, root, "route_tables", f->route_tables);
 	tv_set(a, root, "subnets", f->subnets);
 	tv_set(a, root, "peerings", f->peerings);
 	tv_set(a, root, "modules", f->main ? modules_value(b) : tv_list(a));
+	tv_set(a, root, "prerequisites", f->main ? module_groups(b) : tv_list(a));
 	return root;
+}
+
+static bool any_gateway(const struct model *m)
+{
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (deploy_creates_gateway(&m->vnets[i]))
+			return true;
+	return false;
 }
 
 /* Bicep's max-resources rule is an error, after ARM's limit of 800
@@ -586,6 +703,7 @@ static bool within_limits(struct bicep *b, struct peerc_result *r)
 		const struct bfile *f = b->files[i];
 		size_t n = f->vnets->u.list.n + f->route_tables->u.list.n +
 			   f->subnets->u.list.n + f->peerings->u.list.n +
+			   f->public_ips->u.list.n + f->gateways->u.list.n +
 			   (f->main ? b->nfiles - 1 : 0);
 		if (n <= MAX_TEMPLATE_RESOURCES)
 			continue;
@@ -614,18 +732,26 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_vnet(&b, &m->vnets[i], rt_sym[i]);
-	for (size_t i = 0; i < m->npeerings; i++) {
-		struct side_place place[2];
-		place_sides(&b, &m->peerings[i], place);
+	b.gateway_in = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_in));
+	b.gateway_sym = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_sym));
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (deploy_creates_gateway(&m->vnets[i]))
+			add_gateway(&b, &m->vnets[i]);
+	b.place = arena_alloc(a, (2 * m->npeerings + 1) * sizeof(*b.place));
+	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			add_side(&b, &m->peerings[i], k, place);
-	}
+			place_side(&b, &m->peerings[i], k, &b.place[2 * i + (size_t)k]);
+	b.chain = deploy_chain(m, a);
+	for (size_t i = 0; i < m->npeerings; i++)
+		for (int k = 0; k < 2; k++)
+			add_side(&b, &m->peerings[i], k);
 	order_files(&b);
 	if (!within_limits(&b, r))
 		return;
 	struct tval *common = tv_object(a);
-	tv_set(a, common, "peerc", emit_peerc_values(r));
+	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
+	tv_set(a, common, "creates_gateway", tv_bool(a, b.nfiles && any_gateway(m)));
 	for (size_t i = 0; i < b.nfiles; i++) {
 		const struct bfile *f = b.files[i];
 		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,

@@ -78,17 +78,17 @@ static const char *peering_label(struct arena *a, const struct m_peering *p)
 
 	sb_init(&sb);
 	for (int k = 0; k < 2; k++)
-		if (p->side[k].remote_gateway)
+		if (p->side[k].setting[SET_REMOTE_GATEWAY])
 			sb_printf(&sb, "\n%s uses the gateway of %s",
 				  p->side[k].vnet->handle, p->side[1 - k].vnet->handle);
-	if (p->side[0].forwarded && p->side[1].forwarded)
+	if (p->side[0].setting[SET_FORWARDED] && p->side[1].setting[SET_FORWARDED])
 		sb_puts(&sb, "\nforwarded traffic both ways");
 	for (int k = 0; k < 2; k++)
-		if (p->side[k].forwarded != p->side[1 - k].forwarded &&
-		    p->side[k].forwarded)
+		if (p->side[k].setting[SET_FORWARDED] &&
+		    !p->side[1 - k].setting[SET_FORWARDED])
 			sb_printf(&sb, "\nforwarded traffic into %s", p->side[k].vnet->handle);
 	for (int k = 0; k < 2; k++)
-		if (!p->side[k].access)
+		if (!p->side[k].setting[SET_ACCESS])
 			sb_printf(&sb, "\nno access from %s", p->side[k].vnet->handle);
 	if (is_global(p))
 		sb_puts(&sb, "\nglobal");
@@ -214,8 +214,9 @@ static struct tval *peering_values(struct graph *g)
 		struct tval *o = tv_object(a);
 		/* An arrow from the side whose gateway is shared to the side
 		 * that uses it. */
-		int from = p->side[0].remote_gateway ? 1 : 0;
-		bool gw = p->side[0].remote_gateway || p->side[1].remote_gateway;
+		int from = p->side[0].setting[SET_REMOTE_GATEWAY] ? 1 : 0;
+		bool gw = p->side[0].setting[SET_REMOTE_GATEWAY] ||
+			  p->side[1].setting[SET_REMOTE_GATEWAY];
 		tv_set(a, o, "a", vnet_id(a, p->side[0].vnet));
 		tv_set(a, o, "b", vnet_id(a, p->side[1].vnet));
 		tv_set(a, o, "from", vnet_id(a, p->side[from].vnet));
@@ -223,8 +224,8 @@ static struct tval *peering_values(struct graph *g)
 		tv_set(a, o, "label", tv_string(a, peering_label(a, p)));
 		tv_set(a, o, "gateway", tv_bool(a, gw));
 		tv_set(a, o, "global", tv_bool(a, is_global(p)));
-		tv_set(a, o, "no_access", tv_bool(a, !p->side[0].access ||
-						   !p->side[1].access));
+		tv_set(a, o, "no_access", tv_bool(a, !p->side[0].setting[SET_ACCESS] ||
+						   !p->side[1].setting[SET_ACCESS]));
 		tv_set(a, o, "highlight", tv_bool(a, marked(g->marks ?
 			g->marks->peerings : NULL, i)));
 		tv_push(a, list, o);
@@ -303,7 +304,9 @@ static struct tval *missing_values(struct graph *g)
 	return list;
 }
 
-static struct tval *graph_values(const struct model *m, struct peerc_result *r,
+static struct tval *graph_values(const struct model *m,
+				 const struct peerc_options *opts,
+				 struct peerc_result *r, const char *dflt_output,
 				 const struct graph_marks *marks)
 {
 	struct arena *a = r->arena;
@@ -312,7 +315,7 @@ static struct tval *graph_values(const struct model *m, struct peerc_result *r,
 	struct tval *all = tv_list(a);
 
 	roles(&g);
-	tv_set(a, root, "peerc", emit_peerc_values(r));
+	tv_set(a, root, "peerc", emit_peerc_values(r, opts, dflt_output));
 	tv_set(a, root, "subscriptions", clusters(&g, all));
 	tv_set(a, root, "vnets", all);
 	tv_set(a, root, "peerings", peering_values(&g));
@@ -403,25 +406,27 @@ static const struct graph_marks *graph_explain(const struct model *m,
 
 static void emit_graph(const struct model *m, const struct peerc_options *opts,
 		       struct peerc_result *r, enum peerc_target target,
-		       const char *file, enum tmpl_target t)
+		       const char *file, enum tmpl_target t,
+		       const char *dflt_output)
 {
 	const struct graph_marks *marks = graph_explain(m, opts, r);
 
 	if (opts->explain[0] && !marks)
 		return;
 	emit_template(backend_find(target), opts, r, file, t,
-		      graph_values(m, r, marks), NULL);
+		      graph_values(m, opts, r, dflt_output, marks), NULL);
 }
 
 void emit_dot(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
-	emit_graph(m, opts, r, PEERC_TARGET_DOT, "topology.dot.tmpl", TMPL_DOT);
+	emit_graph(m, opts, r, PEERC_TARGET_DOT, "topology.dot.tmpl", TMPL_DOT,
+		   "topology.dot");
 }
 
 void emit_mermaid(const struct model *m, const struct peerc_options *opts,
 		  struct peerc_result *r)
 {
 	emit_graph(m, opts, r, PEERC_TARGET_MERMAID, "topology.mmd.tmpl",
-		   TMPL_MERMAID);
+		   TMPL_MERMAID, "topology.mmd");
 }

@@ -1,11 +1,20 @@
 /* Terraform (azurerm) back end: the model as template values for
  * templates/terraform/main.tf.tmpl. Every variable is listed in
  * templates/README.md; the decisions (labels, references, which VNets are
- * read with a data source) are made here, the layout is the template's. */
+ * read with a data source, what waits for what) are made here, the layout
+ * is the template's.
+ *
+ * Labels depend only on the thing labelled (tf_labels below), so adding,
+ * removing or reordering statements never renames a resource; when a label
+ * changes anyway and the previous output is given, tf_moved.c writes the
+ * moved blocks. */
 #include "common.h"
+
+#include <inttypes.h>
 
 #include "emit.h"
 #include "model.h"
+#include "tf_moved.h"
 #include "util.h"
 
 /* How the configuration refers to one VNet. */
@@ -22,14 +31,35 @@ struct tf_vnet {
 	struct tval *provider; /* raw "azurerm.sub_x", or "" */
 };
 
+/* One namespace of labels: a label is its readable form when no other
+ * thing of the namespace wants the same one; the things that collide each
+ * take their readable form and a hash of their own key. Counting first and
+ * hashing keys, never positions, makes a label independent of the file's
+ * order and of the other things in it but for a collision. */
+struct labels {
+	struct strmap wants; /* readable form -> count */
+	struct strmap taken; /* labels handed out */
+};
+
+enum label_ns {
+	NS_VNET,        /* resource and data source azurerm_virtual_network */
+	NS_PEERING,
+	NS_ROUTE_TABLE,
+	NS_ASSOCIATION,
+	NS_GATEWAY,     /* resource and data source azurerm_virtual_network_gateway */
+	NS_PUBLIC_IP,
+	NS_GROUP,
+	NS_COUNT
+};
+
 struct tf {
 	struct arena *a;
 	const struct model *m;
 	struct tf_vnet *vnets; /* parallel to model.vnets */
+	const char **gw_label; /* parallel to model.vnets: its gateway's */
+	const char **group_label; /* parallel to model.groups, when created */
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
-	/* Labels in use, one namespace per block type, except that a data
-	 * source never shares its label with a VNet resource. */
-	struct strmap vnet_labels, peering_labels, rt_labels, assoc_labels;
+	struct labels ns[NS_COUNT];
 };
 
 /* ---------------------------------------------------------------- labels */
@@ -51,17 +81,63 @@ static char *label_text(struct arena *a, const char *s)
 	return l;
 }
 
-/* want, or want_2, want_3, ... when taken: labels are unique per block type
- * and follow model order, so the same file always gets the same labels. */
-static const char *unique_label(struct tf *t, struct strmap *used,
-				const char *want)
+/* FNV-1a, 64 bits: the same on every machine. */
+static uint64_t fnv1a(const char *s)
 {
-	char *l = label_text(t->a, want);
+	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (unsigned n = 2; strmap_get(used, l); n++)
-		l = arena_printf(t->a, "%s_%u", label_text(t->a, want), n);
-	strmap_put(used, l, l);
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* First pass: `want` (text, made a label) will be asked for once. */
+static void label_want(struct tf *t, enum label_ns ns, const char *want)
+{
+	struct strmap *w = &t->ns[ns].wants;
+	const char *l = label_text(t->a, want);
+	size_t *n = strmap_get(w, l);
+
+	if (!n) {
+		n = arena_alloc(t->a, sizeof(*n));
+		strmap_put(w, l, n);
+	}
+	(*n)++;
+}
+
+static bool wanted_twice(const struct labels *ls, const char *l)
+{
+	const size_t *n = strmap_get(&ls->wants, l);
+	return n && *n > 1;
+}
+
+/* Second pass: the label of the thing `key` that wants `want`. The hash
+ * grows to 16 digits, then takes a counter, only if it still collides
+ * (with a readable label or another hash), which no real file makes. */
+static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
+			     const char *key)
+{
+	struct labels *ls = &t->ns[ns];
+	const char *l = label_text(t->a, want);
+	uint64_t h = fnv1a(key);
+
+	if (wanted_twice(ls, l)) {
+		const char *base = l;
+		l = arena_printf(t->a, "%s_%08" PRIx64, base, h >> 32);
+		if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
+			l = arena_printf(t->a, "%s_%016" PRIx64, base, h);
+		for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
+			l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", base, h, n);
+	}
+	strmap_put(&ls->taken, l, ls);
 	return l;
+}
+
+static const char *key2(struct arena *a, const char *x, const char *y)
+{
+	return arena_printf(a, "%s\n%s", x, y);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -78,11 +154,8 @@ static bool is_alias_text(const char *s)
  * the whole GUID when two share it. */
 static char *alias_for(struct tf *t, const char *sub, size_t i)
 {
-	char *first = arena_strndup(t->a, sub, strcspn(sub, "-"));
+	char *first = arena_lower(t->a, arena_strndup(t->a, sub, strcspn(sub, "-")));
 
-	for (char *p = first; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	return is_alias_text(first) && *first ? arena_printf(t->a, "sub_%s", first) :
 						arena_printf(t->a, "sub_%zu", i + 1);
 }
@@ -102,9 +175,7 @@ static struct tval *build_providers(struct tf *t)
 			alias = alias_for(t, sub, i);
 			if (strmap_get(&used, alias))
 				alias = label_text(a, arena_printf(a, "sub_%s", sub));
-			while (strmap_get(&used, alias))
-				alias = arena_printf(a, "%s_%zu", alias, i + 1);
-			strmap_put(&used, alias, alias);
+			alias = unique_name(a, &used, alias, "_", false, NULL);
 			strmap_put(&t->aliases, sub, alias);
 		}
 		tv_set(a, p, "alias", tv_string(a, alias ? alias : ""));
@@ -121,6 +192,51 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
 }
 
+/* ---------------------------------------------------------- resource groups */
+
+/* The resource group name of something in group g: a reference to the
+ * group's resource when the output creates it (so that it waits for it),
+ * else the name. */
+static struct tval *group_name(struct tf *t, size_t g, const char *name)
+{
+	if (t->group_label && t->group_label[g] && t->m->groups[g].create &&
+	    strcmp(t->m->groups[g].resource_group, name) == 0)
+		return tv_raw(t->a, arena_printf(t->a, "azurerm_resource_group.%s.name",
+						 t->group_label[g]));
+	return tv_string(t->a, name);
+}
+
+static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
+{
+	struct arena *a = t->a;
+	const struct model *m = t->m;
+	struct tval *list = tv_list(a);
+	bool *used = arena_alloc(a, m->ngroups + 1);
+
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].subscription && m->vnets[i].resource_group)
+			used[m->vnets[i].group] = true;
+	for (size_t g = 0; g < m->ngroups; g++) {
+		const struct m_group *mg = &m->groups[g];
+		struct tval *o = tv_object(a);
+		if (!used[g])
+			continue;
+		if (!mg->create) {
+			tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, mg->subscription)));
+			tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, mg->resource_group)));
+			tv_push(a, prerequisites, o);
+			continue;
+		}
+		const char *alias = strmap_get(&t->aliases, mg->subscription);
+		tv_set(a, o, "label", tv_string(a, t->group_label[g]));
+		tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+		tv_set(a, o, "name", tv_string(a, mg->resource_group));
+		tv_set(a, o, "location", tv_string(a, mg->location));
+		tv_push(a, list, o);
+	}
+	return list;
+}
+
 /* ------------------------------------------------------------------ VNets */
 
 static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size_t n)
@@ -129,6 +245,42 @@ static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, l, emit_prefix(a, &p[i]));
 	return l;
+}
+
+/* Every label any block will ask for, so that label_get knows the
+ * collisions before it hands out the first one. */
+static void want_labels(struct tf *t)
+{
+	const struct model *m = t->m;
+
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		label_want(t, NS_VNET, v->handle);
+		if (v->gw && v->gw->source != GWSRC_ASSUMED)
+			label_want(t, NS_GATEWAY, v->handle);
+		for (size_t k = 0; v->gw && v->gw->source == GWSRC_CREATED &&
+				   k < v->gw->npublic_ips; k++)
+			label_want(t, NS_PUBLIC_IP, k ? arena_printf(t->a, "%s_%zu", v->handle,
+								     k + 1) : v->handle);
+	}
+	for (size_t i = 0; i < m->npeerings; i++)
+		for (int k = 0; k < 2; k++)
+			label_want(t, NS_PEERING, arena_printf(t->a, "%s_to_%s",
+				m->peerings[i].side[k].vnet->handle,
+				m->peerings[i].side[!k].vnet->handle));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_route_table *rt = &m->route_tables[i];
+		const char *want = arena_printf(t->a, "%s_via_%s", rt->vnet->handle,
+						rt->hub->handle);
+		label_want(t, NS_ROUTE_TABLE, want);
+		for (size_t k = 0; rt->vnet->existing && k < rt->vnet->nsubnets; k++)
+			if (rt->vnet->subnets[k].routed)
+				label_want(t, NS_ASSOCIATION, arena_printf(t->a, "%s_%s", want,
+					rt->vnet->subnets[k].name));
+	}
+	for (size_t g = 0; g < m->ngroups; g++)
+		if (m->groups[g].create)
+			label_want(t, NS_GROUP, m->groups[g].resource_group);
 }
 
 static void classify_vnets(struct tf *t)
@@ -143,17 +295,25 @@ static void classify_vnets(struct tf *t)
 		spoke_without_location[v->index] = !v->location;
 	}
 	t->vnets = arena_alloc(t->a, m->nvnets * sizeof(*t->vnets) + 1);
+	t->gw_label = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->gw_label));
+	t->group_label = arena_alloc(t->a, (m->ngroups + 1) * sizeof(*t->group_label));
+	for (size_t g = 0; g < m->ngroups; g++)
+		if (m->groups[g].create)
+			t->group_label[g] = label_get(t, NS_GROUP, m->groups[g].resource_group,
+				key2(t->a, m->groups[g].subscription, m->groups[g].resource_group));
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		struct tf_vnet *tv = &t->vnets[i];
 		tv->provider = provider_of(t, v);
+		if (v->gw && v->gw->source != GWSRC_ASSUMED)
+			t->gw_label[i] = label_get(t, NS_GATEWAY, v->handle, v->handle);
 		if (!v->existing) {
 			tv->kind = VK_CREATED;
-			tv->label = unique_label(t, &t->vnet_labels, v->handle);
+			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
 			tv->ref = arena_printf(t->a, "azurerm_virtual_network.%s", tv->label);
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
-			tv->label = unique_label(t, &t->vnet_labels, v->handle);
+			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
 			tv->ref = arena_printf(t->a, "data.azurerm_virtual_network.%s", tv->label);
 		} else {
 			tv->kind = VK_LITERAL;
@@ -173,20 +333,46 @@ static struct tval *vnet_attr(struct tf *t, const struct m_vnet *v,
 	return tv_raw(t->a, arena_printf(t->a, "%s.%s", tv->ref, attr));
 }
 
-static struct tval *subnets_value(struct arena *a, const struct m_vnet *v)
+/* The route table each spoke's subnets take, by VNet index (a spoke of two
+ * transit hubs is an error: route-table-conflict). */
+static const char **route_table_labels(struct tf *t)
 {
+	const struct model *m = t->m;
+	const char **l = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*l));
+
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_route_table *rt = &m->route_tables[i];
+		if (!l[rt->vnet->index])
+			l[rt->vnet->index] = label_get(t, NS_ROUTE_TABLE,
+				arena_printf(t->a, "%s_via_%s", rt->vnet->handle, rt->hub->handle),
+				key2(t->a, rt->vnet->handle, rt->hub->handle));
+	}
+	return l;
+}
+
+/* A created VNet's subnets name their route table inline: azurerm 4.x reads
+ * the attached table back into the inline block's route_table_id (Optional,
+ * not Computed), so a separate azurerm_subnet_route_table_association
+ * would be removed by the next plan and added by the one after
+ * (terraform-provider-azurerm #30433, docs PR #30468). */
+static struct tval *subnets_value(struct tf *t, const struct m_vnet *v, const char *rt)
+{
+	struct arena *a = t->a;
 	struct tval *l = tv_list(a);
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *s = tv_object(a);
 		tv_set(a, s, "name", tv_string(a, v->subnets[i].name));
 		tv_set(a, s, "address_prefixes", prefix_list(a, &v->subnets[i].prefix, 1));
+		tv_set(a, s, "route_table_id", rt && v->subnets[i].routed ?
+		       tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", rt)) :
+		       tv_raw(a, ""));
 		tv_push(a, l, s);
 	}
 	return l;
 }
 
-static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
+static struct tval *created_vnet(struct tf *t, const struct m_vnet *v, const char *rt)
 {
 	struct arena *a = t->a;
 	const struct tf_vnet *tv = &t->vnets[v->index];
@@ -198,11 +384,11 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "label", tv_string(a, tv->label));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, v->name));
-	tv_set(a, o, "resource_group", tv_string(a, v->resource_group));
+	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
 	tv_set(a, o, "location", tv_string(a, v->location));
 	tv_set(a, o, "address_space", prefix_list(a, v->space, v->nspace));
 	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets_value(a, v));
+	tv_set(a, o, "subnets", subnets_value(t, v, rt));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
@@ -220,7 +406,7 @@ static struct tval *read_vnet(struct tf *t, const struct m_vnet *v)
 	return o;
 }
 
-static void build_vnets(struct tf *t, struct tval *root)
+static void build_vnets(struct tf *t, struct tval *root, const char **rt)
 {
 	struct arena *a = t->a;
 	struct tval *created = tv_set(a, root, "vnets", tv_list(a));
@@ -229,40 +415,132 @@ static void build_vnets(struct tf *t, struct tval *root)
 	for (size_t i = 0; i < t->m->nvnets; i++) {
 		const struct m_vnet *v = &t->m->vnets[i];
 		if (t->vnets[i].kind == VK_CREATED)
-			tv_push(a, created, created_vnet(t, v));
+			tv_push(a, created, created_vnet(t, v, rt[i]));
 		else if (t->vnets[i].kind == VK_DATA)
 			tv_push(a, read, read_vnet(t, v));
 	}
 }
 
+/* ----------------------------------------------------------------- gateways */
+
+/* The subnet of a created VNet by name, from its inline blocks. */
+static struct tval *inline_subnet_id(struct tf *t, const struct tf_vnet *tv,
+				     const char *subnet)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "one([for s in %s.subnet : s.id if s.name == ", tv->ref);
+	tmpl_quote(TMPL_HCL, subnet, &sb);
+	sb_puts(&sb, "])");
+	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
+	sb_free(&sb);
+	return r;
+}
+
+static struct tval *public_ip_value(struct tf *t, const struct m_vnet *v, size_t k)
+{
+	struct arena *a = t->a;
+	const struct m_gateway *gw = v->gw;
+	struct tval *o = tv_object(a);
+	const char *want = k ? arena_printf(a, "%s_%zu", v->handle, k + 1) : v->handle;
+
+	tv_set(a, o, "label", tv_string(a, label_get(t, NS_PUBLIC_IP, want, want)));
+	tv_set(a, o, "provider", t->vnets[v->index].provider);
+	tv_set(a, o, "name", tv_string(a, gw->public_ips[k]));
+	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
+	tv_set(a, o, "location", tv_string(a, v->location));
+	tv_set(a, o, "zones", tv_bool(a, gw->zones));
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
+	return o;
+}
+
+static struct tval *created_gateway(struct tf *t, const struct m_vnet *v)
+{
+	struct arena *a = t->a;
+	const struct m_gateway *gw = v->gw;
+	struct tval *o = tv_object(a), *ips = tv_list(a), *configs = tv_list(a);
+	for (size_t k = 0; k < gw->npublic_ips; k++) {
+		struct tval *ip = public_ip_value(t, v, k);
+		struct tval *c = tv_object(a);
+		tv_push(a, ips, ip);
+		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
+		tv_set(a, c, "public_ip_address_id", tv_raw(a, arena_printf(a,
+			"azurerm_public_ip.%s.id", tv_get(ip, "label")->u.str)));
+		tv_set(a, c, "subnet_id", inline_subnet_id(t, &t->vnets[v->index],
+							  "GatewaySubnet"));
+		tv_push(a, configs, c);
+	}
+	tv_set(a, o, "label", tv_string(a, t->gw_label[v->index]));
+	tv_set(a, o, "provider", t->vnets[v->index].provider);
+	tv_set(a, o, "name", tv_string(a, gw->name));
+	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
+	tv_set(a, o, "location", tv_string(a, v->location));
+	emit_gateway_settings(a, o, v);
+	tv_set(a, o, "public_ips", ips);
+	tv_set(a, o, "ip_configurations", configs);
+	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
+	return o;
+}
+
+static struct tval *read_gateway(struct tf *t, const struct m_vnet *v)
+{
+	struct arena *a = t->a;
+	const struct m_gateway *gw = v->gw;
+	struct tval *o = tv_object(a);
+	const char *alias = gw->subscription ? strmap_get(&t->aliases, gw->subscription) : NULL;
+
+	tv_set(a, o, "label", tv_string(a, t->gw_label[v->index]));
+	tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+	tv_set(a, o, "name", tv_string(a, gw->name));
+	tv_set(a, o, "resource_group", tv_string(a, gw->resource_group));
+	return o;
+}
+
+static void build_gateways(struct tf *t, struct tval *root)
+{
+	struct arena *a = t->a;
+	struct tval *created = tv_set(a, root, "gateways", tv_list(a));
+	struct tval *read = tv_set(a, root, "existing_gateways", tv_list(a));
+
+	for (size_t i = 0; i < t->m->nvnets; i++) {
+		const struct m_vnet *v = &t->m->vnets[i];
+		if (!v->gw || v->gw->source == GWSRC_ASSUMED)
+			continue;
+		tv_push(a, v->gw->source == GWSRC_CREATED ? created : read,
+			v->gw->source == GWSRC_CREATED ? created_gateway(t, v) :
+							 read_gateway(t, v));
+	}
+}
+
+/* The gateway of v as something to wait for, or NULL. */
+static const char *gateway_ref(struct tf *t, const struct m_vnet *v)
+{
+	if (!v->gw || v->gw->source == GWSRC_ASSUMED)
+		return NULL;
+	return arena_printf(t->a, "%sazurerm_virtual_network_gateway.%s",
+			    v->gw->source == GWSRC_READ ? "data." : "",
+			    t->gw_label[v->index]);
+}
+
 /* ----------------------------------------------------------- route tables */
 
-/* The ID of a subnet of v. A created VNet's subnets are its inline subnet
- * blocks, whose IDs the VNet exports; an existing VNet's are read as its ID
- * plus "/subnets/NAME", the form Azure gives them. */
-static struct tval *subnet_id(struct tf *t, const struct m_vnet *v,
-			      const char *subnet)
+/* The ID of a subnet of an existing VNet: its ID plus "/subnets/NAME", the
+ * form Azure gives them. */
+static struct tval *existing_subnet_id(struct tf *t, const struct m_vnet *v,
+				       const char *subnet)
 {
 	const struct tf_vnet *tv = &t->vnets[v->index];
 	struct strbuf sb;
-	sb_init(&sb);
 
-	if (tv->kind == VK_CREATED) {
-		sb_printf(&sb, "one([for s in %s.subnet : s.id if s.name == ", tv->ref);
-		tmpl_quote(TMPL_HCL, subnet, &sb);
-		sb_puts(&sb, "])");
-	} else if (tv->kind == VK_DATA) {
-		/* "${REF.id}" then the quoted rest, minus its opening quote */
-		sb_printf(&sb, "\"${%s.id}", tv->ref);
-		size_t at = sb.len;
-		tmpl_quote(TMPL_HCL, arena_printf(t->a, "/subnets/%s", subnet), &sb);
-		memmove(sb.buf + at, sb.buf + at + 1, sb.len - at);
-		sb.len--;
-	} else {
-		const char *id = arena_printf(t->a, "%s/subnets/%s", v->id, subnet);
-		sb_free(&sb);
-		return tv_string(t->a, id);
-	}
+	if (tv->kind == VK_LITERAL)
+		return tv_string(t->a, arena_printf(t->a, "%s/subnets/%s", v->id, subnet));
+	/* "${REF.id}" then the quoted rest, minus its opening quote */
+	sb_init(&sb);
+	sb_printf(&sb, "\"${%s.id}", tv->ref);
+	size_t at = sb.len;
+	tmpl_quote(TMPL_HCL, arena_printf(t->a, "/subnets/%s", subnet), &sb);
+	memmove(sb.buf + at, sb.buf + at + 1, sb.len - at);
+	sb.len--;
 	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
 	sb_free(&sb);
 	return r;
@@ -281,30 +559,39 @@ static struct tval *route_value(struct arena *a, const struct m_route *r)
 	return o;
 }
 
-static struct tval *route_table_value(struct tf *t, const struct m_route_table *rt)
+/* An existing spoke's subnets are not peerc's to write inline: each gets an
+ * association, which reads the live subnet and writes it back with the
+ * table set, keeping everything else (azurerm
+ * subnet_route_table_association_resource.go: GET, set RouteTable, PUT;
+ * it refuses a subnet that has a table already). */
+static struct tval *route_table_value(struct tf *t, const struct m_route_table *rt,
+				      const char *label)
 {
 	struct arena *a = t->a;
 	const struct m_vnet *v = rt->vnet;
 	const struct tf_vnet *tv = &t->vnets[v->index];
 	struct tval *o = tv_object(a);
-	const char *label = unique_label(t, &t->rt_labels,
-		arena_printf(a, "%s_via_%s", v->handle, rt->hub->handle));
 	struct tval *routes = tv_list(a), *assoc = tv_list(a);
+	const char *want = arena_printf(a, "%s_via_%s", v->handle, rt->hub->handle);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
 		tv_push(a, routes, route_value(a, &rt->routes[i]));
-	for (size_t i = 0; i < v->nsubnets; i++) {
+	for (size_t i = 0; v->existing && i < v->nsubnets; i++) {
+		if (!v->subnets[i].routed)
+			continue;
 		struct tval *s = tv_object(a);
-		tv_set(a, s, "label", tv_string(a, unique_label(t, &t->assoc_labels,
-			arena_printf(a, "%s_%s", label, v->subnets[i].name))));
-		tv_set(a, s, "subnet_id", subnet_id(t, v, v->subnets[i].name));
+		const char *w = arena_printf(a, "%s_%s", want, v->subnets[i].name);
+		tv_set(a, s, "label", tv_string(a, label_get(t, NS_ASSOCIATION, w,
+			arena_printf(a, "%s\n%s\n%s", v->handle, rt->hub->handle,
+				     v->subnets[i].name))));
+		tv_set(a, s, "subnet_id", existing_subnet_id(t, v, v->subnets[i].name));
 		tv_push(a, assoc, s);
 	}
 	tv_set(a, o, "label", tv_string(a, label));
 	tv_set(a, o, "id", tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", label)));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, rt->name));
-	tv_set(a, o, "resource_group", tv_string(a, v->resource_group));
+	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       vnet_attr(t, v, "location", NULL));
 	tv_set(a, o, "routes", routes);
@@ -333,6 +620,33 @@ static struct tval *remote_space(struct tf *t, const struct m_vnet *remote)
 	return r;
 }
 
+/* What a side waits for: the half whose gateway it uses (Azure checks
+ * useRemoteGateways against the remote allowGatewayTransit at creation),
+ * the gateway it uses (RemoteVnetHasNoGateways until it exists; a read one
+ * fails the plan instead), and a gateway peerc creates in either VNet,
+ * since azurerm retries a peering on a VNet that is not ready only for its
+ * 30-minute create timeout and a gateway takes 30 to 45 minutes
+ * (virtual_network_peering_resource.go, ReferencedResourceNotProvisioned). */
+static struct tval *side_depends_on(struct tf *t, const struct m_peering *p, int i,
+				    const char *const labels[2])
+{
+	struct arena *a = t->a;
+	const struct m_side *s = &p->side[i];
+	const struct m_vnet *local = s->vnet, *remote = p->side[!i].vnet;
+	struct tval *deps = tv_list(a);
+	const char *lg = gateway_ref(t, local), *rg = gateway_ref(t, remote);
+
+	if (lg && local->gw->source == GWSRC_CREATED)
+		tv_push(a, deps, tv_raw(a, lg));
+	if (rg && (remote->gw->source == GWSRC_CREATED ||
+		   s->setting[SET_REMOTE_GATEWAY]))
+		tv_push(a, deps, tv_raw(a, rg));
+	if (p->first >= 0 && p->first != i)
+		tv_push(a, deps, tv_raw(a, arena_printf(a,
+			"azurerm_virtual_network_peering.%s", labels[p->first])));
+	return deps;
+}
+
 static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 			       const char *const labels[2])
 {
@@ -340,13 +654,7 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	const struct m_side *s = &p->side[i];
 	const struct m_vnet *local = s->vnet, *remote = p->side[!i].vnet;
 	struct tval *o = tv_object(a);
-	struct tval *deps = tv_list(a);
 
-	/* Azure checks useRemoteGateways against the remote side's
-	 * allowGatewayTransit when the peering is created. */
-	if (p->first >= 0 && p->first != i)
-		tv_push(a, deps, tv_raw(a, arena_printf(a,
-			"azurerm_virtual_network_peering.%s", labels[p->first])));
 	tv_set(a, o, "label", tv_string(a, labels[i]));
 	tv_set(a, o, "provider", t->vnets[local->index].provider);
 	tv_set(a, o, "name", tv_string(a, s->name));
@@ -354,12 +662,12 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	       vnet_attr(t, local, "resource_group_name", local->resource_group));
 	tv_set(a, o, "virtual_network_name", vnet_attr(t, local, "name", local->name));
 	tv_set(a, o, "remote_virtual_network_id", vnet_attr(t, remote, "id", remote->id));
-	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->access));
-	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->forwarded));
-	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->gateway_transit));
-	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->remote_gateway));
+	tv_set(a, o, "allow_virtual_network_access", tv_bool(a, s->setting[SET_ACCESS]));
+	tv_set(a, o, "allow_forwarded_traffic", tv_bool(a, s->setting[SET_FORWARDED]));
+	tv_set(a, o, "allow_gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
+	tv_set(a, o, "use_remote_gateways", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
 	tv_set(a, o, "remote_address_space", remote_space(t, remote));
-	tv_set(a, o, "depends_on", deps);
+	tv_set(a, o, "depends_on", side_depends_on(t, p, i, labels));
 	return o;
 }
 
@@ -371,10 +679,11 @@ static struct tval *build_peerings(struct tf *t)
 	for (size_t i = 0; i < t->m->npeerings; i++) {
 		const struct m_peering *p = &t->m->peerings[i];
 		const char *labels[2];
-		for (int k = 0; k < 2; k++)
-			labels[k] = unique_label(t, &t->peering_labels,
-				arena_printf(a, "%s_to_%s", p->side[k].vnet->handle,
-					     p->side[!k].vnet->handle));
+		for (int k = 0; k < 2; k++) {
+			const char *l = p->side[k].vnet->handle, *r = p->side[!k].vnet->handle;
+			labels[k] = label_get(t, NS_PEERING, arena_printf(a, "%s_to_%s", l, r),
+					      key2(a, l, r));
+		}
 		for (int k = 0; k < 2; k++)
 			tv_push(a, list, side_value(t, p, k, labels));
 	}
@@ -382,6 +691,41 @@ static struct tval *build_peerings(struct tf *t)
 }
 
 /* ------------------------------------------------------------------- main */
+
+/* Render; when the previous output is given and an address changed, render
+ * again with the moved blocks that carry the state over. */
+static void render(const struct peerc_options *opts, struct peerc_result *r,
+		   struct tval *root)
+{
+	const struct backend *be = backend_find(PEERC_TARGET_TERRAFORM);
+	struct strbuf sb;
+
+	sb_init(&sb);
+	if (!emit_render(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, &sb)) {
+		sb_free(&sb);
+		return;
+	}
+	struct tval *moved = tf_moved(r->arena, opts->previous_output,
+				      opts->previous_len, sb.buf, sb.len);
+	if (moved->u.list.n) {
+		tv_set(r->arena, root, "moved", moved);
+		sb_reset(&sb);
+		if (!emit_render(be, opts, r, "main.tf.tmpl", TMPL_HCL, root, &sb)) {
+			sb_free(&sb);
+			return;
+		}
+	}
+	emit_add_output(r, NULL, sb.buf, sb.len);
+	sb_free(&sb);
+}
+
+static bool creates_gateway(const struct model *m)
+{
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].gw && m->vnets[i].gw->source == GWSRC_CREATED)
+			return true;
+	return false;
+}
 
 void emit_terraform(const struct model *m, const struct peerc_options *opts,
 		    struct peerc_result *r)
@@ -391,18 +735,26 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	struct tval *root = tv_object(a);
 
 	strmap_init(&t.aliases, a);
-	strmap_init(&t.vnet_labels, a);
-	strmap_init(&t.peering_labels, a);
-	strmap_init(&t.rt_labels, a);
-	strmap_init(&t.assoc_labels, a);
-	tv_set(a, root, "peerc", emit_peerc_values(r));
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		strmap_init(&t.ns[ns].wants, a);
+		strmap_init(&t.ns[ns].taken, a);
+	}
+	want_labels(&t);
+	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
 	classify_vnets(&t);
-	build_vnets(&t, root);
+	struct tval *prerequisites = tv_list(a);
+	tv_set(a, root, "resource_groups", build_groups(&t, prerequisites));
+	tv_set(a, root, "prerequisites", prerequisites);
+	tv_set(a, root, "creates_gateway", tv_bool(a, creates_gateway(m)));
+	const char **rt_labels = route_table_labels(&t);
+	build_vnets(&t, root, rt_labels);
+	build_gateways(&t, root);
 	struct tval *rts = tv_set(a, root, "route_tables", tv_list(a));
 	for (size_t i = 0; i < m->nroute_tables; i++)
-		tv_push(a, rts, route_table_value(&t, &m->route_tables[i]));
+		tv_push(a, rts, route_table_value(&t, &m->route_tables[i],
+			rt_labels[m->route_tables[i].vnet->index]));
 	tv_set(a, root, "peerings", build_peerings(&t));
-	emit_template(backend_find(PEERC_TARGET_TERRAFORM), opts, r,
-		      "main.tf.tmpl", TMPL_HCL, root, NULL);
+	tv_set(a, root, "moved", tv_list(a));
+	render(opts, r, root);
 }

@@ -5,22 +5,10 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "util.h"
-
-static const char *const peer_attrs[] = {
-	"access", "forwarded", "gateway", "name", NULL,
-};
-static const char *const mesh_attrs[] = {
-	"access", "forwarded", "name", NULL,
-};
-static const char *const hub_attrs[] = {
-	"access", "forwarded", "gateway", "name", "transit", "direct", NULL,
-};
-static const char *const side_attrs[] = {
-	"access", "forwarded", "gateway_transit", "remote_gateway", NULL,
-};
 
 /* ------------------------------------------------ peerings */
 
@@ -28,8 +16,8 @@ static const char *const side_attrs[] = {
  * first-named VNet of a peer, the hub of a hub, and the first of a pair of a
  * mesh or of direct spokes. */
 struct side_spec {
-	bool access, forwarded, gateway_transit, remote_gateway;
-	struct loc access_loc, forwarded_loc, gateway_transit_loc, remote_gateway_loc;
+	bool on[PEERING_SETTINGS];
+	struct loc at[PEERING_SETTINGS];
 };
 
 struct pair_spec {
@@ -50,130 +38,179 @@ static void spec_init(struct resolver *r, struct pair_spec *ps, const struct stm
 	ps->st = st;
 	ps->head = head;
 	for (int k = 0; k < 2; k++) {
-		ps->side[k].access = true;
-		ps->side[k].access_loc = head;
-		ps->side[k].forwarded_loc = head;
-		ps->side[k].gateway_transit_loc = head;
-		ps->side[k].remote_gateway_loc = head;
+		ps->side[k].on[SET_ACCESS] = true;
+		for (int i = 0; i < PEERING_SETTINGS; i++)
+			ps->side[k].at[i] = head;
 	}
 	ps->both = ps->side[0];
 	ps->pattern = "{local}-to-{remote}";
 	ps->name_loc = head;
 	ps->pattern_loc = LOC_NONE;
-	if (r->dflt.peering_name) {
-		ps->pattern = r->dflt.peering_name;
-		ps->pattern_loc = r->dflt.peering_name_loc;
+	if (r->dflt.text[DFLT_PEERING_NAME]) {
+		ps->pattern = r->dflt.text[DFLT_PEERING_NAME];
+		ps->pattern_loc = r->dflt.text_loc[DFLT_PEERING_NAME];
 	}
 }
 
-/* Sets one of the four side settings by name; false when there is none. */
-static bool set_side(struct side_spec *sd, const char *name, bool val, struct loc loc)
+static void set_side(struct side_spec *sd, int k, bool val, struct loc loc)
 {
-	if (strcmp(name, "access") == 0) {
-		sd->access = val;
-		sd->access_loc = loc;
-	} else if (strcmp(name, "forwarded") == 0) {
-		sd->forwarded = val;
-		sd->forwarded_loc = loc;
-	} else if (strcmp(name, "gateway_transit") == 0) {
-		sd->gateway_transit = val;
-		sd->gateway_transit_loc = loc;
-	} else if (strcmp(name, "remote_gateway") == 0) {
-		sd->remote_gateway = val;
-		sd->remote_gateway_loc = loc;
-	} else {
-		return false;
-	}
-	return true;
+	sd->on[k] = val;
+	sd->at[k] = loc;
 }
 
 /* `gateway = X`: X's side offers transit, the other side uses it. */
 static void set_gateway_pair(struct pair_spec *ps, int offer, bool on, struct loc loc)
 {
-	set_side(&ps->side[offer], "gateway_transit", on, loc);
-	set_side(&ps->side[1 - offer], "remote_gateway", on, loc);
+	set_side(&ps->side[offer], SET_GATEWAY_TRANSIT, on, loc);
+	set_side(&ps->side[1 - offer], SET_REMOTE_GATEWAY, on, loc);
 }
 
-/* An attribute any peering block has: unqualified access, forwarded, name.
- * Returns false when it is not one of them. */
-static bool common_peer_attr(struct resolver *r, struct pair_spec *ps,
-			     const struct attr *at)
+/* ------------------------------------------------ the blocks */
+
+/* A peer, hub or mesh block being read. */
+struct pair_block {
+	struct pair_spec *ps;
+	struct s_hub *h;              /* a hub's, else NULL */
+	const struct attr *gateway;   /* a hub's `gateway = H`, or NULL */
+	bool gateway_none;            /* a hub's `gateway = none` */
+};
+
+/* `Q.setting = value`: one side's setting (key). */
+static void side_setting(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	const char *n = at->name;
-
-	if (strcmp(n, "access") == 0 || strcmp(n, "forwarded") == 0) {
-		if (res_value_ok(r, at, W_FLAG)) {
-			for (int k = 0; k < 2; k++)
-				set_side(&ps->side[k], n, res_flag(at), at->loc);
-			set_side(&ps->both, n, res_flag(at), at->loc);
-		}
-		return true;
-	}
-	if (strcmp(n, "name") == 0) {
-		if (res_value_ok(r, at, W_STRING)) {
-			ps->pattern = res_text(at);
-			ps->name_loc = ps->pattern_loc = at->values->loc;
-		}
-		return true;
-	}
-	return false;
+	set_side(obj, key, res_flag(at), at->loc);
 }
 
-/* `Q.setting = value`: side is the side Q names, or -1 (reported). */
-static void qualified_attr(struct resolver *r, struct pair_spec *ps,
-			   const struct attr *at, int side)
+/* The language's names of the settings, in enum order. */
+static const struct attr_row side_attrs[PEERING_SETTINGS] = {
+	[SET_ACCESS] = { "access", W_FLAG, NULL, side_setting, SET_ACCESS },
+	[SET_FORWARDED] = { "forwarded", W_FLAG, NULL, side_setting, SET_FORWARDED },
+	[SET_GATEWAY_TRANSIT] = { "gateway_transit", W_FLAG, NULL, side_setting,
+				  SET_GATEWAY_TRANSIT },
+	[SET_REMOTE_GATEWAY] = { "remote_gateway", W_FLAG, NULL, side_setting,
+				 SET_REMOTE_GATEWAY },
+};
+const struct attr_table res_side_table = {
+	"a side of a peering", side_attrs, ARRAY_SIZE(side_attrs)
+};
+
+/* Unqualified access or forwarded (key): both sides. */
+static void both_sides(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (side < 0)
-		return;
-	if (!res_known_attr(side_attrs, at->name)) {
-		res_unknown_attr(r, at, side_attrs, "a side of a peering");
-		return;
-	}
-	if (res_value_ok(r, at, W_FLAG))
-		set_side(&ps->side[side], at->name, res_flag(at), at->loc);
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+
+	for (int k = 0; k < 2; k++)
+		set_side(&ps->side[k], key, res_flag(at), at->loc);
+	set_side(&ps->both, key, res_flag(at), at->loc);
 }
 
-static int qual_side(struct resolver *r, const struct attr *at,
-		     const char *q0, const char *q1)
+static void name_pattern(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (strcmp(at->qual, q0) == 0)
-		return 0;
-	if (strcmp(at->qual, q1) == 0)
-		return 1;
-	res_error(r, "unknown-attribute", at->qual_loc,
-		  "'%s.%s': the side must be '%s' or '%s'", at->qual, at->name, q0, q1);
-	return -1;
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+
+	ps->pattern = res_text(at);
+	ps->name_loc = ps->pattern_loc = at->values->loc;
 }
+
+/* peer A <-> B { gateway = A | B | none } */
+static void peer_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct pair_spec *ps = ((struct pair_block *)obj)->ps;
+	const char *a = ps->st->names->name, *b = ps->st->names->next->name;
+	const char *g = res_text(at);
+
+	if (strcmp(g, a) == 0 || strcmp(g, b) == 0)
+		set_gateway_pair(ps, strcmp(g, a) == 0 ? 0 : 1, true, at->loc);
+	else if (strcmp(g, "none") != 0)
+		res_error(r, "invalid-value", at->values->loc,
+			  "'gateway' is '%s', '%s' or 'none'", a, b);
+}
+
+static const char *const transit_choices[] = { "nva", "gateway", "none", NULL };
+
+static void hub_transit(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	static const enum transit_mode modes[] = {
+		TRANSIT_NVA, TRANSIT_GATEWAY, TRANSIT_NONE,
+	};
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->transit = modes[res_choice(transit_choices, at)];
+	if (h->transit != TRANSIT_NONE)
+		h->transit_loc = at->loc;
+}
+
+static void hub_rt_name(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->rt_pattern = res_text(at);
+	h->rt_pattern_loc = at->values->loc;
+}
+
+static void hub_direct(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	((struct pair_block *)obj)->h->direct = res_flag(at);
+}
+
+/* hub H -> ... { gateway = H | none } */
+static void hub_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct pair_block *pb = obj;
+	const char *g = res_text(at), *hub = pb->h->stmt->names->name;
+
+	if (strcmp(g, "none") == 0)
+		pb->gateway_none = true;
+	else if (strcmp(g, hub) == 0)
+		pb->gateway = at;
+	else
+		res_error(r, "invalid-value", at->values->loc,
+			  "'gateway' in a hub block is '%s' or 'none'", hub);
+}
+
+static const struct attr_row peer_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "gateway", W_IDENT, NULL, peer_gateway, 0 },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+};
+const struct attr_table res_peer_table = {
+	"a peer block", peer_attrs, ARRAY_SIZE(peer_attrs)
+};
+
+static const struct attr_row mesh_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+};
+const struct attr_table res_mesh_table = {
+	"a mesh block", mesh_attrs, ARRAY_SIZE(mesh_attrs)
+};
+
+static const struct attr_row hub_attrs[] = {
+	{ "access", W_FLAG, NULL, both_sides, SET_ACCESS },
+	{ "forwarded", W_FLAG, NULL, both_sides, SET_FORWARDED },
+	{ "gateway", W_IDENT, NULL, hub_gateway, 0 },
+	{ "name", W_STRING, NULL, name_pattern, 0 },
+	{ "transit", W_CHOICE, transit_choices, hub_transit, 0 },
+	{ "direct", W_FLAG, NULL, hub_direct, 0 },
+	{ "route_table_name", W_STRING, NULL, hub_rt_name, 0 },
+};
+const struct attr_table res_hub_table = {
+	"a hub block", hub_attrs, ARRAY_SIZE(hub_attrs)
+};
 
 /* peer A <-> B { ... } */
 static void peer_block(struct resolver *r, struct pair_spec *ps, const struct stmt *st)
 {
-	const char *a = st->names->name, *b = st->names->next->name;
-	struct strmap seen;
+	struct pair_block pb = { .ps = ps };
+	struct attr_block b = {
+		.table = &res_peer_table, .obj = &pb,
+		.qual = { st->names->name, st->names->next->name },
+		.side = { &ps->side[0], &ps->side[1] },
+	};
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at))
-			continue;
-		if (at->qual) {
-			qualified_attr(r, ps, at, qual_side(r, at, a, b));
-			continue;
-		}
-		if (common_peer_attr(r, ps, at))
-			continue;
-		if (strcmp(at->name, "gateway") != 0) {
-			res_unknown_attr(r, at, peer_attrs, "a peer block");
-			continue;
-		}
-		if (!res_value_ok(r, at, W_IDENT))
-			continue;
-		const char *g = res_text(at);
-		if (strcmp(g, a) == 0 || strcmp(g, b) == 0)
-			set_gateway_pair(ps, strcmp(g, a) == 0 ? 0 : 1, true, at->loc);
-		else if (strcmp(g, "none") != 0)
-			res_error(r, "invalid-value", at->values->loc,
-				  "'gateway' is '%s', '%s' or 'none'", a, b);
-	}
+	res_block(r, &b, st->attrs);
 }
 
 /* ------------------------------------------------ the pair map */
@@ -199,44 +236,46 @@ ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
 	return v ? (ptrdiff_t)((uintptr_t)v - 1) : -1;
 }
 
-/* "{local}" and "{remote}" replaced by the Azure names. */
+/* A name pattern with its two placeholders, "{local}" and "{remote}" of a
+ * peering or "{spoke}" and "{hub}" of a route table, replaced by the Azure
+ * names of the two VNets. */
 static const char *expand_name(struct arena *a, const char *pattern,
-			       const struct m_vnet *local, const struct m_vnet *remote)
+			       const char *const key[2], const struct m_vnet *v0,
+			       const struct m_vnet *v1)
 {
+	const struct m_vnet *v[2] = { v0, v1 };
 	struct strbuf sb;
 	char *out;
 
 	sb_init(&sb);
 	for (const char *p = pattern; *p;) {
-		if (strncmp(p, "{local}", 7) == 0) {
-			sb_puts(&sb, local->name);
-			p += 7;
-		} else if (strncmp(p, "{remote}", 8) == 0) {
-			sb_puts(&sb, remote->name);
-			p += 8;
-		} else {
+		int k = strncmp(p, key[0], strlen(key[0])) == 0 ? 0 :
+			strncmp(p, key[1], strlen(key[1])) == 0 ? 1 : -1;
+		if (k < 0) {
 			sb_putc(&sb, *p++);
+			continue;
 		}
+		sb_puts(&sb, v[k]->name);
+		p += strlen(key[k]);
 	}
 	out = arena_strndup(a, sb.buf, sb.len);
 	sb_free(&sb);
 	return out;
 }
 
+static const char *const peering_keys[2] = { "{local}", "{remote}" };
+static const char *const route_table_keys[2] = { "{spoke}", "{hub}" };
+
 static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 		      const struct side_spec *sp, const struct pair_spec *ps,
 		      struct m_vnet *me, struct m_vnet *other)
 {
 	md->vnet = me;
-	md->name = expand_name(r->a, ps->pattern, me, other);
-	md->access = sp->access;
-	md->forwarded = sp->forwarded;
-	md->gateway_transit = sp->gateway_transit;
-	md->remote_gateway = sp->remote_gateway;
-	sd->access = sp->access_loc;
-	sd->forwarded = sp->forwarded_loc;
-	sd->gateway_transit = sp->gateway_transit_loc;
-	sd->remote_gateway = sp->remote_gateway_loc;
+	md->name = expand_name(r->a, ps->pattern, peering_keys, me, other);
+	for (int i = 0; i < PEERING_SETTINGS; i++) {
+		md->setting[i] = sp->on[i];
+		sd->setting[i] = sp->at[i];
+	}
 	sd->name = ps->name_loc;
 	sd->pattern = ps->pattern_loc;
 }
@@ -244,14 +283,9 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 /* The first setting in which an existing side differs from a new one. */
 static const char *side_differs(const struct m_side *old, const struct m_side *new)
 {
-	if (old->access != new->access)
-		return "access";
-	if (old->forwarded != new->forwarded)
-		return "forwarded";
-	if (old->gateway_transit != new->gateway_transit)
-		return "gateway_transit";
-	if (old->remote_gateway != new->remote_gateway)
-		return "remote_gateway";
+	for (int i = 0; i < PEERING_SETTINGS; i++)
+		if (old->setting[i] != new->setting[i])
+			return side_attrs[i].name;
 	if (strcmp(old->name, new->name) != 0)
 		return "name";
 	return NULL;
@@ -308,7 +342,8 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 		return;
 	}
 	for (int k = 0; k < 2; k++)
-		if (np.side[k].remote_gateway && np.side[1 - k].gateway_transit)
+		if (np.side[k].setting[SET_REMOTE_GATEWAY] &&
+		    np.side[1 - k].setting[SET_GATEWAY_TRANSIT])
 			np.first = 1 - k;
 	size_t cap = r->peerings_cap;
 	ARENA_PUSH(r->a, s->model.peerings, s->model.npeerings, r->peerings_cap);
@@ -341,9 +376,10 @@ void expand_peer(struct resolver *r, const struct stmt *st)
 		add_pair(r, a, b, &ps);
 }
 
-/* The VNets of a name list: unknown names and repeats reported and left out. */
+/* The VNets of a name list: unknown names and repeats reported and left out.
+ * When locs is given, it gets where each kept name is written. */
 static struct m_vnet **member_list(struct resolver *r, const struct ident *first,
-				   size_t *n_out)
+				   size_t *n_out, struct loc **locs)
 {
 	size_t n = 0, k = 0;
 	struct strmap seen;
@@ -351,6 +387,8 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 	for (const struct ident *id = first; id; id = id->next)
 		n++;
 	struct m_vnet **out = arena_alloc(r->a, (n ? n : 1) * sizeof(*out));
+	if (locs)
+		*locs = arena_alloc(r->a, (n ? n : 1) * sizeof(**locs));
 	strmap_init(&seen, r->a);
 	for (const struct ident *id = first; id; id = id->next) {
 		struct m_vnet *v = res_lookup_vnet(r, id);
@@ -365,6 +403,8 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 			diag_note(r->diags, d, *prev, "first listed here");
 			continue;
 		}
+		if (locs)
+			(*locs)[k] = id->loc;
 		out[k++] = v;
 	}
 	*n_out = k;
@@ -394,99 +434,39 @@ static void all_pairs(struct resolver *r, struct m_vnet **v, size_t n,
 void expand_mesh(struct resolver *r, const struct stmt *st)
 {
 	size_t n;
-	struct m_vnet **v = member_list(r, st->names, &n);
+	struct m_vnet **v = member_list(r, st->names, &n, NULL);
 	struct pair_spec ps;
-
-	struct strmap seen;
+	struct pair_block pb = { .ps = &ps };
+	struct attr_block b = { .table = &res_mesh_table, .obj = &pb };
 
 	spec_init(r, &ps, st);
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at) || !res_unqualified(r, at, "a mesh block"))
-			continue;
-		if (!common_peer_attr(r, &ps, at))
-			res_unknown_attr(r, at, mesh_attrs, "a mesh block");
-	}
+	res_block(r, &b, st->attrs);
 	if (small_enough(r, st, n, "a mesh"))
 		all_pairs(r, v, n, &ps);
 }
 
 /* ------------------------------------------------ hubs */
 
-struct hub_block {
-	const struct attr *gateway; /* the gateway attribute, or NULL */
-	bool gateway_none;
-};
-
-static void hub_transit(struct resolver *r, struct s_hub *h, const struct attr *at)
-{
-	if (!res_value_ok(r, at, W_IDENT))
-		return;
-	const char *t = res_text(at);
-	if (strcmp(t, "nva") == 0)
-		h->transit = TRANSIT_NVA;
-	else if (strcmp(t, "gateway") == 0)
-		h->transit = TRANSIT_GATEWAY;
-	else if (strcmp(t, "none") != 0)
-		res_error(r, "invalid-value", at->values->loc,
-			  "'transit' is 'nva', 'gateway' or 'none'");
-	if (h->transit != TRANSIT_NONE)
-		h->transit_loc = at->loc;
-}
-
-static void hub_attr(struct resolver *r, struct s_hub *h, struct pair_spec *ps,
-		     struct hub_block *hb, const struct attr *at)
-{
-	const char *n = at->name;
-
-	if (common_peer_attr(r, ps, at))
-		return;
-	if (strcmp(n, "transit") == 0) {
-		hub_transit(r, h, at);
-	} else if (strcmp(n, "direct") == 0) {
-		if (res_value_ok(r, at, W_FLAG))
-			h->direct = res_flag(at);
-	} else if (strcmp(n, "gateway") == 0) {
-		if (!res_value_ok(r, at, W_IDENT))
-			return;
-		const char *g = res_text(at);
-		if (strcmp(g, "none") == 0)
-			hb->gateway_none = true;
-		else if (strcmp(g, h->stmt->names->name) == 0)
-			hb->gateway = at;
-		else
-			res_error(r, "invalid-value", at->values->loc,
-				  "'gateway' in a hub block is '%s' or 'none'",
-				  h->stmt->names->name);
-	} else {
-		res_unknown_attr(r, at, hub_attrs, "a hub block");
-	}
-}
-
 /* Returns whether gateway = H is in effect only by default. */
 static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 {
 	const struct stmt *st = h->stmt;
-	struct hub_block hb = { NULL, false };
-	struct strmap seen;
+	struct pair_block pb = { .ps = ps, .h = h };
+	struct attr_block b = {
+		.table = &res_hub_table, .obj = &pb, .qual = { "hub", "spokes" },
+		.side = { &ps->side[0], &ps->side[1] },
+	};
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (res_repeated(r, &seen, at))
-			continue;
-		if (at->qual)
-			qualified_attr(r, ps, at, qual_side(r, at, "hub", "spokes"));
-		else
-			hub_attr(r, h, ps, &hb, at);
-	}
-	h->gateway_loc = hb.gateway ? hb.gateway->loc : sema_stmt_head(st);
-	h->gateway = hb.gateway || (!hb.gateway_none && h->hub && h->hub->gateway != GW_NONE);
+	res_block(r, &b, st->attrs);
+	h->gateway_loc = pb.gateway ? pb.gateway->loc : sema_stmt_head(st);
+	h->gateway = pb.gateway || (!pb.gateway_none && h->hub &&
+				    h->hub->gateway != GW_NONE);
 	if (h->gateway)
 		set_gateway_pair(ps, 0, true, h->gateway_loc);
 	/* Transit needs the spokes to accept what the hub forwards. */
 	if (h->transit != TRANSIT_NONE)
-		set_side(&ps->side[1], "forwarded", true, h->transit_loc);
-	return h->gateway && !hb.gateway;
+		set_side(&ps->side[1], SET_FORWARDED, true, h->transit_loc);
+	return h->gateway && !pb.gateway;
 }
 
 /* The spoke-to-spoke peerings of `direct` carry access and forwarded as the
@@ -497,18 +477,19 @@ static void direct_spec(const struct pair_spec *ps, struct pair_spec *dps)
 	dps->side[0] = dps->side[1] = ps->both;
 }
 
-/* A default gateway = H is for the spokes that can use it: one with a
- * gateway of its own cannot (an explicit gateway = H still says so). */
+/* A spoke with a gateway of its own cannot use the hub's (language.md):
+ * when gateway = H is only the hub's default, the remote-gateway-own-gateway
+ * error points at the spoke's name in the list rather than at the whole
+ * statement. */
 static void hub_pairs(struct resolver *r, struct s_hub *h, const struct pair_spec *ps,
-		      bool implied)
+		      bool implied, const struct loc *spoke_locs)
 {
 	struct pair_spec own = *ps;
 
-	own.side[0].gateway_transit = false;
-	own.side[1].remote_gateway = false;
 	for (size_t i = 0; i < h->nspokes; i++) {
-		bool skip = implied && h->spokes[i]->gateway != GW_NONE;
-		add_pair(r, h->hub, h->spokes[i], skip ? &own : ps);
+		bool here = implied && h->spokes[i]->gateway != GW_NONE;
+		own.side[1].at[SET_REMOTE_GATEWAY] = spoke_locs[i];
+		add_pair(r, h->hub, h->spokes[i], here ? &own : ps);
 	}
 	if (h->direct && small_enough(r, h->stmt, h->nspokes, "direct spokes")) {
 		struct pair_spec dps;
@@ -522,7 +503,8 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	struct sema *s = r->s;
 	struct m_vnet *hub = res_lookup_vnet(r, st->names);
 	size_t n;
-	struct m_vnet **spokes = member_list(r, st->names->next, &n);
+	struct loc *locs;
+	struct m_vnet **spokes = member_list(r, st->names->next, &n, &locs);
 	struct pair_spec ps;
 
 	ARENA_PUSH(r->a, s->hubs, s->nhubs, r->hubs_cap);
@@ -531,8 +513,12 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	h->stmt = st;
 	h->hub = hub;
 	h->transit_loc = LOC_NONE;
+	h->rt_pattern = r->dflt.text[DFLT_ROUTE_TABLE_NAME];
+	h->rt_pattern_loc = h->rt_pattern ? r->dflt.text_loc[DFLT_ROUTE_TABLE_NAME] :
+					    LOC_NONE;
 	spec_init(r, &ps, st);
 	bool implied = hub_block(r, h, &ps);
+	h->gateway_implied = implied;
 	h->spokes = spokes;
 	for (size_t i = 0; i < n; i++) {
 		const struct ident *id = st->names->next;
@@ -542,10 +528,11 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 			not_self(r, hub, hub, id);
 			continue;
 		}
+		locs[h->nspokes] = locs[i];
 		h->spokes[h->nspokes++] = spokes[i];
 	}
 	if (hub)
-		hub_pairs(r, h, &ps, implied);
+		hub_pairs(r, h, &ps, implied, locs);
 }
 
 /* ------------------------------------------------ transit route tables */
@@ -599,6 +586,21 @@ static struct m_route_table *new_route_table(struct resolver *r, size_t hi)
 	return rt;
 }
 
+/* The pattern's name, or the built-in rt-SPOKE-via-HUB; when that is past
+ * Azure's limit, rt-SPOKE, which is within it (a VNet name has at most 64
+ * characters) and still names the table: a spoke takes one transit table. */
+static const char *route_table_name(struct arena *a, const struct s_hub *h,
+				    const struct m_vnet *spoke)
+{
+	const char *name = expand_name(a, h->rt_pattern ? h->rt_pattern :
+				       "rt-{spoke}-via-{hub}", route_table_keys,
+				       spoke, h->hub);
+
+	if (!h->rt_pattern && strlen(name) > name_rule(NAME_ROUTE_TABLE)->max)
+		name = arena_printf(a, "rt-%s", spoke->name);
+	return name;
+}
+
 /* One table per spoke: a route to every other spoke's prefixes. The hub's
  * routes are made once (all[], spoke i's at first[i] .. first[i + 1]) and
  * each table copies all but its own. A hub past the peering or route limit
@@ -624,11 +626,18 @@ void expand_route_tables(struct resolver *r, size_t hi)
 	struct m_route *all = arena_alloc(r->a, (total ? total : 1) * sizeof(*all));
 	for (size_t i = 0; i < n; i++)
 		routes_to(r, h, h->spokes[i], all + first[i]);
+	/* Route names are unique in a table, ignoring case: two spokes of one
+	 * name (in two resource groups) would both want to-NAME. Made of a
+	 * valid VNet name, "to-NAME-N" is a valid route name too. */
+	struct strmap used;
+	strmap_init(&used, r->a);
+	for (size_t i = 0; i < total; i++)
+		all[i].name = unique_name(r->a, &used, all[i].name, "-", true, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct m_route_table *rt = new_route_table(r, hi);
 		rt->vnet = h->spokes[i];
 		rt->hub = h->hub;
-		rt->name = arena_printf(r->a, "rt-%s-via-%s", rt->vnet->name, h->hub->name);
+		rt->name = route_table_name(r->a, h, rt->vnet);
 		rt->nroutes = total - (first[i + 1] - first[i]);
 		rt->routes = arena_alloc(r->a, (rt->nroutes ? rt->nroutes : 1) *
 					 sizeof(*rt->routes));

@@ -37,10 +37,10 @@ static void peering_hop(struct strbuf *b, const struct m_peering *p)
 		str(b, s->name);
 		sb_printf(b, ", \"allowVirtualNetworkAccess\": %s, "
 			  "\"allowForwardedTraffic\": %s, \"allowGatewayTransit\": %s, "
-			  "\"useRemoteGateways\": %s}", s->access ? "true" : "false",
-			  s->forwarded ? "true" : "false",
-			  s->gateway_transit ? "true" : "false",
-			  s->remote_gateway ? "true" : "false");
+			  "\"useRemoteGateways\": %s}", s->setting[SET_ACCESS] ? "true" : "false",
+			  s->setting[SET_FORWARDED] ? "true" : "false",
+			  s->setting[SET_GATEWAY_TRANSIT] ? "true" : "false",
+			  s->setting[SET_REMOTE_GATEWAY] ? "true" : "false");
 	}
 	sb_puts(b, "]}");
 }

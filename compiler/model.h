@@ -17,10 +17,41 @@ struct m_tag {
 struct m_subnet {
 	const char *name;
 	struct ip_prefix prefix;
+	/* Takes its VNet's transit route table: false for Azure's special
+	 * subnets (sema_special_subnet) and those written with
+	 * `transit_routes = false`. */
+	bool routed;
 	struct loc loc;
 };
 
+/* GW_ANY: a gateway of unknown type, in an existing VNet the file does not
+ * name it in. A gateway peerc creates or reads has a type. */
 enum gateway_kind { GW_NONE, GW_ANY, GW_VPN, GW_EXPRESSROUTE };
+
+enum gateway_source {
+	GWSRC_CREATED, /* peerc creates it, with its public IP addresses */
+	GWSRC_READ,    /* it exists, and the file names it: the outputs read it */
+	GWSRC_ASSUMED, /* it exists in an existing VNet: trusted, not read */
+};
+
+/* A VNet's virtual network gateway. */
+struct m_gateway {
+	enum gateway_source source;
+	const char *name;           /* NULL only when GWSRC_ASSUMED */
+	const char *resource_group; /* where it lives (its VNet's, or its id's) */
+	const char *subscription;
+	const char *id;             /* the canonical ID given with `id`, or NULL */
+	/* GWSRC_CREATED only: */
+	const char *sku;            /* "VpnGw2AZ", "ErGw1AZ", ... */
+	const char *generation;     /* "Generation1" or "2"; NULL for ExpressRoute */
+	bool active_active;
+	uint32_t bgp_asn;           /* 0: BGP off (VPN only) */
+	/* Zone-redundant public IPs: zones 1, 2 and 3 written out, which only
+	 * the regions with availability zones accept (regions.h). */
+	bool zones;
+	const char *public_ips[2];  /* their names; active-active has two */
+	size_t npublic_ips;
+};
 
 struct m_vnet {
 	size_t index;          /* position in model.vnets */
@@ -38,6 +69,7 @@ struct m_vnet {
 	struct ip_addr *dns_servers;
 	size_t ndns_servers;
 	enum gateway_kind gateway;
+	struct m_gateway *gw; /* set exactly when gateway != GW_NONE */
 	bool has_nva;
 	struct ip_addr nva;
 	struct m_tag *tags;
@@ -46,14 +78,21 @@ struct m_vnet {
 	struct loc loc; /* the name in the vnet statement */
 };
 
+/* The four settings of one side of a peering: the portal's check boxes.
+ * Arrays of settings are indexed by these. */
+enum peering_setting {
+	SET_ACCESS,          /* allowVirtualNetworkAccess */
+	SET_FORWARDED,       /* allowForwardedTraffic */
+	SET_GATEWAY_TRANSIT, /* allowGatewayTransit */
+	SET_REMOTE_GATEWAY,  /* useRemoteGateways */
+	PEERING_SETTINGS
+};
+
 /* One Azure peering resource: it lives in `vnet` and points at the other side. */
 struct m_side {
 	struct m_vnet *vnet;
 	const char *name;     /* the peering resource's name */
-	bool access;          /* allowVirtualNetworkAccess */
-	bool forwarded;       /* allowForwardedTraffic */
-	bool gateway_transit; /* allowGatewayTransit */
-	bool remote_gateway;  /* useRemoteGateways */
+	bool setting[PEERING_SETTINGS];
 };
 
 struct m_peering {
@@ -86,19 +125,29 @@ struct m_route_table {
 
 /* The deployments the ARM and Bicep outputs make for a resource group
  * other than the home one (and DEPLOY_LOOKUP even for the home one): one
- * per phase, so that they never wait for each other in a cycle. */
+ * per phase. A deployment waits only for deployments of an earlier phase,
+ * or of the same phase and an earlier group (compiler/deploy.h), so they
+ * never wait for each other in a cycle. */
 enum deploy_phase {
 	DEPLOY_NETWORK,         /* VNets and route tables */
-	DEPLOY_PEERINGS,        /* peering halves that need only the VNets */
+	DEPLOY_LOOKUP,          /* what needs a value read from Azure by the
+				 * main template: existing spokes' subnet
+				 * writes (the live subnet, merged) and route
+				 * tables whose location the file does not give */
+	DEPLOY_GATEWAYS,        /* created gateways and their public IPs */
+	DEPLOY_PEERINGS,        /* peering halves that need no other half */
 	DEPLOY_REMOTE_GATEWAYS, /* halves that wait for the transit half */
-	DEPLOY_LOOKUP,          /* route tables of existing spokes whose
-				 * location the file does not give */
 	DEPLOY_PHASES
 };
 
 /* A resource group that holds VNets, with the names of its deployments. */
 struct m_group {
 	const char *subscription, *resource_group;
+	/* Created by the output (defaults.create_resource_groups; Terraform
+	 * only), in `location`: the region of its first created VNet. False
+	 * for a group that holds an existing VNet, which must exist. */
+	bool create;
+	const char *location;
 	/* "peerc-<label>-<phase>": label is the group's name when that gives
 	 * valid deployment names (1 to 64 of [-\w._()]) that differ from the
 	 * other groups' case-insensitively, else "group<N>" (N from 1, the
@@ -149,6 +198,8 @@ struct model {
 	struct m_group *groups;
 	size_t ngroups;
 	const char *api_version; /* Microsoft.Network API version for ARM/Bicep */
+	bool create_resource_groups; /* defaults.create_resource_groups */
+	struct loc create_resource_groups_loc;
 };
 
 /* The API version when neither the command line nor the file gives one:

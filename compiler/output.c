@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,29 +12,41 @@
 #include "textdiff.h"
 #include "util.h"
 
-int file_read(const char *path, struct strbuf *sb)
+/* Appends up to max bytes read from fd to sb; 0 or an errno value. */
+static int read_fd(int fd, struct strbuf *sb, size_t max)
+{
+	char buf[65536];
+
+	while (max > 0) {
+		ssize_t got = read(fd, buf, max < sizeof(buf) ? max : sizeof(buf));
+		if (got > 0) {
+			sb_putn(sb, buf, (size_t)got);
+			max -= (size_t)got;
+		} else if (got == 0) {
+			return 0;
+		} else if (errno != EINTR) {
+			return errno;
+		}
+	}
+	return 0;
+}
+
+int file_read_head(const char *path, struct strbuf *sb, size_t max)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
-	int err = 0;
 
 	if (fd < 0)
 		return errno;
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got > 0) {
-			sb_putn(sb, buf, (size_t)got);
-		} else if (got == 0) {
-			break;
-		} else if (errno != EINTR) {
-			err = errno;
-			break;
-		}
-	}
+	int err = read_fd(fd, sb, max);
 	if (!is_stdin)
 		close(fd);
 	return err;
+}
+
+int file_read(const char *path, struct strbuf *sb)
+{
+	return file_read_head(path, sb, SIZE_MAX);
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -58,6 +71,117 @@ bool output_stdout(const char *data, size_t len, struct diag_sink *sink)
 	diag_sink_plain(sink, DIAG_ERROR, "io",
 			 "cannot write to standard output: %s", strerror(errno));
 	return false;
+}
+
+const char *output_file_key(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	snprintf(buf, size, "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	return buf;
+}
+
+bool output_same_file(const char *a, const char *b)
+{
+	char ka[64], kb[64];
+
+	return output_file_key(a, ka, sizeof(ka)) && output_file_key(b, kb, sizeof(kb)) &&
+	       strcmp(ka, kb) == 0;
+}
+
+/* ------------------------------------------------------ files of a folder */
+
+void output_free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void push_path(char ***list, size_t *n, char *path)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = path;
+}
+
+/* Nested past this many levels is not a folder peerc wrote. */
+#define MAX_DEPTH 8
+
+static void list_dir(const char *dir, char ***list, size_t *n, int depth)
+{
+	DIR *d = depth < MAX_DEPTH ? opendir(dir) : NULL;
+	char **subdirs = NULL;
+	size_t nsub = 0, first = *n;
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		struct strbuf path;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sb_init(&path);
+		sb_printf(&path, "%s/%s", dir, e->d_name);
+		if (lstat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
+			push_path(list, n, path.buf);
+		else if (lstat(path.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			push_path(&subdirs, &nsub, path.buf);
+		else
+			sb_free(&path);
+	}
+	closedir(d);
+	/* readdir's order is the file system's: sorted, output is stable. */
+	if (*n > first)
+		qsort(*list + first, *n - first, sizeof(**list), name_cmp);
+	if (nsub)
+		qsort(subdirs, nsub, sizeof(*subdirs), name_cmp);
+	for (size_t i = 0; i < nsub; i++)
+		list_dir(subdirs[i], list, n, depth + 1);
+	output_free_list(subdirs, nsub);
+}
+
+void output_list_files(const char *dir, char ***list, size_t *n)
+{
+	list_dir(dir, list, n, 0);
+}
+
+/* rmdir each directory above path, up to stop_at, while it is empty. */
+static void remove_empty_parents(const char *path, const char *stop_at)
+{
+	char *dir = xstrdup(path);
+	size_t stop = strlen(stop_at);
+
+	for (char *slash = strrchr(dir, '/'); slash && (size_t)(slash - dir) > stop;
+	     slash = strrchr(dir, '/')) {
+		*slash = '\0';
+		if (rmdir(dir) != 0)
+			break;
+	}
+	free(dir);
+}
+
+bool output_remove(char *const *paths, size_t n, const char *stop_at,
+		   bool verbose, struct diag_sink *sink)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (unlink(paths[i]) != 0 && errno != ENOENT) {
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot remove %s: %s",
+					paths[i], strerror(errno));
+			return false;
+		}
+		if (verbose)
+			diag_sink_plain(sink, DIAG_NOTE, "output", "removed %s", paths[i]);
+		remove_empty_parents(paths[i], stop_at);
+	}
+	return true;
 }
 
 /* ------------------------------------------------------ atomic writing */
@@ -272,4 +396,34 @@ enum output_state output_check(const struct output_file *files, size_t n,
 			worst = s;
 	}
 	return worst;
+}
+
+enum output_state output_check_removed(char *const *paths, size_t n,
+				       const char *why, bool diff, struct diag_sink *sink)
+{
+	enum output_state state = n ? OUTPUT_STALE : OUTPUT_FRESH;
+
+	for (size_t i = 0; i < n && state != OUTPUT_FAILED; i++) {
+		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s would be removed: %s",
+				paths[i], why);
+		if (!diff)
+			continue;
+		struct strbuf old, out, label;
+		sb_init(&old);
+		sb_init(&out);
+		sb_init(&label);
+		int err = file_read(paths[i], &old);
+		sb_printf(&label, "a/%s", paths[i]);
+		textdiff_unified(&out, label.buf, old.buf ? old.buf : "", old.len,
+				 "/dev/null", "", 0);
+		if (err || !output_stdout(out.buf, out.len, sink))
+			state = OUTPUT_FAILED;
+		if (err)
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+					paths[i], strerror(err));
+		sb_free(&old);
+		sb_free(&out);
+		sb_free(&label);
+	}
+	return state;
 }

@@ -20,6 +20,9 @@ struct output_file {
  * an errno value; reports nothing. */
 int file_read(const char *path, struct strbuf *sb);
 
+/* The same, at most max bytes from the start of the file. */
+int file_read_head(const char *path, struct strbuf *sb, size_t max);
+
 /* Writes data to standard output. Returns false after reporting an error. */
 bool output_stdout(const char *data, size_t len, struct diag_sink *sink);
 
@@ -31,6 +34,25 @@ bool output_stdout(const char *data, size_t len, struct diag_sink *sink);
 bool output_write(const struct output_file *files, size_t n, bool verbose,
 		  struct diag_sink *sink);
 
+/* Whether a and b name one existing file (same device and inode: a link,
+ * another spelling of the path). */
+bool output_same_file(const char *a, const char *b);
+/* "DEV:INODE" of the existing file at path in buf, or NULL: equal for
+ * every name of one file. */
+const char *output_file_key(const char *path, char *buf, size_t size);
+
+/* The regular files under dir, at any depth (links are not followed), as
+ * "dir/NAME" paths, in name order; an absent dir has none. Appended to
+ * list (n entries, heap array of heap strings; output_free_list frees). */
+void output_list_files(const char *dir, char ***list, size_t *n);
+void output_free_list(char **list, size_t n);
+
+/* Removes the files, then the directories above them up to and not
+ * including stop_at that are left empty. With verbose, notes each file.
+ * Returns false after reporting an error. */
+bool output_remove(char *const *paths, size_t n, const char *stop_at,
+		   bool verbose, struct diag_sink *sink);
+
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
 /* --check: whether every file already holds exactly its data. Notes each
@@ -38,5 +60,10 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
  * OUTPUT_FAILED after reporting a read error. */
 enum output_state output_check(const struct output_file *files, size_t n,
 			       bool diff, struct diag_sink *sink);
+
+/* --check of files that a write would remove: notes each (why says whose
+ * they were); with diff, prints its removal as a unified diff. */
+enum output_state output_check_removed(char *const *paths, size_t n,
+				       const char *why, bool diff, struct diag_sink *sink);
 
 #endif

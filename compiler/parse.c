@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "parse.h"
 #include "parse_ctx.h"
+#include "resolve.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -108,21 +109,8 @@ void parse_wrong_arrow(struct parse_ctx *ctx, struct loc arrow,
 	check_cap(ctx);
 }
 
-/* Attributes that always take a value: written bare and followed by a name
- * on the same line, the '=' was forgotten (`location westeurope`). */
-static bool takes_value(const char *name)
-{
-	static const char *const names[] = {
-		"address", "address_space", "api_version", "dns_servers", "id",
-		"location", "name", "nva", "peering_name", "resource_group",
-		"subscription", "transit",
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
-}
-
+/* An attribute that always takes a value, written bare and followed by a
+ * name on the same line (`location westeurope`): the '=' was forgotten. */
 void parse_check_adjacent(struct parse_ctx *ctx, const struct attr *prev,
 			  const struct attr *cur)
 {
@@ -130,7 +118,8 @@ void parse_check_adjacent(struct parse_ctx *ctx, const struct attr *prev,
 		return;
 	/* a string is always a value; a name is one after a name that needs one */
 	if (!cur->name_is_string &&
-	    (cur->qual || prev->name_is_string || !takes_value(prev->name)))
+	    (cur->qual || prev->name_is_string ||
+	     !resolve_attr_takes_value(prev->name)))
 		return;
 	const char *gap = ctx->src->text + prev->loc.end;
 	if (memchr(gap, '\n', cur->loc.start - prev->loc.end))
@@ -214,22 +203,14 @@ static const char *close_keyword(const struct parse_ctx *ctx, struct loc loc)
 	static const char *const kws[] = {
 		"defaults", "vnet", "peer", "hub", "mesh", "site", "require", "deny",
 	};
-	size_t n = loc.end - loc.start, best_d = 3;
-	const char *best = NULL;
+	size_t n = loc.end - loc.start;
 	char word[16];
 
 	if (n >= sizeof(word))
 		return NULL;
 	memcpy(word, ctx->src->text + loc.start, n);
 	word[n] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kws); i++) {
-		size_t d = edit_distance(word, kws[i], 2);
-		if (d < best_d && d < strlen(kws[i])) {
-			best_d = d;
-			best = kws[i];
-		}
-	}
-	return best;
+	return closest_match(word, kws, ARRAY_SIZE(kws));
 }
 
 static struct diag *syntax_hint(struct parse_ctx *ctx, const struct syntax_error *e,

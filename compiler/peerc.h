@@ -34,6 +34,12 @@ struct peerc_options {
 	/* --explain A B with -t dot or mermaid: the picture highlights the
 	 * path from A to B, or the nearest one and the missing link. */
 	const char *explain[2];
+	/* The main output as it is now (the command line reads the -o file),
+	 * or NULL: Terraform writes moved blocks for addresses that changed
+	 * since. A compile that writes no file (a language server) leaves it
+	 * NULL and gets the same output but for those blocks. */
+	const char *previous_output;
+	size_t previous_len;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

@@ -99,7 +99,7 @@ static const struct s_hub *shared_hub(const struct sema *s, const struct m_vnet 
 
 static bool both_access(const struct m_peering *p)
 {
-	return p->side[0].access && p->side[1].access;
+	return p->side[0].setting[SET_ACCESS] && p->side[1].setting[SET_ACCESS];
 }
 
 /* The edit that gives a hub transit: through its NVA when it has one, else
@@ -141,9 +141,9 @@ static bool vnet_to_vnet(const struct sema *s, const struct m_vnet *a,
 	}
 	if (pi >= 0) {
 		const struct m_peering *p = &s->model.peerings[pi];
-		int k = p->side[0].access ? 1 : 0;
+		int k = p->side[0].setting[SET_ACCESS] ? 1 : 0;
 		hop_peered(ans, s, a, b, true);
-		return say(ans, false, s->peerings[pi].side[k].access,
+		return say(ans, false, s->peerings[pi].side[k].setting[SET_ACCESS],
 			   "the peering '%s' <-> '%s' has access = false on the side of '%s'",
 			   a->handle, b->handle, p->side[k].vnet->handle);
 	}
@@ -177,7 +177,8 @@ static bool uses_gateway_of(const struct sema *s, const struct m_vnet *a,
 		return false;
 	const struct m_peering *p = &s->model.peerings[*pi];
 	int k = sema_side_of(p, a);
-	return p->side[k].remote_gateway && p->side[1 - k].gateway_transit;
+	return p->side[k].setting[SET_REMOTE_GATEWAY] &&
+	       p->side[1 - k].setting[SET_GATEWAY_TRANSIT];
 }
 
 /* From a through h's gateway to the site. */
@@ -333,7 +334,8 @@ void reach_site_each(const struct sema *s, const struct m_site *site,
 	for (size_t i = 0; i < sh->npeerings; i++) {
 		const struct m_peering *p = &s->model.peerings[sh->peerings[i]];
 		int k = sema_side_of(p, h);
-		if (p->side[k].gateway_transit && p->side[1 - k].remote_gateway)
+		if (p->side[k].setting[SET_GATEWAY_TRANSIT] &&
+		    p->side[1 - k].setting[SET_REMOTE_GATEWAY])
 			fn(ctx, p->side[1 - k].vnet);
 	}
 }

@@ -1,7 +1,5 @@
 #include "common.h"
 
-#include <ctype.h>
-
 #include "regions.h"
 #include "util.h"
 
@@ -78,6 +76,46 @@ static const char *const regions[] = {
 	"westus3",
 };
 
+/* Regions with availability zones, where a zone-redundant public IP may
+ * list zones 1, 2 and 3 (elsewhere Azure refuses the zones). Source: the
+ * "Availability zone support" column of the same regions list, kept to the
+ * regions whose zones are long established: a region missing here only
+ * loses the explicit zones (the Terraform output then ignores what Azure
+ * reports for them), while a region wrongly listed would fail to deploy.
+ * Sorted, for bsearch. */
+static const char *const zoned[] = {
+	"australiaeast",
+	"brazilsouth",
+	"canadacentral",
+	"centralindia",
+	"centralus",
+	"eastasia",
+	"eastus",
+	"eastus2",
+	"francecentral",
+	"germanywestcentral",
+	"israelcentral",
+	"italynorth",
+	"japaneast",
+	"koreacentral",
+	"mexicocentral",
+	"northeurope",
+	"norwayeast",
+	"polandcentral",
+	"qatarcentral",
+	"southafricanorth",
+	"southcentralus",
+	"southeastasia",
+	"spaincentral",
+	"swedencentral",
+	"switzerlandnorth",
+	"uaenorth",
+	"uksouth",
+	"westeurope",
+	"westus2",
+	"westus3",
+};
+
 size_t region_count(void)
 {
 	return ARRAY_SIZE(regions);
@@ -105,22 +143,57 @@ bool region_known(const char *name)
 	return find(name) != NULL;
 }
 
-/* Lower case without spaces, '-' and '_': "West Europe" -> "westeurope".
- * Returns false when the name is too long to be a region. */
-static bool fold(const char *name, char *out, size_t size)
+bool region_has_zones(const char *name)
+{
+	return name && bsearch(name, zoned, ARRAY_SIZE(zoned), sizeof(zoned[0]),
+			       name_cmp) != NULL;
+}
+
+/* Lower case without the characters of `drop`: "West Europe" ->
+ * "westeurope". Returns false when the name is too long to be a region. */
+static bool fold(const char *name, const char *drop, char *out, size_t size)
 {
 	size_t n = 0;
 
 	for (; *name; name++) {
-		unsigned char c = (unsigned char)*name;
-		if (c == ' ' || c == '-' || c == '_')
+		if (strchr(drop, *name))
 			continue;
 		if (n + 1 == size)
 			return false;
-		out[n++] = (char)tolower(c);
+		out[n++] = ascii_lower(*name);
 	}
 	out[n] = '\0';
 	return true;
+}
+
+/* Azure reads a location without case and spaces, so that a region's
+ * display name ("West Europe", "West US 2") is its programmatic name. */
+#define AZURE_FOLDS " "
+/* A hint also looks past what people put between words. */
+#define HINT_FOLDS " -_"
+
+const char *region_canonical(const char *name)
+{
+	char folded[64];
+
+	return fold(name, AZURE_FOLDS, folded, sizeof(folded)) ? find(folded) : NULL;
+}
+
+const char *region_misspelt(const char *name)
+{
+	char folded[64];
+	const char *found = NULL;
+
+	if (!fold(name, AZURE_FOLDS, folded, sizeof(folded)) || find(folded))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(regions); i++) {
+		if (edit_distance(folded, regions[i], 1) != 1)
+			continue;
+		if (found)
+			return NULL;
+		found = regions[i];
+	}
+	return found;
 }
 
 const char *region_hint(const char *name)
@@ -128,19 +201,10 @@ const char *region_hint(const char *name)
 	char folded[64];
 	const char *best;
 
-	if (!fold(name, folded, sizeof(folded)))
+	if (!fold(name, HINT_FOLDS, folded, sizeof(folded)))
 		return NULL;
 	if ((best = find(folded)))
 		return best;
-	/* A third of the name may be wrong: "westeurop", "eastus4", "uksoth";
-	 * more than that is a guess, not a hint. */
-	size_t max = strlen(folded) / 3, best_d = max + 1;
-	for (size_t i = 0; i < ARRAY_SIZE(regions); i++) {
-		size_t d = edit_distance(folded, regions[i], max);
-		if (d < best_d) {
-			best_d = d;
-			best = regions[i];
-		}
-	}
-	return best;
+	/* "westeurop", "eastus4", "uksoth" */
+	return closest_match(folded, regions, ARRAY_SIZE(regions));
 }

@@ -24,6 +24,8 @@
 #include "apiversions.h"
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
+#include "regions.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "util.h"
@@ -99,9 +101,14 @@ static const char *want_word(enum want w)
 	case W_PREFIXES:
 		return "a list of prefixes";
 	case W_IDENT:
+	case W_CHOICE:
 		return "a name";
+	case W_INT:
+		return "an integer";
 	case W_BLOCK:
 		return "a block { ... }";
+	case W_FLAG_OR_CHOICE:
+		break;
 	}
 	BUG();
 }
@@ -121,9 +128,14 @@ static bool value_fits(enum want w, const struct value *v)
 	case W_PREFIXES:
 		return v->kind == VAL_PREFIX;
 	case W_IDENT:
+	case W_CHOICE:
 		return v->kind == VAL_IDENT;
+	case W_INT:
+		return v->kind == VAL_INT;
 	case W_BLOCK:
 		return false;
+	case W_FLAG_OR_CHOICE:
+		break;
 	}
 	BUG();
 }
@@ -134,7 +146,7 @@ static bool is_list(enum want w)
 }
 
 /* Whether the attribute's value has the shape w; reports it when not. */
-bool res_value_ok(struct resolver *r, const struct attr *at, enum want w)
+static bool shape_ok(struct resolver *r, const struct attr *at, enum want w)
 {
 	const char *name = at->name;
 
@@ -166,54 +178,123 @@ bool res_value_ok(struct resolver *r, const struct attr *at, enum want w)
 	return true;
 }
 
+/* The index of s in a NULL-terminated list of choices, or -1. */
+static int choice_index(const char *const *choices, const char *s)
+{
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(choices[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* "'gateway' is a flag, 'vpn', 'expressroute' or a block { ... }",
+ * "'transit' is 'nva', 'gateway' or 'none'": the alternatives of the row,
+ * and the block form when the name also has one (block_too). */
+static void bad_choice(struct resolver *r, const struct attr_row *row,
+		       const struct attr *at, struct loc loc, bool block_too)
+{
+	const char *alt[8];
+	size_t n = 0;
+	struct strbuf sb;
+
+	if (row->want == W_FLAG_OR_CHOICE)
+		alt[n++] = "a flag";
+	for (size_t i = 0; row->choices[i] && n < ARRAY_SIZE(alt) - 1; i++)
+		alt[n++] = arena_printf(r->a, "'%s'", row->choices[i]);
+	if (block_too)
+		alt[n++] = "a block { ... }";
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", alt[i]);
+	res_error(r, "invalid-value", loc, "'%s' is %s", at->name, sb.buf);
+	sb_free(&sb);
+}
+
+/* Whether the attribute's value has the row's shape; reports it when not.
+ * block_too: the name has a block form as well (a row of its own). */
+static bool value_ok(struct resolver *r, const struct attr *at,
+		     const struct attr_row *row, bool block_too)
+{
+	if (row->want == W_FLAG_OR_CHOICE) {
+		if (at->has_block || (at->values && at->values->next)) {
+			bad_choice(r, row, at, at->loc, block_too);
+			return false;
+		}
+		if (at->is_flag || at->values->kind == VAL_BOOL ||
+		    (at->values->kind == VAL_IDENT &&
+		     choice_index(row->choices, at->values->u.str) >= 0))
+			return true;
+		bad_choice(r, row, at, at->values->loc, block_too);
+		return false;
+	}
+	if (!shape_ok(r, at, row->want))
+		return false;
+	if (row->want == W_CHOICE && choice_index(row->choices, res_text(at)) < 0) {
+		bad_choice(r, row, at, at->values->loc, block_too);
+		return false;
+	}
+	return true;
+}
+
 bool res_flag(const struct attr *at)
 {
 	return at->is_flag || at->values->u.boolean;
 }
 
-/* ------------------------------------------------ attribute tables */
-
-/* The attributes one kind of block accepts, for "unknown attribute" and its
- * hint. */
-static const char *const vnet_attrs[] = {
-	"address", "address_space", "location", "resource_group", "subscription",
-	"name", "gateway", "nva", "existing", "id", "dns_servers", "subnets",
-	"tags", NULL,
-};
-static const char *const defaults_attrs[] = {
-	"subscription", "resource_group", "location", "tags", "peering_name",
-	"api_version", NULL,
-};
-
-static const char *closest(const char *const *names, const char *name)
+const char *res_text(const struct attr *at)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
-
-	for (; *names; names++) {
-		size_t d = edit_distance(name, *names, 2);
-		if (d < best_d) {
-			best = *names;
-			best_d = d;
-		}
-	}
-	return best;
+	return at->values->u.str;
 }
 
-void res_unknown_attr(struct resolver *r, const struct attr *at,
-		      const char *const *known, const char *where)
+int res_choice(const char *const *choices, const struct attr *at)
 {
-	const char *hint = closest(known, at->name);
+	if (at->is_flag || at->values->kind == VAL_BOOL)
+		return -1;
+	return choice_index(choices, res_text(at));
+}
+
+/* ------------------------------------------------ blocks */
+
+/* The row of an attribute: a name may have a row for its value and one
+ * (W_BLOCK) for its block form, `gateway = vpn` and `gateway { ... }`; the
+ * one of the shape written, else the first, to report the shape. */
+static const struct attr_row *find_row(const struct attr_table *t,
+				       const struct attr *at, bool *block_too)
+{
+	const struct attr_row *first = NULL, *fit = NULL;
+
+	*block_too = false;
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct attr_row *row = &t->rows[i];
+		if (row->name && strcmp(row->name, at->name) != 0)
+			continue;
+		if (!fit && (row->want == W_BLOCK) == at->has_block)
+			fit = row;
+		if (!first)
+			first = row;
+		*block_too = *block_too || row->want == W_BLOCK;
+	}
+	return fit ? fit : first;
+}
+
+static void unknown_attr(struct resolver *r, const struct attr *at,
+			 const struct attr_table *t)
+{
+	struct match mt;
 	struct diag *d;
 
+	match_init(&mt, at->name);
+	for (size_t i = 0; i < t->nrows; i++)
+		match_offer(&mt, t->rows[i].name);
+	const char *hint = match_result(&mt);
 	if (hint) {
 		d = res_error(r, "unknown-attribute", at->name_loc,
 			      "unknown attribute '%s' in %s; did you mean '%s'?",
-			      at->name, where, hint);
+			      at->name, t->where, hint);
 		diag_fixit(r->diags, d, at->name_loc, hint);
 	} else {
 		res_error(r, "unknown-attribute", at->name_loc,
-			  "unknown attribute '%s' in %s", at->name, where);
+			  "unknown attribute '%s' in %s", at->name, t->where);
 	}
 }
 
@@ -221,8 +302,7 @@ void res_unknown_attr(struct resolver *r, const struct attr *at,
  * holds the ones the block's loop passed before, by "QUAL.NAME" or "=NAME"
  * (a qualifier has no '.', a name never starts with '='). A map, not a look
  * back: tags and subnets blocks may be thousands long. */
-bool res_repeated(struct resolver *r, struct strmap *seen,
-		  const struct attr *at)
+static bool repeated(struct resolver *r, struct strmap *seen, const struct attr *at)
 {
 	const char *key = at->qual ? arena_printf(r->a, "%s.%s", at->qual, at->name) :
 				     arena_printf(r->a, "=%s", at->name);
@@ -236,74 +316,148 @@ bool res_repeated(struct resolver *r, struct strmap *seen,
 	return true;
 }
 
-bool res_unqualified(struct resolver *r, const struct attr *at, const char *where)
+/* The side a qualifier names (0 or 1), or -1 (reported). */
+static int qual_side(struct resolver *r, const struct attr_block *b,
+		     const struct attr *at)
 {
-	if (!at->qual)
-		return true;
+	if (!b->qual[0]) {
+		res_error(r, "unknown-attribute", at->qual_loc,
+			  "'%s.%s': attributes in %s take no side qualifier", at->qual,
+			  at->name, b->table->where);
+		return -1;
+	}
+	for (int k = 0; k < 2; k++)
+		if (strcmp(at->qual, b->qual[k]) == 0)
+			return k;
 	res_error(r, "unknown-attribute", at->qual_loc,
-		  "'%s.%s': attributes in %s take no side qualifier", at->qual,
-		  at->name, where);
-	return false;
+		  "'%s.%s': the side must be '%s' or '%s'", at->qual, at->name,
+		  b->qual[0], b->qual[1]);
+	return -1;
 }
 
-/* ------------------------------------------------ defaults */
-
-static void check_tags(struct resolver *r, const struct attr *block)
+void res_block(struct resolver *r, const struct attr_block *b, const struct attr *list)
 {
 	struct strmap seen;
 
 	strmap_init(&seen, r->a);
-	for (const struct attr *e = block; e; e = e->next)
-		if (res_unqualified(r, e, "tags") && !res_repeated(r, &seen, e))
-			res_value_ok(r, e, W_STRING);
-}
-
-bool res_known_attr(const char *const *known, const char *name)
-{
-	for (; *known; known++)
-		if (strcmp(*known, name) == 0)
-			return true;
-	return false;
-}
-
-const char *res_text(const struct attr *at)
-{
-	return at->values->u.str;
-}
-
-static void defaults_attr(struct resolver *r, const struct attr *at)
-{
-	struct defaults *d = &r->dflt;
-	const char *n = at->name;
-
-	if (strcmp(n, "subscription") == 0 && res_value_ok(r, at, W_STRING)) {
-		d->subscription = res_text(at);
-		d->subscription_loc = at->values->loc;
-	} else if (strcmp(n, "resource_group") == 0 && res_value_ok(r, at, W_TEXT)) {
-		d->resource_group = res_text(at);
-		d->resource_group_loc = at->values->loc;
-	} else if (strcmp(n, "location") == 0 && res_value_ok(r, at, W_TEXT)) {
-		d->location = res_text(at);
-		d->location_loc = at->values->loc;
-	} else if (strcmp(n, "tags") == 0 && res_value_ok(r, at, W_BLOCK)) {
-		check_tags(r, at->block);
-		d->tags = at->block;
-	} else if (strcmp(n, "peering_name") == 0 && res_value_ok(r, at, W_STRING)) {
-		d->peering_name = res_text(at);
-		d->peering_name_loc = at->values->loc;
-	} else if (strcmp(n, "api_version") == 0 && res_value_ok(r, at, W_TEXT)) {
-		if (api_version_valid(res_text(at)))
-			d->api_version = res_text(at);
-		else
-			res_error(r, "invalid-value", at->values->loc,
-				  "'%s' is not an API version: 'api_version' takes "
-				  "a stable version, YYYY-MM-DD", res_text(at));
+	for (const struct attr *at = list; at; at = at->next) {
+		const struct attr_table *t = b->table;
+		void *obj = b->obj;
+		if (repeated(r, &seen, at))
+			continue;
+		if (at->qual) {
+			int k = qual_side(r, b, at);
+			if (k < 0)
+				continue;
+			t = &res_side_table;
+			obj = b->side[k];
+		}
+		bool block_too;
+		const struct attr_row *row = find_row(t, at, &block_too);
+		if (!row)
+			unknown_attr(r, at, t);
+		else if (value_ok(r, at, row, block_too) && row->set)
+			row->set(r, obj, at, row->key);
 	}
 }
 
+/* ------------------------------------------------ tags and defaults */
+
+static const struct attr_row tags_attrs[] = {
+	{ NULL, W_STRING, NULL, NULL, 0 },
+};
+static const struct attr_table tags_table = { "tags", tags_attrs, ARRAY_SIZE(tags_attrs) };
+
+static void check_tags(struct resolver *r, const struct attr *block)
+{
+	struct attr_block b = { .table = &tags_table };
+
+	res_block(r, &b, block);
+}
+
+static void defaults_text(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = res_text(at);
+	d->text_loc[key] = at->values->loc;
+}
+
+/* A subscription GUID in any case is one subscription. */
+static void defaults_subscription(struct resolver *r, void *obj, const struct attr *at,
+				  int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = res_guid(r, res_text(at));
+	d->text_loc[key] = at->values->loc;
+}
+
+/* A location as Azure reads it: a region's display name ("West Europe")
+ * or another case of its name is that region; anything else stays as
+ * written, for the region checks to judge. */
+static const char *location(const char *text)
+{
+	const char *region = region_canonical(text);
+
+	return region ? region : text;
+}
+
+static void defaults_location(struct resolver *r, void *obj, const struct attr *at,
+			      int key)
+{
+	struct defaults *d = obj;
+
+	d->text[key] = location(res_text(at));
+	d->text_loc[key] = at->values->loc;
+}
+
+static void defaults_tags(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	check_tags(r, at->block);
+	d->tags = at->block;
+}
+
+static void defaults_api_version(struct resolver *r, void *obj,
+				 const struct attr *at, int key)
+{
+	struct defaults *d = obj;
+
+	if (api_version_valid(res_text(at))) {
+		d->api_version = res_text(at);
+		d->api_version_loc = at->values->loc;
+	} else
+		res_error(r, "invalid-value", at->values->loc,
+			  "'%s' is not an API version: 'api_version' takes "
+			  "a stable version, YYYY-MM-DD", res_text(at));
+}
+
+static void defaults_create_groups(struct resolver *r, void *obj,
+				   const struct attr *at, int key)
+{
+	r->s->model.create_resource_groups = res_flag(at);
+	r->s->model.create_resource_groups_loc = at->loc;
+}
+
+static const struct attr_row defaults_attrs[] = {
+	{ "subscription", W_STRING, NULL, defaults_subscription, DFLT_SUBSCRIPTION },
+	{ "resource_group", W_TEXT, NULL, defaults_text, DFLT_RESOURCE_GROUP },
+	{ "location", W_TEXT, NULL, defaults_location, DFLT_LOCATION },
+	{ "tags", W_BLOCK, NULL, defaults_tags, 0 },
+	{ "peering_name", W_STRING, NULL, defaults_text, DFLT_PEERING_NAME },
+	{ "route_table_name", W_STRING, NULL, defaults_text, DFLT_ROUTE_TABLE_NAME },
+	{ "api_version", W_TEXT, NULL, defaults_api_version, 0 },
+	{ "create_resource_groups", W_FLAG, NULL, defaults_create_groups, 0 },
+};
+static const struct attr_table defaults_table = {
+	"defaults", defaults_attrs, ARRAY_SIZE(defaults_attrs)
+};
+
 static void resolve_defaults(struct resolver *r, const struct stmt *st)
 {
-	struct strmap seen;
+	struct attr_block b = { .table = &defaults_table, .obj = &r->dflt };
 
 	if (r->s->defaults) {
 		struct diag *d = res_error(r, "duplicate-defaults", st->kw_loc,
@@ -312,15 +466,7 @@ static void resolve_defaults(struct resolver *r, const struct stmt *st)
 		return;
 	}
 	r->s->defaults = st;
-	strmap_init(&seen, r->a);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "defaults") || res_repeated(r, &seen, at))
-			continue;
-		if (!res_known_attr(defaults_attrs, at->name))
-			res_unknown_attr(r, at, defaults_attrs, "defaults");
-		else
-			defaults_attr(r, at);
-	}
+	res_block(r, &b, st->attrs);
 }
 
 /* ------------------------------------------------ names */
@@ -329,26 +475,16 @@ static void resolve_defaults(struct resolver *r, const struct stmt *st)
 static const char *closest_name(struct resolver *r, const char *name, bool sites_too)
 {
 	const struct model *m = &r->s->model;
-	const char *best = NULL;
-	size_t best_d = strlen(name) < 4 ? 2 : 3;
+	struct match mt;
 
 	if (r->nhints++ >= MAX_HINTS)
 		return NULL;
-	for (size_t i = 0; i < m->nvnets; i++) {
-		size_t d = edit_distance(name, m->vnets[i].handle, best_d - 1);
-		if (d < best_d) {
-			best = m->vnets[i].handle;
-			best_d = d;
-		}
-	}
-	for (size_t i = 0; sites_too && i < m->nsites; i++) {
-		size_t d = edit_distance(name, m->sites[i].name, best_d - 1);
-		if (d < best_d) {
-			best = m->sites[i].name;
-			best_d = d;
-		}
-	}
-	return best;
+	match_init(&mt, name);
+	for (size_t i = 0; i < m->nvnets; i++)
+		match_offer(&mt, m->vnets[i].handle);
+	for (size_t i = 0; sites_too && i < m->nsites; i++)
+		match_offer(&mt, m->sites[i].name);
+	return match_result(&mt);
 }
 
 static void unknown_name(struct resolver *r, const struct ident *id, bool sites_too)
@@ -446,6 +582,13 @@ static void declare_site(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ vnet attributes */
 
+/* A vnet block being read. */
+struct vnet_block {
+	struct m_vnet *v;
+	struct s_vnet *sv;
+	const struct attr *tags, *id; /* the attributes, when given */
+};
+
 static void set_space(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		      const struct value *list, struct loc loc)
 {
@@ -478,78 +621,309 @@ static void set_location(struct resolver *r, struct m_vnet *v, struct s_vnet *sv
 		diag_note(r->diags, d, sv->location.loc, "first given here");
 		return;
 	}
-	v->location = region;
+	v->location = location(region);
 	sv->location = (struct s_origin){ loc, false };
 }
 
-static void set_gateway(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-			const struct attr *at)
+static void vnet_space(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	if (at->has_block || (at->values && at->values->next)) {
-		res_error(r, "invalid-value", at->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
-	}
-	if (at->is_flag || at->values->kind == VAL_BOOL) {
-		v->gateway = res_flag(at) ? GW_ANY : GW_NONE;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "vpn") == 0) {
-		v->gateway = GW_VPN;
-	} else if (at->values->kind == VAL_IDENT &&
-		   strcmp(at->values->u.str, "expressroute") == 0) {
-		v->gateway = GW_EXPRESSROUTE;
-	} else {
-		res_error(r, "invalid-value", at->values->loc,
-			  "'gateway' is a flag, or 'vpn' or 'expressroute'");
-		return;
-	}
-	if (v->gateway != GW_NONE)
-		sv->gateway_loc = at->loc;
+	struct vnet_block *vb = obj;
+
+	set_space(r, vb->v, vb->sv, at->values, at->loc);
 }
 
-static void set_subnets(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-			const struct attr *block)
+static void vnet_location(struct resolver *r, void *obj, const struct attr *at, int key)
 {
-	size_t n = 0, i = 0;
-	struct strmap seen;
+	struct vnet_block *vb = obj;
 
-	strmap_init(&seen, r->a);
-	for (const struct attr *e = block; e; e = e->next)
-		n++;
-	v->subnets = arena_alloc(r->a, n * sizeof(*v->subnets));
-	sv->subnet_src = arena_alloc(r->a, n * sizeof(*sv->subnet_src));
-	for (const struct attr *e = block; e; e = e->next) {
-		if (!res_unqualified(r, e, "subnets") || res_repeated(r, &seen, e) ||
-		    !res_value_ok(r, e, W_PREFIXES))
-			continue;
-		if (!e->values || e->values->next) {
-			res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
-				  e->name);
-			continue;
+	set_location(r, vb->v, vb->sv, res_text(at), at->values->loc);
+}
+
+/* The settings a vnet block and an `id` may both give. */
+enum vnet_text { VNET_RESOURCE_GROUP, VNET_SUBSCRIPTION, VNET_NAME };
+
+static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	struct s_origin org = { at->values->loc, false };
+
+	switch ((enum vnet_text)key) {
+	case VNET_RESOURCE_GROUP:
+		vb->v->resource_group = res_text(at);
+		vb->sv->resource_group = org;
+		break;
+	case VNET_SUBSCRIPTION:
+		vb->v->subscription = res_guid(r, res_text(at));
+		vb->sv->subscription = org;
+		break;
+	case VNET_NAME:
+		vb->v->name = res_text(at);
+		vb->sv->name = org;
+		break;
+	}
+}
+
+/* gateway, gateway = vpn | expressroute | false, gateway { ... }: read by
+ * gateway.c once the VNet's defaults are known. */
+static void vnet_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	vb->sv->gateway_src = at;
+}
+
+static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	vb->v->has_nva = true;
+	vb->v->nva = at->values->u.addr;
+	vb->sv->nva_src = at->values;
+}
+
+static void vnet_existing(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	vb->v->existing = vb->v->existing || res_flag(at);
+}
+
+static void vnet_id(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	vb->v->id = res_text(at);
+	vb->v->existing = true;
+	vb->id = at;
+}
+
+static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	size_t n = count_values(at->values), i = 0;
+
+	vb->v->dns_servers = arena_alloc(r->a, n * sizeof(*vb->v->dns_servers));
+	vb->sv->dns_src = arena_alloc(r->a, n * sizeof(*vb->sv->dns_src));
+	for (const struct value *p = at->values; p; p = p->next, i++) {
+		vb->v->dns_servers[i] = p->u.addr;
+		vb->sv->dns_src[i] = p;
+	}
+	vb->v->ndns_servers = n;
+}
+
+/* Azure's subnets with a purpose of their own. A transit route table
+ * must not reach them: Azure refuses one on AzureBastionSubnet
+ * (RouteTableCannotBeAttachedForAzureBastionSubnet) and on RouteServerSubnet,
+ * AzureFirewallSubnet and AzureFirewallManagementSubnet take only a table
+ * whose default route goes to the Internet, and GatewaySubnet takes no
+ * 0.0.0.0/0 and needs gateway route propagation: each needs routes of its
+ * own, not the spokes' (doc/language.md has the sources). */
+static const char *const special_subnets[] = {
+	"GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+	"AzureBastionSubnet", "RouteServerSubnet",
+};
+
+bool sema_special_subnet(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(special_subnets); i++)
+		if (strcasecmp(name, special_subnets[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A subnet's block: NAME { prefix = P  transit_routes = false }. */
+struct subnet_block {
+	const struct value *prefix;
+	bool routed;
+};
+
+static void subnet_prefix(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	((struct subnet_block *)obj)->prefix = at->values;
+}
+
+static void subnet_transit_routes(struct resolver *r, void *obj,
+				  const struct attr *at, int key)
+{
+	((struct subnet_block *)obj)->routed = res_flag(at);
+}
+
+static const struct attr_row subnet_attrs[] = {
+	{ "prefix", W_PREFIXES, NULL, subnet_prefix, 0 },
+	{ "transit_routes", W_FLAG, NULL, subnet_transit_routes, 0 },
+};
+static const struct attr_table subnet_table = {
+	"a subnet block", subnet_attrs, ARRAY_SIZE(subnet_attrs)
+};
+
+/* One entry of a subnets block: NAME = PREFIX, or NAME { ... }. */
+static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, int key)
+{
+	struct vnet_block *vb = obj;
+	struct m_vnet *v = vb->v;
+	struct subnet_block sb = { .prefix = e->values, .routed = true };
+
+	if (e->has_block) {
+		struct attr_block b = { .table = &subnet_table, .obj = &sb };
+		res_block(r, &b, e->block);
+		if (!sb.prefix) {
+			res_error(r, "invalid-value", e->name_loc,
+				  "subnet '%s' needs a 'prefix'", e->name);
+			return;
 		}
-		struct m_subnet *sn = &v->subnets[i];
-		sn->name = e->name;
-		sn->prefix = ip_prefix_len_ok(&e->values->u.prefix) ?
-				     ip_prefix_masked(&e->values->u.prefix) :
-				     e->values->u.prefix;
-		sn->loc = e->name_loc;
-		sv->subnet_src[i++] = e->values;
 	}
-	v->nsubnets = i;
+	if (sb.prefix->next) {
+		res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
+			  e->name);
+		return;
+	}
+	struct m_subnet *sn = &v->subnets[v->nsubnets];
+	sn->name = e->name;
+	sn->prefix = ip_prefix_len_ok(&sb.prefix->u.prefix) ?
+			     ip_prefix_masked(&sb.prefix->u.prefix) : sb.prefix->u.prefix;
+	sn->routed = sb.routed && !sema_special_subnet(e->name);
+	sn->loc = e->name_loc;
+	vb->sv->subnet_src[v->nsubnets++] = sb.prefix;
 }
 
-static void set_dns(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-		    const struct value *list)
-{
-	size_t n = count_values(list), i = 0;
+static const struct attr_row subnets_attrs[] = {
+	{ NULL, W_PREFIXES, NULL, subnet_entry, 0 },
+	{ NULL, W_BLOCK, NULL, subnet_entry, 0 },
+};
+static const struct attr_table subnets_table = {
+	"subnets", subnets_attrs, ARRAY_SIZE(subnets_attrs)
+};
 
-	v->dns_servers = arena_alloc(r->a, n * sizeof(*v->dns_servers));
-	sv->dns_src = arena_alloc(r->a, n * sizeof(*sv->dns_src));
-	for (const struct value *p = list; p; p = p->next, i++) {
-		v->dns_servers[i] = p->u.addr;
-		sv->dns_src[i] = p;
+static void vnet_subnets(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+	struct attr_block b = { .table = &subnets_table, .obj = vb };
+	size_t n = 0;
+
+	for (const struct attr *e = at->block; e; e = e->next)
+		n++;
+	vb->v->subnets = arena_alloc(r->a, n * sizeof(*vb->v->subnets));
+	vb->sv->subnet_src = arena_alloc(r->a, n * sizeof(*vb->sv->subnet_src));
+	res_block(r, &b, at->block);
+}
+
+static void vnet_tags(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct vnet_block *vb = obj;
+
+	check_tags(r, at->block);
+	vb->tags = at->block;
+}
+
+static const struct attr_row vnet_attrs[] = {
+	{ "address", W_PREFIXES, NULL, vnet_space, 0 },
+	{ "address_space", W_PREFIXES, NULL, vnet_space, 0 },
+	{ "location", W_TEXT, NULL, vnet_location, 0 },
+	{ "resource_group", W_TEXT, NULL, vnet_text, VNET_RESOURCE_GROUP },
+	{ "subscription", W_STRING, NULL, vnet_text, VNET_SUBSCRIPTION },
+	{ "name", W_TEXT, NULL, vnet_text, VNET_NAME },
+	{ "gateway", W_FLAG_OR_CHOICE, res_gateway_types, vnet_gateway, 0 },
+	{ "gateway", W_BLOCK, NULL, vnet_gateway, 0 },
+	{ "nva", W_ADDR, NULL, vnet_nva, 0 },
+	{ "existing", W_FLAG, NULL, vnet_existing, 0 },
+	{ "id", W_STRING, NULL, vnet_id, 0 },
+	{ "dns_servers", W_ADDRS, NULL, vnet_dns, 0 },
+	{ "subnets", W_BLOCK, NULL, vnet_subnets, 0 },
+	{ "tags", W_BLOCK, NULL, vnet_tags, 0 },
+};
+static const struct attr_table vnet_table = { "a vnet", vnet_attrs, ARRAY_SIZE(vnet_attrs) };
+
+const char *res_guid(struct resolver *r, const char *guid)
+{
+	/* Only a GUID's letters fold: anything else is reported as written. */
+	if (guid[strspn(guid, "0123456789abcdefABCDEF-")] != '\0')
+		return guid;
+	return arena_lower(r->a, guid);
+}
+
+bool res_split_id(struct resolver *r, const char *id, const char *type,
+		  const char *part[3])
+{
+	const char *const keys[] = { "subscriptions", "resourceGroups",
+				     "providers", "Microsoft.Network", type };
+	const char *seg[10];
+	size_t len[10], n = 0;
+	const char *p = id;
+
+	while (*p == '/' && n < 10) {
+		const char *q = strchr(p + 1, '/');
+		size_t l = q ? (size_t)(q - p - 1) : strlen(p + 1);
+		seg[n] = p + 1;
+		len[n++] = l;
+		p += 1 + l;
 	}
-	v->ndns_servers = n;
+	if (*p || n != 8 || len[1] == 0 || len[3] == 0 || len[7] == 0)
+		return false;
+	const size_t at[] = { 0, 2, 4, 5, 6 };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (len[at[i]] != strlen(keys[i]) ||
+		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
+			return false;
+	part[0] = res_guid(r, arena_strndup(r->a, seg[1], len[1]));
+	part[1] = arena_strndup(r->a, seg[3], len[3]);
+	part[2] = arena_strndup(r->a, seg[7], len[7]);
+	return true;
+}
+
+const char *res_canonical_id(struct resolver *r, const char *const part[3],
+			     const char *type)
+{
+	return arena_printf(r->a, "/subscriptions/%s/resourceGroups/%s/providers/"
+			    "Microsoft.Network/%s/%s", part[0], part[1], type, part[2]);
+}
+
+/* An `id` gives the subscription, group and name the VNet does not. */
+static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
+		     const struct attr *at)
+{
+	const char *part[3];
+
+	if (!res_split_id(r, v->id, "virtualNetworks", part)) {
+		res_error(r, "invalid-value", at->values->loc,
+			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
+			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
+		return;
+	}
+	struct s_origin org = { at->values->loc, false };
+	v->id = res_canonical_id(r, part, "virtualNetworks");
+	if (!v->subscription) {
+		v->subscription = part[0];
+		sv->subscription = org;
+	}
+	if (!v->resource_group) {
+		v->resource_group = part[1];
+		sv->resource_group = org;
+	}
+	if (!sv->name.from_defaults && v->name == v->handle) {
+		v->name = part[2];
+		sv->name = org;
+	}
+}
+
+static void apply_defaults(struct resolver *r, struct m_vnet *v, struct s_vnet *sv)
+{
+	const struct defaults *d = &r->dflt;
+	struct {
+		const char **value;
+		struct s_origin *origin;
+		enum dflt_text from;
+	} fill[] = {
+		{ &v->location, &sv->location, DFLT_LOCATION },
+		{ &v->resource_group, &sv->resource_group, DFLT_RESOURCE_GROUP },
+		{ &v->subscription, &sv->subscription, DFLT_SUBSCRIPTION },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fill); i++) {
+		if (*fill[i].value || !d->text[fill[i].from])
+			continue;
+		*fill[i].value = d->text[fill[i].from];
+		*fill[i].origin = (struct s_origin){ d->text_loc[fill[i].from], true };
+	}
 }
 
 /* Tags: own first, in written order, then the defaults' keys not given. */
@@ -572,176 +946,28 @@ static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *ow
 	v->ntags = n;
 }
 
-/* The attribute's expected shape, by name. */
-static enum want vnet_want(const char *n)
-{
-	static const struct {
-		const char *name;
-		enum want want;
-	} wants[] = {
-		{ "address", W_PREFIXES }, { "address_space", W_PREFIXES },
-		{ "location", W_TEXT },    { "resource_group", W_TEXT },
-		{ "subscription", W_STRING }, { "name", W_TEXT },
-		{ "nva", W_ADDR },         { "existing", W_FLAG },
-		{ "id", W_STRING },        { "dns_servers", W_ADDRS },
-		{ "subnets", W_BLOCK },    { "tags", W_BLOCK },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(wants); i++)
-		if (strcmp(wants[i].name, n) == 0)
-			return wants[i].want;
-	BUG();
-}
-
-static void vnet_attr(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-		      const struct attr *at)
-{
-	const char *n = at->name;
-
-	if (strcmp(n, "gateway") == 0) {
-		set_gateway(r, v, sv, at);
-		return;
-	}
-	if (!res_value_ok(r, at, vnet_want(n)))
-		return;
-	if (strcmp(n, "address") == 0 || strcmp(n, "address_space") == 0) {
-		set_space(r, v, sv, at->values, at->loc);
-	} else if (strcmp(n, "location") == 0) {
-		set_location(r, v, sv, res_text(at), at->values->loc);
-	} else if (strcmp(n, "resource_group") == 0) {
-		v->resource_group = res_text(at);
-		sv->resource_group = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "subscription") == 0) {
-		v->subscription = res_text(at);
-		sv->subscription = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "name") == 0) {
-		v->name = res_text(at);
-		sv->name = (struct s_origin){ at->values->loc, false };
-	} else if (strcmp(n, "nva") == 0) {
-		v->has_nva = true;
-		v->nva = at->values->u.addr;
-		sv->nva_src = at->values;
-	} else if (strcmp(n, "existing") == 0) {
-		v->existing = v->existing || res_flag(at);
-	} else if (strcmp(n, "id") == 0) {
-		v->id = res_text(at);
-		v->existing = true;
-	} else if (strcmp(n, "dns_servers") == 0) {
-		set_dns(r, v, sv, at->values);
-	} else if (strcmp(n, "subnets") == 0) {
-		set_subnets(r, v, sv, at->block);
-	} else if (strcmp(n, "tags") == 0) {
-		check_tags(r, at->block);
-	}
-}
-
-/* A resource ID: /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.Network/virtualNetworks/N (case-insensitive keywords). */
-static bool split_id(struct resolver *r, const char *id, const char *part[3])
-{
-	static const char *const keys[] = { "subscriptions", "resourceGroups",
-					    "providers", "Microsoft.Network",
-					    "virtualNetworks" };
-	const char *seg[10];
-	size_t len[10], n = 0;
-	const char *p = id;
-
-	while (*p == '/' && n < 10) {
-		const char *q = strchr(p + 1, '/');
-		size_t l = q ? (size_t)(q - p - 1) : strlen(p + 1);
-		seg[n] = p + 1;
-		len[n++] = l;
-		p += 1 + l;
-	}
-	if (*p || n != 8 || len[1] == 0 || len[3] == 0 || len[7] == 0)
-		return false;
-	const size_t at[] = { 0, 2, 4, 5, 6 };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (len[at[i]] != strlen(keys[i]) ||
-		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
-			return false;
-	part[0] = arena_strndup(r->a, seg[1], len[1]);
-	part[1] = arena_strndup(r->a, seg[3], len[3]);
-	part[2] = arena_strndup(r->a, seg[7], len[7]);
-	return true;
-}
-
-/* An `id` gives the subscription, group and name the VNet does not. */
-static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
-		     const struct attr *at)
-{
-	const char *part[3];
-
-	if (!split_id(r, v->id, part)) {
-		res_error(r, "invalid-value", at->values->loc,
-			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
-			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
-		return;
-	}
-	struct s_origin org = { at->values->loc, false };
-	if (!v->subscription) {
-		v->subscription = part[0];
-		sv->subscription = org;
-	}
-	if (!v->resource_group) {
-		v->resource_group = part[1];
-		sv->resource_group = org;
-	}
-	if (!sv->name.from_defaults && v->name == v->handle) {
-		v->name = part[2];
-		sv->name = org;
-	}
-}
-
-static void apply_defaults(struct resolver *r, struct m_vnet *v, struct s_vnet *sv)
-{
-	const struct defaults *d = &r->dflt;
-
-	if (!v->location && d->location) {
-		v->location = d->location;
-		sv->location = (struct s_origin){ d->location_loc, true };
-	}
-	if (!v->resource_group && d->resource_group) {
-		v->resource_group = d->resource_group;
-		sv->resource_group = (struct s_origin){ d->resource_group_loc, true };
-	}
-	if (!v->subscription && d->subscription) {
-		v->subscription = d->subscription;
-		sv->subscription = (struct s_origin){ d->subscription_loc, true };
-	}
-}
-
 static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 {
 	struct s_vnet *sv = &r->s->vnets[v->index];
 	const struct stmt *st = sv->stmt;
-	const struct attr *tags = NULL, *id = NULL;
-	struct strmap seen;
+	struct vnet_block vb = { .v = v, .sv = sv };
+	struct attr_block b = { .table = &vnet_table, .obj = &vb };
 
-	strmap_init(&seen, r->a);
 	sv->name = (struct s_origin){ v->loc, false };
-	sv->gateway_loc = LOC_NONE;
+	sv->gateway_loc = sv->gateway_sku_loc = sv->gateway_name_loc = LOC_NONE;
 	if (st->prefixes)
 		set_space(r, v, sv, st->prefixes, st->prefixes->loc);
 	if (st->region)
 		set_location(r, v, sv, st->region->name, st->region->loc);
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		if (!res_unqualified(r, at, "a vnet") || res_repeated(r, &seen, at))
-			continue;
-		if (!res_known_attr(vnet_attrs, at->name)) {
-			res_unknown_attr(r, at, vnet_attrs, "a vnet");
-			continue;
-		}
-		vnet_attr(r, v, sv, at);
-		if (strcmp(at->name, "tags") == 0 && at->has_block)
-			tags = at->block;
-		if (strcmp(at->name, "id") == 0 && v->id)
-			id = at;
-	}
-	if (id)
-		apply_id(r, v, sv, id);
+	res_block(r, &b, st->attrs);
+	if (vb.id)
+		apply_id(r, v, sv, vb.id);
 	apply_defaults(r, v, sv);
-	set_tags(r, v, tags);
+	res_gateway_finish(r, v, sv);
+	set_tags(r, v, vb.tags);
 }
+
+static const struct attr_table site_table = { "a site", NULL, 0 };
 
 static void resolve_site(struct resolver *r, size_t i)
 {
@@ -749,6 +975,7 @@ static void resolve_site(struct resolver *r, size_t i)
 	struct s_site *ss = &r->s->sites[i];
 	const struct stmt *st = ss->stmt;
 	size_t n = count_values(st->prefixes), k = 0;
+	struct attr_block b = { .table = &site_table };
 
 	site->prefixes = arena_alloc(r->a, n * sizeof(*site->prefixes));
 	ss->prefix_src = arena_alloc(r->a, n * sizeof(*ss->prefix_src));
@@ -762,10 +989,32 @@ static void resolve_site(struct resolver *r, size_t i)
 		site->via = res_lookup_vnet(r, st->via);
 		ss->via_loc = st->via->loc;
 	}
-	for (const struct attr *at = st->attrs; at; at = at->next) {
-		static const char *const none[] = { NULL };
-		res_unknown_attr(r, at, none, "a site");
+	res_block(r, &b, st->attrs);
+}
+
+/* Every block's table, for the parser's question below. */
+static const struct attr_table *const all_tables[] = {
+	&defaults_table, &vnet_table, &subnet_table, &res_gateway_table,
+	&res_peer_table, &res_hub_table, &res_mesh_table, &res_side_table,
+};
+
+bool resolve_attr_takes_value(const char *name)
+{
+	bool known = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(all_tables); i++) {
+		const struct attr_table *t = all_tables[i];
+		for (size_t k = 0; k < t->nrows; k++) {
+			const struct attr_row *row = &t->rows[k];
+			if (!row->name || strcmp(row->name, name) != 0)
+				continue;
+			if (row->want == W_FLAG || row->want == W_FLAG_OR_CHOICE ||
+			    row->want == W_BLOCK)
+				return false;
+			known = true;
+		}
 	}
+	return known;
 }
 
 /* ------------------------------------------------ indexes */
@@ -807,10 +1056,12 @@ static void subscriptions(struct resolver *r)
 	size_t cap = 0;
 
 	strmap_init(&seen, r->a);
-	if (r->dflt.subscription) {
-		strmap_put(&seen, r->dflt.subscription, &seen);
+	const char *dflt_sub = r->dflt.text[DFLT_SUBSCRIPTION];
+
+	if (dflt_sub) {
+		strmap_put(&seen, dflt_sub, &seen);
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
-		m->subscriptions[0] = r->dflt.subscription;
+		m->subscriptions[0] = dflt_sub;
 	}
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const char *sub = m->vnets[i].subscription;
@@ -819,7 +1070,7 @@ static void subscriptions(struct resolver *r)
 		ARENA_PUSH(r->a, m->subscriptions, m->nsubscriptions, cap);
 		m->subscriptions[m->nsubscriptions - 1] = sub;
 	}
-	m->resource_group = r->dflt.resource_group;
+	m->resource_group = r->dflt.text[DFLT_RESOURCE_GROUP];
 	for (size_t i = 0; !m->resource_group && i < m->nvnets; i++)
 		if (m->vnets[i].subscription &&
 		    strcmp(m->vnets[i].subscription, m->subscriptions[0]) == 0)
@@ -830,50 +1081,30 @@ static void subscriptions(struct resolver *r)
 
 static const char *const deploy_suffix[DEPLOY_PHASES] = {
 	[DEPLOY_NETWORK] = "network",
+	[DEPLOY_LOOKUP] = "existing-route-tables",
+	[DEPLOY_GATEWAYS] = "gateways",
 	[DEPLOY_PEERINGS] = "peerings",
 	[DEPLOY_REMOTE_GATEWAYS] = "remote-gateways",
-	[DEPLOY_LOOKUP] = "existing-route-tables",
 };
 
-/* Azure's deployment names: 1 to 64 characters of [-\w._()]. */
-#define DEPLOYMENT_NAME_MAX 64
-
-static bool deploy_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.()", c);
-}
-
-static const char *lowered(struct arena *a, const char *s)
-{
-	char *l = arena_strdup(a, s);
-
-	for (char *p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
-/* The label of group n (from 1) whose resource group is rg; used holds the
- * labels taken, lower-cased (deployment names are case-insensitive). */
+/* The label of group n (from 1) whose resource group is rg: rg itself when
+ * it makes valid deployment names, else "group<n>"; used holds the labels
+ * taken, lower-cased (deployment names are case-insensitive). */
 static const char *group_label(struct arena *a, struct strmap *used,
 			       const char *rg, size_t n)
 {
-	size_t longest = 0;
-	bool ok = true;
+	const char *longest = deploy_suffix[0];
+	char why[64];
 
-	for (size_t i = 0; i < DEPLOY_PHASES; i++)
-		if (strlen(deploy_suffix[i]) > longest)
-			longest = strlen(deploy_suffix[i]);
-	for (const char *p = rg; *p && ok; p++)
-		ok = deploy_name_char(*p);
-	ok = ok && strlen("peerc--") + strlen(rg) + longest <= DEPLOYMENT_NAME_MAX &&
-	     !strmap_get(used, lowered(a, rg));
-	const char *label = ok ? rg : arena_printf(a, "group%zu", n);
-	while (strmap_get(used, lowered(a, label)))
-		label = arena_printf(a, "%s-%zu", label, n);
-	strmap_put(used, lowered(a, label), used);
-	return label;
+	for (size_t i = 1; i < DEPLOY_PHASES; i++)
+		if (strlen(deploy_suffix[i]) > strlen(longest))
+			longest = deploy_suffix[i];
+	bool ok = !name_problem(NAME_DEPLOYMENT,
+				arena_printf(a, "peerc-%s-%s", rg, longest), why,
+				sizeof(why)) &&
+		  !strmap_get(used, arena_lower(a, rg));
+	return unique_name(a, used, ok ? rg : arena_printf(a, "group%zu", n), "-",
+			   true, NULL);
 }
 
 struct group_index {
@@ -902,6 +1133,24 @@ static size_t group_of(struct resolver *r, struct group_index *gi,
 	return m->ngroups - 1;
 }
 
+/* A group is created (when the file asks for it) in the region of its
+ * first created VNet; one that holds an existing VNet exists already. */
+static void group_creation(struct model *m)
+{
+	for (size_t i = 0; i < m->nvnets; i++) {
+		const struct m_vnet *v = &m->vnets[i];
+		struct m_group *g = &m->groups[v->group];
+		if (v->subscription && v->resource_group && !v->existing && !g->location)
+			g->location = v->location;
+	}
+	for (size_t i = 0; i < m->ngroups; i++)
+		m->groups[i].create = m->create_resource_groups && m->groups[i].location;
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].existing && m->vnets[i].subscription &&
+		    m->vnets[i].resource_group)
+			m->groups[m->vnets[i].group].create = false;
+}
+
 static void groups(struct resolver *r)
 {
 	struct model *m = &r->s->model;
@@ -916,6 +1165,7 @@ static void groups(struct resolver *r)
 		if (v->subscription && v->resource_group)
 			v->group = group_of(r, &gi, v->subscription, v->resource_group);
 	}
+	group_creation(m);
 }
 
 /* ------------------------------------------------ require and deny */
@@ -1036,5 +1286,6 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	groups(&r);
 	model_hubs(&r);
 	r.s->api_version = r.dflt.api_version;
+	r.s->api_version_loc = r.dflt.api_version_loc;
 	return r.s;
 }

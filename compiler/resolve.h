@@ -35,6 +35,9 @@ struct s_vnet {
 	struct loc space_loc;             /* the prefix list or address attribute */
 	struct s_origin location, resource_group, subscription, name;
 	struct loc gateway_loc;           /* LOC_NONE when no gateway */
+	const struct attr *gateway_src;   /* the gateway attribute, or NULL */
+	struct loc gateway_sku_loc;       /* the gateway's `sku`, else gateway_loc */
+	struct loc gateway_name_loc;      /* the gateway's `name`, else gateway_loc */
 	/* Peerings this VNet is a side of (indices into model.peerings), in
 	 * model order. */
 	size_t *peerings;
@@ -46,7 +49,7 @@ struct s_vnet {
 
 /* Per side of a peering: where each setting was given. */
 struct s_side {
-	struct loc access, forwarded, gateway_transit, remote_gateway;
+	struct loc setting[PEERING_SETTINGS];
 	struct loc name;    /* the statement's `name` pattern, else its head */
 	struct loc pattern; /* where the name pattern is written (the statement
 			     * or defaults); LOC_NONE: the built-in one */
@@ -71,7 +74,12 @@ struct s_hub {
 	struct loc transit_loc;   /* LOC_NONE when no transit */
 	bool direct;
 	bool gateway;             /* gateway = H in effect, set or defaulted */
+	bool gateway_implied;     /* only by default: H has a gateway */
 	struct loc gateway_loc;   /* the attribute, or the statement head */
+	/* The name pattern of its route tables ({spoke}, {hub}) and where it is
+	 * written: the hub block or defaults; NULL and LOC_NONE: built in. */
+	const char *rt_pattern;
+	struct loc rt_pattern_loc;
 };
 
 struct s_site {
@@ -106,6 +114,7 @@ struct sema {
 	size_t nrules;
 	const struct stmt *defaults; /* NULL when the file has none */
 	const char *api_version;     /* defaults.api_version, or NULL */
+	struct loc api_version_loc;  /* where it is written */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
 	struct strmap pair_index;     /* internal: see sema_peering_between */
@@ -116,6 +125,11 @@ struct sema {
  * could be resolved, and the checks do not run on it. */
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		     struct diag_list *diags);
+
+/* Whether an attribute always takes a value (`location = X`): it is an
+ * attribute of some block and can be written bare in none. The parser's
+ * hint for a missing '=' asks this. */
+bool resolve_attr_takes_value(const char *name);
 
 /* The peering between two VNets (either order), as an index into
  * model.peerings, or -1. Average O(1). */
@@ -136,6 +150,11 @@ struct loc sema_stmt_head(const struct stmt *st);
  * one per prefix of `to` that the next hop can carry (an IPv4 NVA cannot
  * carry an IPv6 prefix). */
 size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to);
+
+/* Whether a subnet name is one of Azure's subnets with a purpose of their
+ * own (GatewaySubnet, AzureFirewallSubnet, ...), which never take a
+ * transit route table: doc/language.md lists them with their sources. */
+bool sema_special_subnet(const char *name);
 
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)

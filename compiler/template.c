@@ -722,17 +722,7 @@ static const char *kind_name(enum tval_kind k)
 /* The key of obj closest to key, for "did you mean"; NULL when none is close. */
 static const char *closest_key(const struct tval *obj, const char *key)
 {
-	size_t max = strlen(key) / 3 + 1, best_d = max + 1;
-	const char *best = NULL;
-
-	for (size_t i = 0; i < obj->u.obj.n; i++) {
-		size_t d = edit_distance(key, obj->u.obj.keys[i], max);
-		if (d < best_d) {
-			best = obj->u.obj.keys[i];
-			best_d = d;
-		}
-	}
-	return best;
+	return closest_match(key, obj->u.obj.keys, obj->u.obj.n);
 }
 
 static void unknown_variable(struct render *r, const struct path *p,

@@ -332,6 +332,68 @@ size_t edit_distance(const char *a, const char *b, size_t max)
 	return row[lb] > max ? max + 1 : row[lb];
 }
 
+void match_init(struct match *m, const char *given)
+{
+	*m = (struct match){ .given = given, .max = (strlen(given) + 2) / 3 };
+	m->best_d = m->max + 1;
+}
+
+void match_offer(struct match *m, const char *candidate)
+{
+	size_t len = strlen(m->given);
+	size_t d = edit_distance(m->given, candidate, m->max);
+
+	if (d < m->best_d && d < strlen(candidate)) {
+		m->best = candidate;
+		m->best_d = d;
+	}
+	if (len >= 3 && strncmp(candidate, m->given, len) == 0 &&
+	    m->nprefixed++ == 0)
+		m->prefixed = candidate;
+}
+
+const char *match_result(const struct match *m)
+{
+	return m->best ? m->best : m->nprefixed == 1 ? m->prefixed : NULL;
+}
+
+const char *closest_match(const char *given, const char *const *names, size_t n)
+{
+	struct match m;
+
+	match_init(&m, given);
+	for (size_t i = 0; i < n; i++)
+		match_offer(&m, names[i]);
+	return match_result(&m);
+}
+
+char *str_lower(char *s)
+{
+	for (char *p = s; *p; p++)
+		*p = ascii_lower(*p);
+	return s;
+}
+
+char *arena_lower(struct arena *a, const char *s)
+{
+	return str_lower(arena_strdup(a, s));
+}
+
+char *unique_name(struct arena *a, struct strmap *used, const char *want,
+		  const char *sep, bool fold, bool (*reserved)(const char *))
+{
+	char *name = arena_strdup(a, want);
+
+	for (unsigned n = 2;; n++) {
+		const char *key = fold ? arena_lower(a, name) : name;
+		if (!(reserved && reserved(name)) && !strmap_get(used, key)) {
+			strmap_put(used, key, used); /* a set */
+			return name;
+		}
+		name = arena_printf(a, "%s%s%u", want, sep, n);
+	}
+}
+
 void sb_json_string(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_putc(sb, '"');

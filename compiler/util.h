@@ -73,4 +73,41 @@ void *strmap_put(struct strmap *m, const char *key, void *val);
 /* Levenshtein distance, capped: returns max+1 when it is larger than max. */
 size_t edit_distance(const char *a, const char *b, size_t max);
 
+/* "Did you mean": the one policy for every hint peerc gives. A candidate is
+ * near when at most a third of `given` (rounded up) must change, as in
+ * clang's typo correction, and not all of the candidate; the nearest wins,
+ * ties going to the first offered. When none is near, the one candidate
+ * that starts with `given` (three characters or more: "expl" for "explain";
+ * when several do, none). Offer candidates one by one, then ask. */
+struct match {
+	const char *given;
+	size_t max;            /* the most edits a hint may need */
+	const char *best;      /* nearest so far, or NULL */
+	size_t best_d;
+	const char *prefixed;  /* a candidate that starts with given */
+	size_t nprefixed;      /* how many do */
+};
+void match_init(struct match *m, const char *given);
+void match_offer(struct match *m, const char *candidate);
+const char *match_result(const struct match *m); /* NULL: nothing close */
+/* The same over an array of n names. */
+const char *closest_match(const char *given, const char *const *names, size_t n);
+
+/* ASCII case folding, whatever the locale: Azure compares names this way. */
+static inline char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+/* s lower-cased in place; returns s. */
+char *str_lower(char *s);
+/* A lower-case copy of s in the arena. */
+char *arena_lower(struct arena *a, const char *s);
+
+/* A name no other in `used` has: want, else want SEP 2, want SEP 3, ...;
+ * compared ignoring case when fold (Azure's names, file names), and never
+ * one that reserved() (may be NULL) refuses. Records the result in used and
+ * returns it. Filled in model order, so the same file gets the same names. */
+char *unique_name(struct arena *a, struct strmap *used, const char *want,
+			const char *sep, bool fold, bool (*reserved)(const char *));
+
 #endif

@@ -17,7 +17,18 @@ Usage: arm-check.py SCHEMADIR FILE.json...
    peering half is created after the VNets it joins (when the file creates
    them, or else after the file's writes of their subnets), a half that uses
    the remote gateway after the other half, which must allow gateway
-   transit, and one VNet's subnet writes one after the other.
+   transit, and after the gateway when the file creates it; one VNet's
+   subnet writes one after the other; and no two peering halves that touch
+   one VNet (as theirs or as the remote one) at once: Azure processes a
+   VNet's operations one after another and answers AnotherOperationInProgress
+   or ReferencedResourceNotProvisioned (azurerm locks both VNets around every
+   peering write and retries ReferencedResourceNotProvisioned:
+   internal/services/network/virtual_network_peering_resource.go).
+4. No partial subnet PUT: a subnet written outside its VNet (an existing
+   VNet's) is the live subnet, read by the template that deploys it
+   (reference() of that subnet, passed in as a parameter), merged with the
+   route table; a body of addressPrefix and routeTable alone would drop the
+   subnet's NSG, service endpoints, delegations and policies.
 
 Prints one line per problem and exits 1 if there was any."""
 import copy
@@ -40,6 +51,8 @@ T_PEERING = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
 T_SUBNET = "microsoft.network/virtualnetworks/subnets"
 T_RT = "microsoft.network/routetables"
 T_DEPLOYMENT = "microsoft.resources/deployments"
+T_GATEWAY = "microsoft.network/virtualnetworkgateways"
+T_PUBLIC_IP = "microsoft.network/publicipaddresses"
 
 RESOURCE_DEFS = {
     T_VNET: (NET, "virtualNetworks"),
@@ -47,6 +60,8 @@ RESOURCE_DEFS = {
     T_RT: (NET, "routeTables"),
     T_SUBNET: (NET, "virtualNetworks_subnets"),
     T_DEPLOYMENT: (RES, "deployments"),
+    T_GATEWAY: (NET, "virtualNetworkGateways"),
+    T_PUBLIC_IP: (NET, "publicIPAddresses"),
 }
 # The objects peerc writes, closed for the test.
 CLOSED = {
@@ -55,12 +70,16 @@ CLOSED = {
           "CommonRouteTable", "CommonSubResource",
           "CommonVirtualNetworkPeeringPropertiesFormat",
           "CommonRouteTablePropertiesFormat", "CommonRoute",
-          "CommonRoutePropertiesFormat"],
+          "CommonRoutePropertiesFormat",
+          "VirtualNetworkGatewayPropertiesFormat", "VirtualNetworkGatewaySku",
+          "VirtualNetworkGatewayIPConfiguration",
+          "VirtualNetworkGatewayIPConfigurationPropertiesFormat", "BgpSettings",
+          "CommonPublicIPAddressPropertiesFormat", "CommonPublicIPAddressSku"],
     RES: ["DeploymentPropertiesOrDeploymentPropertiesExtended",
           "ExpressionEvaluationOptions", "DeploymentParameter"],
 }
 TOP_KEYS = {"type", "apiVersion", "name", "location", "tags", "dependsOn",
-            "properties"}
+            "properties", "sku", "zones"}
 DEPLOYMENT_KEYS = TOP_KEYS - {"location", "tags"} | {"resourceGroup",
                                                      "subscriptionId"}
 
@@ -316,6 +335,9 @@ def check_template(s, g, doc, where, scope, unit, main):
                 g.edge(("start",) + key if res["type"].lower() == T_DEPLOYMENT
                        else key, target)
         check_ids(res, w, scope)
+        if unit is None and res["type"].lower() == T_SUBNET:
+            problem(w, "writes subnet %s in the main template, which cannot read "
+                    "the live subnet it would write (a partial PUT)" % res["name"])
         if res["type"].lower() == T_DEPLOYMENT:
             check_deployment(s, g, res, w, scope, key)
 
@@ -325,12 +347,14 @@ def check_ids(res, where, scope):
     ids = []
     if res["type"].lower() == T_PEERING:
         ids.append(props.get("remoteVirtualNetwork", {}).get("id", ""))
-    subnets = props.get("subnets", [])
-    if res["type"].lower() == T_SUBNET:
-        subnets = [res]
+    subnets = props.get("subnets", []) if isinstance(props, dict) else []
     for sn in subnets:
         if "routeTable" in sn.get("properties", {}):
             ids.append(sn["properties"]["routeTable"].get("id", ""))
+    if res["type"].lower() == T_GATEWAY:
+        for c in props.get("ipConfigurations", []):
+            ids.append(c["properties"]["subnet"]["id"])
+            ids.append(c["properties"]["publicIPAddress"]["id"])
     for i in ids:
         if resolve_id(i, scope) is None:
             problem(where, "ID %r is not built with resourceId()" % i)
@@ -356,6 +380,40 @@ def check_deployment(s, g, res, where, scope, key):
         problem(where, "passes %s, the template declares %s"
                 % (sorted(passed), sorted(declared)))
     check_template(s, g, template, where + "/properties/template", inner, key, False)
+    check_subnet_writes(template, props.get("parameters", {}), inner,
+                        where + "/properties/template")
+
+
+SUBNET_MERGE = re.compile(
+    r"^\[union\(parameters\('((?:[^']|'')*)'\), createObject\('routeTable', "
+    r"createObject\('id', (resourceId\(.*\))\)\)\)\]$")
+REFERENCE = re.compile(r"^\[reference\((resourceId\(.*\)), '[0-9-]+'\)\]$")
+
+
+def check_subnet_writes(template, passed, scope, where):
+    """A subnet resource's body is the live subnet, read by the main
+    template (a parameter whose value is reference() of that very subnet),
+    with the route table set."""
+    for i, res in enumerate(template.get("resources", [])):
+        if res.get("type", "").lower() != T_SUBNET:
+            continue
+        w = "%s/resources/%d" % (where, i)
+        m = SUBNET_MERGE.match(res.get("properties", "")) \
+            if isinstance(res.get("properties"), str) else None
+        if not m:
+            problem(w, "writes subnet %s without its live properties (a partial "
+                    "PUT drops its NSG, service endpoints and delegations)" % res["name"])
+            continue
+        value = passed.get(m.group(1).replace("''", "'"), {}).get("value", "")
+        r = REFERENCE.match(value) if isinstance(value, str) else None
+        want = (scope[0].lower(), scope[1].lower(), T_SUBNET,
+                tuple(n.lower() for n in res["name"].split("/")))
+        if not r or resolve_id("[%s]" % r.group(1), MAIN_SCOPE[0]) != want:
+            problem(w, "subnet %s is merged with %r, not with the live subnet"
+                    % (res["name"], value))
+
+
+MAIN_SCOPE = [("-", "-")]
 
 
 def check_order(g, where):
@@ -364,6 +422,25 @@ def check_order(g, where):
         problem(where, "dependency cycle through %s" % (c,))
         return
     peerings = {k: r for k, r in g.created.items() if k[2] == T_PEERING}
+    vnets_created = {k for k in g.created if k[2] == T_VNET}
+    gateways = {}  # VNet -> the gateways the file creates in it
+    for k, r in g.created.items():
+        if k[2] == T_GATEWAY:
+            for c in r["properties"]["ipConfigurations"]:
+                sn = resolve_id(c["properties"]["subnet"]["id"], k[:2])
+                gateways.setdefault(sn[:2] + (T_VNET, sn[3][:1]), []).append(k)
+    touching = {}  # VNet -> the peering halves that touch it
+    for key, res in peerings.items():
+        sub, rg, _, (vnet, _peer) = key
+        remote = resolve_id(res["properties"]["remoteVirtualNetwork"]["id"], (sub, rg))
+        for v in ((sub, rg, T_VNET, (vnet,)), remote):
+            touching.setdefault(v, []).append(key)
+    for v, halves in touching.items():
+        for a in halves:
+            for b in halves:
+                if a < b and not (g.reaches(a, b) or g.reaches(b, a)):
+                    problem(where, "peerings %s and %s of VNet %s may be written at once"
+                            % ("/".join(a[3]), "/".join(b[3]), v[3][0]))
     subnets = {}  # VNet -> its subnet writes
     for k in g.created:
         if k[2] == T_SUBNET:
@@ -385,6 +462,15 @@ def check_order(g, where):
                 if not g.reaches(key, sn):
                     problem(where, "%s may be created while subnet %s is written"
                             % ("/".join(key[3]), "/".join(sn[3])))
+        for v in (local, remote):
+            for gk in gateways.get(v, ()):
+                if not g.reaches(key, gk):
+                    problem(where, "%s may be created while the gateway of %s is "
+                            "being created" % ("/".join(key[3]), v[3][0]))
+        if res["properties"]["useRemoteGateways"] and remote in vnets_created \
+                and not gateways.get(remote):
+            problem(where, "%s uses the gateway of %s, which the file creates "
+                    "without one (RemoteVnetHasNoGateways)" % ("/".join(key[3]), remote[3][0]))
         if not res["properties"]["useRemoteGateways"]:
             continue
         back = [k for k, r in peerings.items()
@@ -410,6 +496,7 @@ def main():
             continue
         to = doc.get("metadata", {}).get("deployTo", {})
         scope = (to.get("subscriptionId", "-"), to.get("resourceGroup", "-"))
+        MAIN_SCOPE[0] = scope
         g = Graph()
         check_template(s, g, doc, path, scope, None, True)
         check_order(g, path)

@@ -23,12 +23,15 @@ T_VNET = "Microsoft.Network/virtualNetworks"
 T_SUBNET = "Microsoft.Network/virtualNetworks/subnets"
 T_PEERING = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
 T_RT = "Microsoft.Network/routeTables"
+T_GW = "Microsoft.Network/virtualNetworkGateways"
+T_PIP = "Microsoft.Network/publicIPAddresses"
 FLAGS = ("allowVirtualNetworkAccess", "allowForwardedTraffic",
          "allowGatewayTransit", "useRemoteGateways")
 
 
 def facts():
-    return {"vnets": {}, "peerings": {}, "route_tables": {}, "subnet_writes": {}}
+    return {"vnets": {}, "peerings": {}, "route_tables": {}, "subnet_writes": {},
+            "gateways": {}, "public_ips": {}}
 
 
 def routes(props):
@@ -95,9 +98,18 @@ def arm_template(doc, params, out):
         elif t == T_RT:
             out["route_tables"][r["name"]] = (arm_value(r["location"], params), routes(p))
         elif t == T_SUBNET:
+            # "[union(parameters('live'), createObject('routeTable',
+            # createObject('id', resourceId(..., 'TABLE'))))]"
             vnet, name = r["name"].split("/")
-            out["subnet_writes"][(vnet, name)] = (
-                p["addressPrefix"], last_name(p["routeTable"]["id"]))
+            out["subnet_writes"][(vnet, name)] = last_name(p[:-len("))))]")] + ")]")
+        elif t == T_GW:
+            out["gateways"][r["name"]] = (
+                p["gatewayType"], p["sku"]["name"], p.get("vpnGatewayGeneration"),
+                p.get("activeActive"), get(p, "bgpSettings", "asn"),
+                sorted(last_name(c["properties"]["publicIPAddress"]["id"])
+                       for c in p["ipConfigurations"]))
+        elif t == T_PIP:
+            out["public_ips"][r["name"]] = (r["sku"]["name"], r.get("zones"))
         elif t == "Microsoft.Resources/deployments":
             inner = {k: arm_value(a["value"], params)
                      for k, a in p.get("parameters", {}).items()}
@@ -143,8 +155,17 @@ def bicep(path):
         elif t == T_RT:
             out["route_tables"][v.get("name")] = (literal(v.get("location")), routes(p))
         elif t == T_SUBNET:
-            out["subnet_writes"][(sym_name(v.get("parent")), v.get("name"))] = (
-                get(p, "addressPrefix"), sym_name(get(p, "routeTable", "id")))
+            merged = p.args[1] if isinstance(p, bs.Call) and len(p.args) == 2 else None
+            out["subnet_writes"][(sym_name(v.get("parent")), v.get("name"))] = \
+                sym_name(get(merged, "routeTable", "id"))
+        elif t == T_GW:
+            out["gateways"][v.get("name")] = (
+                p.get("gatewayType"), get(p, "sku", "name"), p.get("vpnGatewayGeneration"),
+                p.get("activeActive"), get(p, "bgpSettings", "asn"),
+                sorted(sym_name(get(c, "properties", "publicIPAddress", "id"))
+                       for c in p.get("ipConfigurations")))
+        elif t == T_PIP:
+            out["public_ips"][v.get("name")] = (get(v, "sku", "name"), v.get("zones"))
     return out
 
 

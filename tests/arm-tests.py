@@ -58,13 +58,22 @@ def inner_misspelt(d):
 
 
 def no_gateway_wait(d):
-    dep = find(d["resources"], "peerc-rg-b-remote-gateways")
-    dep["dependsOn"] = [x for x in dep["dependsOn"] if "hub-a-to-spoke-of-a" not in x]
+    find(d["resources"], "peerc-rg-b-remote-gateways")["dependsOn"] = []
 
 
 def no_vnet_wait(d):
+    find(d["resources"], "hub-a/hub-a-to-hub-b")["dependsOn"] = []
+
+
+def no_chain(d):
+    """hub-a's halves, one after the other in the clean output."""
     p = find(d["resources"], "hub-a/hub-a-to-hub-b")
-    p["dependsOn"] = [x for x in p["dependsOn"] if "peerc-rg-b-network" not in x]
+    p["dependsOn"] = [x for x in p["dependsOn"] if "hub-a-to-spoke-of-a" not in x]
+
+
+def no_created_gateway_wait(d):
+    p = find(d["resources"], "hub-a/hub-a-to-spoke-of-a")
+    p["dependsOn"] = [x for x in p["dependsOn"] if "vgw-hub-a" not in x]
 
 
 def blank_tags(d):
@@ -111,6 +120,10 @@ MUTATIONS = [
     (no_gateway_wait, "spoke-of-a/spoke-of-a-to-hub-a may be created before "
                       "hub-a/hub-a-to-spoke-of-a"),
     (no_vnet_wait, "hub-a/hub-a-to-hub-b may be created before VNet hub-b"),
+    (no_chain, "peerings hub-a/hub-a-to-hub-b and hub-a/hub-a-to-spoke-of-a of VNet "
+               "hub-a may be written at once"),
+    (no_created_gateway_wait, "hub-a/hub-a-to-spoke-of-a may be created while the "
+                              "gateway of hub-a is being created"),
     (blank_tags, "blank value {}"),
     (literal_id, "is not built with resourceId()"),
     (preview_api, "not a literal stable version"),
@@ -134,7 +147,25 @@ def peering_during_subnet_write(d):
     p["dependsOn"] = [x for x in p["dependsOn"] if "existing-route-tables" not in x]
 
 
+def partial_subnet_put(d):
+    """What peerc wrote before: addressPrefix and routeTable alone."""
+    for r in inner(d, "peerc-rg-net-existing-route-tables"):
+        if r["name"] == "old-here/app":
+            r["properties"] = {"addressPrefix": "10.2.0.0/24", "routeTable": {
+                "id": "[resourceId('Microsoft.Network/routeTables', 'rt-old-here-via-hub')]"}}
+
+
+def merged_with_another_subnet(d):
+    dep = find(d["resources"], "peerc-rg-net-existing-route-tables")
+    params = dep["properties"]["parameters"]
+    app = next(k for k in params if k.endswith("_app") and "old_here" in k)
+    db = next(k for k in params if k.endswith("_db") and "old_here" in k)
+    params[app] = params[db]
+
+
 EXISTING_MUTATIONS = [
+    (partial_subnet_put, "writes subnet old-here/app without its live properties"),
+    (merged_with_another_subnet, "is merged with"),
     (subnets_at_once, "subnets old-here/app and old-here/db may be written at once"),
     (peering_during_subnet_write, "hub/hub-to-old-here may be created while subnet "
                                   "old-here/app is written"),
@@ -250,7 +281,7 @@ for args, text, want in [
     seen = api_versions(doc, [])
     bad = [(t, v) for t, v in seen
            if v != ("2025-04-01" if t == "Microsoft.Resources/deployments" else want)]
-    if bad or len({t for t, _ in seen}) != 3:
+    if bad or len({t for t, _ in seen}) != 5:
         fail("%s: API versions %r" % (args or "api_version", sorted(set(seen))))
 
 sys.exit(1 if failures else 0)

@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 status=0
 
 goldens=$(ls "$top_srcdir"/examples/*.json "$top_srcdir"/tests/golden/arm/*.json \
-	"$top_srcdir"/tests/golden/bicep/*.json | grep -v '\.ast\.json$')
+	"$top_srcdir"/tests/golden/bicep/*.json "$top_srcdir"/tests/golden/deploy/*.json | grep -v '\.ast\.json$')
 # shellcheck disable=SC2086 # one word per file
 python3 "$top_srcdir/tests/arm-check.py" "$top_srcdir/tests/schemas" $goldens || status=1
 echo "arm-check: $(echo "$goldens" | wc -l) goldens"

@@ -216,6 +216,79 @@ if [ -w /dev/full ]; then
 	expect_rc 2 "a full standard output"
 fi
 
+### --api-version: the versions peerc knows, and the way past them
+
+run --api-version 2025-03-01 good.peer -o v.bicep
+expect_rc 2 "--api-version peerc does not know"
+expect_err "peerc: error: '2025-03-01' is not a Microsoft.Network API version peerc knows (it knows the 46 from 2018-04-01 to 2025-09-01 that Microsoft documents; the nearest are 2025-01-01 and 2025-05-01); --unchecked-api-version writes it unchecked" \
+	"--api-version peerc does not know"
+[ ! -e v.bicep ] || fail "--api-version peerc does not know: v.bicep was written"
+run --api-version 2017-03-01 good.peer -o v.bicep
+expect_err "the oldest is 2018-04-01" "--api-version older than peerc knows"
+run --api-version 2024-05-01 good.peer -o v.bicep
+expect_rc 0 "--api-version peerc knows"
+grep -q "@2024-05-01' = {" v.bicep || fail "--api-version 2024-05-01 is not in the output"
+run --unchecked-api-version 2026-01-01 good.peer -o v.bicep
+expect_rc 0 "--unchecked-api-version"
+grep -q "@2026-01-01' = {" v.bicep || fail "--unchecked-api-version is not in the output"
+run --unchecked-api-version 2026-1-01 good.peer -o v.bicep
+expect_rc 2 "--unchecked-api-version not a date"
+expect_err "'--unchecked-api-version' takes a stable version, YYYY-MM-DD" \
+	"--unchecked-api-version not a date"
+
+### -o: the target from its extension, by the back-end table
+
+run good.peer -o x.hcl
+expect_rc 2 "-o with an unknown extension"
+expect_err "peerc: error: cannot tell the target from -o 'x.hcl': the extensions peerc knows are .tf (terraform), .bicep (bicep), .json (arm), .dot (dot), .mmd (mermaid); give -t TARGET" \
+	"-o with an unknown extension"
+[ ! -e x.hcl ] || fail "-o with an unknown extension: x.hcl was written"
+run good.peer -o /dev/null
+expect_rc 2 "-o /dev/null without -t"
+run -t terraform good.peer -o x.hcl
+expect_rc 0 "-t terraform -o x.hcl"
+grep -q '^resource "azurerm_virtual_network_peering"' x.hcl ||
+	fail "-t terraform -o x.hcl: not Terraform"
+# Extensions compare ignoring case.
+run good.peer -o UPPER.TF
+expect_rc 0 "-o UPPER.TF"
+cmp -s UPPER.TF x.hcl || fail "-o UPPER.TF: not the Terraform output"
+run good.peer -o Mixed.Json
+expect_rc 0 "-o Mixed.Json"
+grep -q '"\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"' \
+	Mixed.Json || fail "-o Mixed.Json: not an ARM template"
+# Terraform loads *.tf.json as its own configuration: never an output name.
+run good.peer -o main.tf.json
+expect_rc 2 "-o main.tf.json"
+expect_err "peerc: error: -o 'main.tf.json': Terraform would load it as Terraform JSON configuration; name it 'main.json'" \
+	"-o main.tf.json"
+[ ! -e main.tf.json ] || fail "-o main.tf.json was written"
+run -t terraform good.peer -o main.TF.Json
+expect_rc 2 "-t terraform -o main.TF.Json"
+expect_err "name it 'main.tf'" "-t terraform -o main.TF.Json"
+
+### -o naming the input file: a usage error, the source untouched
+
+cp good.peer self.peer
+cp self.peer self.orig
+run self.peer -t terraform -o self.peer
+expect_rc 2 "-o the input file"
+expect_err "peerc: error: -o 'self.peer' is the input file: writing it would replace the source" \
+	"-o the input file"
+cmp -s self.peer self.orig || fail "-o the input file: the source was changed"
+ln -s self.peer self-link.tf
+ln self.peer self-hard.tf
+cp good.peer ./other.tf
+for name in self-link.tf self-hard.tf ./self.peer; do
+	run self.peer -t terraform -o "$name"
+	expect_rc 2 "-o $name, the input by another name"
+done
+cmp -s self.peer self.orig || fail "-o the input by another name: the source was changed"
+run --check self.peer -t terraform -o self-hard.tf
+expect_rc 2 "--check -o the input file"
+run self.peer -o other.tf
+expect_rc 0 "-o a file other than the input"
+
 ### --check and --diff
 
 run -t ast -o fresh.json good.peer
@@ -289,6 +362,87 @@ if [ -n "$module" ]; then
 	grep -qx "+++ b/$module" out || fail "--diff, a missing module: no header"
 fi
 
+### diagnostics in file order, whatever pass found them
+
+# public-address-space runs after subnet-outside-vnet in the check table:
+# its warning on line 6 still comes before the error on line 7.
+{ cat defaults.peer
+  printf 'vnet hub 1.0.0.0/16\n'
+  printf 'vnet spoke 10.1.0.0/16 { subnets { app = 10.9.0.0/24 } }\n'
+  printf 'peer hub <-> spoke\n'; } >order.peer
+run -t none order.peer
+expect_rc 1 "diagnostics in file order"
+grep -E '^order\.peer:[0-9]+:[0-9]+: (error|warning):' err | cut -d: -f2 >lines
+sort -n -c lines 2>/dev/null || fail "diagnostics not in file order: lines $(tr '\n' ' ' <lines)"
+[ "$(wc -l <lines)" -eq 2 ] || fail "diagnostics in file order: expected 2, got $(wc -l <lines)"
+
+### Bicep modules an earlier run wrote and this run does not
+
+# Three groups, then two: the modules of the third are stale. Only files
+# under bicep/modules whose header says they are modules of this output
+# are touched: not the user's own file, not another output's modules.
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet app 10.1.0.0/16 { resource_group = "rg-app" }\n'
+  printf 'vnet db 10.2.0.0/16 { resource_group = "rg-db" }\n'
+  printf 'hub hub -> app, db\n'; } >three.peer
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet app 10.1.0.0/16 { resource_group = "rg-app" }\n'
+  printf 'hub hub -> app\n'; } >two.peer
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\n'
+  printf 'vnet ops 10.3.0.0/16 { resource_group = "rg-ops" }\n'
+  printf 'peer hub <-> ops\n'; } >ops.peer
+rm -rf stale && mkdir stale
+run three.peer -o stale/main.bicep
+expect_rc 0 "stale modules: the first run"
+run ops.peer -o stale/ops.bicep
+expect_rc 0 "stale modules: another output beside it"
+printf '// my own notes\n' >stale/modules/notes.bicep
+mkdir -p stale/modules/deeper
+# A module of main.bicep in a folder of its own: found at any depth, so a
+# later naming of module files (issue 11) does not leave files behind.
+cp stale/modules/rgDbPeerings.bicep stale/modules/deeper/moved.bicep
+find stale -type f | LC_ALL=C sort >before
+grep -q 'stale/modules/rgDbNetwork.bicep' before ||
+	fail "stale modules: the first run wrote no rgDbNetwork module"
+cp -R stale modules.orig
+run --check two.peer -o stale/main.bicep
+expect_rc 3 "--check, stale modules"
+expect_err "peerc: note: stale/modules/rgDbNetwork.bicep would be removed: a module of main.bicep that this run does not write" \
+	"--check, stale modules"
+expect_err "stale/modules/deeper/moved.bicep would be removed" "--check, a stale module deeper"
+grep -q "notes.bicep\|rgOps" err && fail "--check names a file that is not a stale module of main.bicep"
+diff -r stale modules.orig >/dev/null || fail "--check changed the files"
+run --diff two.peer -o stale/main.bicep
+expect_rc 3 "--diff, stale modules"
+grep -qx -- "--- a/stale/modules/rgDbNetwork.bicep" out &&
+	grep -qx -- "+++ /dev/null" out || fail "--diff, stale modules: no removal diff"
+if command -v patch >/dev/null 2>&1; then
+	cp out stale.diff
+	(mkdir p && cp -R modules.orig p/stale && cd p &&
+	 patch -s -p1 -E <../stale.diff) || fail "--diff, stale modules: patch rejects it"
+fi
+run -v two.peer -o stale/main.bicep
+expect_rc 0 "a write removes stale modules"
+expect_err "peerc: note: removed stale/modules/rgDbNetwork.bicep" "a write removes stale modules"
+for gone in rgDbNetwork rgDbPeerings deeper/moved; do
+	[ ! -e "stale/modules/$gone.bicep" ] || fail "stale module $gone.bicep is left"
+done
+[ ! -e stale/modules/deeper ] || fail "the emptied folder stale/modules/deeper is left"
+[ -f stale/modules/notes.bicep ] || fail "a file that is not peerc's was removed"
+ls stale/modules | grep -q '^rgOps' || fail "the modules of another output were removed"
+if command -v patch >/dev/null 2>&1; then
+	diff -r -x notes.bicep p/stale stale >/dev/null ||
+		fail "--diff, stale modules: the patched tree is not what a write makes"
+fi
+run --check two.peer -o stale/main.bicep
+expect_rc 0 "--check after the stale modules are removed"
+# The last module gone, the folder goes too (it holds nothing of the user's).
+rm stale/modules/notes.bicep stale/modules/rgOps* stale/ops.bicep
+{ cat defaults.peer; printf 'vnet hub 10.0.0.0/16\nvnet spoke 10.1.0.0/16\npeer hub <-> spoke\n'; } >one.peer
+run one.peer -o stale/main.bicep
+expect_rc 0 "a write that needs no modules"
+[ ! -e stale/modules ] || fail "the emptied modules folder is left"
+
 ### color
 
 run --color=always bad.peer
@@ -311,7 +465,7 @@ fi
 cat >reach.peer <<'EOF2'
 defaults { subscription = "11111111-1111-1111-1111-111111111111"
   resource_group = rg location = westeurope }
-vnet hub 10.0.0.0/16 { gateway }
+vnet hub 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }
 vnet spoke1 10.1.0.0/16
 vnet spoke2 10.2.0.0/16
 site onprem 192.168.0.0/16 via hub
@@ -326,6 +480,19 @@ run --explain spoke1 spoke2 reach.peer
 expect_rc 1 "--explain, not reachable"
 grep -qF "no, because both are spokes of hub 'hub', which has no transit" out ||
 	fail "--explain, not reachable: stdout is '$(cat out)'"
+# The file may come first, as with every other option.
+run reach.peer --explain spoke1 onprem
+expect_rc 0 "FILE --explain A B"
+[ "$(cat out)" = "yes, by 'spoke1' -> 'hub' -> site 'onprem', using the gateway of 'hub'" ] ||
+	fail "FILE --explain A B: stdout is '$(cat out)'"
+run reach.peer --explain=onprem spoke1
+expect_rc 0 "FILE --explain=A B"
+grep -q "^yes, by " out ||
+	fail "FILE --explain=A B: stdout is '$(cat out)'"
+run reach.peer --explain spoke2 spoke1
+expect_rc 1 "FILE --explain A B, not reachable"
+grep -qF "no, because both are spokes of hub 'hub'" out ||
+	fail "FILE --explain A B, not reachable: stdout is '$(cat out)'"
 run --explain spoke1 reach.peer
 expect_rc 2 "--explain with one name"
 expect_err "--explain needs two names and a file" "--explain with one name"
@@ -377,6 +544,60 @@ expect_err "invalid --diagnostics-format 'jsn': text, json, sarif or github; did
 run --diagnostics-format=json --no-such-option reach.peer
 expect_rc 2 "--diagnostics-format=json, then a bad option"
 head -c 1 err | grep -q '{' || fail "a usage error after --diagnostics-format=json is not JSON"
+### moved blocks: a Terraform address that changes while the previous
+### output exists is moved, not replaced (the label rule keeps addresses
+### stable otherwise: the existing app_one is renamed only because a new
+### VNet collides with its label)
+
+cat >mv.peer <<'EOF2'
+defaults { subscription = "11111111-1111-1111-1111-111111111111"
+  resource_group = rg location = westeurope }
+vnet hub 10.0.0.0/16
+vnet app_one 10.1.0.0/16
+peer hub <-> app_one
+EOF2
+run mv.peer -o mv.tf
+expect_rc 0 "moved: first output"
+grep -q '^moved' mv.tf && fail "moved: a first output has a moved block"
+grep -q '^resource "azurerm_virtual_network" "app_one" {' mv.tf ||
+	fail "moved: app_one is not labelled app_one"
+sed 's/^vnet hub 10.0.0.0\/16$/vnet app-one 10.2.0.0\/16 { name = "app-two" }\nvnet hub 10.0.0.0\/16/' \
+	mv.peer >mv2.peer
+printf 'peer hub <-> app-one\n' >>mv2.peer
+cp mv.tf mv-before.tf
+run mv2.peer -o mv.tf
+expect_rc 0 "moved: second output"
+to=$(sed -n 's/^resource "azurerm_virtual_network" "\(app_one_[0-9a-f]*\)" {$/\1/p' mv.tf |
+	while read -r l; do grep -q "^resource \"azurerm_virtual_network\" \"$l\" {" mv.tf &&
+		sed -n "/^resource \"azurerm_virtual_network\" \"$l\" {/,/^}/p" mv.tf |
+		grep -q '"app_one"' && echo "$l"; done)
+[ -n "$to" ] || fail "moved: app_one has no hashed label"
+grep -qx "  from = azurerm_virtual_network.app_one" mv.tf ||
+	fail "moved: no moved block from azurerm_virtual_network.app_one"
+grep -qx "  to   = azurerm_virtual_network.$to" mv.tf ||
+	fail "moved: the moved block does not lead to $to"
+[ "$(grep -c '^moved' mv.tf)" -eq 3 ] ||
+	fail "moved: $(grep -c '^moved' mv.tf) moved blocks, expected 3 (the VNet, both halves)"
+run mv2.peer -o mv.tf --check
+expect_rc 0 "moved: a second run keeps the moved blocks (--check)"
+run mv2.peer -t terraform -o -
+expect_rc 0 "moved: to stdout"
+grep -q '^moved' out && fail "moved: output to stdout has moved blocks (no previous file)"
+cp mv-before.tf mv3.tf
+printf '# not peerc\n' >foreign.tf
+cat mv-before.tf >>foreign.tf
+run mv2.peer -o foreign.tf
+grep -q '^moved' foreign.tf && fail "moved: blocks from a file peerc did not write"
+# A previous file whose names refer to each other twice over, 3,000 deep:
+# each reference is followed once, and a resolved name stays short.
+awk 'BEGIN { print "# Generated by peerc x"
+	for (i = 0; i < 3000; i++) {
+		printf "resource \"azurerm_virtual_network\" \"b%d\" {\n", i
+		printf "  name = azurerm_virtual_network.b%d.name azurerm_virtual_network.b%d.name\n}\n", i + 1, i + 1
+	} }' >deep.tf
+run mv2.peer -o deep.tf
+expect_rc 0 "moved: a previous file of self-referring names"
+grep -q '^moved' deep.tf && fail "moved: blocks from self-referring names"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failures"

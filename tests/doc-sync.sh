@@ -3,7 +3,7 @@
 # - peerc.1 holds every entry of `peerc --help` word for word, so a page
 #   generated from an older --help (a stale man/peerc.1) fails;
 # - peer.5 names every check of `peerc --list-warnings` at its level, and
-#   every attribute of the resolver's tables (compiler/resolve.c and
+#   every attribute of the resolver's tables (compiler/resolve.c, gateway.c and
 #   compiler/expand.c);
 # - groff (and man, when installed) find nothing to warn about in peer.5,
 #   and its first example compiles without a diagnostic.
@@ -47,14 +47,15 @@ while read -r name level _; do
 		fail "peer.5 has no '$name ($level)' in CHECKS"
 done <"$tmp/checks"
 
-# --- peer.5: every attribute name of the tables
-#     static const char *const vnet_attrs[] = { "address", ..., NULL, };
+# --- peer.5: every attribute name of the blocks' tables
+#     static const struct attr_row vnet_attrs[] = {
+#             { "address", W_PREFIXES, NULL, vnet_space, 0 }, ...
 # set in bold at the start of a line, or as a side attribute in the
 # PEERING SETTINGS table (\fIA\fP.access|).
-for src in compiler/resolve.c compiler/expand.c; do
-	sed -n '/^static const char \*const [a-z_]*_attrs\[\] = {/,/};/p' \
+for src in compiler/resolve.c compiler/expand.c compiler/gateway.c; do
+	sed -n '/^static const struct attr_row [a-z_]*_attrs\[[A-Z_]*\] = {/,/};/p' \
 		"$top_srcdir/$src"
-done | grep -o '"[a-z_]*"' | tr -d '"' | sort -u >"$tmp/attrs"
+done | grep -o '{ "[a-z_]*"' | tr -d '{ "' | sort -u >"$tmp/attrs"
 [ "$(wc -l <"$tmp/attrs")" -ge 20 ] ||
 	{ echo "found only $(wc -l <"$tmp/attrs") attributes in the resolver"; exit 99; }
 while read -r attr; do

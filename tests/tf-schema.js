@@ -5,6 +5,19 @@
 // argument is unknown or computed, values have the schema's type (booleans
 // are literal booleans), nested blocks are blocks and within their counts.
 //
+// Beyond the schema, what makes a configuration deploy in one pass and plan
+// clean after (checkOrder):
+// - no azurerm_subnet_route_table_association on a subnet written inline
+//   in an azurerm_virtual_network of the file: azurerm 4.x reads the table
+//   back into the inline block, so the next plan removes the association
+//   and the one after adds it (terraform-provider-azurerm #30433, docs PR
+//   #30468); inline subnets set route_table_id instead;
+// - a peering that uses the remote gateway toward a VNet the file creates
+//   depends on the gateway the file creates in that VNet: Azure answers
+//   RemoteVnetHasNoGateways until it exists (azure.md 4.3);
+// - every moved block leads to a resource of the file, from an address the
+//   file no longer declares (Terraform refuses both otherwise).
+//
 // usage: node tf-schema.js NODE_PREFIX SCHEMA.json FILE.tf...
 //        node tf-schema.js NODE_PREFIX --roundtrip AST.json FILE.tf
 // The second form checks that every created VNet's name, resource group and
@@ -93,7 +106,7 @@ function checkTerraformBlock(where, tf) {
 }
 
 function checkFile(file, schema, doc) {
-	const known = new Set(['terraform', 'provider', 'resource', 'data']);
+	const known = new Set(['terraform', 'provider', 'resource', 'data', 'moved']);
 	for (const k of Object.keys(doc))
 		if (!known.has(k))
 			fail(file, `unexpected top-level '${k}'`);
@@ -120,6 +133,68 @@ function checkFile(file, schema, doc) {
 					sch, schema.meta_arguments[kind]));
 			}
 		}
+	}
+}
+
+// ------------------------------------------------------------------ order
+
+// The references of an expression string: "TYPE.LABEL" and
+// "data.TYPE.LABEL".
+function refs(v) {
+	const out = [];
+	const re = /(data\.)?(azurerm_[a-z_]+)\.([A-Za-z0-9_-]+)/g;
+	for (const m of String(v).matchAll(re))
+		out.push(`${m[1] || ''}${m[2]}.${m[3]}`);
+	return out;
+}
+
+function checkOrder(file, doc) {
+	const res = doc.resource || {};
+	const vnets = res.azurerm_virtual_network || {};
+	// VNet address -> the gateway resource in it
+	const gatewayOf = {};
+	for (const [label, [gw]] of Object.entries(res.azurerm_virtual_network_gateway || {}))
+		for (const ipc of gw.ip_configuration || [])
+			for (const r of refs(ipc.subnet_id))
+				if (r.startsWith('azurerm_virtual_network.'))
+					gatewayOf[r] = `azurerm_virtual_network_gateway.${label}`;
+	for (const [label, [a]] of Object.entries(res.azurerm_subnet_route_table_association || {}))
+		if (/\bazurerm_virtual_network\.[A-Za-z0-9_-]+\.subnet\b/.test(a.subnet_id))
+			fail(file, `azurerm_subnet_route_table_association.${label}: on a subnet written ` +
+				'inline in its VNet; set route_table_id in the subnet block instead ' +
+				'(terraform-provider-azurerm #30433)');
+	for (const [label, [p]] of Object.entries(res.azurerm_virtual_network_peering || {})) {
+		if (p.use_remote_gateways !== true)
+			continue;
+		const remote = refs(p.remote_virtual_network_id).find((r) => r.startsWith('azurerm_virtual_network.'));
+		if (!remote || !(remote.split('.')[1] in vnets))
+			continue;
+		const gw = gatewayOf[remote];
+		const deps = (p.depends_on || []).flatMap(refs);
+		if (!gw)
+			fail(file, `azurerm_virtual_network_peering.${label} uses the gateway of ${remote}, ` +
+				'which the file creates without one (RemoteVnetHasNoGateways)');
+		else if (!deps.includes(gw))
+			fail(file, `azurerm_virtual_network_peering.${label} uses the gateway of ${remote} ` +
+				`but does not wait for ${gw}`);
+	}
+	const declared = new Set();
+	for (const [type, byLabel] of Object.entries(res))
+		for (const label of Object.keys(byLabel))
+			declared.add(`${type}.${label}`);
+	const froms = new Set();
+	for (const mv of doc.moved || []) {
+		const [from] = refs(mv.from), [to] = refs(mv.to);
+		if (!from || !to)
+			fail(file, `moved ${JSON.stringify(mv)}: not two resource addresses`);
+		else if (declared.has(from))
+			fail(file, `moved from ${from}, which is still declared`);
+		froms.add(from);
+	}
+	for (const mv of doc.moved || []) {
+		const [to] = refs(mv.to);
+		if (to && !declared.has(to) && !froms.has(to))
+			fail(file, `moved to ${to}, which is not declared`);
 	}
 }
 
@@ -189,6 +264,7 @@ function roundTrip(astFile, file, doc) {
 				continue;
 			}
 			checkFile(file, schema, doc);
+			checkOrder(file, doc);
 		}
 	}
 	process.exit(failures ? 1 : 0);

@@ -18,6 +18,20 @@ fi
 # shellcheck disable=SC2086 # one file name per word
 node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" $goldens || status=1
 
+# The rules beyond the schema can fail: each file of tests/tf-checker is
+# rejected with the text its first line expects.
+for bad in "$top_srcdir"/tests/tf-checker/*.tf; do
+	want=$(sed -n '1s/^# expect: //p' "$bad")
+	if got=$(node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" "$bad"); then
+		echo "FAIL: $bad passes the checker"
+		status=1
+	elif ! printf '%s\n' "$got" | grep -qF -- "$want"; then
+		echo "FAIL: $bad: the checker did not say: $want"
+		printf '%s\n' "$got"
+		status=1
+	fi
+done
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fixture=$top_srcdir/tests/golden/terraform/hostile-strings.peer

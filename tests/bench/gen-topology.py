@@ -28,10 +28,12 @@ def vnet(out, name, i, region, extra=""):
     space = f"{addr}/25"
     if i % 10 == 3:
         space += f", fd00:{i >> 16:x}:{i & 0xffff:x}::/48"
-    sub = ("GatewaySubnet", "AzureFirewallSubnet") if extra else ("app", "data")
+    # Azure Firewall needs a /26 (firewall-subnet-size), aligned on 64
+    sub = (("GatewaySubnet", 0, 27), ("AzureFirewallSubnet", 64, 26)) if extra \
+        else (("app", 0, 27), ("data", 32, 27))
+    subnets = "  ".join(f"{n} = {dotted(base + off)}/{ln}" for n, off, ln in sub)
     out.append(f"vnet {name} {space} in {region} {{\n"
-               f"  subnets {{ {sub[0]} = {dotted(base)}/27"
-               f"  {sub[1]} = {dotted(base + 32)}/27 }}\n{extra}}}\n")
+               f"  subnets {{ {subnets} }}\n{extra}}}\n")
 
 
 def hub_group(out, h, first, count):
@@ -39,7 +41,7 @@ def hub_group(out, h, first, count):
     region = REGIONS[h % len(REGIONS)]
     _, base = v4_25(first)
     vnet(out, hub, first, region,
-         f"  gateway\n  nva = {dotted(base + 36)}\n")
+         f"  gateway\n  nva = {dotted(base + 68)}\n")
     spokes = [f"s{h}-{k}" for k in range(count - 1)]
     for k, s in enumerate(spokes):
         vnet(out, s, first + 1 + k, region)

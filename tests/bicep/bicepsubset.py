@@ -297,7 +297,9 @@ def layout_errors(text):
     lines = text.split("\n")[:-1]
     if lines and lines[0] == "":
         errs.append((1, "blank line at the start"))
-    depth = 0
+    # One indent level per line that leaves brackets open, however many:
+    # `union(x, {` indents its body once, and `})` closes that level.
+    levels = []  # per open level, how many brackets it holds
     prev = None
     for no, l in enumerate(lines, 1):
         if l != l.rstrip():
@@ -315,17 +317,33 @@ def layout_errors(text):
                 errs.append((no, "blank line before a closing bracket"))
             code = strip_strings(body)
             lead = len(code) - len(code.lstrip("}])"))
-            want = 2 * max(depth - lead, 0)
+            close(levels, lead)
+            want = 2 * len(levels)
             got = len(l) - len(l.lstrip(" "))
             if got != want:
                 errs.append((no, f"indented {got}, the formatter writes {want}"))
-            for ch in code:
+            opened = 0
+            for ch in code[lead:]:
                 if ch in "{[(":
-                    depth += 1
+                    opened += 1
                 elif ch in "}])":
-                    depth -= 1
+                    if opened:
+                        opened -= 1
+                    else:
+                        close(levels, 1)
+            if opened:
+                levels.append(opened)
         prev = body
     return errs
+
+
+def close(levels, n):
+    while n and levels:
+        take = min(n, levels[-1])
+        levels[-1] -= take
+        n -= take
+        if levels[-1] == 0:
+            levels.pop()
 
 
 def strip_strings(line):

@@ -64,6 +64,8 @@ class Checker:
     def value_ok(self, res, spec, v):
         """Whether v may be of kind spec; None when it can't be told."""
         k = spec["kind"]
+        if isinstance(v, bs.Call) and v.name == "union" and k == "object":
+            return True  # union(live subnet, { routeTable }): an object
         if isinstance(v, (bs.Ref, bs.Call)):
             return k in ("string", "any", "union", "literal") or None
         if k == "any":
@@ -200,7 +202,59 @@ class Checker:
             elif d.kind == "module":
                 self.check_module(where, d, modules_seen, outputs_dir)
         self.check_refs(where, decls, by_symbol)
+        self.check_order(where, decls, by_symbol)
         return decls
+
+    def check_order(self, where, decls, by_symbol):
+        """Within one file: no two peering halves that touch one VNet (as
+        parent or as remote) without a dependsOn path between them (Azure
+        runs a VNet's operations one at a time: AnotherOperationInProgress;
+        azurerm locks both VNets around a peering write); and a subnet
+        written outside its VNet is the live subnet passed in by main.bicep
+        (union(PARAM, { routeTable }) with PARAM an object), never a partial
+        body that would drop its NSG, service endpoints and delegations."""
+        deps = {}  # resources and modules (a path may go through a module)
+        for d in decls:
+            if d.kind not in ("resource", "module") or d.existing or \
+                    not isinstance(d.value, bs.Obj):
+                continue
+            refs = []
+            collect(d.value, refs)
+            deps[d.symbol] = {r.parts[0] for r in refs if isinstance(r, bs.Ref)}
+        def reaches(a, b, seen=None):
+            seen = seen or set()
+            if a == b:
+                return True
+            seen.add(a)
+            return any(reaches(n, b, seen) for n in deps.get(a, ()) if n not in seen)
+        touching = {}
+        for d in decls:
+            if d.kind != "resource" or d.existing:
+                continue
+            typ = d.type.partition("@")[0]
+            if typ == VNET + "/virtualNetworkPeerings":
+                ends = [d.value.get("parent")]
+                rid = (d.value.get("properties") or bs.Obj(0)).get("remoteVirtualNetwork")
+                ends.append(rid.get("id") if isinstance(rid, bs.Obj) else None)
+                for e in ends:
+                    if isinstance(e, bs.Ref):
+                        touching.setdefault(e.parts[0], []).append(d.symbol)
+            if typ == VNET + "/subnets":
+                props = d.value.get("properties")
+                first = props.args[0] if isinstance(props, bs.Call) and props.args else None
+                if not (isinstance(props, bs.Call) and props.name == "union" and
+                        isinstance(first, bs.Ref) and len(first.parts) == 1 and
+                        first.parts[0] in by_symbol and
+                        by_symbol[first.parts[0]].kind == "param" and
+                        by_symbol[first.parts[0]].type == "object"):
+                    self.err(where, d.line, f"{d.symbol}: a subnet written without "
+                             "its live properties (a partial PUT)")
+        for vnet, halves in touching.items():
+            for i, a in enumerate(halves):
+                for b in halves[i + 1:]:
+                    if not (reaches(a, b) or reaches(b, a)):
+                        self.err(where, by_symbol[a].line, f"peerings {a} and {b} "
+                                 f"of {vnet} may be written at once")
 
     def check_refs(self, where, decls, by_symbol):
         used = set()
@@ -209,6 +263,13 @@ class Checker:
             collect(d.value, refs, skip_key="dependsOn")
             for r in refs:
                 if isinstance(r, bs.Call):
+                    if r.name == "union":
+                        for x in r.args:
+                            collect(x, refs_in_call := [])
+                            for y in refs_in_call:
+                                if isinstance(y, bs.Ref):
+                                    used.add(y.parts[0])
+                        continue
                     if r.name != "resourceGroup":
                         self.err(where, r.line, f"{r.name}(): not expected "
                                  "(use-resource-symbol-reference)")
@@ -217,8 +278,8 @@ class Checker:
                     self.err(where, r.line, f"{r}: unknown symbol")
                 elif by_symbol[r.parts[0]].kind == "param" and len(r.parts) > 1:
                     self.err(where, r.line, f"{r}: a property of a parameter")
-                elif len(r.parts) > 2 or (len(r.parts) == 2 and
-                                          r.parts[1] not in ("id", "location", "name")):
+                elif len(r.parts) > 2 or (len(r.parts) == 2 and r.parts[1] not in
+                                          ("id", "location", "name", "properties")):
                     self.err(where, r.line, f"{r}: unexpected property")
                 used.add(r.parts[0])
             for s in strings(d.value):
@@ -250,7 +311,7 @@ class Checker:
                 self.err(where, d.line, f"no-unused-existing-resources: {d.symbol}")
             if d.kind == "param" and d.symbol not in used:
                 self.err(where, d.line, f"no-unused-params: {d.symbol}")
-            if d.kind == "param" and d.type != "string":
+            if d.kind == "param" and d.type not in ("string", "object"):
                 self.err(where, d.line, f"param {d.symbol}: type {d.type}")
 
     def check_keys(self, where, v):
@@ -270,6 +331,7 @@ class Checker:
         decls = self.check_file(main, outputs_dir, modules_seen)
         if decls is None:
             return
+        by_main = {d.symbol: d for d in decls if d.symbol}
         for path, d in sorted(modules_seen.items()):
             if not os.path.isfile(path):
                 continue
@@ -284,6 +346,16 @@ class Checker:
                     != scope.args):
                 self.err(os.path.relpath(path, outputs_dir), 1,
                          "peercTarget does not match the module's scope in main")
+            for m in mdecls:
+                if m.kind != "param" or m.type != "object":
+                    continue
+                arg = d.value.get("params").get(m.symbol) \
+                    if isinstance(d.value.get("params"), bs.Obj) else None
+                live = by_main.get(arg.parts[0]) if isinstance(arg, bs.Ref) else None
+                if not (live and live.existing and arg.parts[1:] == ["properties"] and
+                        live.type.partition("@")[0] == VNET + "/subnets"):
+                    self.err(os.path.relpath(path, outputs_dir), m.line,
+                             f"{m.symbol}: main does not pass a live subnet's properties")
             declared = sorted(m.symbol for m in mdecls if m.kind == "param")
             args = d.value.get("params")
             passed = sorted(args.keys()) if isinstance(args, bs.Obj) else []

@@ -25,6 +25,15 @@ EXPAND = {
     "CommonRoutePropertiesFormat": "RoutePropertiesFormat",
     "CommonRouteNextHopEcmp": "RouteNextHopEcmp",
     "CommonSubnetPropertiesFormat": "SubnetPropertiesFormat",
+    "VirtualNetworkGatewayPropertiesFormat": "VirtualNetworkGatewayPropertiesFormat",
+    "VirtualNetworkGatewaySku": "VirtualNetworkGatewaySku",
+    "VirtualNetworkGatewayIPConfiguration": "VirtualNetworkGatewayIPConfiguration",
+    "VirtualNetworkGatewayIPConfigurationPropertiesFormat":
+        "VirtualNetworkGatewayIPConfigurationPropertiesFormat",
+    "BgpSettings": "BgpSettings",
+    "CommonSubResource": "SubResource",
+    "CommonPublicIPAddressPropertiesFormat": "PublicIPAddressPropertiesFormat",
+    "CommonPublicIPAddressSku": "PublicIPAddressSku",
 }
 
 
@@ -95,7 +104,10 @@ def main(path):
     resources = {}
     for key, typ in (("routeTables", "Microsoft.Network/routeTables"),
                      ("virtualNetworks_subnets",
-                      "Microsoft.Network/virtualNetworks/subnets")):
+                      "Microsoft.Network/virtualNetworks/subnets"),
+                     ("virtualNetworkGateways",
+                      "Microsoft.Network/virtualNetworkGateways"),
+                     ("publicIPAddresses", "Microsoft.Network/publicIPAddresses")):
         props = c.resource(rd[key])
         props.pop("resources", None)  # child resources are never nested here
         resources[f"{typ}@{API}"] = {"properties": props}
@@ -104,10 +116,12 @@ def main(path):
         r["types"] = c.types
         r["types_not_expanded"] = sorted(c.not_expanded)
     json.dump({
-        "_about": "Types of Microsoft.Network/routeTables and "
-                  "Microsoft.Network/virtualNetworks/subnets, and the RouteTable "
-                  "object, in the form of bicep-types-peering.json, converted by "
-                  "extract-arm-types.py from the ARM JSON schema.",
+        "_about": "Types of Microsoft.Network/routeTables, "
+                  "Microsoft.Network/virtualNetworks/subnets, "
+                  "Microsoft.Network/virtualNetworkGateways and "
+                  "Microsoft.Network/publicIPAddresses, and the objects they "
+                  "refer to, in the form of bicep-types-peering.json, converted "
+                  "by extract-arm-types.py from the ARM JSON schema.",
         "_source": {
             "repo": "github.com/Azure/azure-resource-manager-schemas",
             "commit": "a1454431151fd3e9c1b254b1a11d00c2d8474611",

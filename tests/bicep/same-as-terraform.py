@@ -52,7 +52,10 @@ def terraform(path):
     tables = {hcl_string(tf_attr(b, "name")):
               sorted(re.findall(r'address_prefix\s*=\s*"([^"]+)"', b))
               for b in tf_blocks(t, "azurerm_route_table")}
-    links = len(tf_blocks(t, "azurerm_subnet_route_table_association"))
+    # inline subnets name their table; existing VNets' get an association
+    links = len(tf_blocks(t, "azurerm_subnet_route_table_association")) + \
+        len(re.findall(r"^\s*route_table_id\s*=", "\n".join(
+            tf_blocks(t, "azurerm_virtual_network")), re.M))
     return vnets, peerings, tables, links
 
 

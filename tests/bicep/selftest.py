@@ -33,8 +33,11 @@ MUTATIONS = [
     ("trailing blank", "", "\n", "exactly one newline"),
     ("two properties on a line", "allowGatewayTransit: true\n",
      "allowGatewayTransit: true, useRemoteGateways: false\n", "parse"),
-    ("needless dependsOn", "  dependsOn: [\n    hubToSpoke1\n  ]",
-     "  dependsOn: [\n    hubToSpoke1\n    hub\n  ]", "no-unnecessary-dependson"),
+    ("needless dependsOn", "  dependsOn: [\n    hubGateway\n    hubToSpoke1\n  ]",
+     "  dependsOn: [\n    hubGateway\n    hubToSpoke1\n    hub\n  ]",
+     "no-unnecessary-dependson"),
+    ("peerings of one VNet at once", "  dependsOn: [\n    hubGateway\n    hubToSpoke1\n  ]",
+     "  dependsOn: [\n    hubGateway\n  ]", "may be written at once"),
     ("hand-built ID", "id: spoke1.id",
      "id: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/"
      "virtualNetworks/spoke1'", "hand-built"),

@@ -12,7 +12,7 @@ import sys
 
 KEEP = ["virtualNetworks", "virtualNetworks_subnets",
         "virtualNetworks_virtualNetworkPeerings", "routeTables",
-        "routeTables_routes"]
+        "routeTables_routes", "virtualNetworkGateways", "publicIPAddresses"]
 
 
 def refs(node, out):

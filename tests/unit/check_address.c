@@ -6,6 +6,7 @@
 #include <check.h>
 
 #include "diag.h"
+#include "model.h"
 #include "peerc.h"
 #include "srcpos.h"
 #include "util.h"
@@ -289,7 +290,7 @@ END_TEST
 START_TEST(site_overlaps_what_reaches_it)
 {
 	struct peerc_result *r = compile(HEAD
-		"vnet hub 10.0.0.0/16 { gateway }\n"
+		"vnet hub 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet spoke1 192.168.10.0/24\n"
 		"vnet spoke2 192.168.20.0/24\n"
 		"hub hub -> spoke1\n"
@@ -336,13 +337,67 @@ START_TEST(connected_group_overlap_is_a_warning)
 }
 END_TEST
 
-START_TEST(unknown_region_hints)
+/* One letter from exactly one region is an error; display names and
+ * other cases of a region's name are that region. */
+START_TEST(misspelt_regions_and_display_names)
 {
 	struct peerc_result *r = compile(
 		"defaults {\n"
 		"  subscription = \"11111111-1111-1111-1111-111111111111\"\n"
 		"  resource_group = \"rg\"\n"
 		"  location = westeurop\n"
+		"}\n"
+		"vnet va 10.1.0.0/16 { location = \"West US 2\" }\n"
+		"vnet vb 10.2.0.0/16 in WestEurope\n"
+		"vnet vc 10.3.0.0/16\n"
+		"vnet vd 10.4.0.0/16 in uksuoth\n"
+		"vnet ve 10.5.0.0/16 in \n"
+		"  ukwestt\n"
+		"vnet vf 10.6.0.0/16 { location = westus4 }\n"
+		"mesh va, vb, vc, vd, ve, vf\n");
+	ck_assert(peerc_failed(r));
+	/* uksuoth is two letters from uksouth: a warning; westus4 is one from
+	 * westus, westus2 and westus3: a warning */
+	ck_assert_uint_eq(count(r, "misspelt-region"), 2);
+	ck_assert_uint_eq(count(r, "unknown-region"), 2);
+	const struct diag *d = nth(r, "misspelt-region", 0);
+	ck_assert_int_eq(d->severity, DIAG_ERROR);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'westeurop'; did you mean 'westeurope'?");
+	ck_assert_str_eq(d->fixits[0].text, "westeurope");
+	d = nth(r, "misspelt-region", 1);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'ukwestt'; did you mean 'ukwest'?");
+	d = nth(r, "unknown-region", 0);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'uksuoth'; did you mean 'uksouth'?");
+	d = nth(r, "unknown-region", 1);
+	ck_assert_int_eq(d->severity, DIAG_WARNING);
+	ck_assert_str_eq(d->msg, "unknown Azure region 'westus4'; did you mean 'westus'?");
+	peerc_result_free(r);
+
+	r = compile("defaults {\n"
+		    "  subscription = \"11111111-1111-1111-1111-111111111111\"\n"
+		    "  resource_group = \"rg\"\n"
+		    "  location = \"North Europe\"\n"
+		    "}\n"
+		    "vnet va 10.1.0.0/16 { location = \"West US 2\" }\n"
+		    "vnet vb 10.2.0.0/16 in WestEurope\n"
+		    "vnet vc 10.3.0.0/16\n"
+		    "mesh va, vb, vc\n");
+	ck_assert(!peerc_failed(r));
+	ck_assert_uint_eq(r->diags.n, 0);
+	ck_assert_str_eq(r->model->vnets[0].location, "westus2");
+	ck_assert_str_eq(r->model->vnets[1].location, "westeurope");
+	ck_assert_str_eq(r->model->vnets[2].location, "northeurope");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(unknown_region_hints)
+{
+	struct peerc_result *r = compile(
+		"defaults {\n"
+		"  subscription = \"11111111-1111-1111-1111-111111111111\"\n"
+		"  resource_group = \"rg\"\n"
+		"  location = westeurpoe\n"
 		"}\n"
 		"vnet va 10.1.0.0/16 in northeurpoe\n"
 		"vnet vb 10.2.0.0/16 { location = mars }\n"
@@ -355,7 +410,7 @@ START_TEST(unknown_region_hints)
 	ck_assert_uint_eq(count(r, "unknown-region"), 3);
 	/* in source order: the defaults block comes first */
 	const struct diag *d = nth(r, "unknown-region", 0);
-	ck_assert_str_eq(d->msg, "unknown Azure region 'westeurop'; did you mean 'westeurope'?");
+	ck_assert_str_eq(d->msg, "unknown Azure region 'westeurpoe'; did you mean 'westeurope'?");
 	at(r, d->loc, -1, 14);
 	d = nth(r, "unknown-region", 1);
 	ck_assert_str_eq(d->msg, "unknown Azure region 'northeurpoe'; did you mean 'northeurope'?");
@@ -452,6 +507,7 @@ int main(void)
 	tcase_add_test(tc, site_overlaps_what_reaches_it);
 	tcase_add_test(tc, connected_group_overlap_is_a_warning);
 	tcase_add_test(tc, unknown_region_hints);
+	tcase_add_test(tc, misspelt_regions_and_display_names);
 	tcase_add_test(tc, many_vnets_planted_overlaps);
 	tcase_add_test(tc, overlap_reports_are_capped);
 	suite_add_tcase(s, tc);

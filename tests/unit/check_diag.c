@@ -250,6 +250,36 @@ START_TEST(error_cap)
 }
 END_TEST
 
+/* Whatever found them, diagnostics come out in the order of the file; a
+ * note stays with its diagnostic, ties keep the order they were found in. */
+START_TEST(sorted_in_file_order)
+{
+	struct arena *a = arena_new();
+	struct source src, tmpl;
+	struct diag_list l;
+	const char *text = "vnet a\nvnet b\nvnet c\n";
+	ck_assert(source_init(&src, a, "t.peer", text, strlen(text)));
+	ck_assert(source_init(&tmpl, a, "x.tmpl", "{{x}}", 5));
+	diag_list_init(&l, a, NULL, 0);
+	struct diag *d = diag_add(&l, DIAG_ERROR, "late", at(&src, "c"), "third");
+	d->src = &tmpl;
+	diag_add(&l, DIAG_ERROR, "c", at(&src, "vnet c"), "on c");
+	d = diag_add(&l, DIAG_WARNING, "a", at(&src, "vnet a"), "on a");
+	diag_note(&l, d, at(&src, "vnet c"), "note of a");
+	diag_add(&l, DIAG_ERROR, "b1", at(&src, "vnet b"), "first on b");
+	diag_add(&l, DIAG_ERROR, "whole", LOC_NONE, "about everything");
+	diag_add(&l, DIAG_ERROR, "b2", at(&src, "vnet b"), "second on b");
+	diag_sort(&l);
+	const char *want[] = { "whole", "a", "b1", "b2", "c", "late" };
+	ck_assert_uint_eq(l.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < l.n; i++)
+		ck_assert_str_eq(l.items[i].name, want[i]);
+	ck_assert_uint_eq(l.items[1].nnotes, 1);
+	ck_assert_str_eq(l.items[1].notes[0].msg, "note of a");
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(color_only_when_asked)
 {
 	char *buf = NULL;
@@ -274,6 +304,7 @@ static Suite *diag_suite(void)
 	tcase_add_test(tc, unprintable_bytes_keep_the_caret_in_place);
 	tcase_add_test(tc, warning_options);
 	tcase_add_test(tc, error_cap);
+	tcase_add_test(tc, sorted_in_file_order);
 	tcase_add_test(tc, color_only_when_asked);
 	suite_add_tcase(s, tc);
 	return s;

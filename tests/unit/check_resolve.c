@@ -47,6 +47,14 @@ static const struct diag *first(const struct peerc_result *r, const char *name)
 }
 
 /* The text a location covers. */
+static bool has_msg(const struct peerc_result *r, const char *msg)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (strcmp(r->diags.items[i].msg, msg) == 0)
+			return true;
+	return false;
+}
+
 static char *text_at(const struct peerc_result *r, struct loc l)
 {
 	static char buf[256];
@@ -227,6 +235,29 @@ START_TEST(attributes_and_kinds)
 }
 END_TEST
 
+/* The parser's missing-'=' hint asks the blocks' tables which attributes
+ * always take a value: one that may stand bare in some block does not. */
+START_TEST(attributes_that_take_a_value)
+{
+	static const char *const value[] = {
+		"address", "address_space", "api_version", "dns_servers", "id",
+		"location", "name", "nva", "peering_name", "resource_group",
+		"subscription", "transit", "route_table_name",
+		/* a subnet's and a gateway's blocks */
+		"prefix", "type", "sku", "generation", "bgp_asn",
+	};
+	static const char *const bare[] = {
+		"gateway", "existing", "access", "forwarded", "direct",
+		"gateway_transit", "remote_gateway", "tags", "subnets", "locaton", "",
+		"create_resource_groups", "transit_routes", "active_active",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(value); i++)
+		ck_assert_msg(resolve_attr_takes_value(value[i]), "%s", value[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++)
+		ck_assert_msg(!resolve_attr_takes_value(bare[i]), "%s", bare[i]);
+}
+END_TEST
+
 /* ------------------------------------------------ expansion */
 
 START_TEST(hub_with_gateway_defaults_to_transit)
@@ -239,19 +270,19 @@ START_TEST(hub_with_gateway_defaults_to_transit)
 	ck_assert_uint_eq(r->model->npeerings, 2);
 	const struct m_peering *p = &r->model->peerings[0];
 	ck_assert_str_eq(p->side[0].vnet->handle, "hh");
-	ck_assert(p->side[0].gateway_transit);
-	ck_assert(!p->side[0].remote_gateway);
-	ck_assert(p->side[1].remote_gateway);
-	ck_assert(!p->side[1].forwarded);
+	ck_assert(p->side[0].setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!p->side[0].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(p->side[1].setting[SET_REMOTE_GATEWAY]);
+	ck_assert(!p->side[1].setting[SET_FORWARDED]);
 	ck_assert_int_eq(p->first, 0);
 	ck_assert_uint_eq(r->model->nroute_tables, 0);
 	peerc_result_free(r);
 
-	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\n"
+	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		    "vnet s1 10.1.0.0/16\nhub hh -> s1 { gateway = none }\n");
 	no_diags(r);
-	ck_assert(!side(r->model, "hh", "s1")->gateway_transit);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
+	ck_assert(!side(r->model, "hh", "s1")->setting[SET_GATEWAY_TRANSIT]);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
 	ck_assert_int_eq(r->model->peerings[0].first, -1);
 	peerc_result_free(r);
 }
@@ -265,13 +296,13 @@ START_TEST(hub_direct_and_qualifiers)
 		"hub hh -> s1, s2, s3 { direct hub.forwarded spokes.access = false }\n");
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
-	ck_assert(side(r->model, "hh", "s2")->forwarded);
-	ck_assert(side(r->model, "hh", "s2")->access);
-	ck_assert(!side(r->model, "s2", "hh")->access);
-	ck_assert(!side(r->model, "s2", "hh")->forwarded);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_FORWARDED]);
+	ck_assert(side(r->model, "hh", "s2")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s2", "hh")->setting[SET_FORWARDED]);
 	/* spoke to spoke: unqualified settings only */
-	ck_assert(side(r->model, "s1", "s3")->access);
-	ck_assert(!side(r->model, "s3", "s1")->forwarded);
+	ck_assert(side(r->model, "s1", "s3")->setting[SET_ACCESS]);
+	ck_assert(!side(r->model, "s3", "s1")->setting[SET_FORWARDED]);
 	ck_assert_str_eq(side(r->model, "s3", "s1")->name, "s3-to-s1");
 	peerc_result_free(r);
 }
@@ -287,7 +318,7 @@ START_TEST(mesh_peers_every_pair_once)
 	no_diags(r);
 	ck_assert_uint_eq(r->model->npeerings, 6);
 	ck_assert_str_eq(side(r->model, "dd", "cc")->name, "peer-dd-cc");
-	ck_assert(side(r->model, "dd", "cc")->forwarded);
+	ck_assert(side(r->model, "dd", "cc")->setting[SET_FORWARDED]);
 	peerc_result_free(r);
 }
 END_TEST
@@ -319,8 +350,8 @@ START_TEST(transit_nva_builds_route_tables)
 		"hub hh -> s1, s2, s3 { transit = nva }\n");
 	no_diags(r);
 	const struct model *m = r->model;
-	ck_assert(side(m, "s1", "hh")->forwarded);
-	ck_assert(!side(m, "hh", "s1")->forwarded);
+	ck_assert(side(m, "s1", "hh")->setting[SET_FORWARDED]);
+	ck_assert(!side(m, "hh", "s1")->setting[SET_FORWARDED]);
 	ck_assert_uint_eq(m->nroute_tables, 3);
 	const struct m_route_table *rt = &m->route_tables[0];
 	ck_assert_str_eq(rt->vnet->handle, "s1");
@@ -342,7 +373,7 @@ END_TEST
 START_TEST(transit_gateway_and_unassociated_tables)
 {
 	struct peerc_result *r = compile(DEFAULTS
-		"vnet hh 10.0.0.0/16 { gateway = vpn }\n"
+		"vnet hh 10.0.0.0/16 { gateway = vpn subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
 		"vnet s2 10.2.0.0/16\n"
 		"hub hh -> s1, s2 { transit = gateway }\n");
@@ -400,15 +431,15 @@ START_TEST(remote_gateway_checks)
 	ck_assert_uint_eq(count(r, "gateway-transit-without-gateway"), 0);
 	peerc_result_free(r);
 
-	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16 { gateway }\n"
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.224/27 } }\n"
 		    "peer aa <-> bb { aa.remote_gateway }\n");
 	d = first(r, "remote-gateway-unavailable");
 	ck_assert_str_eq(text_at(r, d->loc), "aa.remote_gateway");
 	ck_assert_uint_eq(r->diags.n, 1);
 	peerc_result_free(r);
 
-	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { gateway }\n"
-		    "vnet bb 10.1.0.0/16 { gateway }\nvnet cc 10.2.0.0/16 { gateway }\n"
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		    "vnet bb 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.224/27 } }\nvnet cc 10.2.0.0/16 { gateway subnets { GatewaySubnet = 10.2.255.224/27 } }\n"
 		    "peer aa <-> bb { gateway = bb }\npeer aa <-> cc { gateway = cc }\n");
 	ck_assert_uint_eq(count(r, "remote-gateway-own-gateway"), 2);
 	ck_assert_uint_eq(count(r, "remote-gateway-multiple"), 1);
@@ -419,18 +450,184 @@ START_TEST(remote_gateway_checks)
 }
 END_TEST
 
-START_TEST(hub_default_gateway_skips_spokes_with_their_own)
+/* language.md: remote_gateway on a VNet with its own gateway is an error,
+ * also when a hub statement gives it by default (it used to be dropped
+ * silently). The caret is on the spoke's name in the list. */
+START_TEST(hub_default_gateway_and_a_spoke_with_its_own)
 {
 	struct peerc_result *r = compile(DEFAULTS
-		"vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
-		"vnet s2 10.2.0.0/16\nhub hh -> s1, s2\n");
-	no_diags(r);
-	ck_assert(!side(r->model, "s1", "hh")->remote_gateway);
-	ck_assert(side(r->model, "s2", "hh")->remote_gateway);
-	peerc_result_free(r);
-	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway }\nvnet s1 10.1.0.0/16 { gateway }\n"
-		    "hub hh -> s1 { gateway = hh }\n");
+		"vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		"vnet s1 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.224/27 } }\n"
+		"vnet s2 10.2.0.0/16\nhub hh -> s2, s1\n");
+	const struct diag *d = first(r, "remote-gateway-own-gateway");
 	ck_assert_uint_eq(count(r, "remote-gateway-own-gateway"), 1);
+	ck_assert_str_eq(d->msg, "'s1' has its own gateway and cannot use the gateway of 'hh'");
+	ck_assert_str_eq(text_at(r, d->loc), "s1");
+	ck_assert_uint_eq(d->nnotes, 2);
+	ck_assert_str_eq(text_at(r, d->notes[1].loc), "hub hh");
+	ck_assert_str_eq(d->notes[1].msg, "every spoke of this hub statement uses the gateway "
+			 "of 'hh' by default: write 'gateway = none' in its block, or peer "
+			 "'s1' with 'hh' in a statement of its own");
+	peerc_result_free(r);
+	r = compile(DEFAULTS "vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		    "vnet s1 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.224/27 } }\n"
+		    "hub hh -> s1 { gateway = none }\n");
+	no_diags(r);
+	ck_assert(!side(r->model, "s1", "hh")->setting[SET_REMOTE_GATEWAY]);
+	peerc_result_free(r);
+}
+END_TEST
+
+/* gateway: created on a VNet peerc creates (with defaults), read when the
+ * file names an existing one, assumed in an existing VNet. */
+START_TEST(gateways_created_read_or_assumed)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		"vnet er 10.1.0.0/16 { gateway = expressroute subnets { GatewaySubnet = 10.1.255.0/26 } }\n"
+		"vnet v1 10.2.0.0/16 { gateway { sku = VpnGw1AZ  active_active  bgp_asn = 65010 "
+		"name = \"vgw-one\" } subnets { GatewaySubnet = 10.2.255.224/27 } }\n"
+		"vnet ex 10.3.0.0/16 { existing gateway }\n"
+		"vnet rd 10.4.0.0/16 { existing gateway { name = \"gw\" } }\n"
+		"vnet id 10.5.0.0/16 { gateway { id = \"/subscriptions/22222222-2222-2222-2222-22222222222B"
+		"/resourcegroups/rg-x/providers/microsoft.network/virtualnetworkgateways/gw-x\" } }\n"
+		"mesh hh, er, v1, ex, rd, id\n");
+	no_diags(r);
+	const struct m_gateway *g = r->model->vnets[0].gw;
+	ck_assert_int_eq(g->source, GWSRC_CREATED);
+	ck_assert_int_eq(r->model->vnets[0].gateway, GW_VPN);
+	ck_assert_str_eq(g->sku, "VpnGw2AZ");
+	ck_assert_str_eq(g->generation, "Generation2");
+	ck_assert_str_eq(g->name, "vgw-hh");
+	ck_assert_str_eq(g->public_ips[0], "pip-vgw-hh");
+	ck_assert_uint_eq(g->npublic_ips, 1);
+	ck_assert(g->zones); /* westeurope has availability zones */
+	g = r->model->vnets[1].gw;
+	ck_assert_str_eq(g->sku, "ErGw1AZ");
+	ck_assert_ptr_null(g->generation);
+	g = r->model->vnets[2].gw;
+	ck_assert_str_eq(g->generation, "Generation1");
+	ck_assert(g->active_active);
+	ck_assert_uint_eq(g->bgp_asn, 65010);
+	ck_assert_uint_eq(g->npublic_ips, 2);
+	ck_assert_str_eq(g->public_ips[1], "pip-vgw-one-2");
+	ck_assert_int_eq(r->model->vnets[3].gw->source, GWSRC_ASSUMED);
+	ck_assert_int_eq(r->model->vnets[3].gateway, GW_ANY);
+	ck_assert_int_eq(r->model->vnets[4].gw->source, GWSRC_READ);
+	g = r->model->vnets[5].gw;
+	ck_assert_int_eq(g->source, GWSRC_READ);
+	ck_assert_str_eq(g->id, "/subscriptions/22222222-2222-2222-2222-22222222222b/"
+			 "resourceGroups/rg-x/providers/Microsoft.Network/"
+			 "virtualNetworkGateways/gw-x");
+	ck_assert_str_eq(g->name, "gw-x");
+	ck_assert_str_eq(g->resource_group, "rg-x");
+	peerc_result_free(r);
+}
+END_TEST
+
+START_TEST(gateway_settings_are_checked)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16 { gateway { sku = VpnGw2az  generation = 3  bgp_asn = 65515 } "
+		"subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		"vnet bb 10.1.0.0/16 { existing gateway { sku = VpnGw1 } }\n"
+		"vnet cc 10.2.0.0/16 { gateway { existing } }\n"
+		"vnet dd 10.3.0.0/16 { gateway { type = expressroute  bgp_asn = 65010 } }\n"
+		"vnet ee 10.4.0.0/16 { gateway { sku = VpnGw4  generation = 1 } }\n");
+	ck_assert_uint_eq(count(r, "invalid-value"), 6);
+	ck_assert_str_eq(first(r, "invalid-value")->msg, "a gateway's generation is 1 or 2");
+	ck_assert(has_msg(r, "ASN 65515 is reserved by Azure (8074, 8075, 12076, 65515 to 65520)"));
+	ck_assert(has_msg(r, "'sku' describes a gateway peerc creates, but the gateway of 'bb' "
+			  "exists (the VNet is existing)"));
+	ck_assert(has_msg(r, "an existing gateway of a VNet peerc creates needs its 'name' "
+			  "or 'id', so that it can be read"));
+	ck_assert(has_msg(r, "an ExpressRoute gateway takes no generation, active_active or "
+			  "bgp_asn (Azure sets them)"));
+	ck_assert(has_msg(r, "gateway SKU 'VpnGw4' has no generation 1"));
+	peerc_result_free(r);
+	/* checks run only without resolution errors: the SKU alone */
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { gateway { sku = VpnGw2az } "
+		    "subnets { GatewaySubnet = 10.0.255.224/27 } }\n");
+	const struct diag *d = first(r, "invalid-value");
+	ck_assert_str_eq(d->msg, "'VpnGw2az' is not a VPN gateway SKU; did you mean 'VpnGw2AZ'?");
+	ck_assert_str_eq(d->fixits[0].text, "VpnGw2AZ");
+	peerc_result_free(r);
+}
+END_TEST
+
+/* The GatewaySubnet a created gateway needs, its size, and Basic SKU
+ * transit. */
+START_TEST(gateway_subnet_and_sku_checks)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16 { gateway subnets { gatewaysubnet = 10.0.255.224/27 } }\n"
+		"vnet bb 10.1.0.0/16 { gateway subnets { GatewaySubnet = 10.1.255.240/28 } }\n"
+		"vnet cc 10.2.0.0/16 { gateway { sku = Basic } subnets { GatewaySubnet = 10.2.255.224/27 } }\n"
+		"vnet dd 10.3.0.0/16 { existing gateway }\nvnet ee 10.4.0.0/16\n"
+		"peer aa <-> dd\npeer bb <-> dd\npeer cc <-> ee { gateway = cc }\n");
+	const struct diag *d = first(r, "gateway-subnet-missing");
+	ck_assert_uint_eq(count(r, "gateway-subnet-missing"), 1);
+	ck_assert_str_eq(d->msg, "peerc creates the gateway of 'aa' in its subnet named "
+			 "'GatewaySubnet', and 'aa' has none");
+	ck_assert_str_eq(d->notes[0].msg, "the name must be 'GatewaySubnet', exactly");
+	d = first(r, "gateway-subnet-size");
+	ck_assert_uint_eq(count(r, "gateway-subnet-size"), 1);
+	ck_assert_str_eq(d->msg, "the GatewaySubnet of 'bb' is a /28; Microsoft recommends "
+			 "a /27 or larger");
+	ck_assert_int_eq(d->severity, DIAG_WARNING);
+	d = first(r, "basic-gateway-transit");
+	ck_assert_str_eq(d->msg, "'cc' offers gateway transit to 'ee', and its Basic gateway "
+			 "cannot");
+	ck_assert_str_eq(text_at(r, d->notes[0].loc), "Basic");
+	peerc_result_free(r);
+}
+END_TEST
+
+/* Azure's special subnets and `transit_routes = false` stay out of the
+ * transit route table. */
+START_TEST(special_subnets_take_no_transit_routes)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4 }\n"
+		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24  AzureBastionSubnet = 10.1.1.0/26 "
+		"GatewaySubnet = 10.1.2.0/27  dmz { prefix = 10.1.3.0/24  transit_routes = false } } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { AzureFirewallSubnet = 10.2.0.0/26 } }\n"
+		"hub hh -> s1, s2 { transit = nva }\n");
+	const struct m_vnet *s1 = &r->model->vnets[1];
+	ck_assert(s1->subnets[0].routed);
+	ck_assert(!s1->subnets[1].routed);
+	ck_assert(!s1->subnets[2].routed);
+	ck_assert(!s1->subnets[3].routed);
+	ck_assert_str_eq(s1->subnets[3].name, "dmz");
+	ck_assert_uint_eq(count(r, "unassociated-route-table"), 1);
+	ck_assert_str_eq(first(r, "unassociated-route-table")->msg,
+			 "spoke 's2' has no subnets that take transit routes: its transit "
+			 "route table 'rt-s2-via-hh' is not associated with any");
+	peerc_result_free(r);
+	r = compile(DEFAULTS "vnet s1 10.1.0.0/16 { subnets { dmz { transit_routes = false } "
+		    "app { prefix = 10.1.0.0/24  prefixes = 1 } } }\n");
+	ck_assert(has_msg(r, "subnet 'dmz' needs a 'prefix'"));
+	ck_assert(has_msg(r, "unknown attribute 'prefixes' in a subnet block; did you mean 'prefix'?"));
+	peerc_result_free(r);
+}
+END_TEST
+
+/* An ID in any case is written with Azure's segment names; subscription
+ * GUIDs that differ only in case are one subscription. */
+START_TEST(ids_and_guids_are_canonical)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16 { subscription = \"11111111-1111-1111-1111-11111111111A\" }\n"
+		"vnet bb 10.1.0.0/16 { id = \"/SUBSCRIPTIONS/11111111-1111-1111-1111-11111111111a/"
+		"resourcegroups/Rg-B/providers/microsoft.network/virtualnetworks/Vnet-B\" }\n"
+		"peer aa <-> bb\n");
+	no_diags(r);
+	ck_assert_uint_eq(r->model->nsubscriptions, 2);
+	ck_assert_str_eq(r->model->vnets[0].subscription, "11111111-1111-1111-1111-11111111111a");
+	ck_assert_str_eq(r->model->vnets[1].id, "/subscriptions/11111111-1111-1111-1111-"
+			 "11111111111a/resourceGroups/Rg-B/providers/Microsoft.Network/"
+			 "virtualNetworks/Vnet-B");
+	ck_assert_str_eq(r->model->vnets[1].subscription, r->model->vnets[0].subscription);
 	peerc_result_free(r);
 }
 END_TEST
@@ -439,7 +636,7 @@ START_TEST(transit_needs_its_device)
 {
 	struct peerc_result *r = compile(DEFAULTS
 		"vnet hh 10.0.0.0/16\nvnet ss 10.1.0.0/16 { subnets { aa = 10.1.0.0/24 } }\n"
-		"vnet h2 10.2.0.0/16 { gateway = expressroute }\n"
+		"vnet h2 10.2.0.0/16 { gateway = expressroute subnets { GatewaySubnet = 10.2.255.224/27 } }\n"
 		"vnet s2 10.3.0.0/16 { subnets { aa = 10.3.0.0/24 } }\n"
 		"hub hh -> ss { transit = nva }\nhub h2 -> s2 { transit = gateway }\n"
 		"hub hh -> s2 { transit = gateway }\n");
@@ -573,7 +770,7 @@ START_TEST(route_limit)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_puts(&sb, DEFAULTS "vnet hub 10.255.0.0/16 { gateway = vpn }\n");
+	sb_puts(&sb, DEFAULTS "vnet hub 10.255.0.0/16 { gateway = vpn subnets { GatewaySubnet = 10.255.255.224/27 } }\n");
 	for (int i = 0; i < 402; i++)
 		sb_printf(&sb, "vnet v%d 10.%d.%d.0/24\n", i, i / 256, i % 256);
 	sb_puts(&sb, "hub hub -> v0");
@@ -664,7 +861,7 @@ END_TEST
 START_TEST(sites_are_reached_through_the_gateway)
 {
 	struct peerc_result *r = compile(DEFAULTS
-		"vnet hub 10.0.0.0/16 { gateway }\n"
+		"vnet hub 10.0.0.0/16 { gateway subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet s1 10.1.0.0/16\nvnet s2 10.2.0.0/16\n"
 		"site onprem 192.168.0.0/16 via hub\n"
 		"hub hub -> s1\npeer hub <-> s2\n"
@@ -694,7 +891,7 @@ static void collect(void *ctx, const struct m_vnet *v)
 START_TEST(who_reaches_whom)
 {
 	struct peerc_result *r = compile(DEFAULTS
-		"vnet hub 10.0.0.0/16 { gateway nva = 10.0.1.4 }\n"
+		"vnet hub 10.0.0.0/16 { gateway nva = 10.0.1.4 subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
 		"vnet s1 10.1.0.0/16 { subnets { a = 10.1.0.0/24 } }\n"
 		"vnet s2 10.2.0.0/16 { subnets { a = 10.2.0.0/24 } }\n"
 		"vnet s3 10.3.0.0/16 { subnets { a = 10.3.0.0/24 } }\n"
@@ -752,6 +949,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, duplicates_point_at_the_first);
 	tcase_add_test(tc, self_peering_and_sites_are_not_vnets);
 	tcase_add_test(tc, attributes_and_kinds);
+	tcase_add_test(tc, attributes_that_take_a_value);
 	tcase_add_test(tc, hub_with_gateway_defaults_to_transit);
 	tcase_add_test(tc, hub_direct_and_qualifiers);
 	tcase_add_test(tc, mesh_peers_every_pair_once);
@@ -762,7 +960,12 @@ static Suite *resolve_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checks");
 	tcase_add_test(tc, remote_gateway_checks);
-	tcase_add_test(tc, hub_default_gateway_skips_spokes_with_their_own);
+	tcase_add_test(tc, hub_default_gateway_and_a_spoke_with_its_own);
+	tcase_add_test(tc, gateways_created_read_or_assumed);
+	tcase_add_test(tc, gateway_settings_are_checked);
+	tcase_add_test(tc, gateway_subnet_and_sku_checks);
+	tcase_add_test(tc, special_subnets_take_no_transit_routes);
+	tcase_add_test(tc, ids_and_guids_are_canonical);
 	tcase_add_test(tc, transit_needs_its_device);
 	tcase_add_test(tc, names_and_required_settings);
 	tcase_add_test(tc, duplicate_peering_names);

@@ -4,6 +4,7 @@
 
 #include "apiversions.h"
 #include "model.h"
+#include "names.h"
 #include "util.h"
 
 START_TEST(arena_zeroes_and_aligns)
@@ -87,6 +88,115 @@ START_TEST(edit_distance_caps)
 }
 END_TEST
 
+START_TEST(closest_match_policy)
+{
+	static const char *const names[] = {
+		"location", "resource_group", "explain", "verbose", "version", "id",
+	};
+	size_t n = ARRAY_SIZE(names);
+
+	/* A third of the given name, rounded up, may be wrong. */
+	ck_assert_str_eq(closest_match("locaton", names, n), "location");
+	ck_assert_str_eq(closest_match("lcoaton", names, n), "location");
+	ck_assert_ptr_null(closest_match("lcatn", names, n));
+	ck_assert_ptr_null(closest_match("xyzxtion", names, n));
+	/* Never the whole candidate: "b" is not a slip of "a". */
+	ck_assert_ptr_null(closest_match("b", (const char *const[]){ "a" }, 1));
+	ck_assert_str_eq(closest_match("ix", names, n), "id");
+	ck_assert_str_eq(closest_match("i", (const char *const[]){ "id" }, 1), "id");
+	/* Ties go to the first offered. */
+	ck_assert_str_eq(closest_match("spoke", (const char *const[]){ "spoke1", "spoke2" },
+				       2), "spoke1");
+	ck_assert_str_eq(closest_match("versio", names, n), "version");
+	/* Nothing near: the one name that starts with it; none when several do. */
+	ck_assert_str_eq(closest_match("expl", names, n), "explain");
+	ck_assert_ptr_null(closest_match("ve", names, n));
+	ck_assert_ptr_null(closest_match("ver", names, n));
+	ck_assert_str_eq(closest_match("resource", names, n), "resource_group");
+	ck_assert_ptr_null(closest_match("anything", names, 0));
+}
+END_TEST
+
+START_TEST(lower_and_unique_names)
+{
+	struct arena *a = arena_new();
+	struct strmap used;
+
+	ck_assert_int_eq(ascii_lower('Q'), 'q');
+	ck_assert_int_eq(ascii_lower('q'), 'q');
+	ck_assert_int_eq(ascii_lower('-'), '-');
+	ck_assert_int_eq(ascii_lower((char)0xC4), (char)0xC4);
+	ck_assert_str_eq(arena_lower(a, "RG-Hub.Prod(1)"), "rg-hub.prod(1)");
+
+	strmap_init(&used, a);
+	ck_assert_str_eq(unique_name(a, &used, "hub", "_", false, NULL), "hub");
+	ck_assert_str_eq(unique_name(a, &used, "hub", "_", false, NULL), "hub_2");
+	ck_assert_str_eq(unique_name(a, &used, "HUB", "_", false, NULL), "HUB");
+	ck_assert_str_eq(unique_name(a, &used, "hub", "_", false, NULL), "hub_3");
+
+	strmap_init(&used, a);
+	ck_assert_str_eq(unique_name(a, &used, "Hub", "", true, NULL), "Hub");
+	ck_assert_str_eq(unique_name(a, &used, "hUB", "", true, NULL), "hUB2");
+	ck_assert_ptr_nonnull(strmap_get(&used, "hub2"));
+	arena_free(a);
+}
+END_TEST
+
+static bool no_true(const char *s)
+{
+	return strcmp(s, "true") == 0 || strcmp(s, "true2") == 0;
+}
+
+START_TEST(unique_names_skip_reserved)
+{
+	struct arena *a = arena_new();
+	struct strmap used;
+
+	strmap_init(&used, a);
+	ck_assert_str_eq(unique_name(a, &used, "true", "", false, no_true), "true3");
+	ck_assert_str_eq(unique_name(a, &used, "hub", "", false, no_true), "hub");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(azure_name_rules)
+{
+	char buf[64];
+
+	ck_assert_ptr_null(name_problem(NAME_VNET, "vnet-hub_01", buf, sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_VNET, "v", buf, sizeof(buf)),
+			 "it is shorter than 2 characters");
+	ck_assert_str_eq(name_problem(NAME_SUBNET, "", buf, sizeof(buf)), "it is empty");
+	ck_assert_str_eq(name_problem(NAME_VNET, "-hub", buf, sizeof(buf)),
+			 "it must start with a letter or digit");
+	ck_assert_str_eq(name_problem(NAME_PEERING, "a-to-b.", buf, sizeof(buf)),
+			 "it must end with a letter, a digit or '_'");
+	ck_assert_ptr_null(name_problem(NAME_ROUTE, "to-spoke_", buf, sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, "rt spoke", buf, sizeof(buf)),
+			 "it has the character ' '");
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, "rt\tx", buf, sizeof(buf)),
+			 "it has the byte 0x09");
+	ck_assert_str_eq(name_problem(NAME_VNET, "z\xc3\xbcrich", buf, sizeof(buf)),
+			 "it has the byte 0xc3");
+	/* 80 is the most for a route table, 64 for a VNet */
+	char long_name[82];
+	memset(long_name, 'r', 81);
+	long_name[81] = '\0';
+	ck_assert_str_eq(name_problem(NAME_ROUTE_TABLE, long_name, buf, sizeof(buf)),
+			 "it is longer than 80 characters");
+	long_name[80] = '\0';
+	ck_assert_ptr_null(name_problem(NAME_ROUTE_TABLE, long_name, buf, sizeof(buf)));
+	ck_assert_uint_eq(name_rule(NAME_VNET)->max, 64);
+	/* resource groups: Unicode letters and parentheses, not a final '.' */
+	ck_assert_ptr_null(name_problem(NAME_RESOURCE_GROUP, "rg-z\xc3\xbcrich(1)", buf,
+					sizeof(buf)));
+	ck_assert_str_eq(name_problem(NAME_RESOURCE_GROUP, "rg.", buf, sizeof(buf)),
+			 "it must not end with '.'");
+	ck_assert_str_eq(name_problem(NAME_DEPLOYMENT, "peerc-rg/x", buf, sizeof(buf)),
+			 "it has the character '/'");
+}
+END_TEST
+
 START_TEST(api_versions)
 {
 	struct model m = { 0 };
@@ -114,6 +224,10 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, strbuf_appends);
 	tcase_add_test(tc, strmap_stores_many);
 	tcase_add_test(tc, edit_distance_caps);
+	tcase_add_test(tc, closest_match_policy);
+	tcase_add_test(tc, lower_and_unique_names);
+	tcase_add_test(tc, unique_names_skip_reserved);
+	tcase_add_test(tc, azure_name_rules);
 	tcase_add_test(tc, api_versions);
 	suite_add_tcase(s, tc);
 	return s;
