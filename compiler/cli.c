@@ -30,6 +30,7 @@ enum opt_key {
 	OPT_EXPLAIN,
 	OPT_DIAGNOSTICS_FORMAT,
 	OPT_FORMAT,
+	OPT_ALLOW_EMPTY,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
@@ -99,6 +100,10 @@ static const struct cli_option options[] = {
 	{ "format", OPT_FORMAT, required_argument, "FORMAT", NULL,
 	  "--explain's answer as text (the default) or json\n"
 	  "(the path hop by hop, or the reason and the edit)" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, NULL,
+	  "compile a FILE that declares no VNet (an output\n"
+	  "with no resources) instead of failing: applied, that\n"
+	  "output deletes what an earlier one created" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -226,8 +231,17 @@ static void print_help(void)
 	     "Exit status:\n"
 	     "  0  success (warnings allowed)\n"
 	     "  1  errors in FILE, including warnings made errors by -Werror\n"
-	     "  2  a usage error, or a file could not be read or written\n"
+	     "  2  a usage error, a file could not be read or written, or\n"
+	     "     memory ran out\n"
 	     "  3  --check or --diff found an output file out of date\n"
+	     "\n"
+	     "Limits:\n"
+	     "  Each is far above any real design; past one, peerc stops with\n"
+	     "  a message that names it. FILE: 128 MiB. A --template-dir\n"
+	     "  template: 4 MiB. An existing -o file read whole (by --diff,\n"
+	     "  and for Terraform's moved blocks): 256 MiB. Blocks nest at\n"
+	     "  most 32 deep, in FILE and in a template. A template's output:\n"
+	     "  1 MiB plus 4 KiB for each value of the topology it is given.\n"
 	     "\n"
 	     "Examples:\n"
 	     "  peerc topology.peer -o main.tf\n"
@@ -554,6 +568,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		parse_diagnostics_format(o, arg, e);
 		break;
 	case OPT_TEMPLATE_DIR:
+		if (!*arg)
+			usage_error(e, "'--template-dir' needs a directory, not an "
+				    "empty name");
 		o->compile.template_dir = arg;
 		break;
 	case OPT_API_VERSION:
@@ -567,6 +584,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
 			usage_error(e, "invalid --format '%s': text or json", arg);
 		o->explain_format = arg;
+		break;
+	case OPT_ALLOW_EMPTY:
+		o->compile.allow_empty = true;
 		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;
@@ -997,13 +1017,15 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 {
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
+	char why[128];
 
 	sb_init(&in);
-	int err = file_read(o->input, &in);
+	int err = file_read(o->input, &in, INPUT_MAX);
 	if (err) {
 		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
 				is_stdin ? "standard input" : o->input,
-				strerror(err));
+				file_error(err, INPUT_MAX, "an input file", why,
+					   sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
@@ -1014,16 +1036,27 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 	struct stat st;
 	if (o->output && strcmp(o->output, "-") != 0 &&
 	    opts.target == PEERC_TARGET_TERRAFORM && stat(o->output, &st) == 0 &&
-	    S_ISREG(st.st_mode) && file_read(o->output, &prev) == 0) {
+	    S_ISREG(st.st_mode) &&
+	    (err = file_read(o->output, &prev, OLD_OUTPUT_MAX)) == 0) {
 		opts.previous_output = prev.buf;
 		opts.previous_len = prev.len;
+	} else if (err == FILE_TOO_LARGE) {
+		/* without it, renamed resources would be destroyed and made anew */
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+				o->output, file_error(err, OLD_OUTPUT_MAX,
+						      "an existing output", why,
+						      sizeof(why)));
+		sb_free(&in);
+		sb_free(&prev);
+		return EXIT_USAGE;
 	}
 	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
 	sb_free(&prev);
 	diag_sink_list(sink, &r->source, &r->diags);
-	int status = o->explain[0] ? explain(o, r, sink) :
+	int status = peerc_io_failed(r) ? EXIT_USAGE :
+		     o->explain[0] ? explain(o, r, sink) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);
 	peerc_result_free(r);
 	return status;

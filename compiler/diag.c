@@ -50,6 +50,64 @@ void diag_list_init(struct diag_list *l, struct arena *a,
 	l->max_errors = max_errors;
 }
 
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* The end of the quoted text that opens at msg[i] (a quote not inside a
+ * word), at the next quote not followed by a word character ("'it's'" is
+ * one); 0 when there is none. */
+static size_t quote_end(const char *msg, size_t i)
+{
+	if (msg[i] != '\'' || (i > 0 && is_word_char(msg[i - 1])))
+		return 0;
+	for (size_t j = i + 1; msg[j]; j++)
+		if (msg[j] == '\'' && !is_word_char(msg[j + 1]))
+			return j;
+	return 0;
+}
+
+/* The byte length of the first max characters of s[0, n), or n. */
+static size_t chars_prefix(const char *s, size_t n, size_t max)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == max)
+			return i;
+	return n;
+}
+
+/* msg with every quoted text cut to DIAG_QUOTE_MAX characters; msg itself
+ * when none is longer. */
+static const char *shorten_quotes(struct arena *a, const char *msg)
+{
+	struct strbuf sb;
+	bool cut = false;
+	size_t done = 0;
+
+	sb_init(&sb);
+	for (size_t i = 0; msg[i]; i++) {
+		size_t end = quote_end(msg, i);
+		if (!end)
+			continue;
+		size_t keep = chars_prefix(msg + i + 1, end - i - 1, DIAG_QUOTE_MAX);
+		if (keep < end - i - 1) {
+			sb_putn(&sb, msg + done, i + 1 + keep - done);
+			sb_puts(&sb, "...");
+			done = end;
+			cut = true;
+		}
+		i = end;
+	}
+	sb_puts(&sb, msg + done);
+	const char *out = cut ? arena_strdup(a, sb.buf) : msg;
+	sb_free(&sb);
+	return out;
+}
+
 struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
 		       const char *name, struct loc loc, const char *fmt,
 		       va_list ap)
@@ -80,7 +138,7 @@ struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
 	d->name = name;
 	d->promoted = promoted;
 	d->loc = loc;
-	d->msg = arena_vprintf(l->arena, fmt, ap);
+	d->msg = shorten_quotes(l->arena, arena_vprintf(l->arena, fmt, ap));
 	return d;
 }
 
@@ -104,7 +162,7 @@ void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 	va_list ap;
 	va_start(ap, fmt);
 	n->loc = loc;
-	n->msg = arena_vprintf(l->arena, fmt, ap);
+	n->msg = shorten_quotes(l->arena, arena_vprintf(l->arena, fmt, ap));
 	va_end(ap);
 }
 
@@ -158,6 +216,8 @@ void diag_sort(struct diag_list *l)
 
 /* ---------------------------------------------------------------- printing */
 
+const struct source diag_no_source = { .name = "peerc" };
+
 #define C_BOLD "\033[1m"
 #define C_RED "\033[1;31m"
 #define C_MAGENTA "\033[1;35m"
@@ -189,14 +249,6 @@ static const char *sev_color(enum diag_severity sev)
 		return C_CYAN;
 	}
 	BUG();
-}
-
-static void paint(struct strbuf *out, bool color, const char *c, const char *text)
-{
-	if (color)
-		sb_printf(out, "%s%s%s", c, text, C_RESET);
-	else
-		sb_puts(out, text);
 }
 
 /* The length in bytes of the character at line[i]: a valid UTF-8 sequence,
@@ -297,6 +349,21 @@ static void pad_in_window(struct strbuf *out, const char *line, size_t from,
 	pad_to(out, line + from, to - from, col - from);
 }
 
+/* A fix-it as long as a message's quoted text at most: the record keeps all
+ * of it, for an editor to apply. */
+static void print_fixit(struct strbuf *out, const char *text, bool color)
+{
+	size_t n = strlen(text), keep = chars_prefix(text, n, DIAG_QUOTE_MAX);
+
+	if (color)
+		sb_puts(out, C_GREEN);
+	sb_putn(out, text, keep);
+	if (keep < n)
+		sb_puts(out, "...");
+	if (color)
+		sb_puts(out, C_RESET);
+}
+
 static void print_excerpt(struct strbuf *out, const struct source *src,
 			  struct loc loc, const struct diag_fixit *fixits,
 			  size_t nfixits, bool color)
@@ -350,7 +417,7 @@ static void print_excerpt(struct strbuf *out, const struct source *src,
 			continue;
 		print_gutter(out, width, "");
 		pad_in_window(out, text, from, to, fc);
-		paint(out, color, C_GREEN, fixits[i].text);
+		print_fixit(out, fixits[i].text, color);
 		sb_putc(out, '\n');
 	}
 }

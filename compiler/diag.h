@@ -70,6 +70,12 @@ struct diag_list {
 void diag_list_init(struct diag_list *l, struct arena *a,
 		    const struct warn_opts *opts, size_t max_errors);
 
+/* Quoted text in a message ('NAME') longer than this many characters is cut
+ * to its first DIAG_QUOTE_MAX characters and "...": a 1 MB identifier makes
+ * a short message, and the location still gives the whole of it. Azure's
+ * longest names (resource groups, 90 characters) are never cut. */
+#define DIAG_QUOTE_MAX 100
+
 /* Queue a diagnostic. A warning that the options turn off, or an error past
  * the cap, returns NULL; diag_note and diag_fixit accept NULL and do nothing,
  * so callers never test the result. A warning is kept only when
@@ -85,6 +91,11 @@ void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 	       const char *fmt, ...) PRINTF_LIKE(4, 5);
 void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 		const char *text);
+
+/* The source of a record about the run rather than a file (a template that
+ * cannot be read: d->src = &diag_no_source, LOC_NONE); printed as
+ * "peerc: error: TEXT", like the command line's own errors. */
+extern const struct source diag_no_source;
 
 /* Puts the list in the order of the file: by where each diagnostic
  * starts (line, then column), whatever pass found it; those about the

@@ -26,16 +26,37 @@ enum peerc_target peerc_target_from_name(const char *name)
 	return PEERC_TARGET_NONE;
 }
 
+/* For the message if memory runs out: "out of memory while parsing FILE". */
+static void set_phase(struct peerc_result *r, const char *verb)
+{
+	arena_set_phase(r->arena, arena_printf(r->arena, "%s %s", verb,
+					       r->source.name));
+}
+
+static void no_vnets(struct peerc_result *r)
+{
+	struct diag *d = diag_add(&r->diags, DIAG_ERROR, "no-vnets", LOC_NONE,
+				  "no VNets declared: is this the right file?");
+	diag_note(&r->diags, d, LOC_NONE,
+		  "its output would have no resources: applied over an earlier "
+		  "one, it deletes every VNet and peering that one made; "
+		  "'--allow-empty' writes it all the same");
+}
+
 /* Resolution, then the checks, then the model; false on errors. The checks
  * do not run on a file that did not resolve: what they would say about a
  * half-resolved file is mostly noise. */
 static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 {
+	set_phase(r, "resolving");
 	struct sema *s = resolve(r->ast, r->arena, &r->diags);
 
 	if (peerc_failed(r))
 		return false;
 	r->sema = s;
+	if (s->model.nvnets == 0 && !opts->allow_empty)
+		no_vnets(r);
+	set_phase(r, "checking");
 	checks_run(s, &r->diags, NULL);
 	if (peerc_failed(r))
 		return false;
@@ -44,6 +65,15 @@ static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 			       PEERC_DEFAULT_API_VERSION;
 	r->model = &s->model;
 	return true;
+}
+
+bool peerc_io_failed(const struct peerc_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (r->diags.items[i].severity == DIAG_ERROR &&
+		    strcmp(r->diags.items[i].name, "io") == 0)
+			return true;
+	return false;
 }
 
 const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
@@ -59,8 +89,8 @@ static struct peerc_result *compile(struct peerc_result *r,
 				    const struct peerc_options *opts,
 				    const char *name, const char *text, size_t len)
 {
-
 	r->arena = arena_new();
+	arena_set_phase(r->arena, "reading the input");
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
 	if (!source_init(&r->source, r->arena, name, text, len)) {
 		r->source.name = arena_strdup(r->arena, name);
@@ -68,6 +98,7 @@ static struct peerc_result *compile(struct peerc_result *r,
 			 "input too large (4 GiB or more)");
 		return r;
 	}
+	set_phase(r, "parsing");
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
 	const struct backend *b = backend_find(opts->target);
 	if (b && b->parsed_only) {
@@ -80,8 +111,10 @@ static struct peerc_result *compile(struct peerc_result *r,
 	 * is what one asks it about. */
 	const struct model *m = ok ? r->model :
 				opts->explain[0] && r->sema ? &r->sema->model : NULL;
-	if (m && b)
-		b->emit(m, opts, r);
+	if (!m || !b)
+		return r;
+	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
+	b->emit(m, opts, r);
 	return r;
 }
 

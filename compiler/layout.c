@@ -24,52 +24,64 @@ struct lang {
 	bool keyword_blocks; /* blocks are "subgraph ..." to "end" (Mermaid) */
 };
 
-static size_t skip_code(const struct lang *g, const char *s, size_t n, size_t i);
-
-/* From the opening quote to just after the closing one. "${" opens an
- * interpolation, which may hold strings of its own; HCL also has "%{" and
- * writes a literal "${" as "$${". */
-static size_t skip_string(const struct lang *g, const char *s, size_t n, size_t i)
+/* Doubles a stack that starts in the caller's array small. */
+static size_t *grow_stack(size_t *stack, size_t *small, size_t *cap)
 {
-	for (i++; i < n; i++) {
-		char c = s[i];
-		if (c == '\\') {
-			i++;
-		} else if (c == g->quote) {
-			return i + 1;
-		} else if (g->interpolation &&
-			   (c == '$' || (c == '%' && g->quote == '"')) && i + 1 < n) {
-			if (g->quote == '"' && s[i + 1] == c && i + 2 < n &&
-			    s[i + 2] == '{')
-				i += 2;
-			else if (s[i + 1] == '{')
-				i = skip_code(g, s, n, i + 2) - 1;
-		}
-	}
-	return n;
+	size_t *p = xmalloc(2 * *cap * sizeof(*p));
+
+	memcpy(p, stack, *cap * sizeof(*p));
+	if (stack != small)
+		free(stack);
+	*cap *= 2;
+	return p;
 }
 
-/* Code up to and including the '}' that closes an interpolation. */
-static size_t skip_code(const struct lang *g, const char *s, size_t n, size_t i)
+/* From the opening quote to just after the closing one. "${" opens an
+ * interpolation, which may hold strings of its own, and so on: HCL also has
+ * "%{" and writes a literal "${" as "$${". Nesting is followed with a stack
+ * of the open interpolations' brace depths, not by recursion, so no text
+ * can exhaust the C stack. */
+static size_t skip_string(const struct lang *g, const char *s, size_t n, size_t i)
 {
-	int depth = 0;
+	size_t small[16], *depth = small, cap = ARRAY_SIZE(small), top = 0;
+	bool in_string = true;
 
-	while (i < n) {
+	for (i++; i < n; i++) {
 		char c = s[i];
-		if (c == g->quote) {
-			i = skip_string(g, s, n, i);
-			continue;
+		if (in_string && c == '\\') {
+			i++;
+		} else if (c == g->quote && in_string) {
+			if (top == 0)
+				break;
+			in_string = false; /* back in the interpolation */
+		} else if (c == g->quote) {
+			in_string = true;
+		} else if (in_string && g->interpolation &&
+			   (c == '$' || (c == '%' && g->quote == '"')) && i + 1 < n) {
+			if (g->quote == '"' && s[i + 1] == c && i + 2 < n &&
+			    s[i + 2] == '{') {
+				i += 2;
+			} else if (s[i + 1] == '{') {
+				if (top == cap)
+					depth = grow_stack(depth, small, &cap);
+				depth[top++] = 0;
+				in_string = false;
+				i++;
+			}
+		} else if (!in_string && c == '{') {
+			depth[top - 1]++;
+		} else if (!in_string && c == '}') {
+			if (depth[top - 1] == 0) {
+				top--;
+				in_string = true;
+			} else {
+				depth[top - 1]--;
+			}
 		}
-		if (c == '{') {
-			depth++;
-		} else if (c == '}') {
-			if (depth == 0)
-				return i + 1;
-			depth--;
-		}
-		i++;
 	}
-	return n;
+	if (depth != small)
+		free(depth);
+	return i < n ? i + 1 : n;
 }
 
 static bool is_comment_start(const struct lang *g, const char *s, size_t n, size_t i)
@@ -225,15 +237,13 @@ static size_t drop_blank_lines(struct line *lines, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		if (lines[i].len == 0) {
-			bool keep = k > 0 && lines[k - 1].len > 0 &&
-				    !lines[k - 1].opens;
-			size_t j = i;
+			size_t j = i; /* the run of blank lines is [i, j) */
 			while (j < n && lines[j].len == 0)
 				j++;
-			if (j == n || lines[j].closes)
-				keep = false;
-			if (!keep)
-				continue;
+			if (k > 0 && !lines[k - 1].opens && j < n && !lines[j].closes)
+				lines[k++] = lines[i];
+			i = j - 1;
+			continue;
 		}
 		lines[k++] = lines[i];
 	}
@@ -256,6 +266,8 @@ static bool extends_cluster(uint32_t cp)
 		{ 0xFE20, 0xFE2F }, { 0x1F3FB, 0x1F3FF }, { 0xE0020, 0xE007F },
 		{ 0xE0100, 0xE01EF },
 	};
+	if (cp < ranges[0][0]) /* ASCII and Latin: most of any text */
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (cp >= ranges[i][0] && cp <= ranges[i][1])
 			return true;
@@ -339,11 +351,6 @@ static void split_cells(const struct line *l, struct cells *c)
 	c->comment_pad = 1;
 }
 
-static void pad(struct strbuf *out, size_t n)
-{
-	while (n--)
-		sb_putc(out, ' ');
-}
 
 /* hclwrite's formatCells: in a run of consecutive lines that have the cell,
  * it starts one column after the widest thing before it. First the '='
@@ -373,47 +380,73 @@ static void align_cells(struct cells *c, size_t n, bool assign)
 	}
 }
 
-static void write_lines(const struct line *lines, size_t n, struct strbuf *out)
+/* The bytes write_line writes for a line: known before it writes them. */
+static size_t line_size(const struct line *l, const struct cells *c)
+{
+	size_t size = 1;
+
+	if (l->len)
+		size += 2 * l->indent + c->lead_len;
+	if (c->assign)
+		size += c->eq_pad + 1 + (c->assign_len ? 1 + c->assign_len : 0);
+	if (c->comment)
+		size += c->comment_pad + c->comment_len;
+	return size;
+}
+
+static void write_line(const struct line *l, const struct cells *c,
+		       struct strbuf *out)
+{
+	if (l->len) {
+		sb_indent(out, 2 * l->indent);
+		sb_putn(out, l->text, c->lead_len);
+	}
+	if (c->assign) {
+		sb_indent(out, c->eq_pad);
+		sb_putc(out, '=');
+		if (c->assign_len) {
+			sb_putc(out, ' ');
+			sb_putn(out, c->assign, c->assign_len);
+		}
+	}
+	if (c->comment) {
+		sb_indent(out, c->comment_pad);
+		sb_putn(out, c->comment, c->comment_len);
+	}
+	sb_putc(out, '\n');
+}
+
+/* Nothing is written unless all of it fits in max bytes. */
+static bool write_lines(const struct line *lines, size_t n, struct strbuf *out,
+			size_t max)
 {
 	struct cells *c = xcalloc(n ? n : 1, sizeof(*c));
+	size_t total = 0;
 
 	for (size_t i = 0; i < n; i++)
 		split_cells(&lines[i], &c[i]);
 	align_cells(c, n, true);
 	align_cells(c, n, false);
-	for (size_t i = 0; i < n; i++) {
-		const struct line *l = &lines[i];
-		if (l->len) {
-			pad(out, 2 * l->indent);
-			sb_putn(out, l->text, c[i].lead_len);
-		}
-		if (c[i].assign) {
-			pad(out, c[i].eq_pad);
-			sb_putc(out, '=');
-			if (c[i].assign_len) {
-				sb_putc(out, ' ');
-				sb_putn(out, c[i].assign, c[i].assign_len);
-			}
-		}
-		if (c[i].comment) {
-			pad(out, c[i].comment_pad);
-			sb_putn(out, c[i].comment, c[i].comment_len);
-		}
-		sb_putc(out, '\n');
-	}
+	for (size_t i = 0; i < n && total <= max; i++)
+		total += line_size(&lines[i], &c[i]);
+	if (total <= max)
+		for (size_t i = 0; i < n; i++)
+			write_line(&lines[i], &c[i], out);
 	free(c);
+	return total <= max;
 }
 
-static void layout_lines(const struct lang *g, const char *in, size_t len,
-			 struct strbuf *out)
+static bool layout_lines(const struct lang *g, const char *in, size_t len,
+			 struct strbuf *out, size_t max)
 {
 	size_t n;
 	struct line *lines = split_lines(g, in, len, &n);
 
 	indent_lines(lines, n);
 	n = drop_blank_lines(lines, n);
-	write_lines(lines, n, out);
+	bool ok = write_lines(lines, n, out, max);
 	free(lines);
+	return ok;
 }
 
 /* ------------------------------------------------------------------- JSON */
@@ -469,18 +502,26 @@ static struct jtoken json_next(const char *s, size_t n, size_t *i)
 static void json_newline(struct strbuf *out, size_t depth)
 {
 	sb_putc(out, '\n');
-	pad(out, 2 * depth);
+	sb_indent(out, 2 * depth);
 }
 
 /* A comma goes between a value (or a closing bracket) and a following value
  * or opening bracket, so a conditional member never leaves one dangling. */
-static void layout_json(const char *in, size_t len, struct strbuf *out)
+static bool layout_json(const char *in, size_t len, struct strbuf *out,
+			size_t max)
 {
-	size_t i = 0, depth = 0;
+	size_t i = 0, depth = 0, start = out->len;
 	enum jtok prev = J_NONE;
 	struct jtoken t = json_next(in, len, &i);
 
 	while (t.kind != J_NONE) {
+		/* A token adds its bytes and at most a comma, ": ", two
+		 * newlines and their indentation. */
+		if (out->len - start + t.len + 4 * depth + 8 > max) {
+			out->len = start;
+			out->buf[start] = '\0';
+			return false;
+		}
 		struct jtoken next = json_next(in, len, &i);
 		switch (t.kind) {
 		case J_OPEN:
@@ -514,9 +555,11 @@ static void layout_json(const char *in, size_t len, struct strbuf *out)
 	}
 	if (out->len && out->buf[out->len - 1] != '\n')
 		sb_putc(out, '\n');
+	return true;
 }
 
-void layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out)
+bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
+	    size_t max)
 {
 	static const struct lang hcl = { '"', true, true, true, false };
 	static const struct lang bicep = { '\'', false, false, true, false };
@@ -525,21 +568,16 @@ void layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out)
 
 	switch (t) {
 	case TMPL_HCL:
-		layout_lines(&hcl, in, len, out);
-		return;
+		return layout_lines(&hcl, in, len, out, max);
 	case TMPL_BICEP:
-		layout_lines(&bicep, in, len, out);
-		return;
+		return layout_lines(&bicep, in, len, out, max);
 	case TMPL_JSON:
 	case TMPL_ARM:
-		layout_json(in, len, out);
-		return;
+		return layout_json(in, len, out, max);
 	case TMPL_DOT:
-		layout_lines(&dot, in, len, out);
-		return;
+		return layout_lines(&dot, in, len, out, max);
 	case TMPL_MERMAID:
-		layout_lines(&mermaid, in, len, out);
-		return;
+		return layout_lines(&mermaid, in, len, out, max);
 	}
 	BUG();
 }

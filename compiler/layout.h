@@ -21,6 +21,11 @@
 
 struct strbuf;
 
-void layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out);
+/* Appends the laid-out text to out, in time linear in len plus what it
+ * writes; false, with out as it was, when that would be more than max
+ * bytes (indentation and alignment can make the output grow faster than
+ * the input: each of n nested lines is indented more than the last). */
+bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
+	    size_t max);
 
 #endif

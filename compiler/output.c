@@ -35,18 +35,38 @@ int file_read_head(const char *path, struct strbuf *sb, size_t max)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	const char *outer = sb->what;
+	char what[128];
 
 	if (fd < 0)
 		return errno;
+	snprintf(what, sizeof(what), "reading %s", is_stdin ? "standard input" : path);
+	sb->what = what;
 	int err = read_fd(fd, sb, max);
+	sb->what = outer;
 	if (!is_stdin)
 		close(fd);
 	return err;
 }
 
-int file_read(const char *path, struct strbuf *sb)
+/* One byte more than the limit tells a file of more from one of exactly. */
+int file_read(const char *path, struct strbuf *sb, size_t limit)
 {
-	return file_read_head(path, sb, SIZE_MAX);
+	size_t start = sb->len;
+	int err = file_read_head(path, sb, limit < SIZE_MAX ? limit + 1 : limit);
+
+	return !err && sb->len - start > limit ? FILE_TOO_LARGE : err;
+}
+
+/* Limits are whole MiB, and shown so. */
+const char *file_error(int err, size_t limit, const char *what, char *buf,
+		       size_t size)
+{
+	if (err != FILE_TOO_LARGE)
+		return strerror(err);
+	snprintf(buf, size, "larger than %zu MiB, the limit for %s",
+		 limit >> 20, what);
+	return buf;
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -69,7 +89,7 @@ bool output_stdout(const char *data, size_t len, struct diag_sink *sink)
 	if (fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0)
 		return true;
 	diag_sink_plain(sink, DIAG_ERROR, "io",
-			 "cannot write to standard output: %s", strerror(errno));
+			"cannot write to standard output: %s", strerror(errno));
 	return false;
 }
 
@@ -174,7 +194,7 @@ bool output_remove(char *const *paths, size_t n, const char *stop_at,
 	for (size_t i = 0; i < n; i++) {
 		if (unlink(paths[i]) != 0 && errno != ENOENT) {
 			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot remove %s: %s",
-					paths[i], strerror(errno));
+					 paths[i], strerror(errno));
 			return false;
 		}
 		if (verbose)
@@ -344,31 +364,38 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 
 /* ------------------------------------------------------------- --check */
 
+/* --check reads no more of a file than the output it is compared with: a
+ * longer file is out of date whatever the rest of it holds. --diff needs
+ * all of it, up to OLD_OUTPUT_MAX. */
 static enum output_state check_one(const struct output_file *f, bool diff,
 				   struct diag_sink *sink)
 {
 	struct strbuf old;
 	enum output_state state = OUTPUT_FRESH;
+	char why[128];
 
 	sb_init(&old);
-	int err = file_read(f->path, &old);
-	if (err && err != ENOENT) {
-		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
-				 f->path, strerror(err));
+	int err = file_read(f->path, &old, diff ? OLD_OUTPUT_MAX : f->len);
+	if (err && err != ENOENT && (diff || err != FILE_TOO_LARGE)) {
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot %s %s: %s",
+				 diff ? "diff" : "read", f->path,
+				 file_error(err, OLD_OUTPUT_MAX,
+					    "an existing output",
+					    why, sizeof(why)));
 		sb_free(&old);
 		return OUTPUT_FAILED;
 	}
 	if (err || old.len != f->len || memcmp(old.buf, f->data, f->len) != 0) {
 		state = OUTPUT_STALE;
 		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s %s", f->path,
-				 err ? "does not exist" : "is out of date");
+				 err == ENOENT ? "does not exist" : "is out of date");
 	}
 	if (state == OUTPUT_STALE && diff) {
 		struct strbuf out, alabel, blabel;
 		sb_init(&out);
 		sb_init(&alabel);
 		sb_init(&blabel);
-		if (err)
+		if (err == ENOENT)
 			sb_puts(&alabel, "/dev/null");
 		else
 			sb_printf(&alabel, "a/%s", f->path);
@@ -405,22 +432,27 @@ enum output_state output_check_removed(char *const *paths, size_t n,
 
 	for (size_t i = 0; i < n && state != OUTPUT_FAILED; i++) {
 		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s would be removed: %s",
-				paths[i], why);
+				 paths[i], why);
 		if (!diff)
 			continue;
 		struct strbuf old, out, label;
+		char reason[128];
 		sb_init(&old);
 		sb_init(&out);
 		sb_init(&label);
-		int err = file_read(paths[i], &old);
+		int err = file_read(paths[i], &old, OLD_OUTPUT_MAX);
 		sb_printf(&label, "a/%s", paths[i]);
-		textdiff_unified(&out, label.buf, old.buf ? old.buf : "", old.len,
-				 "/dev/null", "", 0);
+		if (!err)
+			textdiff_unified(&out, label.buf, old.buf, old.len,
+					 "/dev/null", "", 0);
 		if (err || !output_stdout(out.buf, out.len, sink))
 			state = OUTPUT_FAILED;
 		if (err)
-			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
-					paths[i], strerror(err));
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot %s %s: %s",
+					 err == FILE_TOO_LARGE ? "diff" : "read",
+					 paths[i], file_error(err, OLD_OUTPUT_MAX,
+							      "an existing output",
+							      reason, sizeof(reason)));
 		sb_free(&old);
 		sb_free(&out);
 		sb_free(&label);

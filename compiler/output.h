@@ -1,5 +1,5 @@
-/* Files in and out for the command line: reading the input, writing the
- * outputs so that a reader never sees a half-written file, and comparing
+/* Files in and out: reading the input and templates within limits, writing
+ * the outputs so that a reader never sees a half-written file, and comparing
  * them for --check. Errors are reported to a diag_sink. */
 #ifndef PEERC_OUTPUT_H
 #define PEERC_OUTPUT_H
@@ -16,12 +16,32 @@ struct output_file {
 	bool make_dirs;    /* create missing directories (module files) */
 };
 
-/* Appends the whole file at path ("-": standard input) to sb. Returns 0 or
- * an errno value; reports nothing. */
-int file_read(const char *path, struct strbuf *sb);
+/* Files peerc reads whole, each with a limit far above anything real, so
+ * that /dev/zero or a runaway file ends in a message naming the file and
+ * the limit, not in running out of memory. The 100,000-VNet benchmark
+ * topology (tests/bench) is 12 MB and its Terraform 171 MB; the largest
+ * template peerc ships is under 8 KB. */
+#define INPUT_MAX ((size_t)128 << 20)    /* a .peer file */
+#define TEMPLATE_MAX ((size_t)4 << 20)   /* a --template-dir template */
+/* an existing -o file: what --diff compares with, and the Terraform a
+ * rename is written against as moved blocks */
+#define OLD_OUTPUT_MAX ((size_t)256 << 20)
 
-/* The same, at most max bytes from the start of the file. */
+/* file_read's status for a file of more than its limit. */
+enum { FILE_TOO_LARGE = -1 };
+
+/* Appends the whole file at path ("-": standard input) to sb, when it has
+ * at most limit bytes. Returns 0, an errno value or FILE_TOO_LARGE (after
+ * reading limit + 1 bytes); reports nothing. */
+int file_read(const char *path, struct strbuf *sb, size_t limit);
+
+/* At most max bytes from the start of the file; 0 or an errno value. */
 int file_read_head(const char *path, struct strbuf *sb, size_t max);
+
+/* "larger than 128 MiB, the limit for an input file" for FILE_TOO_LARGE,
+ * else strerror(err); what is "an input file", "a template", ... */
+const char *file_error(int err, size_t limit, const char *what, char *buf,
+		       size_t size);
 
 /* Writes data to standard output. Returns false after reporting an error. */
 bool output_stdout(const char *data, size_t len, struct diag_sink *sink);

@@ -78,7 +78,7 @@ bool parse_at_line_start(const struct parse_ctx *ctx, struct loc loc)
 
 	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
 		i--;
-	return i == 0 || t[i - 1] == '\n';
+	return i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r';
 }
 
 /* The token at loc as the user wrote it, quoted and cut to a short length
@@ -122,7 +122,8 @@ void parse_check_adjacent(struct parse_ctx *ctx, const struct attr *prev,
 	     !resolve_attr_takes_value(prev->name)))
 		return;
 	const char *gap = ctx->src->text + prev->loc.end;
-	if (memchr(gap, '\n', cur->loc.start - prev->loc.end))
+	if (memchr(gap, '\n', cur->loc.start - prev->loc.end) ||
+	    memchr(gap, '\r', cur->loc.start - prev->loc.end))
 		return;
 	struct diag *d = diag_add(ctx->diags, DIAG_ERROR, "syntax", cur->loc,
 				  "expected '=' between %s and %s",

@@ -34,6 +34,11 @@ struct peerc_options {
 	/* --explain A B with -t dot or mermaid: the picture highlights the
 	 * path from A to B, or the nearest one and the missing link. */
 	const char *explain[2];
+	/* A file that declares no VNet is an error unless this is set: its
+	 * output would have no resources, and applied over an earlier one it
+	 * deletes every VNet and peering that one made (the wrong file, an
+	 * empty one, classic Mac line endings read as one comment). */
+	bool allow_empty;
 	/* The main output as it is now (the command line reads the -o file),
 	 * or NULL: Terraform writes moved blocks for addresses that changed
 	 * since. A compile that writes no file (a language server) leaves it
@@ -73,6 +78,11 @@ static inline bool peerc_failed(const struct peerc_result *r)
 {
 	return r->diags.nerrors > 0;
 }
+
+/* Whether a file other than the input could not be read (a --template-dir
+ * template): the command line's exit status 2, not 1. Such an error is a
+ * diagnostic named "io". */
+bool peerc_io_failed(const struct peerc_result *r);
 
 /* `peerc --explain A B`: whether A and B (VNets or sites) can talk, as
  * "yes, by PATH" or "no, because REASON" (in r's arena). NULL when r->sema

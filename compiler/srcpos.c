@@ -3,6 +3,14 @@
 #include "srcpos.h"
 #include "util.h"
 
+/* Whether text[i] ends a line: LF, or a CR not followed by LF (the CR of
+ * CRLF is the line's last byte, not its end). */
+static bool line_end(const char *text, size_t len, size_t i)
+{
+	return text[i] == '\n' ||
+	       (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+}
+
 bool source_init(struct source *src, struct arena *a, const char *name,
 		 const char *text, size_t len)
 {
@@ -16,12 +24,12 @@ bool source_init(struct source *src, struct arena *a, const char *name,
 
 	size_t n = 1;
 	for (size_t i = 0; i < len; i++)
-		n += text[i] == '\n';
+		n += line_end(text, len, i);
 	src->line_start = arena_alloc(a, n * sizeof(*src->line_start));
 	src->nlines = 0;
 	src->line_start[src->nlines++] = 0;
 	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
+		if (line_end(text, len, i))
 			src->line_start[src->nlines++] = (uint32_t)(i + 1);
 	return true;
 }
@@ -50,7 +58,9 @@ const char *source_line(const struct source *src, unsigned line, size_t *len)
 		return "";
 	}
 	size_t start = src->line_start[line - 1];
-	size_t end = line < src->nlines ? src->line_start[line] - 1 : src->len;
+	size_t end = line < src->nlines ? src->line_start[line] : src->len;
+	if (end > start && src->text[end - 1] == '\n')
+		end--;
 	if (end > start && src->text[end - 1] == '\r')
 		end--;
 	*len = end - start;

@@ -29,7 +29,8 @@ struct source {
 	const char *name;   /* as shown in diagnostics: the path, or "<stdin>" */
 	const char *text;   /* len bytes, followed by two NUL bytes (flex's need) */
 	size_t len;
-	uint32_t *line_start; /* offset of each line's first byte */
+	uint32_t *line_start; /* offset of each line's first byte; a line ends
+			       * at LF, CRLF or a lone CR */
 	size_t nlines;
 };
 

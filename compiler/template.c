@@ -1,9 +1,8 @@
 #include "common.h"
 
-#include <errno.h>
-
 #include "diag.h"
 #include "layout.h"
+#include "output.h"
 #include "template.h"
 #include "util.h"
 
@@ -402,6 +401,16 @@ static bool parse_path(struct parser *p, struct word w, struct path *out)
 	return true;
 }
 
+static bool can_open(struct parser *p, struct loc loc)
+{
+	if (p->nopen < TMPL_MAX_DEPTH)
+		return true;
+	tmpl_error(p->diags, &p->t->src, loc,
+		   "blocks nested too deeply (the limit is %d levels)",
+		   TMPL_MAX_DEPTH);
+	return false;
+}
+
 static void push_open(struct parser *p, struct node *n)
 {
 	ARENA_PUSH(p->a, p->open, p->nopen, p->open_cap);
@@ -456,6 +465,8 @@ static bool parse_else(struct parser *p, struct loc loc)
 
 static bool parse_if(struct parser *p, struct loc loc, struct word *w, size_t n)
 {
+	if (!can_open(p, loc))
+		return false;
 	if (n != 2) {
 		tmpl_error(p->diags, &p->t->src, loc,
 			   "malformed tag: expected '{{#if NAME}}' or '{{#if !NAME}}'");
@@ -474,6 +485,8 @@ static bool parse_if(struct parser *p, struct loc loc, struct word *w, size_t n)
 
 static bool parse_for(struct parser *p, struct loc loc, struct word *w, size_t n)
 {
+	if (!can_open(p, loc))
+		return false;
 	if (n != 4 || !word_is(p->s, w[2], "in") ||
 	    !valid_ident(p->s + w[1].start, w[1].end - w[1].start)) {
 		tmpl_error(p->diags, &p->t->src, loc,
@@ -637,21 +650,6 @@ static const struct embedded_template *find_embedded(const char *path)
 	return NULL;
 }
 
-static bool read_file(const char *path, struct strbuf *sb)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return false;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(sb, buf, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	return ok;
-}
-
 struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
 		       const char *template_dir, const char *dir,
 		       const char *file, enum tmpl_target target)
@@ -666,12 +664,16 @@ struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
 	}
 	char *path = arena_printf(a, "%s/%s/%s", template_dir, dir, file);
 	struct strbuf sb;
+	char why[128];
 	sb_init(&sb);
-	errno = 0;
-	if (!read_file(path, &sb)) {
-		diag_add(diags, DIAG_ERROR, "template", LOC_NONE,
-			 "cannot read template %s: %s", path,
-			 errno ? strerror(errno) : "read error");
+	int err = file_read(path, &sb, TEMPLATE_MAX);
+	if (err) {
+		struct diag *d = diag_add(diags, DIAG_ERROR, "io", LOC_NONE,
+					  "cannot read template %s: %s", path,
+					  file_error(err, TEMPLATE_MAX, "a template",
+						     why, sizeof(why)));
+		if (d)
+			d->src = &diag_no_source;
 		sb_free(&sb);
 		return NULL;
 	}
@@ -688,6 +690,7 @@ struct scope {
 	const struct tval *item;
 	size_t index, count;
 	const struct scope *up;
+	struct loc loc; /* the {{#for}} tag */
 };
 
 struct render {
@@ -695,6 +698,8 @@ struct render {
 	const struct tval *root;
 	struct diag_list *diags;
 	struct strbuf *out;
+	size_t steps;  /* tags and texts rendered so far */
+	size_t budget; /* for steps plus bytes written (TMPL_BUDGET_BASE) */
 };
 
 static bool render_list(struct render *r, const struct node_list *l,
@@ -896,7 +901,7 @@ static bool render_for(struct render *r, const struct node *n,
 			   n->path.text, kind_name(l->kind));
 		return false;
 	}
-	struct scope inner = { n->var, NULL, 0, l->u.list.n, sc };
+	struct scope inner = { n->var, NULL, 0, l->u.list.n, sc, n->loc };
 	for (size_t i = 0; i < l->u.list.n; i++) {
 		inner.item = l->u.list.items[i];
 		inner.index = i;
@@ -906,12 +911,31 @@ static bool render_for(struct render *r, const struct node *n,
 	return true;
 }
 
+/* The error is at the outermost loop being rendered, where the nest of
+ * loops that multiplies the output starts: the same place however far the
+ * budget let it go. */
+static void over_budget(struct render *r, const struct node *n,
+			const struct scope *sc)
+{
+	while (sc && sc->up)
+		sc = sc->up;
+	tmpl_error(r->diags, &r->t->src, sc ? sc->loc : n->loc,
+		   "rendering stopped: past the budget of %zu bytes and steps "
+		   "(%zu MiB plus %zu KiB per value of the topology); does a "
+		   "'{{#for}}' repeat what it should write once?", r->budget,
+		   TMPL_BUDGET_BASE >> 20, TMPL_BUDGET_PER_VALUE >> 10);
+}
+
 static bool render_node(struct render *r, const struct node *n,
 			const struct scope *sc)
 {
 	struct tval tmp;
 	const struct tval *v;
 
+	if (++r->steps > r->budget || r->out->len > r->budget - r->steps) {
+		over_budget(r, n, sc);
+		return false;
+	}
 	switch (n->kind) {
 	case N_TEXT:
 		sb_putn(r->out, n->text, n->len);
@@ -940,17 +964,52 @@ static bool render_list(struct render *r, const struct node_list *l,
 	return true;
 }
 
+/* Values, shared ones once per reference, counted up to about max. */
+static size_t count_values(const struct tval *v, size_t max)
+{
+	size_t n = 1;
+
+	if (v->kind == TV_LIST)
+		for (size_t i = 0; i < v->u.list.n && n < max; i++)
+			n += count_values(v->u.list.items[i], max - n);
+	else if (v->kind == TV_OBJECT)
+		for (size_t i = 0; i < v->u.obj.n && n < max; i++)
+			n += count_values(v->u.obj.vals[i], max - n);
+	return n;
+}
+
+/* 2^28 values would take tens of GB to build; past that the budget is
+ * unbounded in practice (a TiB). */
+static size_t render_budget(const struct tval *root)
+{
+	size_t max = (SIZE_MAX / 2 - TMPL_BUDGET_BASE) / TMPL_BUDGET_PER_VALUE;
+
+	if (max > (size_t)1 << 28)
+		max = (size_t)1 << 28;
+	return TMPL_BUDGET_BASE + TMPL_BUDGET_PER_VALUE * count_values(root, max);
+}
+
 bool tmpl_render(const struct tmpl *t, const struct tval *root,
 		 struct diag_list *diags, struct strbuf *out)
 {
-	struct render r = { t, root, diags, NULL };
+	struct render r = { t, root, diags, NULL, 0, render_budget(root) };
 	struct strbuf raw;
+	char what[256];
 
 	sb_init(&raw);
+	snprintf(what, sizeof(what), "rendering %s", t->src.name);
+	raw.what = what;
 	r.out = &raw;
 	bool ok = render_list(&r, &t->root, NULL);
-	if (ok)
-		layout(t->target, raw.buf, raw.len, out);
+	if (ok && !layout(t->target, raw.buf, raw.len, out, r.budget)) {
+		tmpl_error(diags, &t->src, LOC_NONE,
+			   "its output, laid out, passes the budget of %zu bytes "
+			   "(%zu MiB plus %zu KiB per value of the topology): "
+			   "brackets nested too deeply, or lines too long to align?",
+			   r.budget, TMPL_BUDGET_BASE >> 20,
+			   TMPL_BUDGET_PER_VALUE >> 10);
+		ok = false;
+	}
 	sb_free(&raw);
 	return ok;
 }

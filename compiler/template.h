@@ -77,6 +77,21 @@ const struct tval *tv_get(const struct tval *obj, const char *key);
 
 struct tmpl;
 
+/* {{#if}} and {{#for}} nest at most this deep (the shipped templates: 4),
+ * as .peer blocks do; deeper is a located error, never a deep recursion. */
+#define TMPL_MAX_DEPTH 32
+
+/* What one render may cost: every tag and text rendered costs one, and
+ * every byte written one more, before and again after the layout pass.
+ * The budget grows with the values the back end gives the template: a
+ * template that renders each value a bounded number of times stays far
+ * below it (the shipped ones, over examples/: at most 114 bytes per value,
+ * 36 times less), while a {{#for}} over a list nested in a loop over the
+ * same list grows as a power of its length and ends in a located error
+ * instead of a hang. */
+#define TMPL_BUDGET_BASE ((size_t)1 << 20)
+#define TMPL_BUDGET_PER_VALUE ((size_t)4 << 10)
+
 /* Parse a template. name is shown in diagnostics. Syntax errors are
  * reported to diags (with the template as the record's source) and give
  * NULL. text is copied into the arena. */
@@ -92,9 +107,9 @@ struct tmpl *tmpl_load(struct arena *a, struct diag_list *diags,
 		       const char *file, enum tmpl_target target);
 
 /* Render with root (a TV_OBJECT) as the top-level scope and append the
- * result, in the target's canonical layout, to out. An unknown variable or a
- * value of the wrong kind is reported at its tag and gives false (out is
- * then unchanged). */
+ * result, in the target's canonical layout, to out. An unknown variable, a
+ * value of the wrong kind or a render past its budget is reported at its
+ * tag and gives false (out is then unchanged). */
 bool tmpl_render(const struct tmpl *t, const struct tval *root,
 		 struct diag_list *diags, struct strbuf *out);
 

@@ -274,6 +274,7 @@ void textdiff_unified(struct strbuf *out, const char *alabel, const char *a,
 	if (alen == blen && memcmp(a, b, alen) == 0)
 		return;
 	struct arena *ar = arena_new();
+	arena_set_phase(ar, "comparing for --diff");
 	struct strmap ids;
 	struct lines la, lb;
 	strmap_init(&ids, ar);

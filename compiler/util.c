@@ -1,14 +1,36 @@
 #include "common.h"
 
+#include <unistd.h>
+
 #include "utf8.h"
 #include "util.h"
+
+/* Nothing here may allocate: the message is formatted on the stack and
+ * written with one write(2). _exit skips atexit handlers, so a leak checker
+ * does not report the memory a run still held as leaked. */
+void out_of_memory(const char *what, size_t n)
+{
+	char msg[512];
+	int len = what ? snprintf(msg, sizeof(msg),
+				  "peerc: error: out of memory while %s "
+				  "(%zu bytes asked for)\n", what, n) :
+			 snprintf(msg, sizeof(msg),
+				  "peerc: error: out of memory while "
+				  "allocating %zu bytes\n", n);
+
+	if (len > (int)sizeof(msg) - 1)
+		len = (int)sizeof(msg) - 1;
+	ssize_t put = write(STDERR_FILENO, msg, len > 0 ? (size_t)len : 0);
+	(void)put; /* nowhere left to report a failed write */
+	_exit(2);
+}
 
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		abort();
+		out_of_memory(NULL, n);
 	return p;
 }
 
@@ -17,7 +39,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		abort();
+		out_of_memory(NULL, size && n > SIZE_MAX / size ? SIZE_MAX : n * size);
 	return p;
 }
 
@@ -25,7 +47,7 @@ void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		abort();
+		out_of_memory(NULL, n);
 	return p;
 }
 
@@ -49,11 +71,17 @@ struct chunk {
 
 struct arena {
 	struct chunk *head;
+	const char *phase;
 };
 
 struct arena *arena_new(void)
 {
 	return xcalloc(1, sizeof(struct arena));
+}
+
+void arena_set_phase(struct arena *a, const char *what)
+{
+	a->phase = what;
 }
 
 void arena_free(struct arena *a)
@@ -67,10 +95,14 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-static struct chunk *chunk_new(size_t size, struct chunk *next)
+static struct chunk *chunk_new(const struct arena *a, size_t size,
+			       struct chunk *next)
 {
-	struct chunk *c = xmalloc(sizeof(*c) + size);
+	struct chunk *c = size > SIZE_MAX - sizeof(*c) ? NULL :
+			  malloc(sizeof(*c) + size);
 
+	if (!c)
+		out_of_memory(a->phase, size);
 	c->next = next;
 	c->used = 0;
 	c->size = size;
@@ -83,11 +115,11 @@ void *arena_alloc(struct arena *a, size_t n)
 	struct chunk *c = a->head;
 
 	if (need < n)
-		abort();
+		out_of_memory(a->phase, n);
 	if (need > ARENA_CHUNK / 4) {
 		/* A big block gets a chunk of its own behind the current one, so
 		 * the space left in the current chunk is not wasted. */
-		struct chunk *big = chunk_new(need, c ? c->next : NULL);
+		struct chunk *big = chunk_new(a, need, c ? c->next : NULL);
 
 		if (c)
 			c->next = big;
@@ -97,7 +129,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		return memset(big->data, 0, n);
 	}
 	if (!c || c->size - c->used < need) {
-		c = chunk_new(ARENA_CHUNK, c);
+		c = chunk_new(a, ARENA_CHUNK, c);
 		a->head = c;
 	}
 	void *p = c->data + c->used;
@@ -119,21 +151,22 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
-/* The length of fmt formatted with ap, leaving ap for the real call. */
-static size_t formatted_len(const char *fmt, va_list ap)
+/* The length of fmt formatted with ap, leaving ap for the real call. printf
+ * fails only on text of INT_MAX bytes or more, which no memory holds twice. */
+static size_t formatted_len(const char *fmt, va_list ap, const char *what)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		abort();
+		out_of_memory(what, SIZE_MAX);
 	return (size_t)n;
 }
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	size_t n = formatted_len(fmt, ap);
+	size_t n = formatted_len(fmt, ap, a->phase);
 	char *p = arena_alloc(a, n + 1);
 	vsnprintf(p, n + 1, fmt, ap);
 	return p;
@@ -163,6 +196,7 @@ void sb_init(struct strbuf *sb)
 {
 	sb->cap = 64;
 	sb->len = 0;
+	sb->what = NULL;
 	sb->buf = xmalloc(sb->cap);
 	sb->buf[0] = '\0';
 }
@@ -182,11 +216,18 @@ void sb_reset(struct strbuf *sb)
 
 static void sb_reserve(struct strbuf *sb, size_t more)
 {
+	if (more >= SIZE_MAX / 2 - sb->len)
+		out_of_memory(sb->what, SIZE_MAX);
 	if (sb->len + more + 1 <= sb->cap)
 		return;
-	while (sb->len + more + 1 > sb->cap)
-		sb->cap *= 2;
-	sb->buf = xrealloc(sb->buf, sb->cap);
+	size_t cap = sb->cap;
+	while (sb->len + more + 1 > cap)
+		cap *= 2;
+	char *p = realloc(sb->buf, cap);
+	if (!p)
+		out_of_memory(sb->what, cap);
+	sb->buf = p;
+	sb->cap = cap;
 }
 
 void sb_putn(struct strbuf *sb, const char *s, size_t n)
@@ -209,7 +250,7 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	size_t n = formatted_len(fmt, ap);
+	size_t n = formatted_len(fmt, ap, sb->what);
 
 	sb_reserve(sb, n);
 	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);

@@ -5,8 +5,14 @@
 
 #include "common.h"
 
-/* Out of memory is not something a compiler of small files can recover from;
- * these abort instead of returning NULL. */
+/* Out of memory is not something a compiler can recover from in the middle
+ * of a pass, but it must not end in a bare abort either: a failed allocation
+ * prints "peerc: error: out of memory while WHAT (N bytes asked for)" and
+ * exits with status 2, at once, without flushing or freeing anything. WHAT
+ * is the arena's phase for arena allocations, the buffer's label for a
+ * labelled strbuf; without one, "... while allocating N bytes". */
+_Noreturn void out_of_memory(const char *what, size_t n);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -17,6 +23,9 @@ char *xstrdup(const char *s);
 struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* What the run is doing, for the message when an allocation fails ("parsing
+ * FILE"); what must outlive the arena or be in it. */
+void arena_set_phase(struct arena *a, const char *what);
 void *arena_alloc(struct arena *a, size_t n); /* zero-filled, max-aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
@@ -41,6 +50,7 @@ void *arena_grow(struct arena *a, const void *old, size_t old_n, size_t new_n);
 struct strbuf {
 	char *buf;
 	size_t len, cap;
+	const char *what; /* NULL, or what it is for, when growing it fails */
 };
 void sb_init(struct strbuf *sb);
 void sb_free(struct strbuf *sb);

@@ -56,9 +56,12 @@ grep -qF "main.tf.tmpl:1:3: error: unclosed '{{#if}}'" "$work/err" ||
 rm "$tmpl"
 "$PEERC" --template-dir "$work/mine" -o "$work/broken.tf" "$input" 2>"$work/err"
 rc=$?
-[ "$rc" = 1 ] || fail "a missing template: exit status $rc, expected 1"
-grep -qF "cannot read template $work/mine/terraform/main.tf.tmpl" "$work/err" ||
+# Like any other file that cannot be read: status 2, and a message of the
+# run's own, not one located in the topology.
+[ "$rc" = 2 ] || fail "a missing template: exit status $rc, expected 2"
+grep -qxF "peerc: error: cannot read template $work/mine/terraform/main.tf.tmpl: No such file or directory" "$work/err" ||
 	fail "a missing template: no message"
+[ -e "$work/broken.tf" ] && fail "a missing template: an output was written"
 
 [ "$failures" = 0 ] && echo "template-dir: all pass"
 [ "$failures" = 0 ]

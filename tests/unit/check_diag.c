@@ -185,6 +185,47 @@ START_TEST(unprintable_bytes_keep_the_caret_in_place)
 }
 END_TEST
 
+/* A quoted text of more than 100 characters is cut to 100 and "...", in a
+ * message, a note and the fix-it shown; the location is the whole name.
+ * An apostrophe inside a word is not a quote. */
+START_TEST(long_quoted_text_is_shortened)
+{
+	struct arena *a = arena_new();
+	struct source src;
+	char name[301], want100[101];
+	memset(name, 'n', 300);
+	name[300] = '\0';
+	memset(want100, 'n', 100);
+	want100[100] = '\0';
+	char *text = arena_printf(a, "peer a <-> %s\n", name);
+	source_init(&src, a, "t.peer", text, strlen(text));
+	struct diag_list l;
+	diag_list_init(&l, a, NULL, 0);
+	struct diag *d = diag_add(&l, DIAG_ERROR, "x", at(&src, name),
+				  "unknown VNet '%s'; it's not '%s' or 'b'", name, name);
+	diag_fixit(&l, d, at(&src, name), name);
+	diag_note(&l, d, LOC_NONE, "'%s' can't be '%.100s'", name, name);
+	ck_assert_uint_eq(d->loc.end - d->loc.start, 300);
+	ck_assert_str_eq(d->fixits[0].text, name); /* kept whole for editors */
+	char *out = render(&src, &l);
+	char *want = arena_printf(a,
+		"t.peer:1:12: error: unknown VNet '%s...'; it's not '%s...' or 'b'\n"
+		"    1 | peer a <-> %s\n"
+		"      |            ^%s\n"
+		"      |            %s...\n"
+		"t.peer: note: '%s...' can't be '%s'\n",
+		want100, want100, name, arena_strndup(a, "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+		"~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+		"~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+		"~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+		"~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+		299), want100, want100, want100);
+	ck_assert_str_eq(out, want);
+	free(out);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(warning_options)
 {
 	struct arena *a = arena_new();
@@ -302,6 +343,7 @@ static Suite *diag_suite(void)
 	tcase_add_test(tc, long_lines_are_cut_around_the_column);
 	tcase_add_test(tc, long_lines_are_cut_between_characters);
 	tcase_add_test(tc, unprintable_bytes_keep_the_caret_in_place);
+	tcase_add_test(tc, long_quoted_text_is_shortened);
 	tcase_add_test(tc, warning_options);
 	tcase_add_test(tc, error_cap);
 	tcase_add_test(tc, sorted_in_file_order);

@@ -335,6 +335,27 @@ START_TEST(comments)
 }
 END_TEST
 
+/* A lone CR (classic Mac OS) ends a line as LF and CRLF do: a comment or a
+ * string ends there, so the next line is read. */
+START_TEST(lone_cr_ends_a_line)
+{
+	struct lexed x;
+	lex(&x, "a # one\rb // two\r\nc\r\"open\rd \"x\\\re");
+	ck_assert_uint_eq(x.n, 7);
+	ck_tok(&x, 0, IDENT, 0, 1);
+	ck_tok(&x, 1, IDENT, 8, 9);
+	ck_tok(&x, 2, IDENT, 18, 19);
+	ck_tok(&x, 3, STRING, 20, 25);
+	ck_tok(&x, 4, IDENT, 26, 27);
+	ck_tok(&x, 5, STRING, 28, 31);
+	ck_tok(&x, 6, IDENT, 32, 33);
+	ck_assert_uint_eq(x.diags.n, 2);
+	ck_diag(&x, 0, 20, 21, "unterminated string");
+	ck_diag(&x, 1, 28, 29, "unterminated string");
+	done(&x);
+}
+END_TEST
+
 START_TEST(stray_characters)
 {
 	struct lexed x;
@@ -440,6 +461,7 @@ static Suite *lexer_suite(void)
 	tcase_add_test(tc, string_bad_escapes);
 	tcase_add_test(tc, string_unterminated);
 	tcase_add_test(tc, comments);
+	tcase_add_test(tc, lone_cr_ends_a_line);
 	tcase_add_test(tc, stray_characters);
 	tcase_add_test(tc, byte_order_mark);
 	suite_add_tcase(s, tc);

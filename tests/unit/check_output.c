@@ -61,7 +61,7 @@ static char *slurp(const char *path)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	ck_assert_int_eq(file_read(path, &sb), 0);
+	ck_assert_int_eq(file_read(path, &sb, SIZE_MAX), 0);
 	return sb.buf;
 }
 

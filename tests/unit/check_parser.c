@@ -693,6 +693,37 @@ START_TEST(hostile_empty_file)
 }
 END_TEST
 
+/* Lines end at LF, CRLF or a lone CR, in any mix: positions count them so,
+ * and the line shown is the line without its terminator. */
+START_TEST(hostile_lone_cr_positions)
+{
+	static const char text[] =
+		"# classic Mac OS\rvnet a 10.0.0.0/16\r\nvnet b 10.1.0.0/16 {\r"
+		"  bogus = 1\r}\n\rvnet c 10.2.0.0/16 { x = \"no\rend }\r";
+	struct run r;
+	unsigned line, col;
+	parse(&r, text);
+	ck_assert_uint_eq(r.src.nlines, 9); /* and the empty one after the last CR */
+	source_linecol(&r.src, (uint32_t)(strstr(text, "bogus") - text), &line, &col);
+	ck_assert_uint_eq(line, 4);
+	ck_assert_uint_eq(col, 3);
+	source_linecol(&r.src, (uint32_t)(strstr(text, "vnet c") - text), &line, &col);
+	ck_assert_uint_eq(line, 7);
+	ck_assert_uint_eq(col, 1);
+	size_t len;
+	const char *l = source_line(&r.src, 2, &len);
+	ck_assert_uint_eq(len, 18);
+	ck_assert_int_eq(memcmp(l, "vnet a 10.0.0.0/16", 18), 0);
+	source_line(&r.src, 6, &len);
+	ck_assert_uint_eq(len, 0); /* the empty line between LF and CR */
+	assert_diags(&r,
+		"t.peer:7:26: error: unterminated string\n"
+		"    7 | vnet c 10.2.0.0/16 { x = \"no\n"
+		"      |                          ^\n");
+	done(&r);
+}
+END_TEST
+
 START_TEST(hostile_invalid_utf8)
 {
 	struct run r;
@@ -866,6 +897,7 @@ static Suite *parser_suite(void)
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, hostile_empty_file);
+	tcase_add_test(tc, hostile_lone_cr_positions);
 	tcase_add_test(tc, hostile_invalid_utf8);
 	tcase_add_test(tc, hostile_nul_byte);
 	tcase_add_test(tc, hostile_unterminated_string);

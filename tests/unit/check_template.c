@@ -518,6 +518,128 @@ START_TEST(mismatched_close_notes_the_opener)
 }
 END_TEST
 
+/* ------------------------------------------------------ hostile templates */
+
+/* text repeated n times, in the arena. */
+static char *repeat(const char *text, size_t n)
+{
+	size_t len = strlen(text);
+	char *s = arena_alloc(A, len * n + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, text, len);
+	return s;
+}
+
+static char *concat3(const char *a, const char *b, const char *c)
+{
+	return arena_printf(A, "%s%s%s", a, b, c);
+}
+
+/* 32 levels render; the 33rd is an error at its tag, before any recursion
+ * (60,000 levels once overflowed the stack). */
+START_TEST(nesting_is_limited)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "b", tv_bool(A, true));
+	const char *ok = render(TMPL_HCL, concat3(repeat("{{#if b}}", 32), "x",
+						  repeat("{{/if}}", 32)), root);
+	ck_assert_str_eq(ok, "x\n");
+	ck_assert_ptr_null(render(TMPL_HCL, concat3(repeat("{{#if b}}", 60000), "x",
+						    repeat("{{/if}}", 60000)), root));
+	ck_assert_uint_eq(D.nerrors, 1);
+	ck_assert_str_eq(D.items[0].msg,
+			 "blocks nested too deeply (the limit is 32 levels)");
+	ck_assert_uint_eq(D.items[0].loc.start, 32 * 9); /* the 33rd tag */
+	ck_assert_uint_eq(D.items[0].loc.end, 33 * 9);
+	const char *first = "templates/x/t.tmpl:1:289: error: blocks nested too "
+			    "deeply (the limit is 32 levels)\n";
+	ck_assert_int_eq(strncmp(diag_text(), first, strlen(first)), 0);
+	diag_list_init(&D, A, NULL, 0);
+	/* {{#for}} too, and a closed block frees its level */
+	ok = render(TMPL_HCL, concat3(repeat("{{#for x in l}}{{/for}}", 100), "",
+				      concat3(repeat("{{#for x in l}}", 32), "y",
+					      repeat("{{/for}}", 32))), root);
+	ck_assert_ptr_null(ok); /* l is unknown: the template parsed */
+	ck_assert_str_eq(D.items[0].msg, "unknown variable 'l'");
+}
+END_TEST
+
+/* Loops nested over the same list grow as a power of its length: the
+ * budget (1 MiB + 4 KiB per value) ends them, at the outermost loop. */
+START_TEST(render_budget_stops_runaway_loops)
+{
+	struct tval *root = obj();
+	struct tval *l = tv_set(A, root, "l", tv_list(A));
+	for (int i = 0; i < 4; i++)
+		tv_push(A, l, tv_int(A, i));
+	/* 1 root + 1 list + 4 items: 6 values */
+	char *t = concat3(repeat("{{#for a in l}}\n", 20), "x\n",
+			  repeat("{{/for}}\n", 20));
+	expect_error(t, root,
+		     "templates/x/t.tmpl:1:1: error: rendering stopped: past the "
+		     "budget of 1073152 bytes and steps (1 MiB plus 4 KiB per "
+		     "value of the topology); does a '{{#for}}' repeat what it "
+		     "should write once?\n"
+		     "    1 | {{#for a in l}}\n"
+		     "      | ^~~~~~~~~~~~~~~\n");
+	/* a loop that writes each value a bounded number of times never
+	 * comes near it: 100,000 items of 100 bytes */
+	diag_list_init(&D, A, NULL, 0);
+	for (int i = 4; i < 100000; i++)
+		tv_push(A, l, tv_int(A, i));
+	const char *out = render(TMPL_BICEP,
+				 concat3("{{#for a in l}}", repeat("x", 99), "\n{{/for}}"),
+				 root);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(strlen(out), 100000 * 100);
+}
+END_TEST
+
+/* Layout can make more than it is given: each of n lines that open a
+ * bracket is indented one level more (n^2 bytes from 2n). Past the budget
+ * it is an error, and nothing is written; the layout works in time linear in
+ * its input and what it writes. */
+START_TEST(layout_budget_stops_deep_nesting)
+{
+	static const struct {
+		enum tmpl_target t;
+		const char *line;
+	} cases[] = { { TMPL_HCL, "a {\n" }, { TMPL_BICEP, "[\n" }, { TMPL_JSON, "[\n" } };
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		diag_list_init(&D, A, NULL, 0);
+		ck_assert_ptr_null(render(cases[i].t, repeat(cases[i].line, 5000), obj()));
+		ck_assert_str_eq(diag_text(),
+				 "templates/x/t.tmpl: error: its output, laid out, "
+				 "passes the budget of 1052672 bytes (1 MiB plus 4 KiB "
+				 "per value of the topology): brackets nested too "
+				 "deeply, or lines too long to align?\n");
+		ck_assert_uint_eq(OUT.len, 0);
+	}
+	/* 700 levels fit: 0.5 MB, each '[' on a line of its own */
+	const char *out = render(TMPL_JSON, repeat("[", 700), obj());
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(strlen(out), 700 + 700 + 2 * (700 * 701 / 2) + 1);
+}
+END_TEST
+
+/* Once quadratic (each blank line of a run looked at the rest of the run)
+ * and recursive (each "${" inside a string a level of C stack). */
+START_TEST(layout_is_linear_and_flat)
+{
+	const char *out = render(TMPL_HCL, concat3("a = 1\n", repeat("\n", 300000),
+						   "b = 2\n"), obj());
+	ck_assert_str_eq(out, "a = 1\n\nb = 2\n");
+	char *s = concat3("x = \"", repeat("${\"", 300000), "\"\ny = 1\n");
+	out = render(TMPL_HCL, s, obj());
+	ck_assert_ptr_nonnull(out);
+	/* the string never closes, so the next line is in it: not aligned */
+	ck_assert_uint_eq(strlen(out), strlen(s));
+	out = render(TMPL_BICEP, concat3("x = '", repeat("${'", 300000), "'\n"), obj());
+	ck_assert_ptr_nonnull(out);
+}
+END_TEST
+
 /* ------------------------------------------------------------- loading */
 
 START_TEST(template_dir_overrides)
@@ -540,7 +662,7 @@ START_TEST(template_dir_overrides)
 
 	ck_assert_ptr_null(tmpl_load(A, &D, dir, "bicep", "main.bicep.tmpl", TMPL_BICEP));
 	ck_assert_uint_eq(D.nerrors, 1);
-	char *want = arena_printf(A, "topology.peer: error: cannot read template "
+	char *want = arena_printf(A, "peerc: error: cannot read template "
 				  "%s/bicep/main.bicep.tmpl: No such file or directory\n",
 				  dir);
 	ck_assert_str_eq(diag_text(), want);
@@ -588,6 +710,10 @@ static Suite *template_suite(void)
 	tcase_add_test(tc, loop_meta_outside_loop);
 	tcase_add_test(tc, syntax_errors);
 	tcase_add_test(tc, mismatched_close_notes_the_opener);
+	tcase_add_test(tc, nesting_is_limited);
+	tcase_add_test(tc, render_budget_stops_runaway_loops);
+	tcase_add_test(tc, layout_budget_stops_deep_nesting);
+	tcase_add_test(tc, layout_is_linear_and_flat);
 	tcase_add_test(tc, template_dir_overrides);
 	tcase_add_test(tc, render_is_deterministic);
 	suite_add_tcase(s, tc);

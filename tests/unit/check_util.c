@@ -215,6 +215,73 @@ START_TEST(api_versions)
 }
 END_TEST
 
+/* ----------------------------------------------- running out of memory */
+
+/* ASan reports an impossible allocation and aborts, unless told to return
+ * NULL as malloc does: what these tests need. */
+#ifdef __SANITIZE_ADDRESS__
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
+/* Each of these asks for more than any machine has: peerc says so and exits
+ * with status 2 (Check's exit tests), never aborts. The exact message is
+ * asserted by tests/hostile/hostile.sh. */
+START_TEST(oom_xmalloc)
+{
+	ck_assert_ptr_null(xmalloc(SIZE_MAX / 4));
+}
+END_TEST
+
+START_TEST(oom_xcalloc)
+{
+	ck_assert_ptr_null(xcalloc(SIZE_MAX / 4, 8));
+}
+END_TEST
+
+START_TEST(oom_xrealloc)
+{
+	ck_assert_ptr_null(xrealloc(xmalloc(8), SIZE_MAX / 4));
+}
+END_TEST
+
+START_TEST(oom_arena)
+{
+	struct arena *a = arena_new();
+	arena_set_phase(a, "testing");
+	ck_assert_ptr_null(arena_alloc(a, SIZE_MAX / 4));
+}
+END_TEST
+
+START_TEST(oom_arena_size_overflows)
+{
+	ck_assert_ptr_null(arena_alloc(arena_new(), SIZE_MAX - 3));
+}
+END_TEST
+
+START_TEST(oom_strbuf)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb.what = "testing";
+	sb_indent(&sb, SIZE_MAX / 4);
+	ck_assert_ptr_null(sb.buf);
+}
+END_TEST
+
+START_TEST(oom_strbuf_size_overflows)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_putc(&sb, 'x');
+	sb_indent(&sb, SIZE_MAX - 1);
+	ck_assert_ptr_null(sb.buf);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -230,6 +297,15 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, azure_name_rules);
 	tcase_add_test(tc, api_versions);
 	suite_add_tcase(s, tc);
+	TCase *oom = tcase_create("out of memory");
+	tcase_add_exit_test(oom, oom_xmalloc, 2);
+	tcase_add_exit_test(oom, oom_xcalloc, 2);
+	tcase_add_exit_test(oom, oom_xrealloc, 2);
+	tcase_add_exit_test(oom, oom_arena, 2);
+	tcase_add_exit_test(oom, oom_arena_size_overflows, 2);
+	tcase_add_exit_test(oom, oom_strbuf, 2);
+	tcase_add_exit_test(oom, oom_strbuf_size_overflows, 2);
+	suite_add_tcase(s, oom);
 	return s;
 }
 
