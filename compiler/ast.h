@@ -43,6 +43,7 @@ struct attr {
 	bool is_flag;          /* a bare NAME: means NAME = true */
 	struct value *values;  /* NULL for a flag or a nested block */
 	bool has_block;
+	struct loc block_loc;  /* '{' to '}' of the nested block */
 	struct attr *block;    /* the nested block's attributes, in order */
 	struct attr *next;
 };
@@ -77,12 +78,20 @@ struct stmt {
 	struct ident *region;   /* vnet ... in REGION, or NULL */
 	struct ident *via;      /* site ... via H */
 	bool has_block;
+	struct loc block_loc;   /* '{' to '}' of the block */
 	struct attr *attrs;     /* the block's attributes, in order */
 	struct stmt *next;
 };
 
+/* A comment: meaningless to the compiler, kept for the formatter. */
+struct comment {
+	struct loc loc;         /* the whole comment, its markers included */
+};
+
 struct ast_file {
 	struct stmt *stmts;
+	struct comment *comments; /* every comment, in source order */
+	size_t ncomments, comments_cap;
 };
 
 /* Node constructors for the parser: zero-filled nodes in the arena. */

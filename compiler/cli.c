@@ -737,7 +737,7 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	}
 }
 
-static bool resolve_color(enum cli_color mode)
+bool cli_color(enum cli_color mode)
 {
 	if (mode != CLI_COLOR_AUTO)
 		return mode == CLI_COLOR_ALWAYS;
@@ -824,7 +824,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 		finish(o, argc, argv, after_a, &err);
 	if (err.set || o->action != CLI_COMPILE)
 		find_format(o, argc, argv, shorts, longs);
-	o->color = resolve_color(o->color_mode);
+	o->color = cli_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
 	struct diag_sink sink;
@@ -833,6 +833,20 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	diag_sink_plain(&sink, DIAG_NOTE, "usage",
 			"try 'peerc --help' for more information");
 	close_sink(&sink, rules, EXIT_USAGE);
+	return EXIT_USAGE;
+}
+
+int cli_command_usage(const char *command, bool color, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_print_plain(stderr, DIAG_ERROR, color, "%s", msg);
+	diag_print_plain(stderr, DIAG_NOTE, color,
+			 "try 'peerc %s --help' for more information", command);
 	return EXIT_USAGE;
 }
 

@@ -42,6 +42,14 @@ struct cli_opts {
 	size_t rules_cap;
 };
 
+/* Whether to color messages on stderr: auto is a terminal without NO_COLOR. */
+bool cli_color(enum cli_color mode);
+
+/* A usage error of `peerc COMMAND`: the message, then a note pointing to
+ * 'peerc COMMAND --help'. Returns EXIT_USAGE. */
+int cli_command_usage(const char *command, bool color, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
 /* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli_opts *o, int argc, char **argv);
 /* Does what o asks and returns the exit status. */

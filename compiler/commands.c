@@ -1,10 +1,14 @@
 #include "common.h"
 
 #include "commands.h"
+#include "fmt_cmd.h"
+#include "lsp.h"
 
 /* Each tool adds its row here. A file whose name is a command is still
  * compiled when given as ./NAME. */
 static const struct command commands[] = {
+	{ "fmt", "rewrite .peer files in the canonical layout", fmt_main },
+	{ "lsp", "run the language server for editors (LSP on stdio)", lsp_main },
 	{ NULL, NULL, NULL },
 };
 

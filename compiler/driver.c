@@ -85,9 +85,10 @@ const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 	return reach_explain(r->sema, a, b, r->arena, reachable);
 }
 
-static struct peerc_result *compile(struct peerc_result *r,
-				    const struct peerc_options *opts,
-				    const char *name, const char *text, size_t len)
+/* The first stage into r: the source and its AST (NULL when the input was
+ * not read), with the lexical and syntax errors. */
+static void parse_into(struct peerc_result *r, const struct peerc_options *opts,
+		       const char *name, const char *text, size_t len)
 {
 	r->arena = arena_new();
 	arena_set_phase(r->arena, "reading the input");
@@ -96,10 +97,19 @@ static struct peerc_result *compile(struct peerc_result *r,
 		r->source.name = arena_strdup(r->arena, name);
 		diag_add(&r->diags, DIAG_ERROR, "input", LOC_NONE,
 			 "input too large (4 GiB or more)");
-		return r;
+		return;
 	}
 	set_phase(r, "parsing");
 	r->ast = parse_source(&r->source, r->arena, &r->diags);
+}
+
+static struct peerc_result *compile(struct peerc_result *r,
+				    const struct peerc_options *opts,
+				    const char *name, const char *text, size_t len)
+{
+	parse_into(r, opts, name, text, len);
+	if (!r->ast)
+		return r;
 	const struct backend *b = backend_find(opts->target);
 	if (b && b->parsed_only) {
 		if (!peerc_failed(r))
@@ -115,6 +125,16 @@ static struct peerc_result *compile(struct peerc_result *r,
 		return r;
 	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
 	b->emit(m, opts, r);
+	return r;
+}
+
+struct peerc_result *peerc_parse(const struct peerc_options *opts,
+				 const char *name, const char *text, size_t len)
+{
+	struct peerc_result *r = xcalloc(1, sizeof(*r));
+
+	parse_into(r, opts, name, text, len);
+	diag_sort(&r->diags);
 	return r;
 }
 

@@ -64,6 +64,8 @@ int peer_yyparse(void *scanner);
 /* Token values for the scanner's actions (in scan.c); each reports what is
  * wrong and still gives a value, so the parse goes on. */
 bool scan_open_brace(struct parse_ctx *ctx, struct loc loc); /* false: too deep */
+/* A comment goes to the file's side list, for the formatter. */
+void scan_comment(struct parse_ctx *ctx, struct loc loc);
 void scan_stray(struct parse_ctx *ctx, const char *text, size_t len, struct loc loc);
 const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
 			struct loc loc);

@@ -72,6 +72,10 @@ struct peerc_result {
 struct peerc_result *peerc_compile(const struct peerc_options *opts,
 				   const char *name, const char *text,
 				   size_t len);
+/* Only the first stage: r->ast (NULL when the input was not read) and the
+ * lexical and syntax errors. For tools that want the file as written. */
+struct peerc_result *peerc_parse(const struct peerc_options *opts,
+				 const char *name, const char *text, size_t len);
 void peerc_result_free(struct peerc_result *r);
 
 static inline bool peerc_failed(const struct peerc_result *r)

@@ -1017,6 +1017,45 @@ bool resolve_attr_takes_value(const char *name)
 	return known;
 }
 
+/* The table of a statement's block, of a block nested in it, or of a side. */
+static const struct attr_table *editor_table(enum stmt_kind k, const char *nested,
+					     bool side)
+{
+	static const struct attr_table *const by_kind[] = {
+		[STMT_DEFAULTS] = &defaults_table, [STMT_VNET] = &vnet_table,
+		[STMT_PEER] = &res_peer_table, [STMT_HUB] = &res_hub_table,
+		[STMT_MESH] = &res_mesh_table, [STMT_SITE] = &site_table,
+	};
+
+	if (side)
+		return &res_side_table;
+	if (!nested)
+		return (size_t)k < ARRAY_SIZE(by_kind) ? by_kind[k] : NULL;
+	if (k == STMT_VNET && strcmp(nested, "gateway") == 0)
+		return &res_gateway_table;
+	return NULL;
+}
+
+size_t resolve_attrs_of(enum stmt_kind k, const char *nested, bool side,
+			struct resolve_attr *out, size_t max)
+{
+	const struct attr_table *t = editor_table(k, nested, side);
+	size_t n = 0;
+
+	for (size_t i = 0; t && i < t->nrows && n < max; i++) {
+		const struct attr_row *row = &t->rows[i];
+		if (!row->name)
+			continue;
+		out[n++] = (struct resolve_attr){
+			row->name,
+			row->want != W_FLAG && row->want != W_BLOCK,
+			row->want == W_FLAG || row->want == W_FLAG_OR_CHOICE,
+			row->choices,
+		};
+	}
+	return n;
+}
+
 /* ------------------------------------------------ indexes */
 
 /* Each VNet's peerings and hubs, as compact arrays: count, then fill. */

@@ -131,6 +131,19 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
  * hint for a missing '=' asks this. */
 bool resolve_attr_takes_value(const char *name);
 
+/* For editors' completion: the attributes of the block a statement of
+ * kind k opens, or of the block named nested inside it (a vnet's
+ * `gateway { }`; NULL: the statement's own), or with side those a side
+ * qualifier takes (`A.access`). Fills up to max and returns how many. */
+struct resolve_attr {
+	const char *name;
+	bool takes_value;           /* NAME = VALUE */
+	bool flag;                  /* NAME alone */
+	const char *const *choices; /* the names its value may be, or NULL */
+};
+size_t resolve_attrs_of(enum stmt_kind k, const char *nested, bool side,
+			struct resolve_attr *out, size_t max);
+
 /* The peering between two VNets (either order), as an index into
  * model.peerings, or -1. Average O(1). */
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,

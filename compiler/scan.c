@@ -21,6 +21,16 @@ bool scan_open_brace(struct parse_ctx *ctx, struct loc loc)
 	return true;
 }
 
+void scan_comment(struct parse_ctx *ctx, struct loc loc)
+{
+	struct ast_file *f = ctx->file;
+
+	if (!f)
+		return; /* the scanner on its own (check_lexer) builds no file */
+	ARENA_PUSH(ctx->arena, f->comments, f->ncomments, f->comments_cap);
+	f->comments[f->ncomments - 1].loc = loc;
+}
+
 /* Bad bytes were reported once, before scanning (parse.c); a valid but
  * misplaced character is reported here. */
 void scan_stray(struct parse_ctx *ctx, const char *text, size_t len,

@@ -19,7 +19,7 @@ typedef void *yyscan_t;
 /* Left-recursive lists keep their tail so appending is O(1). */
 struct ident_list { struct ident *head, *tail; };
 struct value_list { struct value *head, *tail; };
-struct attr_list { struct attr *head, *tail; };
+struct attr_list { struct attr *head, *tail; struct loc loc; };
 }
 
 %code provides {
@@ -91,6 +91,7 @@ static struct stmt *finish(struct stmt *s, struct loc loc, struct attr_list *blo
 	s->loc = loc;
 	if (block) {
 		s->has_block = true;
+		s->block_loc = block->loc;
 		s->attrs = block->head;
 	}
 	return s;
@@ -307,6 +308,7 @@ block:
 	'{' attrs '}'	{
 		$$ = arena_alloc(ARENA, sizeof(*$$));
 		*$$ = $2;
+		$$->loc = @$;
 	}
 	;
 
@@ -332,6 +334,7 @@ attr:
 		$$ = $1;
 		$$->loc = @$;
 		$$->has_block = true;
+		$$->block_loc = $2->loc;
 		$$->block = $2->head;
 	}
 	;

@@ -13,7 +13,7 @@ names=$("$PEERC" --list-warnings | cut -d' ' -f1)
 # A row of a table, "| `name` | level | ...": --diagnostics-format=sarif
 # takes each check's help from it (tools/embed-rules).
 for name in $names; do
-	grep -q "^| \`$name\` |" "$doc" || {
+	grep -q "^| \(<a id=\"$name\"></a>\)\{0,1\}\`$name\` |" "$doc" || {
 		echo "FAIL: $doc has no table row for the check $name"
 		failures=$((failures + 1))
 	}

@@ -167,4 +167,12 @@ peerc --explain spoke1 spoke2 topology.peer >out 2>err
 rc=$?
 [ "$rc" -eq 0 ] || fail "--explain spoke1 spoke2: exit status $rc"
 grep -q '^yes' out || fail "--explain spoke1 spoke2: '$(cat out)'"
+
+# Every picture the README shows is committed beside it, and is a PNG.
+for img in $(sed -n 's/.*!\[[^]]*\](\([^)]*\)).*/\1/p' "$top_srcdir/README.md"); do
+	[ "$(head -c 8 "$top_srcdir/$img" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
+		fail "the picture $img is missing or not a PNG"
+	pictures=$((${pictures:-0} + 1))
+done
+[ "${pictures:-0}" -ge 1 ] || fail "no picture of the editor support"
 exit $status

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The VS Code extension under editors/vscode: its three JSON files parse, agree
 # with each other (language id, scope name, paths) and every grammar include
-# names a rule that exists. When vscode-tmgrammar-test is installed (npm; see
+# names a rule that exists; extension.js starts peerc lsp as its settings say
+# (vscode-extension.js). When vscode-tmgrammar-test is installed (npm; see
 # tools/deps), the grammar must also pass the assertions in syntax-cases.peer.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -60,6 +61,12 @@ for f in failures:
 sys.exit(1 if failures else 0)
 PY
 echo "editors/vscode: JSON files valid and consistent"
+# The extension's language-client wiring, with VS Code's modules stood in for.
+if command -v node >/dev/null 2>&1; then
+	node "$top_srcdir/tests/editors/vscode-extension.js" "$ext" || exit 1
+else
+	echo "note: node is not installed; the extension's wiring was not checked"
+fi
 if ! command -v vscode-tmgrammar-test >/dev/null 2>&1; then
 	echo "note: vscode-tmgrammar-test is not installed; grammar assertions not run"
 	exit 0

@@ -93,6 +93,28 @@ START_TEST(empty_file)
 }
 END_TEST
 
+/* The formatter's side list: every comment in order with its exact range,
+ * and each block's braces. */
+START_TEST(comments_and_braces_located)
+{
+	struct run r;
+	const char *text = "# one\nvnet a /* two */ 10.0.0.0/16 { // three\n}\n";
+
+	parse(&r, text);
+	assert_clean(&r);
+	ck_assert_uint_eq(r.ast->ncomments, 3);
+	ck_assert_uint_eq(r.ast->comments[0].loc.start, 0);
+	ck_assert_uint_eq(r.ast->comments[0].loc.end, 5);
+	ck_assert_uint_eq(r.ast->comments[1].loc.start, 13);
+	ck_assert_uint_eq(r.ast->comments[1].loc.end, 22);
+	ck_assert_uint_eq(r.ast->comments[2].loc.start, 37);
+	ck_assert_uint_eq(r.ast->comments[2].loc.end, 45);
+	ck_assert_uint_eq(r.ast->stmts->block_loc.start, 35);
+	ck_assert_uint_eq(r.ast->stmts->block_loc.end, 47);
+	done(&r);
+}
+END_TEST
+
 START_TEST(vnet_full)
 {
 	struct run r;
@@ -872,6 +894,7 @@ static Suite *parser_suite(void)
 	Suite *s = suite_create("parser");
 	TCase *tc = tcase_create("statements");
 	tcase_add_test(tc, empty_file);
+	tcase_add_test(tc, comments_and_braces_located);
 	tcase_add_test(tc, vnet_full);
 	tcase_add_test(tc, vnet_bare);
 	tcase_add_test(tc, peerings);
