@@ -911,7 +911,7 @@ static void sarif_rule(struct strbuf *b, const struct diag_rule *r,
 	json_plain(b, r->help);
 	sb_puts(b, ",\"markdown\":");
 	json_cstring(b, r->help);
-	sb_printf(b, "},\"helpUri\":\"" PEERC_HOME "/blob/main/doc/%s\"", page);
+	sb_printf(b, "},\"helpUri\":\"" DIAG_DOC_URL "%s#%s\"", page, r->name);
 	sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\",\"enabled\":%s}}%s\n",
 		  off ? "warning" : r->level, off ? "false" : "true",
 		  last ? "" : ",");

@@ -130,6 +130,11 @@ enum diag_format {
  * there is none. */
 bool diag_format_find(const char *name, enum diag_format *f);
 
+/* Where every code is documented, each at its anchor: a diagnostic about
+ * the input in doc/checks.md, a message about the run in
+ * doc/diagnostics.md (SARIF's helpUri, peerc lsp's codeDescription). */
+#define DIAG_DOC_URL "https://github.com/peerc/peerc/blob/main/doc/"
+
 /* A diagnostic name as SARIF lists it among its rules. */
 struct diag_rule {
 	const char *name;

@@ -17,3 +17,13 @@ struct diag_rule *rules_all(size_t *n)
 	*n = rule_docs_count;
 	return r;
 }
+
+const char *rules_doc_link(const char *name, char *buf, size_t size)
+{
+	for (size_t i = 0; name && i < rule_docs_count; i++)
+		if (strcmp(rule_docs[i].name, name) == 0) {
+			snprintf(buf, size, DIAG_DOC_URL "checks.md#%s", name);
+			return buf;
+		}
+	return NULL;
+}

@@ -22,4 +22,9 @@ extern const size_t rule_docs_count;
  * table, others' from their help. The caller frees the array. */
 struct diag_rule *rules_all(size_t *n);
 
+/* The link to name's row of doc/checks.md (DIAG_DOC_URL "checks.md#NAME",
+ * the row's anchor) in buf, or NULL when the page has no row for name.
+ * SARIF's rules link to the same place. */
+const char *rules_doc_link(const char *name, char *buf, size_t size);
+
 #endif

@@ -181,6 +181,24 @@ def check_sarif(what, log, status, doc, cwd):
             fail(what, f"notification {n['message']['text']!r} for {d['message']!r}")
 
 
+# Every rule links to its row of doc/checks.md, the row peerc lsp links a
+# diagnostic to (codeDescription), and every notification descriptor to
+# its code's row of doc/diagnostics.md: each anchor must be on the page.
+DOC_URL = "https://github.com/peerc/peerc/blob/main/doc/"
+
+
+def check_help_uris(log):
+    driver = log["runs"][0]["tool"]["driver"]
+    for key, page in (("rules", "checks.md"), ("notifications", "diagnostics.md")):
+        text = open(os.path.join(TOP, "doc", page), encoding="utf-8").read()
+        for r in driver[key]:
+            want = f"{DOC_URL}{page}#{r['id']}"
+            if r.get("helpUri") != want:
+                fail("SARIF helpUri", f"{r['id']}: {r.get('helpUri')}, not {want}")
+            elif f'<a id="{r["id"]}"></a>`{r["id"]}`' not in text:
+                fail("SARIF helpUri", f"doc/{page} has no row anchored {r['id']}")
+
+
 GH_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
@@ -251,6 +269,8 @@ def check_run(what, args, cwd):
             check_json(w, docs[fmt], s, stderr)
         elif "json" in docs:
             check_sarif(w, docs[fmt], s, docs["json"], cwd)
+            if nsarif == 0:
+                check_help_uris(docs[fmt])
             nsarif += 1
             with open(os.path.join(OUT, f"{nsarif:04d}.sarif"), "wb") as f:
                 f.write(err)
