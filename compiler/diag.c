@@ -1119,8 +1119,11 @@ void diag_sink_list(struct diag_sink *s, const struct source *src,
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct diag *d = &l->items[i];
-		sink_one(s, d->src ? d->src : src, d->severity, d->name, d->msg,
-			 d->loc, d);
+		/* diag_no_source: about the run (a template that cannot be
+		 * read), like diag_sink_plain's messages, not about a file */
+		const struct source *at = d->src == &diag_no_source ? NULL :
+					  d->src ? d->src : src;
+		sink_one(s, at, d->severity, d->name, d->msg, d->loc, d);
 	}
 	if (l->capped)
 		sink_one(s, src, DIAG_NOTE, "max-errors",

@@ -101,7 +101,7 @@ def header(sev, msg, loc, option=None):
     return f"{where}: {sev}: {msg}{tag}"
 
 
-def check_json(what, doc, status, text_stderr):
+def check_json(what, doc, status, text_stderr, cwd):
     for e in VALIDATOR.iter_errors(doc):
         fail(what, f"schema: {e.message} at {list(e.absolute_path)}")
         return
@@ -118,6 +118,11 @@ def check_json(what, doc, status, text_stderr):
         fail(what, "diagnostics differ from the text format's:\n  "
              + "\n  ".join(f"- {w}" for w in want) + "\n  "
              + "\n  ".join(f"+ {g}" for g in got))
+    # a location names a file a consumer can open (a message about the run,
+    # such as a template that cannot be read, has none)
+    for d in doc["diagnostics"]:
+        if d["location"] and not os.path.exists(os.path.join(cwd, d["location"]["file"])):
+            fail(what, f"{d['code']}: location in {d['location']['file']!r}, no such file")
     for key, sev in (("errors", "error"), ("warnings", "warning")):
         n = sum(d["severity"] == sev for d in doc["diagnostics"])
         if doc[key] != n:
@@ -266,7 +271,7 @@ def check_run(what, args, cwd):
             fail(w, f"standard error is not one JSON document: {e}: {err[:300]!r}")
             continue
         if fmt == "json":
-            check_json(w, docs[fmt], s, stderr)
+            check_json(w, docs[fmt], s, stderr, cwd)
         elif "json" in docs:
             check_sarif(w, docs[fmt], s, docs["json"], cwd)
             if nsarif == 0:
@@ -297,6 +302,9 @@ os.makedirs(scratch, exist_ok=True)
 hub = os.path.join(TOP, "examples/hub-spoke.peer")
 with open(os.path.join(scratch, "stale.tf"), "w") as f:
     f.write("# not what peerc writes\n")
+os.makedirs(os.path.join(scratch, "zero/terraform"), exist_ok=True)
+if not os.path.lexists(os.path.join(scratch, "zero/terraform/main.tf.tmpl")):
+    os.symlink("/dev/zero", os.path.join(scratch, "zero/terraform/main.tf.tmpl"))
 # a file name that GitHub's properties and SARIF's URIs must escape
 odd = "we,ird:%name ü.peer"
 with open(os.path.join(TOP, "tests/golden/diagnostics/github.peer"), "rb") as src, \
@@ -308,6 +316,9 @@ special = {
     "unknown option": ["--no-such-option", hub],
     "bad format": ["--diagnostics-format=xml", hub],
     "missing file": ["no-such-file.peer"],
+    # the reads that tests/hostile/hostile.sh bounds, in every format
+    "template that cannot be read": ["--template-dir=nowhere", "-o", "fresh.tf", hub],
+    "template past its limit": ["--template-dir=zero", "-o", "fresh.tf", hub],
     "unwritable output": ["-o", "/nonexistent-dir/main.tf", hub],
     "stale output": ["--check", "-o", "stale.tf", hub],
     "diff of stale output": ["--diff", "-o", "stale.tf", hub],
