@@ -23,6 +23,12 @@ static inline unsigned ip_bits(enum ip_family f)
 	return f == IP_V4 ? 32 : 128;
 }
 
+/* "IPv4" or "IPv6", for messages. */
+static inline const char *ip_family_name(enum ip_family f)
+{
+	return f == IP_V4 ? "IPv4" : "IPv6";
+}
+
 /* Parse text that is exactly an address (dotted quad, or any RFC 4291 form). */
 bool ip_parse_addr(const char *s, size_t n, struct ip_addr *out);
 /* Parse "ADDR/LEN"; LEN is any decimal up to 9999 (range is checked later). */

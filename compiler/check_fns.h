@@ -36,6 +36,15 @@ check_fn check_unpeered_vnet;
 check_fn check_unassociated_route_table;
 check_fn check_basic_gateway_transit;
 
+/* checks_routes.c */
+check_fn check_routing_needs_transit;
+check_fn check_gateway_routes_without_gateway;
+check_fn check_summary_gap;
+check_fn check_transit_family_gap;
+check_fn check_transit_overrides_peering;
+check_fn check_site_without_route;
+check_fn check_asymmetric_routing;
+
 /* reach.c */
 check_fn check_require_failed;
 check_fn check_deny_failed;

@@ -173,6 +173,34 @@ static const struct check check_table[] = {
 	{ "ipv6-only", CHECK_WARNING,
 	  "a VNet or subnet without IPv4, which no VM can use",
 	  check_ipv6_only, { "prefix-length" } },
+	/* checks_routes.c: a hub's routing options and where its tables send
+	 * the packets */
+	{ "routing-needs-transit", CHECK_ERROR,
+	  "routes, summary, propagate_gateway_routes or gateway_subnet_routes on a "
+	  "hub without the transit they shape (default routes and the GatewaySubnet "
+	  "table: transit = nva)",
+	  check_routing_needs_transit, { NULL } },
+	{ "gateway-routes-without-gateway", CHECK_ERROR,
+	  "gateway_subnet_routes on a hub with no gateway or no declared GatewaySubnet",
+	  check_gateway_routes_without_gateway, { NULL } },
+	{ "summary-gap", CHECK_WARNING,
+	  "a spoke prefix outside its hub's summary: no route to the NVA for it",
+	  check_summary_gap, { "prefix-length" } },
+	{ "transit-family-gap", CHECK_WARNING,
+	  "spokes of an address family the hub's NVA has no address of: transit "
+	  "carries none of it",
+	  check_transit_family_gap, { NULL } },
+	{ "transit-overrides-peering", CHECK_WARNING,
+	  "peered spokes (direct, or a peer) whose transit route tables send each "
+	  "other's prefixes to the NVA: the traffic skips the peering",
+	  check_transit_overrides_peering, { "route-table-conflict" } },
+	{ "site-without-route", CHECK_WARNING,
+	  "spokes that keep gateway routes out and have no route of their own to "
+	  "a site of their hub",
+	  check_site_without_route, { "route-table-conflict" } },
+	{ "asymmetric-routing", CHECK_WARNING,
+	  "traffic between a hub's spokes and a site passes its NVA one way only",
+	  check_asymmetric_routing, { "route-table-conflict" } },
 };
 
 size_t check_count(void)

@@ -18,7 +18,8 @@
 
 typedef void prefix_fn(struct check_ctx *ctx, const struct value *v);
 
-/* Address spaces and subnets of each VNet in declaration order, then sites. */
+/* Address spaces and subnets (every prefix of each) of each VNet in
+ * declaration order, then sites. */
 static void each_prefix(struct check_ctx *ctx, prefix_fn *fn)
 {
 	const struct sema *s = ctx->sema;
@@ -28,7 +29,8 @@ static void each_prefix(struct check_ctx *ctx, prefix_fn *fn)
 		for (size_t k = 0; k < v->nspace; k++)
 			fn(ctx, s->vnets[i].space_src[k]);
 		for (size_t k = 0; k < v->nsubnets; k++)
-			fn(ctx, s->vnets[i].subnet_src[k]);
+			for (size_t j = 0; j < v->subnets[k].nprefixes; j++)
+				fn(ctx, sema_value_at(s->vnets[i].subnet_src[k], j));
 	}
 	for (size_t i = 0; i < s->model.nsites; i++)
 		for (size_t k = 0; k < s->model.sites[i].nprefixes; k++)
@@ -223,12 +225,16 @@ void check_subnet_outside_vnet(struct check_ctx *ctx)
 			continue;
 		for (size_t k = 0; k < v->nsubnets; k++) {
 			const struct m_subnet *sn = &v->subnets[k];
-			if (space_contains(v, &sn->prefix))
-				continue;
-			struct diag *d = check_report(ctx, s->vnets[i].subnet_src[k]->loc,
-				"subnet '%s' %s is outside the address space of '%s'",
-				sn->name, ip_prefix_str(&sn->prefix, buf), v->handle);
-			note_space(ctx, d, i);
+			for (size_t j = 0; j < sn->nprefixes; j++) {
+				if (space_contains(v, &sn->prefixes[j]))
+					continue;
+				struct diag *d = check_report(ctx,
+					sema_value_at(s->vnets[i].subnet_src[k], j)->loc,
+					"subnet '%s' %s is outside the address space of '%s'",
+					sn->name, ip_prefix_str(&sn->prefixes[j], buf),
+					v->handle);
+				note_space(ctx, d, i);
+			}
 		}
 	}
 }
@@ -240,12 +246,15 @@ void check_nva_outside_vnet(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (!v->has_nva || v->nspace == 0 || space_contains_addr(v, &v->nva))
-			continue;
-		struct diag *d = check_report(ctx, s->vnets[i].nva_src->loc,
-			"NVA address %s is outside the address space of '%s'",
-			ip_addr_str(&v->nva, buf), v->handle);
-		note_space(ctx, d, i);
+		for (size_t k = 0; v->nspace && k < v->nnvas; k++) {
+			if (space_contains_addr(v, &v->nvas[k]))
+				continue;
+			struct diag *d = check_report(ctx,
+				sema_value_at(s->vnets[i].nva_src, k)->loc,
+				"NVA address %s is outside the address space of '%s'",
+				ip_addr_str(&v->nvas[k], buf), v->handle);
+			note_space(ctx, d, i);
+		}
 	}
 }
 
@@ -419,24 +428,26 @@ void check_vnet_prefix_overlap(struct check_ctx *ctx)
 	report_overlaps(ctx, &es, &q, entry_loc, report_own);
 }
 
-/* Subnet entries: owner and group are the VNet, item is the subnet. */
+/* Subnet entries: owner and group are the VNet, item the subnet and which
+ * of its prefixes (subnet * SUBNET_MAX_PREFIXES + prefix). */
 static void report_subnets(struct check_ctx *ctx, const struct found *f)
 {
 	char a[IP_STRLEN], b[IP_STRLEN];
 	const struct m_vnet *v = &ctx->sema->model.vnets[f->later->group];
-	const struct m_subnet *x = &v->subnets[f->later->item];
-	const struct m_subnet *y = &v->subnets[f->earlier->item];
+	const struct m_subnet *x = &v->subnets[f->later->item / SUBNET_MAX_PREFIXES];
+	const struct m_subnet *y = &v->subnets[f->earlier->item / SUBNET_MAX_PREFIXES];
 	struct diag *d = check_report(ctx, f->later_loc,
 		"subnet '%s' %s of '%s' overlaps subnet '%s' %s", x->name,
-		ip_prefix_str(&x->prefix, a), v->handle, y->name,
-		ip_prefix_str(&y->prefix, b));
+		ip_prefix_str(&f->later->prefix, a), v->handle, y->name,
+		ip_prefix_str(&f->earlier->prefix, b));
 	diag_note(ctx->diags, d, f->earlier_loc, "subnet '%s' is declared here",
 		  y->name);
 }
 
 static struct loc subnet_loc(const struct sema *s, const struct ov_entry *e)
 {
-	return s->vnets[e->owner].subnet_src[e->item]->loc;
+	return sema_value_at(s->vnets[e->owner].subnet_src[e->item / SUBNET_MAX_PREFIXES],
+			     e->item % SUBNET_MAX_PREFIXES)->loc;
 }
 
 void check_subnet_overlap(struct check_ctx *ctx)
@@ -448,9 +459,11 @@ void check_subnet_overlap(struct check_ctx *ctx)
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
 		for (size_t k = 0; k < v->nsubnets; k++)
-			add_entry(&es, (struct ov_entry){ .prefix = v->subnets[k].prefix,
-				  .group = (uint32_t)i, .owner = (uint32_t)i,
-				  .item = (uint32_t)k });
+			for (size_t j = 0; j < v->subnets[k].nprefixes; j++)
+				add_entry(&es, (struct ov_entry){
+					.prefix = v->subnets[k].prefixes[j],
+					.group = (uint32_t)i, .owner = (uint32_t)i,
+					.item = (uint32_t)(k * SUBNET_MAX_PREFIXES + j) });
 	}
 	report_overlaps(ctx, &es, &q, subnet_loc, report_subnets);
 }

@@ -180,7 +180,7 @@ void check_transit_without_nva(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->nhubs; i++) {
 		const struct s_hub *h = &s->hubs[i];
-		if (h->transit != TRANSIT_NVA || h->hub->has_nva)
+		if (h->transit != TRANSIT_NVA || h->hub->nnvas)
 			continue;
 		struct diag *d = check_report(ctx, h->transit_loc,
 			"transit = nva needs an NVA in hub '%s'", h->hub->handle);
@@ -228,31 +228,31 @@ void check_peering_limit(struct check_ctx *ctx)
 				     SEMA_MAX_PEERINGS);
 }
 
-/* A spoke's transit table holds a route per prefix of every other spoke. */
+/* The tables as expand_route_tables counted them (it makes none past the
+ * limit): a spoke's routes are each other spoke's prefixes, or the default
+ * route, or the summary; the GatewaySubnet table's the spokes' prefixes or
+ * the summary. */
 void check_route_limit(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->nhubs; i++) {
 		const struct s_hub *h = &s->hubs[i];
-		size_t total = 0, fewest = SIZE_MAX, worst = 0;
-		if (h->transit == TRANSIT_NONE || h->nspokes == 0)
-			continue;
-		for (size_t j = 0; j < h->nspokes; j++) {
-			size_t own = sema_routes_to(h, h->spokes[j]);
-			total += own;
-			if (own < fewest) {
-				fewest = own;
-				worst = j;
-			}
-		}
-		if (total - fewest <= SEMA_MAX_ROUTES)
-			continue;
-		check_report(ctx, h->transit_loc,
-			     "transit through hub '%s' needs %zu routes in the route "
-			     "table of '%s'; Azure allows at most %d in one table",
-			     h->hub->handle, total - fewest, h->spokes[worst]->handle,
-			     SEMA_MAX_ROUTES);
+		if (h->most_routes > SEMA_MAX_ROUTES)
+			check_report(ctx, h->transit_loc,
+				     "transit through hub '%s' needs %zu routes in the "
+				     "route table of '%s'; Azure allows at most %d in one "
+				     "table: send the spokes' traffic to the NVA with "
+				     "'routes = default' or a 'summary'", h->hub->handle,
+				     h->most_routes, h->most_routes_spoke->handle,
+				     SEMA_MAX_ROUTES);
+		if (h->gateway_routes > SEMA_MAX_ROUTES)
+			check_report(ctx, h->gateway_subnet_routes_loc,
+				     "the GatewaySubnet route table of hub '%s' needs %zu "
+				     "routes, one per spoke prefix (a summary would lose to "
+				     "the spokes' peering routes, which are longer); Azure "
+				     "allows at most %d in one table", h->hub->handle,
+				     h->gateway_routes, SEMA_MAX_ROUTES);
 	}
 }
 
@@ -363,7 +363,8 @@ void check_unassociated_route_table(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nroute_tables; i++) {
 		const struct m_route_table *rt = &s->model.route_tables[i];
-		if (any_routed(rt->vnet))
+		/* a GatewaySubnet table's subnet is another check's */
+		if (rt->kind != RT_TRANSIT || any_routed(rt->vnet))
 			continue;
 		const struct s_hub *h = &s->hubs[s->route_table_hub[i]];
 		struct diag *d = check_report(ctx, rt->vnet->loc,

@@ -39,16 +39,8 @@
 #define FIREWALL_SUBNET_V4 26
 #define FIREWALL_SUBNET "AzureFirewallSubnet"
 /* [VPN] */
-#define GATEWAY_SUBNET "GatewaySubnet"
+#define GATEWAY_SUBNET SEMA_GATEWAY_SUBNET
 #define GATEWAY_SUBNET_V4 27
-
-static bool has_family(const struct m_vnet *v, enum ip_family f)
-{
-	for (size_t k = 0; k < v->nspace; k++)
-		if (v->space[k].addr.family == f)
-			return true;
-	return false;
-}
 
 /* [FAQ]: no subnet fits in an address space smaller than the smallest. */
 void check_vnet_size(struct check_ctx *ctx)
@@ -70,32 +62,45 @@ void check_vnet_size(struct check_ctx *ctx)
 }
 
 typedef void subnet_fn(struct check_ctx *ctx, const struct m_vnet *v,
-		       const struct m_subnet *sn, struct loc at);
+		       const struct m_subnet *sn, const struct ip_prefix *p,
+		       struct loc at);
 
-/* fn for every declared subnet, with where its prefix is written. */
-static void each_subnet(struct check_ctx *ctx, subnet_fn *fn)
+/* fn for every prefix of every declared subnet, with where it is written. */
+static void each_subnet_prefix(struct check_ctx *ctx, subnet_fn *fn)
 {
 	const struct sema *s = ctx->sema;
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
 		for (size_t k = 0; k < v->nsubnets; k++)
-			fn(ctx, v, &v->subnets[k], s->vnets[i].subnet_src[k]->loc);
+			for (size_t j = 0; j < v->subnets[k].nprefixes; j++)
+				fn(ctx, v, &v->subnets[k], &v->subnets[k].prefixes[j],
+				   sema_value_at(s->vnets[i].subnet_src[k], j)->loc);
 	}
+}
+
+/* A subnet's prefix of a family, or NULL. */
+static const struct ip_prefix *subnet_prefix(const struct m_subnet *sn, enum ip_family f)
+{
+	for (size_t j = 0; j < sn->nprefixes; j++)
+		if (sn->prefixes[j].addr.family == f)
+			return &sn->prefixes[j];
+	return NULL;
 }
 
 /* [FAQ] */
 static void subnet_size(struct check_ctx *ctx, const struct m_vnet *v,
-			const struct m_subnet *sn, struct loc at)
+			const struct m_subnet *sn, const struct ip_prefix *p,
+			struct loc at)
 {
 	char buf[IP_STRLEN];
-	bool v4 = sn->prefix.addr.family == IP_V4;
+	bool v4 = p->addr.family == IP_V4;
 
-	if (v4 && sn->prefix.len <= SMALLEST_V4 && sn->prefix.len >= LARGEST_V4)
+	if (v4 && p->len <= SMALLEST_V4 && p->len >= LARGEST_V4)
 		return;
-	if (!v4 && sn->prefix.len == V6_SUBNET)
+	if (!v4 && p->len == V6_SUBNET)
 		return;
-	ip_prefix_str(&sn->prefix, buf);
+	ip_prefix_str(p, buf);
 	if (!v4)
 		check_report(ctx, at, "subnet '%s' %s of '%s' is not a /%d: Azure's "
 			     "IPv6 subnets are exactly /%d", sn->name, buf, v->handle,
@@ -103,14 +108,14 @@ static void subnet_size(struct check_ctx *ctx, const struct m_vnet *v,
 	else
 		check_report(ctx, at, "subnet '%s' %s of '%s' is %s than /%d, the "
 			     "%s IPv4 subnet Azure allows", sn->name, buf, v->handle,
-			     sn->prefix.len > SMALLEST_V4 ? "smaller" : "larger",
-			     sn->prefix.len > SMALLEST_V4 ? SMALLEST_V4 : LARGEST_V4,
-			     sn->prefix.len > SMALLEST_V4 ? "smallest" : "largest");
+			     p->len > SMALLEST_V4 ? "smaller" : "larger",
+			     p->len > SMALLEST_V4 ? SMALLEST_V4 : LARGEST_V4,
+			     p->len > SMALLEST_V4 ? "smallest" : "largest");
 }
 
 void check_subnet_size(struct check_ctx *ctx)
 {
-	each_subnet(ctx, subnet_size);
+	each_subnet_prefix(ctx, subnet_size);
 }
 
 /* [IPV6]: a NIC needs an IPv4 configuration, so an IPv6-only VNet or
@@ -122,7 +127,7 @@ void check_ipv6_only(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (v->nspace && !has_family(v, IP_V4)) {
+		if (v->nspace && !m_vnet_has_family(v, IP_V4)) {
 			check_report(ctx, s->vnets[i].space_loc,
 				     "VNet '%s' has no IPv4 address space: no VM or "
 				     "scale set can use it, since each NIC needs an IPv4 "
@@ -130,12 +135,13 @@ void check_ipv6_only(struct check_ctx *ctx)
 			continue;
 		}
 		for (size_t k = 0; k < v->nsubnets; k++)
-			if (v->subnets[k].prefix.addr.family == IP_V6)
+			if (!subnet_prefix(&v->subnets[k], IP_V4))
 				check_report(ctx, s->vnets[i].subnet_src[k]->loc,
 					     "subnet '%s' %s of '%s' is IPv6-only: no VM "
 					     "or scale set can use it, since each NIC needs "
-					     "an IPv4 configuration", v->subnets[k].name,
-					     ip_prefix_str(&v->subnets[k].prefix, buf),
+					     "an IPv4 configuration; give it an IPv4 prefix "
+					     "too", v->subnets[k].name,
+					     ip_prefix_str(&v->subnets[k].prefixes[0], buf),
 					     v->handle);
 	}
 }
@@ -170,21 +176,24 @@ void check_nva_reserved_address(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (!v->has_nva || v->nva.family != IP_V4)
+		const struct ip_addr *nva = m_vnet_nva(v, IP_V4);
+		if (!nva)
 			continue;
 		for (size_t k = 0; k < v->nsubnets; k++) {
 			const struct m_subnet *sn = &v->subnets[k];
-			if (!ip_prefix_contains_addr(&sn->prefix, &v->nva))
+			const struct ip_prefix *sp = subnet_prefix(sn, IP_V4);
+			if (!sp || !ip_prefix_contains_addr(sp, nva))
 				continue;
-			const char *what = reserved_for(v4(&v->nva) - v4(&sn->prefix.addr),
-							(uint64_t)1 << (32 - sn->prefix.len));
+			const char *what = reserved_for(v4(nva) - v4(&sp->addr),
+							(uint64_t)1 << (32 - sp->len));
 			if (!what)
 				break;
-			struct diag *d = check_report(ctx, s->vnets[i].nva_src->loc,
+			struct diag *d = check_report(ctx, sema_value_at(s->vnets[i].nva_src,
+				(size_t)(nva - v->nvas))->loc,
 				"NVA address %s is %s in subnet '%s' %s, which Azure "
 				"reserves (the first four and the last address of every "
-				"subnet)", ip_addr_str(&v->nva, a), what, sn->name,
-				ip_prefix_str(&sn->prefix, p));
+				"subnet)", ip_addr_str(nva, a), what, sn->name,
+				ip_prefix_str(sp, p));
 			diag_note(ctx->diags, d, sn->loc, "subnet '%s' is declared here",
 				  sn->name);
 			break;
@@ -194,17 +203,18 @@ void check_nva_reserved_address(struct check_ctx *ctx)
 
 /* [AFW], [IPV6] */
 static void firewall_subnet(struct check_ctx *ctx, const struct m_vnet *v,
-			    const struct m_subnet *sn, struct loc at)
+			    const struct m_subnet *sn, const struct ip_prefix *p,
+			    struct loc at)
 {
 	char buf[IP_STRLEN];
 
 	if (strcasecmp(sn->name, FIREWALL_SUBNET) != 0)
 		return;
-	ip_prefix_str(&sn->prefix, buf); /* rare: one subnet per hub */
-	if (sn->prefix.addr.family != IP_V4)
+	ip_prefix_str(p, buf); /* rare: one subnet per hub */
+	if (p->addr.family != IP_V4)
 		check_report(ctx, at, "%s %s of '%s' is IPv6: Azure Firewall's subnet "
 			     "must be IPv4-only", sn->name, buf, v->handle);
-	else if (sn->prefix.len > FIREWALL_SUBNET_V4)
+	else if (p->len > FIREWALL_SUBNET_V4)
 		check_report(ctx, at, "%s %s of '%s' is smaller than /%d, the size "
 			     "Azure Firewall needs to scale out", sn->name, buf,
 			     v->handle, FIREWALL_SUBNET_V4);
@@ -212,16 +222,7 @@ static void firewall_subnet(struct check_ctx *ctx, const struct m_vnet *v,
 
 void check_firewall_subnet_size(struct check_ctx *ctx)
 {
-	each_subnet(ctx, firewall_subnet);
-}
-
-/* [VPN]: the name is matched exactly, as azurerm does. */
-static const struct m_subnet *gateway_subnet(const struct m_vnet *v)
-{
-	for (size_t i = 0; i < v->nsubnets; i++)
-		if (strcmp(v->subnets[i].name, GATEWAY_SUBNET) == 0)
-			return &v->subnets[i];
-	return NULL;
+	each_subnet_prefix(ctx, firewall_subnet);
 }
 
 /* [VPN] */
@@ -231,7 +232,7 @@ void check_gateway_subnet_missing(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		if (!v->gw || v->gw->source != GWSRC_CREATED || gateway_subnet(v))
+		if (!v->gw || v->gw->source != GWSRC_CREATED || sema_gateway_subnet(v))
 			continue;
 		const struct m_subnet *near = NULL;
 		for (size_t k = 0; k < v->nsubnets && !near; k++)
@@ -259,12 +260,12 @@ void check_gateway_subnet_size(struct check_ctx *ctx)
 
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
-		const struct m_subnet *gs = gateway_subnet(v);
-		if (v->existing || !gs || gs->prefix.addr.family != IP_V4 ||
-		    gs->prefix.len <= GATEWAY_SUBNET_V4)
+		const struct m_subnet *gs = sema_gateway_subnet(v);
+		const struct ip_prefix *p = gs ? subnet_prefix(gs, IP_V4) : NULL;
+		if (v->existing || !p || p->len <= GATEWAY_SUBNET_V4)
 			continue;
 		check_report(ctx, gs->loc, "the " GATEWAY_SUBNET " of '%s' is a /%u; "
 			     "Microsoft recommends a /%d or larger", v->handle,
-			     (unsigned)gs->prefix.len, GATEWAY_SUBNET_V4);
+			     (unsigned)p->len, GATEWAY_SUBNET_V4);
 	}
 }

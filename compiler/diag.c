@@ -413,7 +413,8 @@ static void print_excerpt(struct strbuf *out, const struct source *src,
 	for (size_t i = 0; i < nfixits; i++) {
 		unsigned fl, fc;
 		source_linecol(src, fixits[i].loc.start, &fl, &fc);
-		if (fl != line)
+		/* an edit that adds lines or removes text is said in the message */
+		if (fl != line || !*fixits[i].text || strchr(fixits[i].text, '\n'))
 			continue;
 		print_gutter(out, width, "");
 		pad_in_window(out, text, from, to, fc);

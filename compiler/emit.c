@@ -173,6 +173,17 @@ struct tval *emit_addr(struct arena *a, const struct ip_addr *ip)
 	return tv_string(a, arena_strdup(a, ip_addr_str(ip, buf)));
 }
 
+void emit_subnet_prefixes(struct arena *a, struct tval *o, const struct m_subnet *sn)
+{
+	struct tval *l = tv_list(a);
+
+	for (size_t i = 0; i < sn->nprefixes; i++)
+		tv_push(a, l, emit_prefix(a, &sn->prefixes[i]));
+	tv_set(a, o, "prefix", emit_prefix(a, &sn->prefixes[0]));
+	tv_set(a, o, "prefixes", l);
+	tv_set(a, o, "dual", tv_bool(a, sn->nprefixes > 1));
+}
+
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop)
 {
 	return tv_string(a, hop == HOP_VIRTUAL_APPLIANCE ? "VirtualAppliance" :

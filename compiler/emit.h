@@ -14,6 +14,7 @@ struct arena;
 struct ip_addr;
 struct ip_prefix;
 struct m_tag;
+struct m_subnet;
 struct m_vnet;
 struct model;
 struct strbuf;
@@ -91,6 +92,10 @@ bool emit_is_module_of(struct arena *a, const char *text, size_t len,
 /* A prefix or an address as a string value, in canonical text. */
 struct tval *emit_prefix(struct arena *a, const struct ip_prefix *p);
 struct tval *emit_addr(struct arena *a, const struct ip_addr *ip);
+/* A subnet's prefixes, with the same keys for every back end: prefix
+ * (the first), prefixes (all, a list) and dual (bool: an IPv4 and an IPv6
+ * prefix, which Azure takes only as addressPrefixes). */
+void emit_subnet_prefixes(struct arena *a, struct tval *o, const struct m_subnet *sn);
 /* A route's next hop as Azure's nextHopType (next_hop_type) names it. */
 struct tval *emit_next_hop_type(struct arena *a, enum next_hop hop);
 /* A created gateway's settings, the same keys for every back end:

@@ -319,39 +319,32 @@ static struct tval *tags_value(struct arm *t, const struct m_tag *tags, size_t n
 	return o;
 }
 
-/* The route table each VNet's subnets are associated with, or NULL (a
- * spoke of two transit hubs is an error: route-table-conflict). */
-static const struct m_route_table **tables_by_vnet(struct arm *t)
+/* The resourceId() of the route table a subnet takes, in scope s (its
+ * VNet's), or NULL. */
+static const char *subnet_table_id(struct arm *t, struct scope *s, const struct m_subnet *sn)
 {
-	const struct m_route_table **rt =
-		arena_alloc(t->a, (t->m->nvnets + 1) * sizeof(*rt));
+	const char *names[] = { sn->route_table ? sn->route_table->name : NULL, NULL };
 
-	for (size_t i = 0; i < t->m->nroute_tables; i++)
-		if (!rt[t->m->route_tables[i].vnet->index])
-			rt[t->m->route_tables[i].vnet->index] = &t->m->route_tables[i];
-	return rt;
+	return sn->route_table ? resource_id(t, s->g, s->g, T_ROUTE_TABLE, names) : NULL;
 }
 
-static struct tval *subnets_value(struct arm *t, struct scope *s,
-				  const struct m_vnet *v, const struct m_route_table *rt)
+static struct tval *subnets_value(struct arm *t, struct scope *s, const struct m_vnet *v)
 {
 	struct tval *l = tv_list(t->a);
-	const char *rt_names[] = { rt ? rt->name : NULL, NULL };
-	struct tval *rt_id = rt ? expr_value(t, resource_id(t, s->g, s->g,
-					T_ROUTE_TABLE, rt_names)) : tv_string(t->a, "");
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *o = tv_object(t->a);
+		const char *rt_id = subnet_table_id(t, s, &v->subnets[i]);
 		tv_set(t->a, o, "name", tv_string(t->a, v->subnets[i].name));
-		tv_set(t->a, o, "address_prefix", emit_prefix(t->a, &v->subnets[i].prefix));
-		tv_set(t->a, o, "route_table_id", v->subnets[i].routed ? rt_id :
+		emit_subnet_prefixes(t->a, o, &v->subnets[i]);
+		tv_set(t->a, o, "route_table_id", rt_id ? expr_value(t, rt_id) :
 						  tv_string(t->a, ""));
 		tv_push(t->a, l, o);
 	}
 	return l;
 }
 
-static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route_table *rt)
+static void add_vnet(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
 	struct scope *s = scope_for(t, t->vnet_group[v->index], DEPLOY_NETWORK);
@@ -362,15 +355,21 @@ static void add_vnet(struct arm *t, const struct m_vnet *v, const struct m_route
 		tv_push(a, space, emit_prefix(a, &v->space[i]));
 	for (size_t i = 0; i < v->ndns_servers; i++)
 		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
-	if (rt && v->nsubnets) {
-		const char *names[] = { rt->name, NULL };
+	/* the tables its subnets name: at most a transit and a GatewaySubnet one */
+	const struct m_route_table *named[2] = { NULL, NULL };
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		const struct m_route_table *rt = v->subnets[i].route_table;
+		const char *names[] = { rt ? rt->name : NULL, NULL };
+		if (!rt || rt == named[0] || rt == named[1])
+			continue;
+		named[named[0] != NULL] = rt;
 		depend(t, s, deps, s, T_ROUTE_TABLE, names);
 	}
 	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "location", location_value(t, s, v->location));
 	tv_set(a, o, "address_prefixes", space);
 	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets_value(t, s, v, rt));
+	tv_set(a, o, "subnets", subnets_value(t, s, v));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_set(a, o, "depends_on", deps);
 	tv_push(a, s->vnets, o);
@@ -426,17 +425,18 @@ static struct tval *looked_up_location(struct arm *t, struct scope *s,
  * its properties in; read-only ones among them are ignored by the PUT, as
  * azurerm's whole GET body is. Azure takes one subnet write of a VNet at a
  * time, so they form a chain. */
-static void link_subnets(struct arm *t, struct scope *s, const struct m_vnet *v,
-			 const struct m_route_table *rt)
+static void link_subnets(struct arm *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
-	const char *rt_names[] = { rt->name, NULL };
-	const char *rt_id = resource_id(t, s->g, s->g, T_ROUTE_TABLE, rt_names);
+	struct scope *s = scope_for(t, t->vnet_group[v->index], deploy_route_table_phase(v));
 	const char *prev = NULL;
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
-		if (!v->subnets[i].routed)
+		const struct m_route_table *rt = v->subnets[i].route_table;
+		if (!rt)
 			continue;
+		const char *rt_names[] = { rt->name, NULL };
+		const char *rt_id = subnet_table_id(t, s, &v->subnets[i]);
 		struct tval *o = tv_object(a), *deps = tv_list(a);
 		const char *names[] = { v->name, v->subnets[i].name, NULL };
 		const char *param = free_param(t, s, param_text(a, arena_printf(a,
@@ -479,10 +479,9 @@ static void add_route_table(struct arm *t, const struct m_route_table *rt)
 	tv_set(a, o, "location", lookup ? looked_up_location(t, s, v) :
 					  location_value(t, s, v->location));
 	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
 	tv_set(a, o, "tags", tags_value(t, v->tags, v->ntags));
 	tv_push(a, s->route_tables, o);
-	if (v->existing)
-		link_subnets(t, s, v, rt);
 }
 
 /* ---------------------------------------------------------------- peerings */
@@ -708,7 +707,6 @@ static void make_groups(struct arm *t)
 static void build(struct arm *t)
 {
 	const struct model *m = t->m;
-	const struct m_route_table **rt = tables_by_vnet(t);
 
 	t->vnet_group = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->vnet_group));
 	t->anchor = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->anchor));
@@ -719,9 +717,16 @@ static void build(struct arm *t)
 		t->vnet_group[i] = &t->groups[m->vnets[i].group];
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
-			add_vnet(t, &m->vnets[i], rt[i]);
-	for (size_t i = 0; i < m->nroute_tables; i++)
+			add_vnet(t, &m->vnets[i]);
+	/* an existing VNet's subnet writes, once each, after its first table */
+	bool *linked = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*linked));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
 		add_route_table(t, &m->route_tables[i]);
+		if (v->existing && !linked[v->index])
+			link_subnets(t, v);
+		linked[v->index] = true;
+	}
 	t->gateway_scope = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*t->gateway_scope));
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (deploy_creates_gateway(&m->vnets[i]))

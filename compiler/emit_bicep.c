@@ -55,6 +55,7 @@ struct bicep {
 	const char **gateway_sym;  /* parallel to model.vnets */
 	struct side_place *place;  /* 2 * peering + side */
 	size_t (*chain)[2];        /* deploy_chain() */
+	const char **rt_sym;       /* parallel to model.route_tables */
 };
 
 /* ------------------------------------------------------------ identifiers */
@@ -275,18 +276,26 @@ static void wait_for(struct bicep *b, struct bfile *from, struct tval *deps,
 
 /* ------------------------------------------------------------------ values */
 
-/* The route table of each spoke, by VNet index (NULL: none). */
-static const char **route_table_syms(struct bicep *b)
+/* The symbol of each route table, parallel to model.route_tables: SPOKE
+ * via HUB, or HUB gateway routes. */
+static void route_table_syms(struct bicep *b)
 {
 	const struct model *m = b->m;
-	const char **sym = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*sym));
 
+	b->rt_sym = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*b->rt_sym));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		sym[rt->vnet->index] = symbol(b, arena_printf(b->a, "%s via %s",
-			b->vnet_sym[rt->vnet->index], b->vnet_sym[rt->hub->index]));
+		b->rt_sym[i] = symbol(b, rt->kind == RT_TRANSIT ?
+			arena_printf(b->a, "%s via %s", b->vnet_sym[rt->vnet->index],
+				     b->vnet_sym[rt->hub->index]) :
+			arena_printf(b->a, "%s gateway routes", b->vnet_sym[rt->hub->index]));
 	}
-	return sym;
+}
+
+/* The symbol of the route table a subnet takes, or NULL. */
+static const char *subnet_table_sym(struct bicep *b, const struct m_subnet *sn)
+{
+	return sn->route_table ? b->rt_sym[sn->route_table - b->m->route_tables] : NULL;
 }
 
 static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
@@ -296,12 +305,12 @@ static struct tval *subnet_value(struct bicep *b, const struct m_subnet *s,
 	struct tval *o = tv_object(a);
 
 	tv_set(a, o, "name", tv_string(a, s->name));
-	tv_set(a, o, "prefix", emit_prefix(a, &s->prefix));
+	emit_subnet_prefixes(a, o, s);
 	tv_set(a, o, "route_table", rt ? raw_printf(a, "%s.id", rt) : tv_raw(a, ""));
 	return o;
 }
 
-static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
+static void add_vnet(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
 	struct bfile *f = file_for(b, v->group, DEPLOY_NETWORK);
@@ -314,7 +323,7 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
 		tv_push(a, dns, emit_addr(a, &v->dns_servers[i]));
 	for (size_t i = 0; i < v->nsubnets; i++)
 		tv_push(a, subnets, subnet_value(b, &v->subnets[i],
-						 v->subnets[i].routed ? rt : NULL));
+						 subnet_table_sym(b, &v->subnets[i])));
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "name", tv_string(a, v->name));
 	tv_set(a, o, "location", tv_string(a, v->location));
@@ -334,14 +343,15 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v, const char *rt)
  * subnet (an `existing` subnet) and passes its properties to the module;
  * the read-only ones among them are ignored by the PUT. One VNet's subnet
  * writes are chained: Azure takes one at a time. */
-static void add_subnet_links(struct bicep *b, struct bfile *f,
-			     const struct m_vnet *v, const char *rt)
+static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
+	struct bfile *f = file_for(b, v->group, deploy_route_table_phase(v));
 	const char *prev = NULL;
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
-		if (!v->subnets[i].routed)
+		const char *rt = subnet_table_sym(b, &v->subnets[i]);
+		if (!rt)
 			continue;
 		const char *sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
 							 v->subnets[i].name));
@@ -416,9 +426,8 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt,
 					       location_param(b, f, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", routes);
+	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
 	tv_push(a, f->route_tables, o);
-	if (v->existing)
-		add_subnet_links(b, f, v, sym);
 }
 
 /* ----------------------------------------------------------------- gateways */
@@ -726,12 +735,19 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 
 	strmap_init(&b.symbols, a);
 	classify(&b);
-	const char **rt_sym = route_table_syms(&b);
+	route_table_syms(&b);
 	for (size_t i = 0; i < m->nroute_tables; i++)
-		add_route_table(&b, &m->route_tables[i], rt_sym[m->route_tables[i].vnet->index]);
+		add_route_table(&b, &m->route_tables[i], b.rt_sym[i]);
+	bool *linked = arena_alloc(a, (m->nvnets + 1) * sizeof(*linked));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		if (v->existing && !linked[v->index])
+			add_subnet_links(&b, v);
+		linked[v->index] = true;
+	}
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
-			add_vnet(&b, &m->vnets[i], rt_sym[i]);
+			add_vnet(&b, &m->vnets[i]);
 	b.gateway_in = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_in));
 	b.gateway_sym = arena_alloc(a, (m->nvnets + 1) * sizeof(*b.gateway_sym));
 	for (size_t i = 0; i < m->nvnets; i++)

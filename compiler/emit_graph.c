@@ -118,11 +118,21 @@ static bool marked(const bool *set, size_t i)
 	return set && set[i];
 }
 
+/* "NVA" and its address, one line per family (dual stack: two). */
+static const char *nva_label(struct arena *a, const struct m_vnet *v)
+{
+	const char *label = "NVA";
+	char buf[IP_STRLEN];
+
+	for (size_t i = 0; i < v->nnvas; i++)
+		label = arena_printf(a, "%s\n%s", label, ip_addr_str(&v->nvas[i], buf));
+	return v->nnvas ? label : "";
+}
+
 static struct tval *vnet_values(struct graph *g, const struct m_vnet *v)
 {
 	struct arena *a = g->a;
 	struct tval *o = tv_object(a);
-	char buf[IP_STRLEN];
 	bool hub = g->is_hub[v->index], spoke = g->is_spoke[v->index];
 
 	tv_set(a, o, "id", vnet_id(a, v));
@@ -136,10 +146,9 @@ static struct tval *vnet_values(struct graph *g, const struct m_vnet *v)
 	tv_set(a, o, "gateway", tv_bool(a, v->gateway != GW_NONE));
 	tv_set(a, o, "gateway_id", part_id(a, v, "gw"));
 	tv_set(a, o, "gateway_label", tv_string(a, gateway_label(v->gateway)));
-	tv_set(a, o, "nva", tv_bool(a, v->has_nva));
+	tv_set(a, o, "nva", tv_bool(a, v->nnvas > 0));
 	tv_set(a, o, "nva_id", part_id(a, v, "nva"));
-	tv_set(a, o, "nva_label", tv_string(a, v->has_nva ?
-		arena_printf(a, "NVA\n%s", ip_addr_str(&v->nva, buf)) : ""));
+	tv_set(a, o, "nva_label", tv_string(a, nva_label(a, v)));
 	tv_set(a, o, "highlight", tv_bool(a, marked(g->marks ? g->marks->vnets : NULL,
 						  v->index)));
 	return o;
@@ -397,10 +406,8 @@ static const struct graph_marks *graph_explain(const struct model *m,
 		mk->missing_label = rp.edit ? rp.edit : rp.reason;
 	}
 	mk->reachable = rp.reachable;
-	mk->answer = arena_printf(a, "%s and %s: %s, %s %s%s%s", opts->explain[0],
-				  opts->explain[1], rp.reachable ? "yes" : "no",
-				  rp.reachable ? "by" : "because", rp.reason,
-				  rp.edit ? "; " : "", rp.edit ? rp.edit : "");
+	mk->answer = arena_printf(a, "%s and %s: %s", opts->explain[0],
+				  opts->explain[1], rp.answer);
 	return mk;
 }
 

@@ -58,6 +58,7 @@ struct tf {
 	struct tf_vnet *vnets; /* parallel to model.vnets */
 	const char **gw_label; /* parallel to model.vnets: its gateway's */
 	const char **group_label; /* parallel to model.groups, when created */
+	const char **rt_label; /* parallel to model.route_tables */
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
 	struct labels ns[NS_COUNT];
 };
@@ -247,6 +248,21 @@ static struct tval *prefix_list(struct arena *a, const struct ip_prefix *p, size
 	return l;
 }
 
+/* The label a route table asks for: SPOKE_via_HUB, or HUB_gateway_subnet;
+ * and the key that tells tables apart (spoke and hub; the hub alone). */
+static const char *route_table_want(struct tf *t, const struct m_route_table *rt)
+{
+	return rt->kind == RT_TRANSIT ?
+		arena_printf(t->a, "%s_via_%s", rt->vnet->handle, rt->hub->handle) :
+		arena_printf(t->a, "%s_gateway_subnet", rt->hub->handle);
+}
+
+static const char *route_table_key(struct tf *t, const struct m_route_table *rt)
+{
+	return rt->kind == RT_TRANSIT ? key2(t->a, rt->vnet->handle, rt->hub->handle) :
+					key2(t->a, rt->hub->handle, "");
+}
+
 /* Every label any block will ask for, so that label_get knows the
  * collisions before it hands out the first one. */
 static void want_labels(struct tf *t)
@@ -270,11 +286,10 @@ static void want_labels(struct tf *t)
 				m->peerings[i].side[!k].vnet->handle));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		const char *want = arena_printf(t->a, "%s_via_%s", rt->vnet->handle,
-						rt->hub->handle);
+		const char *want = route_table_want(t, rt);
 		label_want(t, NS_ROUTE_TABLE, want);
 		for (size_t k = 0; rt->vnet->existing && k < rt->vnet->nsubnets; k++)
-			if (rt->vnet->subnets[k].routed)
+			if (rt->vnet->subnets[k].route_table == rt)
 				label_want(t, NS_ASSOCIATION, arena_printf(t->a, "%s_%s", want,
 					rt->vnet->subnets[k].name));
 	}
@@ -333,21 +348,21 @@ static struct tval *vnet_attr(struct tf *t, const struct m_vnet *v,
 	return tv_raw(t->a, arena_printf(t->a, "%s.%s", tv->ref, attr));
 }
 
-/* The route table each spoke's subnets take, by VNet index (a spoke of two
- * transit hubs is an error: route-table-conflict). */
-static const char **route_table_labels(struct tf *t)
+static void route_table_labels(struct tf *t)
 {
 	const struct model *m = t->m;
-	const char **l = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*l));
 
-	for (size_t i = 0; i < m->nroute_tables; i++) {
-		const struct m_route_table *rt = &m->route_tables[i];
-		if (!l[rt->vnet->index])
-			l[rt->vnet->index] = label_get(t, NS_ROUTE_TABLE,
-				arena_printf(t->a, "%s_via_%s", rt->vnet->handle, rt->hub->handle),
-				key2(t->a, rt->vnet->handle, rt->hub->handle));
-	}
-	return l;
+	t->rt_label = arena_alloc(t->a, (m->nroute_tables + 1) * sizeof(*t->rt_label));
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		t->rt_label[i] = label_get(t, NS_ROUTE_TABLE,
+			route_table_want(t, &m->route_tables[i]),
+			route_table_key(t, &m->route_tables[i]));
+}
+
+/* The label of the route table a subnet takes, or NULL. */
+static const char *subnet_table_label(struct tf *t, const struct m_subnet *sn)
+{
+	return sn->route_table ? t->rt_label[sn->route_table - t->m->route_tables] : NULL;
 }
 
 /* A created VNet's subnets name their route table inline: azurerm 4.x reads
@@ -355,16 +370,17 @@ static const char **route_table_labels(struct tf *t)
  * not Computed), so a separate azurerm_subnet_route_table_association
  * would be removed by the next plan and added by the one after
  * (terraform-provider-azurerm #30433, docs PR #30468). */
-static struct tval *subnets_value(struct tf *t, const struct m_vnet *v, const char *rt)
+static struct tval *subnets_value(struct tf *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
 	struct tval *l = tv_list(a);
 
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct tval *s = tv_object(a);
+		const char *rt = subnet_table_label(t, &v->subnets[i]);
 		tv_set(a, s, "name", tv_string(a, v->subnets[i].name));
-		tv_set(a, s, "address_prefixes", prefix_list(a, &v->subnets[i].prefix, 1));
-		tv_set(a, s, "route_table_id", rt && v->subnets[i].routed ?
+		emit_subnet_prefixes(a, s, &v->subnets[i]);
+		tv_set(a, s, "route_table_id", rt ?
 		       tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", rt)) :
 		       tv_raw(a, ""));
 		tv_push(a, l, s);
@@ -372,7 +388,7 @@ static struct tval *subnets_value(struct tf *t, const struct m_vnet *v, const ch
 	return l;
 }
 
-static struct tval *created_vnet(struct tf *t, const struct m_vnet *v, const char *rt)
+static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 {
 	struct arena *a = t->a;
 	const struct tf_vnet *tv = &t->vnets[v->index];
@@ -388,7 +404,7 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v, const cha
 	tv_set(a, o, "location", tv_string(a, v->location));
 	tv_set(a, o, "address_space", prefix_list(a, v->space, v->nspace));
 	tv_set(a, o, "dns_servers", dns);
-	tv_set(a, o, "subnets", subnets_value(t, v, rt));
+	tv_set(a, o, "subnets", subnets_value(t, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	return o;
 }
@@ -406,7 +422,7 @@ static struct tval *read_vnet(struct tf *t, const struct m_vnet *v)
 	return o;
 }
 
-static void build_vnets(struct tf *t, struct tval *root, const char **rt)
+static void build_vnets(struct tf *t, struct tval *root)
 {
 	struct arena *a = t->a;
 	struct tval *created = tv_set(a, root, "vnets", tv_list(a));
@@ -415,7 +431,7 @@ static void build_vnets(struct tf *t, struct tval *root, const char **rt)
 	for (size_t i = 0; i < t->m->nvnets; i++) {
 		const struct m_vnet *v = &t->m->vnets[i];
 		if (t->vnets[i].kind == VK_CREATED)
-			tv_push(a, created, created_vnet(t, v, rt[i]));
+			tv_push(a, created, created_vnet(t, v));
 		else if (t->vnets[i].kind == VK_DATA)
 			tv_push(a, read, read_vnet(t, v));
 	}
@@ -572,17 +588,17 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	const struct tf_vnet *tv = &t->vnets[v->index];
 	struct tval *o = tv_object(a);
 	struct tval *routes = tv_list(a), *assoc = tv_list(a);
-	const char *want = arena_printf(a, "%s_via_%s", v->handle, rt->hub->handle);
+	const char *want = route_table_want(t, rt);
 
 	for (size_t i = 0; i < rt->nroutes; i++)
 		tv_push(a, routes, route_value(a, &rt->routes[i]));
 	for (size_t i = 0; v->existing && i < v->nsubnets; i++) {
-		if (!v->subnets[i].routed)
+		if (v->subnets[i].route_table != rt)
 			continue;
 		struct tval *s = tv_object(a);
 		const char *w = arena_printf(a, "%s_%s", want, v->subnets[i].name);
 		tv_set(a, s, "label", tv_string(a, label_get(t, NS_ASSOCIATION, w,
-			arena_printf(a, "%s\n%s\n%s", v->handle, rt->hub->handle,
+			arena_printf(a, "%s\n%s", route_table_key(t, rt),
 				     v->subnets[i].name))));
 		tv_set(a, s, "subnet_id", existing_subnet_id(t, v, v->subnets[i].name));
 		tv_push(a, assoc, s);
@@ -594,6 +610,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
 					       vnet_attr(t, v, "location", NULL));
+	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
 	tv_set(a, o, "routes", routes);
 	tv_set(a, o, "associations", assoc);
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
@@ -747,13 +764,12 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	tv_set(a, root, "resource_groups", build_groups(&t, prerequisites));
 	tv_set(a, root, "prerequisites", prerequisites);
 	tv_set(a, root, "creates_gateway", tv_bool(a, creates_gateway(m)));
-	const char **rt_labels = route_table_labels(&t);
-	build_vnets(&t, root, rt_labels);
+	route_table_labels(&t);
+	build_vnets(&t, root);
 	build_gateways(&t, root);
 	struct tval *rts = tv_set(a, root, "route_tables", tv_list(a));
 	for (size_t i = 0; i < m->nroute_tables; i++)
-		tv_push(a, rts, route_table_value(&t, &m->route_tables[i],
-			rt_labels[m->route_tables[i].vnet->index]));
+		tv_push(a, rts, route_table_value(&t, &m->route_tables[i], t.rt_label[i]));
 	tv_set(a, root, "peerings", build_peerings(&t));
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);

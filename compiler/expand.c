@@ -153,6 +153,51 @@ static void hub_direct(struct resolver *r, void *obj, const struct attr *at, int
 	((struct pair_block *)obj)->h->direct = res_flag(at);
 }
 
+static const char *const route_choices[] = { "spokes", "default", "summary", NULL };
+
+static void hub_routes(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	static const enum route_pattern patterns[] = {
+		ROUTES_SPOKES, ROUTES_DEFAULT, ROUTES_SUMMARY,
+	};
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->routes = patterns[res_choice(route_choices, at)];
+	h->routes_loc = at->loc;
+}
+
+static void hub_summary(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+	size_t n = 0;
+
+	for (const struct value *p = at->values; p; p = p->next)
+		n++;
+	h->summary = arena_alloc(r->a, n * sizeof(*h->summary));
+	for (const struct value *p = at->values; p; p = p->next)
+		h->summary[h->nsummary++] = ip_prefix_len_ok(&p->u.prefix) ?
+			ip_prefix_masked(&p->u.prefix) : p->u.prefix;
+	h->summary_src = at->values;
+	h->summary_loc = at->loc;
+}
+
+static void hub_propagate(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->propagate = res_flag(at);
+	h->propagate_loc = at->loc;
+}
+
+static void hub_gateway_subnet_routes(struct resolver *r, void *obj,
+				      const struct attr *at, int key)
+{
+	struct s_hub *h = ((struct pair_block *)obj)->h;
+
+	h->gateway_subnet_routes = res_flag(at);
+	h->gateway_subnet_routes_loc = at->loc;
+}
+
 /* hub H -> ... { gateway = H | none } */
 static void hub_gateway(struct resolver *r, void *obj, const struct attr *at, int key)
 {
@@ -195,6 +240,10 @@ static const struct attr_row hub_attrs[] = {
 	{ "transit", W_CHOICE, transit_choices, hub_transit, 0 },
 	{ "direct", W_FLAG, NULL, hub_direct, 0 },
 	{ "route_table_name", W_STRING, NULL, hub_rt_name, 0 },
+	{ "routes", W_CHOICE, route_choices, hub_routes, 0 },
+	{ "summary", W_PREFIXES, NULL, hub_summary, 0 },
+	{ "propagate_gateway_routes", W_FLAG, NULL, hub_propagate, 0 },
+	{ "gateway_subnet_routes", W_FLAG, NULL, hub_gateway_subnet_routes, 0 },
 };
 const struct attr_table res_hub_table = {
 	"a hub block", hub_attrs, ARRAY_SIZE(hub_attrs)
@@ -458,6 +507,17 @@ static bool hub_block(struct resolver *r, struct s_hub *h, struct pair_spec *ps)
 	};
 
 	res_block(r, &b, st->attrs);
+	/* summary alone asks for the summary routes */
+	if (h->nsummary && loc_is_none(h->routes_loc))
+		h->routes = ROUTES_SUMMARY;
+	if (h->routes == ROUTES_SUMMARY && !h->nsummary)
+		res_error(r, "invalid-value", h->routes_loc,
+			  "'routes = summary' sends the prefixes of 'summary' to the "
+			  "next hop: add 'summary = PREFIXES' to the hub block");
+	if (h->routes != ROUTES_SUMMARY && h->nsummary)
+		res_error(r, "invalid-value", h->summary_loc,
+			  "'summary' gives the routes of 'routes = summary', and this hub "
+			  "has 'routes = %s'", route_choices[h->routes]);
 	h->gateway_loc = pb.gateway ? pb.gateway->loc : sema_stmt_head(st);
 	h->gateway = pb.gateway || (!pb.gateway_none && h->hub &&
 				    h->hub->gateway != GW_NONE);
@@ -513,6 +573,9 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 	h->stmt = st;
 	h->hub = hub;
 	h->transit_loc = LOC_NONE;
+	h->routes_loc = h->summary_loc = h->propagate_loc = LOC_NONE;
+	h->gateway_subnet_routes_loc = LOC_NONE;
+	h->propagate = true;
 	h->rt_pattern = r->dflt.text[DFLT_ROUTE_TABLE_NAME];
 	h->rt_pattern_loc = h->rt_pattern ? r->dflt.text_loc[DFLT_ROUTE_TABLE_NAME] :
 					    LOC_NONE;
@@ -537,13 +600,30 @@ void expand_hub(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ transit route tables */
 
-size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to)
+bool sema_next_hop(const struct s_hub *h, enum ip_family f, struct m_route *out)
 {
+	const struct ip_addr *nva = m_vnet_nva(h->hub, f);
+
+	if (h->transit == TRANSIT_GATEWAY) {
+		out->hop = HOP_VIRTUAL_NETWORK_GATEWAY;
+		return true;
+	}
+	if (!nva)
+		return false;
+	out->hop = HOP_VIRTUAL_APPLIANCE;
+	out->next_hop_ip = *nva;
+	return true;
+}
+
+/* How many routes toward VNet `to` a table of hub h holds: one per prefix
+ * of `to` that the next hop can carry. */
+static size_t routes_to_count(const struct s_hub *h, const struct m_vnet *to)
+{
+	struct m_route hop;
 	size_t n = 0;
 
 	for (size_t k = 0; k < to->nspace; k++)
-		n += h->transit != TRANSIT_NVA ||
-		     to->space[k].addr.family == h->hub->nva.family;
+		n += sema_next_hop(h, to->space[k].addr.family, &hop);
 	return n;
 }
 
@@ -551,26 +631,49 @@ size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to)
 static struct m_route *routes_to(struct resolver *r, const struct s_hub *h,
 				 const struct m_vnet *to, struct m_route *out)
 {
-	size_t n = sema_routes_to(h, to);
+	size_t n = routes_to_count(h, to);
 
 	for (size_t k = 0; k < to->nspace; k++) {
 		/* A route's next hop and prefix share a family. */
-		if (h->transit == TRANSIT_NVA &&
-		    to->space[k].addr.family != h->hub->nva.family)
+		if (!sema_next_hop(h, to->space[k].addr.family, out))
 			continue;
 		out->name = n == 1 ? arena_printf(r->a, "to-%s", to->name) :
 			arena_printf(r->a, "to-%s-%zu", to->name, k + 1);
 		out->prefix = to->space[k];
-		out->hop = h->transit == TRANSIT_NVA ? HOP_VIRTUAL_APPLIANCE :
-						       HOP_VIRTUAL_NETWORK_GATEWAY;
-		if (h->transit == TRANSIT_NVA)
-			out->next_hop_ip = h->hub->nva;
 		out++;
 	}
 	return out;
 }
 
-static struct m_route_table *new_route_table(struct resolver *r, size_t hi)
+/* The routes of ROUTES_DEFAULT (0.0.0.0/0 and ::/0) or of the summary:
+ * the same for every spoke's table. */
+static struct m_route *fixed_routes(struct resolver *r, const struct s_hub *h,
+				    bool summary, size_t *n_out)
+{
+	static const char *const any[2] = { "0.0.0.0/0", "::/0" };
+	size_t cap = summary ? h->nsummary : 2, n = 0;
+	struct m_route *out = arena_alloc(r->a, (cap ? cap : 1) * sizeof(*out));
+
+	for (size_t i = 0; i < cap; i++) {
+		struct m_route *rt = &out[n];
+		if (summary)
+			rt->prefix = h->summary[i];
+		else if (!ip_parse_prefix(any[i], strlen(any[i]), &rt->prefix))
+			BUG();
+		if (!sema_next_hop(h, rt->prefix.addr.family, rt))
+			continue;
+		rt->name = summary ? (h->nsummary == 1 ? "summary" :
+				      arena_printf(r->a, "summary-%zu", i + 1)) :
+			   i == 0 ? "default" : "default-ipv6";
+		n++;
+	}
+	*n_out = n;
+	return out;
+}
+
+static struct m_route_table *new_route_table(struct resolver *r, size_t hi,
+					     enum route_table_kind kind,
+					     struct m_vnet *vnet, const char *name)
 {
 	struct sema *s = r->s;
 	size_t old = r->route_tables_cap;
@@ -583,6 +686,11 @@ static struct m_route_table *new_route_table(struct resolver *r, size_t hi)
 	s->route_table_hub[s->model.nroute_tables - 1] = hi;
 	struct m_route_table *rt = &s->model.route_tables[s->model.nroute_tables - 1];
 	memset(rt, 0, sizeof(*rt));
+	rt->kind = kind;
+	rt->vnet = vnet;
+	rt->hub = s->hubs[hi].hub;
+	rt->name = name;
+	rt->propagate = true;
 	return rt;
 }
 
@@ -601,48 +709,107 @@ static const char *route_table_name(struct arena *a, const struct s_hub *h,
 	return name;
 }
 
-/* One table per spoke: a route to every other spoke's prefixes. The hub's
- * routes are made once (all[], spoke i's at first[i] .. first[i + 1]) and
- * each table copies all but its own. A hub past the peering or route limit
- * gets none: that is an error, and its tables would be large for nothing. */
+/* Every spoke's routes toward it, once: spoke i's at first[i] .. first[i + 1]
+ * of the result, the names unique in a table ignoring case (two spokes of
+ * one name in two resource groups would both want to-NAME; made of a
+ * valid VNet name, "to-NAME-N" is a valid route name too). */
+static struct m_route *spoke_routes(struct resolver *r, const struct s_hub *h,
+				    const size_t *first)
+{
+	size_t n = h->nspokes, total = first[n];
+	struct m_route *all = arena_alloc(r->a, (total ? total : 1) * sizeof(*all));
+	struct strmap used;
+
+	for (size_t i = 0; i < n; i++)
+		routes_to(r, h, h->spokes[i], all + first[i]);
+	strmap_init(&used, r->a);
+	for (size_t i = 0; i < total; i++)
+		all[i].name = unique_name(r->a, &used, all[i].name, "-", true, NULL);
+	return all;
+}
+
+/* The spokes' tables of hub hi and, with gateway_subnet_routes, the table
+ * of the hub's GatewaySubnet: a route for each spoke prefix, never a
+ * summary, which would lose to the peerings' longer routes (the gateway's
+ * subnet has them too) and take nothing to the NVA. ROUTES_SPOKES gives
+ * each spoke a route to
+ * every other spoke's prefixes: the hub's routes are made once and each
+ * table copies all but its own (n - 1 spokes' worth each: quadratic in the
+ * hub). ROUTES_DEFAULT and ROUTES_SUMMARY give every spoke the same few
+ * routes, one array shared by the tables: linear. A hub past the peering
+ * or route limit gets none: that is an error (route-limit), and its tables
+ * would be large for nothing. */
 void expand_route_tables(struct resolver *r, size_t hi)
 {
-	const struct s_hub *h = &r->s->hubs[hi];
-	size_t n = h->nspokes, total = 0, most = 0;
+	struct s_hub *h = &r->s->hubs[hi];
+	size_t n = h->nspokes, total = 0, nfixed = 0;
+	bool gateway = h->gateway_subnet_routes && h->transit == TRANSIT_NVA;
 
 	if (!h->hub || h->transit == TRANSIT_NONE || n > SEMA_MAX_PEERINGS)
 		return;
 	size_t *first = arena_alloc(r->a, (n + 1) * sizeof(*first));
 	for (size_t i = 0; i < n; i++) {
 		first[i] = total;
-		total += sema_routes_to(h, h->spokes[i]);
+		total += routes_to_count(h, h->spokes[i]);
 	}
 	first[n] = total;
-	for (size_t i = 0; i < n; i++)
-		if (total - (first[i + 1] - first[i]) > most)
-			most = total - (first[i + 1] - first[i]);
-	if (most > SEMA_MAX_ROUTES)
-		return;
-	struct m_route *all = arena_alloc(r->a, (total ? total : 1) * sizeof(*all));
-	for (size_t i = 0; i < n; i++)
-		routes_to(r, h, h->spokes[i], all + first[i]);
-	/* Route names are unique in a table, ignoring case: two spokes of one
-	 * name (in two resource groups) would both want to-NAME. Made of a
-	 * valid VNet name, "to-NAME-N" is a valid route name too. */
-	struct strmap used;
-	strmap_init(&used, r->a);
-	for (size_t i = 0; i < total; i++)
-		all[i].name = unique_name(r->a, &used, all[i].name, "-", true, NULL);
+	struct m_route *fixed = h->routes == ROUTES_SPOKES ? NULL :
+		fixed_routes(r, h, h->routes == ROUTES_SUMMARY, &nfixed);
 	for (size_t i = 0; i < n; i++) {
-		struct m_route_table *rt = new_route_table(r, hi);
-		rt->vnet = h->spokes[i];
-		rt->hub = h->hub;
-		rt->name = route_table_name(r->a, h, rt->vnet);
+		size_t size = fixed ? nfixed : total - (first[i + 1] - first[i]);
+		if (size > h->most_routes || !h->most_routes_spoke) {
+			h->most_routes = size;
+			h->most_routes_spoke = h->spokes[i];
+		}
+	}
+	h->gateway_routes = gateway ? total : 0;
+	if (h->most_routes > SEMA_MAX_ROUTES || h->gateway_routes > SEMA_MAX_ROUTES)
+		return;
+	struct m_route *all = !fixed || gateway ? spoke_routes(r, h, first) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct m_route_table *rt = new_route_table(r, hi, RT_TRANSIT, h->spokes[i],
+			route_table_name(r->a, h, h->spokes[i]));
+		rt->propagate = h->propagate;
+		if (fixed) {
+			rt->routes = fixed;
+			rt->nroutes = nfixed;
+			continue;
+		}
+		struct m_route *own = arena_alloc(r->a, (total ? total : 1) * sizeof(*own));
 		rt->nroutes = total - (first[i + 1] - first[i]);
-		rt->routes = arena_alloc(r->a, (rt->nroutes ? rt->nroutes : 1) *
-					 sizeof(*rt->routes));
-		memcpy(rt->routes, all, first[i] * sizeof(*all));
-		memcpy(rt->routes + first[i], all + first[i + 1],
+		memcpy(own, all, first[i] * sizeof(*all));
+		memcpy(own + first[i], all + first[i + 1],
 		       (total - first[i + 1]) * sizeof(*all));
+		rt->routes = own;
+	}
+	if (gateway) {
+		struct m_route_table *rt = new_route_table(r, hi, RT_GATEWAY_SUBNET, h->hub,
+			arena_printf(r->a, "rt-%s-gateway", h->hub->name));
+		rt->routes = all;
+		rt->nroutes = total;
+	}
+}
+
+/* Each subnet takes the first table that is its: a spoke's routed subnets
+ * its transit table, a hub's GatewaySubnet the hub's GatewaySubnet table
+ * (a subnet's second table is route-table-conflict's error). Made once
+ * every table is, so the pointers are final. */
+void expand_link_route_tables(struct resolver *r)
+{
+	struct model *m = &r->s->model;
+
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_route_table *rt = &m->route_tables[i];
+		struct m_vnet *v = rt->vnet;
+		struct s_vnet *sv = &r->s->vnets[v->index];
+		if (rt->kind == RT_TRANSIT && !sv->transit_table)
+			sv->transit_table = rt;
+		for (size_t k = 0; k < v->nsubnets; k++) {
+			struct m_subnet *sn = &v->subnets[k];
+			bool mine = rt->kind == RT_TRANSIT ? sn->routed :
+				    strcmp(sn->name, SEMA_GATEWAY_SUBNET) == 0;
+			if (mine && !sn->route_table)
+				sn->route_table = rt;
+		}
 	}
 }

@@ -78,7 +78,7 @@ static void hop_json(struct strbuf *b, const struct reach_hop *h)
 		sb_puts(b, "{\"hop\": \"nva\", \"vnet\": ");
 		str(b, h->vnet->handle);
 		sb_puts(b, ", \"address\": ");
-		str(b, ip_addr_str(&h->vnet->nva, buf));
+		str(b, ip_addr_str(h->nva, buf));
 		sb_putc(b, '}');
 		return;
 	case REACH_GATEWAY:
@@ -115,7 +115,7 @@ const char *peerc_explain_json(struct peerc_result *r, const char *a,
 	str(&sb, b);
 	sb_printf(&sb, ",\n  \"known\": %s,\n  \"reachable\": %s,\n  \"answer\": ",
 		  rp.known ? "true" : "false", rp.reachable ? "true" : "false");
-	str(&sb, peerc_explain(r, a, b, reachable));
+	str(&sb, rp.answer);
 	sb_puts(&sb, ",\n  \"reason\": ");
 	str(&sb, rp.reason);
 	sb_puts(&sb, ",\n  \"edit\": ");

@@ -57,11 +57,16 @@ static void put_vnet_settings(struct hover *h, const struct m_vnet *v)
 		  v->subscription);
 	if (v->gateway != GW_NONE)
 		sb_printf(md, "- gateway: %s\n", gateway_name(v->gateway));
-	if (v->has_nva)
-		sb_printf(md, "- NVA: %s\n", ip_addr_str(&v->nva, buf));
-	for (size_t i = 0; i < v->nsubnets; i++)
-		sb_printf(md, "%s`%s` %s", i ? ", " : "- subnets: ", v->subnets[i].name,
-			  ip_prefix_str(&v->subnets[i].prefix, buf));
+	for (size_t i = 0; i < v->nnvas; i++)
+		sb_printf(md, "%s%s", i ? ", " : "- NVA: ", ip_addr_str(&v->nvas[i], buf));
+	sb_puts(md, v->nnvas ? "\n" : "");
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		const struct m_subnet *sn = &v->subnets[i];
+		sb_printf(md, "%s`%s` %s", i ? ", " : "- subnets: ", sn->name,
+			  ip_prefix_str(&sn->prefixes[0], buf));
+		if (sn->nprefixes > 1)
+			sb_printf(md, " and %s", ip_prefix_str(&sn->prefixes[1], buf));
+	}
 	sb_puts(md, v->nsubnets ? "\n" : "");
 }
 
@@ -123,7 +128,10 @@ static void put_reach(struct hover *h, const struct s_end *from)
 		if (to.vnet == from->vnet || (to.site && to.site == from->site))
 			continue;
 		const char *name = to.vnet ? to.vnet->handle : to.site->name;
-		if (reach_ends(h->sema, from, &to, h->arena, &why, NULL, NULL)) {
+		struct reach_answer ans;
+		bool yes = reach_ends(h->sema, from, &to, h->arena, LOC_NONE, &ans);
+		why = ans.why;
+		if (yes) {
 			if (nyes++ < HOVER_MAX_ITEMS)
 				sb_printf(&h->md, "- `%s`, by %s\n", name, why);
 		} else if (nno++ < HOVER_MAX_ITEMS) {

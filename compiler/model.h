@@ -14,13 +14,23 @@ struct m_tag {
 	const char *key, *value; /* own tags first, then defaults' not overridden */
 };
 
+/* Azure gives a subnet at most one prefix of each family. */
+#define SUBNET_MAX_PREFIXES 2
+
+struct m_route_table;
+
 struct m_subnet {
 	const char *name;
-	struct ip_prefix prefix;
+	/* In written order: one, or an IPv4 and an IPv6 prefix (dual stack). */
+	struct ip_prefix prefixes[SUBNET_MAX_PREFIXES];
+	size_t nprefixes;
 	/* Takes its VNet's transit route table: false for Azure's special
 	 * subnets (sema_special_subnet) and those written with
 	 * `transit_routes = false`. */
 	bool routed;
+	/* The route table associated with it, or NULL: its VNet's transit
+	 * table when routed, the hub's GatewaySubnet table for GatewaySubnet. */
+	const struct m_route_table *route_table;
 	struct loc loc;
 };
 
@@ -70,13 +80,33 @@ struct m_vnet {
 	size_t ndns_servers;
 	enum gateway_kind gateway;
 	struct m_gateway *gw; /* set exactly when gateway != GW_NONE */
-	bool has_nva;
-	struct ip_addr nva;
+	/* The NVA's addresses, in written order: at most one per family, the
+	 * next hop of the routes of that family. */
+	struct ip_addr nvas[2];
+	size_t nnvas;
 	struct m_tag *tags;
 	size_t ntags;
 	size_t group;   /* its resource group: index into model.groups */
 	struct loc loc; /* the name in the vnet statement */
 };
+
+/* The NVA address of a family, or NULL. */
+static inline const struct ip_addr *m_vnet_nva(const struct m_vnet *v, enum ip_family f)
+{
+	for (size_t i = 0; i < v->nnvas; i++)
+		if (v->nvas[i].family == f)
+			return &v->nvas[i];
+	return NULL;
+}
+
+/* Whether v's address space has a prefix of family f. */
+static inline bool m_vnet_has_family(const struct m_vnet *v, enum ip_family f)
+{
+	for (size_t k = 0; k < v->nspace; k++)
+		if (v->space[k].addr.family == f)
+			return true;
+	return false;
+}
 
 /* The four settings of one side of a peering: the portal's check boxes.
  * Arrays of settings are indexed by these. */
@@ -113,13 +143,24 @@ struct m_route {
 	struct ip_addr next_hop_ip; /* HOP_VIRTUAL_APPLIANCE only */
 };
 
-/* A route table for hub transit: created in the spoke's resource group and
- * location, associated with every subnet of the spoke. */
+enum route_table_kind {
+	RT_TRANSIT,        /* a spoke's: its routed subnets take it */
+	RT_GATEWAY_SUBNET, /* a hub's GatewaySubnet's: on-premises to the
+			    * spokes through the NVA */
+};
+
+/* A route table of a hub with transit, created in the resource group and
+ * location of the VNet it lives in. Its subnets name it (m_subnet). The
+ * routes of the spokes' tables of one hub may be one array, shared. */
 struct m_route_table {
-	struct m_vnet *vnet; /* the spoke */
+	enum route_table_kind kind;
+	struct m_vnet *vnet; /* where it lives: the spoke, or the hub */
 	struct m_vnet *hub;
 	const char *name;
-	struct m_route *routes;
+	/* Gateway route propagation: the routes the VNet's gateway learns
+	 * (BGP) reach the subnets (false: disableBgpRoutePropagation). */
+	bool propagate;
+	const struct m_route *routes;
 	size_t nroutes;
 };
 

@@ -1,11 +1,20 @@
-/* Reachability: who can talk to whom, by the rules of language.md "site and
- * reachability". Peering is not transitive: A and B talk only when
+/* Reachability: who can talk to whom, by following the packets both ways
+ * through the routes Azure has (routing.h): language.md "site and
+ * reachability" says when: A and B can talk only if
  *   1. they are peered with access on both sides, or
  *   2. both are spokes of one hub whose transit is nva or gateway, or
  *   3. B is a site via H, and A is H or uses H's gateway over their peering
- *      (A.remote_gateway with H.gateway_transit).
- * Every query costs the size of its answer or the two VNets' own lists,
- * never the size of the file. */
+ *      (A.remote_gateway with H.gateway_transit);
+ * and, as the packets go: for every address family both ends have, each
+ * way, by the route Azure picks (a transit route table's route for a
+ * peered VNet's prefix takes that traffic through the NVA; an NVA without
+ * an IPv6 address carries no IPv6; a route table that keeps gateway routes
+ * out needs a route of its own toward a site).
+ *
+ * A failed answer may come with edits (fix-its) that make it hold, each
+ * checked not to break the file (suggest.h). Every query costs the route
+ * tables and peering lists of the VNets on the path, never the size of
+ * the file. */
 #ifndef PEERC_REACH_H
 #define PEERC_REACH_H
 
@@ -14,20 +23,33 @@
 
 struct arena;
 
-/* Whether a and b (VNets or sites) can talk. *why gets a sentence (in the
- * arena) that completes "yes, by ..." when they can and "no, because ..."
- * when they cannot; *where a place in the file the sentence is about (the
- * peering, the hub statement, the site); *note what a note at that place
- * should say, or NULL for the caller's own words. Any may be NULL. */
+#define REACH_MAX_EDITS 2
+
+/* Replace the bytes of `at` with text (an empty `at` inserts). */
+struct reach_edit {
+	struct loc at;
+	const char *text;
+};
+
+struct reach_answer {
+	/* A sentence that completes "yes, by ..." when the ends can talk and
+	 * "no, because ..." when they cannot. */
+	const char *why;
+	struct loc where;   /* the place in the file it is about, or LOC_NONE */
+	const char *note;   /* what a note there should say; NULL: the caller's */
+	/* Each a whole alternative: an edit the sentence names. */
+	struct reach_edit edits[REACH_MAX_EDITS];
+	size_t nedits;
+};
+
+/* Whether a and b (VNets or sites) can talk. New statements an edit adds
+ * go at insert_at (the start of the require; LOC_NONE: no edits of that
+ * kind). */
 bool reach_ends(const struct sema *s, const struct s_end *a,
-		const struct s_end *b, struct arena *ar, const char **why,
-		struct loc *where, const char **note);
+		const struct s_end *b, struct arena *ar, struct loc insert_at,
+		struct reach_answer *ans);
 
 typedef void reach_fn(void *ctx, const struct m_vnet *v);
-
-/* Calls fn once for every other VNet that can reach v. */
-void reach_vnet_each(const struct sema *s, const struct m_vnet *v,
-		     struct arena *ar, reach_fn *fn, void *ctx);
 
 /* Calls fn once for every VNet that can reach the site: its hub, then each
  * VNet that uses the hub's gateway. */
@@ -42,19 +64,26 @@ struct reach_hop {
 	const struct m_vnet *vnet;       /* REACH_VNET, REACH_NVA, REACH_GATEWAY */
 	const struct m_peering *peering; /* REACH_PEERING */
 	const struct m_site *site;       /* REACH_SITE */
+	const struct ip_addr *nva;       /* REACH_NVA: the address routed to */
 };
 
 /* `peerc --explain A B` as data. */
 struct reach_path {
-	bool known;       /* both names are VNets or sites of the file */
+	bool known;         /* both names are VNets or sites of the file */
 	bool reachable;
 	const char *reason; /* completes "yes, by ..." or "no, because ..." */
 	const char *edit;   /* no: the edit that would make it yes, or NULL */
-	/* yes: the path from A to B; no: the nearest path that was looked
-	 * for, from A (may be empty) */
+	const char *answer; /* "yes, by REASON" or "no, because REASON; EDIT": the
+			     * line --explain prints */
+	/* The way the packets go, as routing.h walks them: yes, from A to B;
+	 * no, the nearest path looked at: the walk that failed, as far as it
+	 * got and in its own direction (from B when the way back fails), or,
+	 * when the packets do not leave A for a site, the way the reason
+	 * names. May be empty. */
 	struct reach_hop *hops;
 	size_t nhops, hops_cap;
-	const struct m_vnet *missing[2]; /* no: the pair a peering would join */
+	/* no: the pair the peering the edit adds would join, or NULL */
+	const struct m_vnet *missing[2];
 };
 
 /* The answer for names as written in the file. */

@@ -100,6 +100,10 @@ static const char *want_word(enum want w)
 		return "a list of addresses";
 	case W_PREFIXES:
 		return "a list of prefixes";
+	case W_ADDR_PAIR:
+		return "an address, or an IPv4 and an IPv6 address";
+	case W_PREFIX_PAIR:
+		return "a prefix, or an IPv4 and an IPv6 prefix";
 	case W_IDENT:
 	case W_CHOICE:
 		return "a name";
@@ -124,8 +128,10 @@ static bool value_fits(enum want w, const struct value *v)
 		return v->kind == VAL_STRING;
 	case W_ADDR:
 	case W_ADDRS:
+	case W_ADDR_PAIR:
 		return v->kind == VAL_ADDR;
 	case W_PREFIXES:
+	case W_PREFIX_PAIR:
 		return v->kind == VAL_PREFIX;
 	case W_IDENT:
 	case W_CHOICE:
@@ -142,7 +148,7 @@ static bool value_fits(enum want w, const struct value *v)
 
 static bool is_list(enum want w)
 {
-	return w == W_ADDRS || w == W_PREFIXES;
+	return w == W_ADDRS || w == W_PREFIXES || w == W_ADDR_PAIR || w == W_PREFIX_PAIR;
 }
 
 /* Whether the attribute's value has the shape w; reports it when not. */
@@ -672,12 +678,40 @@ static void vnet_gateway(struct resolver *r, void *obj, const struct attr *at, i
 	vb->sv->gateway_src = at;
 }
 
+static enum ip_family value_family(const struct value *v)
+{
+	return v->kind == VAL_ADDR ? v->u.addr.family : v->u.prefix.addr.family;
+}
+
+/* A list of addresses or prefixes that Azure takes at most one of each
+ * family of (a subnet's prefixes, an NVA's addresses): true when it is
+ * one, or an IPv4 and an IPv6 one; else reported at the value too many. */
+static bool one_per_family(struct resolver *r, const struct attr *at, const char *what,
+			   const char *whose)
+{
+	const struct value *a = at->values, *b = a->next;
+	const struct value *bad = !b ? NULL :
+		value_family(a) == value_family(b) ? b : b->next;
+
+	if (!bad)
+		return true;
+	res_error(r, "invalid-value", bad->loc, "%s takes at most one IPv4 and one "
+		  "IPv6 %s", whose, what);
+	return false;
+}
+
+/* nva = ADDRESS, or an IPv4 and an IPv6 address (a dual-stack NVA: the
+ * next hop of each family's routes). */
 static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int key)
 {
 	struct vnet_block *vb = obj;
+	size_t n = 0;
 
-	vb->v->has_nva = true;
-	vb->v->nva = at->values->u.addr;
+	if (!one_per_family(r, at, "address", "'nva'"))
+		return;
+	for (const struct value *p = at->values; p; p = p->next)
+		vb->v->nvas[n++] = p->u.addr;
+	vb->v->nnvas = n;
 	vb->sv->nva_src = at->values;
 }
 
@@ -731,14 +765,25 @@ bool sema_special_subnet(const char *name)
 	return false;
 }
 
-/* A subnet's block: NAME { prefix = P  transit_routes = false }. */
+const struct m_subnet *sema_gateway_subnet(const struct m_vnet *v)
+{
+	for (size_t i = 0; i < v->nsubnets; i++)
+		if (strcmp(v->subnets[i].name, SEMA_GATEWAY_SUBNET) == 0)
+			return &v->subnets[i];
+	return NULL;
+}
+
+/* A subnet's block: NAME { prefix = P  transit_routes = false }; P may be
+ * an IPv4 and an IPv6 prefix. */
 struct subnet_block {
+	const struct attr *attr; /* the prefix attribute */
 	const struct value *prefix;
 	bool routed;
 };
 
 static void subnet_prefix(struct resolver *r, void *obj, const struct attr *at, int key)
 {
+	((struct subnet_block *)obj)->attr = at;
 	((struct subnet_block *)obj)->prefix = at->values;
 }
 
@@ -749,7 +794,7 @@ static void subnet_transit_routes(struct resolver *r, void *obj,
 }
 
 static const struct attr_row subnet_attrs[] = {
-	{ "prefix", W_PREFIXES, NULL, subnet_prefix, 0 },
+	{ "prefix", W_PREFIX_PAIR, NULL, subnet_prefix, 0 },
 	{ "transit_routes", W_FLAG, NULL, subnet_transit_routes, 0 },
 };
 static const struct attr_table subnet_table = {
@@ -772,22 +817,21 @@ static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, in
 			return;
 		}
 	}
-	if (sb.prefix->next) {
-		res_error(r, "invalid-value", e->loc, "subnet '%s' takes one prefix",
-			  e->name);
+	if (!one_per_family(r, e->has_block ? sb.attr : e, "prefix",
+			    arena_printf(r->a, "subnet '%s'", e->name)))
 		return;
-	}
 	struct m_subnet *sn = &v->subnets[v->nsubnets];
 	sn->name = e->name;
-	sn->prefix = ip_prefix_len_ok(&sb.prefix->u.prefix) ?
-			     ip_prefix_masked(&sb.prefix->u.prefix) : sb.prefix->u.prefix;
+	for (const struct value *p = sb.prefix; p; p = p->next)
+		sn->prefixes[sn->nprefixes++] = ip_prefix_len_ok(&p->u.prefix) ?
+			ip_prefix_masked(&p->u.prefix) : p->u.prefix;
 	sn->routed = sb.routed && !sema_special_subnet(e->name);
 	sn->loc = e->name_loc;
 	vb->sv->subnet_src[v->nsubnets++] = sb.prefix;
 }
 
 static const struct attr_row subnets_attrs[] = {
-	{ NULL, W_PREFIXES, NULL, subnet_entry, 0 },
+	{ NULL, W_PREFIX_PAIR, NULL, subnet_entry, 0 },
 	{ NULL, W_BLOCK, NULL, subnet_entry, 0 },
 };
 static const struct attr_table subnets_table = {
@@ -824,7 +868,7 @@ static const struct attr_row vnet_attrs[] = {
 	{ "name", W_TEXT, NULL, vnet_text, VNET_NAME },
 	{ "gateway", W_FLAG_OR_CHOICE, res_gateway_types, vnet_gateway, 0 },
 	{ "gateway", W_BLOCK, NULL, vnet_gateway, 0 },
-	{ "nva", W_ADDR, NULL, vnet_nva, 0 },
+	{ "nva", W_ADDR_PAIR, NULL, vnet_nva, 0 },
 	{ "existing", W_FLAG, NULL, vnet_existing, 0 },
 	{ "id", W_STRING, NULL, vnet_id, 0 },
 	{ "dns_servers", W_ADDRS, NULL, vnet_dns, 0 },
@@ -1070,12 +1114,21 @@ static void index_vnets(struct resolver *r)
 	for (size_t i = 0; i < s->nhubs; i++)
 		for (size_t j = 0; j < s->hubs[i].nspokes; j++)
 			s->vnets[s->hubs[i].spokes[j]->index].nspoke_of++;
+	for (size_t i = 0; i < s->model.nsites; i++)
+		if (s->model.sites[i].via)
+			s->vnets[s->model.sites[i].via->index].nsites++;
 	for (size_t v = 0; v < nv; v++) {
 		struct s_vnet *sv = &s->vnets[v];
 		sv->peerings = arena_alloc(r->a, sv->npeerings * sizeof(size_t));
 		sv->spoke_of = arena_alloc(r->a, sv->nspoke_of * sizeof(size_t));
-		sv->npeerings = sv->nspoke_of = 0;
+		sv->sites = arena_alloc(r->a, sv->nsites * sizeof(size_t));
+		sv->npeerings = sv->nspoke_of = sv->nsites = 0;
 	}
+	for (size_t i = 0; i < s->model.nsites; i++)
+		if (s->model.sites[i].via) {
+			struct s_vnet *sv = &s->vnets[s->model.sites[i].via->index];
+			sv->sites[sv->nsites++] = i;
+		}
 	for (size_t i = 0; i < s->model.npeerings; i++)
 		for (int k = 0; k < 2; k++) {
 			struct s_vnet *sv = &s->vnets[s->model.peerings[i].side[k].vnet->index];
@@ -1320,6 +1373,7 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	connect_all(&r, ast);
 	for (size_t i = 0; i < r.s->nhubs; i++)
 		expand_route_tables(&r, i);
+	expand_link_route_tables(&r);
 	index_vnets(&r);
 	subscriptions(&r);
 	groups(&r);

@@ -27,10 +27,11 @@ struct s_origin {
 struct s_vnet {
 	const struct stmt *stmt; /* the vnet statement */
 	/* The address space and subnets as written (host bits and all), parallel
-	 * to m_vnet.space and m_vnet.subnets. */
+	 * to m_vnet.space and m_vnet.subnets: a subnet's first prefix, the
+	 * next one its ->next (sema_value_at). */
 	const struct value **space_src;
 	const struct value **subnet_src;
-	const struct value *nva_src;      /* NULL when no nva */
+	const struct value *nva_src;      /* the first NVA address; NULL: none */
 	const struct value **dns_src;     /* parallel to m_vnet.dns_servers */
 	struct loc space_loc;             /* the prefix list or address attribute */
 	struct s_origin location, resource_group, subscription, name;
@@ -45,6 +46,12 @@ struct s_vnet {
 	/* Hub statements this VNet is a spoke of (indices into sema.hubs). */
 	size_t *spoke_of;
 	size_t nspoke_of;
+	/* Sites via this VNet (indices into model.sites), in order. */
+	size_t *sites;
+	size_t nsites;
+	/* The transit route table of this VNet as a spoke (the first, when
+	 * route-table-conflict says there are two), or NULL. */
+	const struct m_route_table *transit_table;
 };
 
 /* Per side of a peering: where each setting was given. */
@@ -65,6 +72,13 @@ struct s_peering {
 
 enum transit_mode { TRANSIT_NONE, TRANSIT_NVA, TRANSIT_GATEWAY };
 
+/* What the spokes' transit route tables of a hub hold (`routes`). */
+enum route_pattern {
+	ROUTES_SPOKES,  /* each other spoke's prefixes: n - 1 spokes' worth */
+	ROUTES_DEFAULT, /* 0.0.0.0/0 (and ::/0) to the NVA */
+	ROUTES_SUMMARY, /* the hub's `summary` prefixes */
+};
+
 struct s_hub {
 	const struct stmt *stmt;
 	struct m_vnet *hub;
@@ -80,6 +94,23 @@ struct s_hub {
 	 * written: the hub block or defaults; NULL and LOC_NONE: built in. */
 	const char *rt_pattern;
 	struct loc rt_pattern_loc;
+	/* The routing options; each loc is LOC_NONE when not written. */
+	enum route_pattern routes;
+	struct loc routes_loc;
+	struct ip_prefix *summary;       /* masked, in written order */
+	const struct value *summary_src; /* the first; the next ones follow */
+	size_t nsummary;
+	struct loc summary_loc;
+	bool propagate;                  /* propagate_gateway_routes */
+	struct loc propagate_loc;
+	bool gateway_subnet_routes;      /* a table on H's GatewaySubnet */
+	struct loc gateway_subnet_routes_loc;
+	/* Counted by expand_route_tables: the routes of the largest spoke
+	 * table (and that spoke) and of the GatewaySubnet table. The tables
+	 * are made only when each is within SEMA_MAX_ROUTES. */
+	size_t most_routes;
+	const struct m_vnet *most_routes_spoke;
+	size_t gateway_routes;
 };
 
 struct s_site {
@@ -159,15 +190,31 @@ struct loc sema_stmt_head(const struct stmt *st);
 /* Azure's limit of routes in one route table (azure.md 4.5). */
 #define SEMA_MAX_ROUTES 400
 
-/* How many routes toward VNet `to` a transit route table of hub h holds:
- * one per prefix of `to` that the next hop can carry (an IPv4 NVA cannot
- * carry an IPv6 prefix). */
-size_t sema_routes_to(const struct s_hub *h, const struct m_vnet *to);
+/* The next hop of hub h's transit routes for family f, in *out (hop and
+ * next_hop_ip): false when h carries no traffic of that family (its NVA
+ * has no address of it; a gateway carries both). */
+bool sema_next_hop(const struct s_hub *h, enum ip_family f, struct m_route *out);
+
+/* The name of Azure's subnet for virtual network gateways, matched
+ * exactly (azurerm's IsGatewaySubnet does). */
+#define SEMA_GATEWAY_SUBNET "GatewaySubnet"
+
+/* A VNet's GatewaySubnet, or NULL. */
+const struct m_subnet *sema_gateway_subnet(const struct m_vnet *v);
 
 /* Whether a subnet name is one of Azure's subnets with a purpose of their
  * own (GatewaySubnet, AzureFirewallSubnet, ...), which never take a
  * transit route table: doc/language.md lists them with their sources. */
 bool sema_special_subnet(const char *name);
+
+/* The value k places further along a written list (a subnet's second
+ * prefix, an NVA's second address). */
+static inline const struct value *sema_value_at(const struct value *v, size_t k)
+{
+	while (k--)
+		v = v->next;
+	return v;
+}
 
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)

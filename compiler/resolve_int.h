@@ -44,6 +44,9 @@ enum want {
 	W_ADDR,     /* one address */
 	W_ADDRS,    /* a list of addresses */
 	W_PREFIXES, /* a list of prefixes */
+	W_ADDR_PAIR,   /* an address, or an IPv4 and an IPv6 one (the handler
+			* checks the families: one_per_family) */
+	W_PREFIX_PAIR, /* a prefix, or an IPv4 and an IPv6 one (likewise) */
 	W_IDENT,    /* one name */
 	W_INT,      /* one integer */
 	W_BLOCK,    /* a nested block */
@@ -131,5 +134,6 @@ void expand_peer(struct resolver *r, const struct stmt *st);
 void expand_hub(struct resolver *r, const struct stmt *st);
 void expand_mesh(struct resolver *r, const struct stmt *st);
 void expand_route_tables(struct resolver *r, size_t hub);
+void expand_link_route_tables(struct resolver *r);
 
 #endif

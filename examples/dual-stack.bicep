@@ -34,7 +34,10 @@ resource vnetHubCus 'Microsoft.Network/virtualNetworks@2025-07-01' = {
       {
         name: 'snet-shared'
         properties: {
-          addressPrefix: '10.80.0.0/24'
+          addressPrefixes: [
+            '10.80.0.0/24'
+            'fd5a:2c1b:8000:1::/64'
+          ]
         }
       }
     ]
@@ -55,13 +58,19 @@ resource vnetWebCus 'Microsoft.Network/virtualNetworks@2025-07-01' = {
       {
         name: 'snet-web'
         properties: {
-          addressPrefix: '10.81.0.0/24'
+          addressPrefixes: [
+            '10.81.0.0/24'
+            'fd5a:2c1b:8001:1::/64'
+          ]
         }
       }
       {
         name: 'snet-lb'
         properties: {
-          addressPrefix: '10.81.1.0/24'
+          addressPrefixes: [
+            '10.81.1.0/24'
+            'fd5a:2c1b:8001:2::/64'
+          ]
         }
       }
     ]
@@ -82,7 +91,10 @@ resource vnetApiCus 'Microsoft.Network/virtualNetworks@2025-07-01' = {
       {
         name: 'snet-api'
         properties: {
-          addressPrefix: '10.82.0.0/24'
+          addressPrefixes: [
+            '10.82.0.0/24'
+            'fd5a:2c1b:8002:1::/64'
+          ]
         }
       }
     ]

@@ -30,7 +30,7 @@ resource "azurerm_virtual_network" "vnet_hub_cus" {
 
   subnet {
     name             = "snet-shared"
-    address_prefixes = ["10.80.0.0/24"]
+    address_prefixes = ["10.80.0.0/24", "fd5a:2c1b:8000:1::/64"]
   }
 }
 
@@ -42,12 +42,12 @@ resource "azurerm_virtual_network" "vnet_web_cus" {
 
   subnet {
     name             = "snet-web"
-    address_prefixes = ["10.81.0.0/24"]
+    address_prefixes = ["10.81.0.0/24", "fd5a:2c1b:8001:1::/64"]
   }
 
   subnet {
     name             = "snet-lb"
-    address_prefixes = ["10.81.1.0/24"]
+    address_prefixes = ["10.81.1.0/24", "fd5a:2c1b:8001:2::/64"]
   }
 }
 
@@ -59,7 +59,7 @@ resource "azurerm_virtual_network" "vnet_api_cus" {
 
   subnet {
     name             = "snet-api"
-    address_prefixes = ["10.82.0.0/24"]
+    address_prefixes = ["10.82.0.0/24", "fd5a:2c1b:8002:1::/64"]
   }
 }
 

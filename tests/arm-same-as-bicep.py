@@ -42,6 +42,13 @@ def routes(props):
                   for r in (get(props, "routes") or []))
 
 
+def subnet_prefixes(props):
+    """A subnet's prefixes, however written: addressPrefix for one,
+    addressPrefixes for a dual-stack subnet (both are the same to Azure)."""
+    one = get(props, "addressPrefix")
+    return [one] if one is not None else list(get(props, "addressPrefixes") or [])
+
+
 def get(v, *keys):
     for k in keys:
         if v is None:
@@ -87,7 +94,7 @@ def arm_template(doc, params, out):
                 arm_value(r["location"], params),
                 sorted(p["addressSpace"]["addressPrefixes"]),
                 get(p, "dhcpOptions", "dnsServers") or [],
-                [(s["name"], s["properties"]["addressPrefix"],
+                [(s["name"], subnet_prefixes(s["properties"]),
                   last_name(s["properties"]["routeTable"]["id"])
                   if "routeTable" in s["properties"] else None)
                  for s in p.get("subnets", [])])
@@ -96,7 +103,8 @@ def arm_template(doc, params, out):
             out["peerings"][(vnet, name)] = (
                 tuple(p[f] for f in FLAGS), last_name(p["remoteVirtualNetwork"]["id"]))
         elif t == T_RT:
-            out["route_tables"][r["name"]] = (arm_value(r["location"], params), routes(p))
+            out["route_tables"][r["name"]] = (arm_value(r["location"], params), routes(p),
+                                              bool(p.get("disableBgpRoutePropagation")))
         elif t == T_SUBNET:
             # "[union(parameters('live'), createObject('routeTable',
             # createObject('id', resourceId(..., 'TABLE'))))]"
@@ -145,7 +153,7 @@ def bicep(path):
                 literal(v.get("location")),
                 sorted(get(p, "addressSpace", "addressPrefixes")),
                 get(p, "dhcpOptions", "dnsServers") or [],
-                [(s.get("name"), get(s, "properties", "addressPrefix"),
+                [(s.get("name"), subnet_prefixes(get(s, "properties")),
                   sym_name(get(s, "properties", "routeTable", "id")))
                  for s in (p.get("subnets") or [])])
         elif t == T_PEERING:
@@ -153,7 +161,8 @@ def bicep(path):
                 tuple(p.get(f) for f in FLAGS),
                 sym_name(get(p, "remoteVirtualNetwork", "id")))
         elif t == T_RT:
-            out["route_tables"][v.get("name")] = (literal(v.get("location")), routes(p))
+            out["route_tables"][v.get("name")] = (literal(v.get("location")), routes(p),
+                                                  bool(p.get("disableBgpRoutePropagation")))
         elif t == T_SUBNET:
             merged = p.args[1] if isinstance(p, bs.Call) and len(p.args) == 2 else None
             out["subnet_writes"][(sym_name(v.get("parent")), v.get("name"))] = \

@@ -49,8 +49,10 @@ def terraform(path):
     peerings = {hcl_string(tf_attr(b, "name")):
                 tuple(tf_attr(b, f) == "true" for f in FLAGS_TF)
                 for b in tf_blocks(t, "azurerm_virtual_network_peering")}
+    # a table's prefixes, and whether it keeps gateway routes out
     tables = {hcl_string(tf_attr(b, "name")):
-              sorted(re.findall(r'address_prefix\s*=\s*"([^"]+)"', b))
+              (sorted(re.findall(r'address_prefix\s*=\s*"([^"]+)"', b)),
+               tf_attr(b, "bgp_route_propagation_enabled") == "false")
               for b in tf_blocks(t, "azurerm_route_table")}
     # inline subnets name their table; existing VNets' get an association
     links = len(tf_blocks(t, "azurerm_subnet_route_table_association")) + \
@@ -78,8 +80,9 @@ def bicep(path):
             elif typ == "Microsoft.Network/virtualNetworks/virtualNetworkPeerings":
                 peerings[v.get("name")] = tuple(props.get(f) for f in FLAGS_BICEP)
             elif typ == "Microsoft.Network/routeTables":
-                tables[v.get("name")] = sorted(r.get("properties").get("addressPrefix")
-                                               for r in props.get("routes"))
+                tables[v.get("name")] = (sorted(r.get("properties").get("addressPrefix")
+                                                for r in props.get("routes")),
+                                         props.get("disableBgpRoutePropagation") is True)
             elif typ == "Microsoft.Network/virtualNetworks/subnets":
                 links += 1
     return sorted(vnets), peerings, tables, links

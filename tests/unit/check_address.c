@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "model.h"
 #include "peerc.h"
+#include "diag_helpers.h"
 #include "srcpos.h"
 #include "util.h"
 
@@ -18,41 +19,6 @@
 	"  location = westeurope\n"                                  \
 	"}\n"
 #define HEAD_LINES 5
-
-static struct peerc_result *compile_with(const char *text,
-					 const struct warn_opts *w)
-{
-	struct peerc_options o = { .target = PEERC_TARGET_NONE };
-
-	if (w)
-		o.warnings = *w;
-	return peerc_compile(&o, "t.peer", text, strlen(text));
-}
-
-static struct peerc_result *compile(const char *text)
-{
-	return compile_with(text, NULL);
-}
-
-static size_t count(const struct peerc_result *r, const char *name)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->diags.n; i++)
-		n += strcmp(r->diags.items[i].name, name) == 0;
-	return n;
-}
-
-/* The k-th diagnostic named `name`; fails the test when there is none. */
-static const struct diag *nth(const struct peerc_result *r, const char *name,
-			      size_t k)
-{
-	for (size_t i = 0; i < r->diags.n; i++)
-		if (strcmp(r->diags.items[i].name, name) == 0 && k-- == 0)
-			return &r->diags.items[i];
-	ck_abort_msg("no diagnostic %s", name);
-	return NULL;
-}
 
 /* Asserts loc starts at LINE:COL, counted after the HEAD lines. */
 static void at(const struct peerc_result *r, struct loc loc, int line,

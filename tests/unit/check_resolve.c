@@ -7,44 +7,13 @@
 #include "diag.h"
 #include "model.h"
 #include "peerc.h"
+#include "diag_helpers.h"
 #include "reach.h"
 #include "resolve.h"
 #include "util.h"
 
 #define SUB "\"11111111-1111-1111-1111-111111111111\""
 #define DEFAULTS "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
-
-static struct peerc_result *compile_with(const char *text, const struct warn_opts *w)
-{
-	struct peerc_options opts = { .target = PEERC_TARGET_NONE };
-
-	if (w)
-		opts.warnings = *w;
-	return peerc_compile(&opts, "t.peer", text, strlen(text));
-}
-
-static struct peerc_result *compile(const char *text)
-{
-	return compile_with(text, NULL);
-}
-
-static size_t count(const struct peerc_result *r, const char *name)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->diags.n; i++)
-		n += strcmp(r->diags.items[i].name, name) == 0;
-	return n;
-}
-
-static const struct diag *first(const struct peerc_result *r, const char *name)
-{
-	for (size_t i = 0; i < r->diags.n; i++)
-		if (strcmp(r->diags.items[i].name, name) == 0)
-			return &r->diags.items[i];
-	ck_abort_msg("no diagnostic named %s", name);
-	return NULL;
-}
 
 /* The text a location covers. */
 static bool has_msg(const struct peerc_result *r, const char *msg)
@@ -228,7 +197,7 @@ START_TEST(attributes_and_kinds)
 	ck_assert_str_eq(d->fixits[0].text, "gateway");
 	ck_assert_uint_eq(count(r, "unknown-attribute"), 4); /* gatway c. acess hubb. */
 	ck_assert_uint_eq(count(r, "invalid-value"), 5); /* nva dns forwarded gateway transit */
-	ck_assert_str_eq(first(r, "invalid-value")->msg, "'nva' takes an address, not a string");
+	ck_assert_str_eq(first(r, "invalid-value")->msg, "'nva' takes an address, or an IPv4 and an IPv6 address, not a string");
 	ck_assert_uint_eq(count(r, "duplicate-attribute"), 2); /* location, address */
 	ck_assert_uint_eq(count(r, "duplicate-defaults"), 1);
 	peerc_result_free(r);
@@ -612,6 +581,128 @@ START_TEST(special_subnets_take_no_transit_routes)
 }
 END_TEST
 
+/* The routing patterns of a hub with a firewall: a default route or a
+ * summary to the NVA, the same few routes in every spoke's table (one
+ * array, shared); gateway route propagation off on the spokes' tables; a
+ * table on the hub's GatewaySubnet with the spokes' prefixes or the
+ * summary; every subnet names the table it takes. */
+START_TEST(routing_patterns)
+{
+	char buf[IP_STRLEN];
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16, fd00::/48 { gateway nva = 10.0.1.4, fd00:0:0:1::4\n"
+		"  subnets { GatewaySubnet = 10.0.255.224/27  AzureFirewallSubnet = 10.0.1.0/26 } }\n"
+		"vnet s1 10.1.0.0/16, fd00:1::/48 { subnets { app = 10.1.0.0/24, fd00:1::/64 } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { app = 10.2.0.0/24  dmz { prefix = 10.2.1.0/24 "
+		"transit_routes = false } } }\n"
+		"hub hh -> s1, s2 { transit = nva  routes = default  propagate_gateway_routes = false\n"
+		"  gateway_subnet_routes }\n");
+	no_diags(r);
+	const struct model *m = r->model;
+	ck_assert_uint_eq(m->nroute_tables, 3);
+	const struct m_route_table *t1 = &m->route_tables[0], *t2 = &m->route_tables[1];
+	const struct m_route_table *gw = &m->route_tables[2];
+	ck_assert_int_eq(t1->kind, RT_TRANSIT);
+	ck_assert(!t1->propagate && !t2->propagate);
+	ck_assert_uint_eq(t1->nroutes, 2);
+	ck_assert_ptr_eq(t1->routes, t2->routes);
+	ck_assert_str_eq(t1->routes[0].name, "default");
+	ck_assert_str_eq(ip_prefix_str(&t1->routes[0].prefix, buf), "0.0.0.0/0");
+	ck_assert_str_eq(ip_addr_str(&t1->routes[0].next_hop_ip, buf), "10.0.1.4");
+	ck_assert_str_eq(t1->routes[1].name, "default-ipv6");
+	ck_assert_str_eq(ip_prefix_str(&t1->routes[1].prefix, buf), "::/0");
+	ck_assert_str_eq(ip_addr_str(&t1->routes[1].next_hop_ip, buf), "fd00:0:0:1::4");
+	/* the GatewaySubnet's: every spoke prefix, with propagation on */
+	ck_assert_int_eq(gw->kind, RT_GATEWAY_SUBNET);
+	ck_assert_str_eq(gw->vnet->handle, "hh");
+	ck_assert_str_eq(gw->name, "rt-hh-gateway");
+	ck_assert(gw->propagate);
+	ck_assert_uint_eq(gw->nroutes, 3);
+	ck_assert_str_eq(gw->routes[0].name, "to-s1-1");
+	ck_assert_str_eq(ip_prefix_str(&gw->routes[1].prefix, buf), "fd00:1::/48");
+	ck_assert_str_eq(gw->routes[2].name, "to-s2");
+	const struct m_vnet *hh = vnet(m, "hh"), *s2 = vnet(m, "s2");
+	ck_assert_ptr_eq(hh->subnets[0].route_table, gw);
+	ck_assert_ptr_null(hh->subnets[1].route_table);
+	ck_assert_ptr_eq(s2->subnets[0].route_table, t2);
+	ck_assert_ptr_null(s2->subnets[1].route_table);
+	ck_assert_ptr_eq(r->sema->vnets[s2->index].transit_table, t2);
+	peerc_result_free(r);
+
+	/* summary alone means routes = summary; the gateway table takes the
+	 * spokes' prefixes all the same (a summary would lose to the peerings) */
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { gateway nva = 10.0.1.4 subnets { GatewaySubnet = 10.0.255.224/27 } }\n"
+		"vnet s1 10.1.0.0/16 { subnets { app = 10.1.0.0/24 } }\n"
+		"vnet s2 10.2.0.0/16 { subnets { app = 10.2.0.0/24 } }\n"
+		"hub hh -> s1, s2 { transit = nva  summary = 10.1.0.0/16, 10.2.0.0/15, fd00::/8 "
+		"gateway_subnet_routes }\n");
+	no_diags(r);
+	m = r->model;
+	ck_assert_uint_eq(m->route_tables[0].nroutes, 2); /* no IPv6 next hop */
+	ck_assert_str_eq(m->route_tables[0].routes[0].name, "summary-1");
+	ck_assert_str_eq(ip_prefix_str(&m->route_tables[0].routes[1].prefix, buf), "10.2.0.0/15");
+	ck_assert(m->route_tables[0].propagate);
+	ck_assert_uint_eq(m->route_tables[2].nroutes, 2);
+	ck_assert_str_eq(m->route_tables[2].routes[1].name, "to-s2");
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4 }\nvnet s1 10.1.0.0/16\n"
+		"hub hh -> s1 { transit = nva  routes = summary  routes = spokes }\n"
+		"hub hh -> s1 { transit = nva  routes = default  summary = 10.0.0.0/8 }\n");
+	ck_assert(has_msg(r, "'routes = summary' sends the prefixes of 'summary' to the "
+			  "next hop: add 'summary = PREFIXES' to the hub block"));
+	ck_assert(has_msg(r, "'summary' gives the routes of 'routes = summary', and this "
+			  "hub has 'routes = default'"));
+	ck_assert_uint_eq(count(r, "duplicate-attribute"), 1);
+	peerc_result_free(r);
+}
+END_TEST
+
+/* A subnet takes an IPv4 and an IPv6 prefix, an NVA an address of each
+ * family; two of one family, or three, are refused at the value too many. */
+START_TEST(dual_stack_subnets_and_nva)
+{
+	char buf[IP_STRLEN];
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16, fd00::/48 { nva = fd00::4, 10.0.1.4 }\n"
+		"vnet s1 10.1.0.0/16, fd00:1::/48 { subnets { app = 10.1.0.0/24, fd00:1:0:1::/64\n"
+		"  db { prefix = fd00:1:0:2::/64, 10.1.1.0/24  transit_routes = false } } }\n"
+		"vnet s2 10.2.0.0/16, fd00:2::/48 { subnets { app = 10.2.0.0/24, fd00:2::/64 } }\n"
+		"hub hh -> s1, s2 { transit = nva }\n");
+	no_diags(r);
+	const struct m_vnet *hh = vnet(r->model, "hh"), *s1 = vnet(r->model, "s1");
+	ck_assert_uint_eq(hh->nnvas, 2);
+	ck_assert_str_eq(ip_addr_str(m_vnet_nva(hh, IP_V4), buf), "10.0.1.4");
+	ck_assert_str_eq(ip_addr_str(m_vnet_nva(hh, IP_V6), buf), "fd00::4");
+	ck_assert_uint_eq(s1->subnets[0].nprefixes, 2);
+	ck_assert_str_eq(ip_prefix_str(&s1->subnets[0].prefixes[1], buf), "fd00:1:0:1::/64");
+	ck_assert_str_eq(ip_prefix_str(&s1->subnets[1].prefixes[0], buf), "fd00:1:0:2::/64");
+	ck_assert(!s1->subnets[1].routed);
+	/* each family's routes go to that family's NVA address */
+	const struct m_route_table *rt = &r->model->route_tables[0];
+	ck_assert_uint_eq(rt->nroutes, 2);
+	ck_assert_str_eq(rt->routes[0].name, "to-s2-1");
+	ck_assert_str_eq(ip_addr_str(&rt->routes[0].next_hop_ip, buf), "10.0.1.4");
+	ck_assert_str_eq(ip_prefix_str(&rt->routes[1].prefix, buf), "fd00:2::/48");
+	ck_assert_str_eq(ip_addr_str(&rt->routes[1].next_hop_ip, buf), "fd00::4");
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS
+		"vnet hh 10.0.0.0/16 { nva = 10.0.1.4, 10.0.1.5\n"
+		"  subnets { a = 10.0.2.0/24, 10.0.3.0/24  b = 10.0.4.0/24, fd00::/64, 10.0.5.0/24\n"
+		"            c { prefix = fd00:0:0:1::/64, fd00:0:0:2::/64 } } }\n");
+	ck_assert_uint_eq(count(r, "invalid-value"), 4);
+	ck_assert(has_msg(r, "'nva' takes at most one IPv4 and one IPv6 address"));
+	ck_assert(has_msg(r, "subnet 'a' takes at most one IPv4 and one IPv6 prefix"));
+	ck_assert_str_eq(text_at(r, r->diags.items[1].loc), "10.0.3.0/24");
+	ck_assert_str_eq(text_at(r, r->diags.items[2].loc), "10.0.5.0/24");
+	ck_assert_str_eq(text_at(r, r->diags.items[3].loc), "fd00:0:0:2::/64");
+	peerc_result_free(r);
+}
+END_TEST
+
 /* An ID in any case is written with Azure's segment names; subscription
  * GUIDs that differ only in case are one subscription. */
 START_TEST(ids_and_guids_are_canonical)
@@ -781,7 +872,8 @@ START_TEST(route_limit)
 	ck_assert_uint_eq(r->diags.nerrors, 1);
 	ck_assert_str_eq(first(r, "route-limit")->msg,
 			 "transit through hub 'hub' needs 401 routes in the route table "
-			 "of 'v0'; Azure allows at most 400 in one table");
+			 "of 'v0'; Azure allows at most 400 in one table: send the spokes' traffic to the "
+			 "NVA with 'routes = default' or a 'summary'");
 	peerc_result_free(r);
 
 	/* one spoke fewer: 400 routes each, and the tables are built */
@@ -880,7 +972,7 @@ START_TEST(sites_are_reached_through_the_gateway)
 }
 END_TEST
 
-/* The queries the address checks use: who reaches a VNet, who a site. */
+/* The query the site-overlap check uses: who reaches a site. */
 static void collect(void *ctx, const struct m_vnet *v)
 {
 	struct strbuf *sb = ctx;
@@ -903,13 +995,6 @@ START_TEST(who_reaches_whom)
 	const struct sema *s = r->sema;
 	struct strbuf sb;
 	sb_init(&sb);
-	/* its direct peers with access, then its fellow transit spokes, once */
-	reach_vnet_each(s, vnet(r->model, "s1"), r->arena, collect, &sb);
-	ck_assert_str_eq(sb.buf, "hub far s2 s3 ");
-	sb_reset(&sb);
-	reach_vnet_each(s, vnet(r->model, "off"), r->arena, collect, &sb);
-	ck_assert_str_eq(sb.buf, "");
-	sb_reset(&sb);
 	reach_site_each(s, &r->model->sites[0], collect, &sb);
 	ck_assert_str_eq(sb.buf, "hub s1 s2 s3 ");
 	sb_free(&sb);
@@ -965,6 +1050,8 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, gateway_settings_are_checked);
 	tcase_add_test(tc, gateway_subnet_and_sku_checks);
 	tcase_add_test(tc, special_subnets_take_no_transit_routes);
+	tcase_add_test(tc, dual_stack_subnets_and_nva);
+	tcase_add_test(tc, routing_patterns);
 	tcase_add_test(tc, ids_and_guids_are_canonical);
 	tcase_add_test(tc, transit_needs_its_device);
 	tcase_add_test(tc, names_and_required_settings);
