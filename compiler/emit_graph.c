@@ -338,14 +338,26 @@ static struct tval *graph_values(const struct model *m,
 
 /* --------------------------------------------------------- --explain */
 
+/* The VNet of the path nearest to hop i, before it (step -1) or after it
+ * (step 1), other than the hub whose NVA or gateway hop i is; or NULL. */
+static const struct m_vnet *spoke_near(const struct reach_path *rp, size_t i, int step)
+{
+	const struct m_vnet *hub = rp->hops[i].vnet;
+
+	for (size_t k = i; step < 0 ? k-- > 0 : ++k < rp->nhops;)
+		if (rp->hops[k].kind == REACH_VNET && rp->hops[k].vnet != hub)
+			return rp->hops[k].vnet;
+	return NULL;
+}
+
 /* The transit route tables a hub's NVA or gateway hop uses: those of the
- * spokes before and after it. */
+ * spokes before and after it, the way there and the way back. */
 static void mark_transit(const struct model *m, struct graph_marks *mk,
 			 const struct reach_path *rp, size_t i)
 {
 	const struct m_vnet *hub = rp->hops[i].vnet;
-	const struct m_vnet *from = i >= 2 ? rp->hops[i - 2].vnet : NULL;
-	const struct m_vnet *to = i + 2 < rp->nhops ? rp->hops[i + 2].vnet : NULL;
+	const struct m_vnet *from = spoke_near(rp, i, -1);
+	const struct m_vnet *to = spoke_near(rp, i, 1);
 
 	for (size_t t = 0; t < m->nroute_tables; t++) {
 		const struct m_route_table *rt = &m->route_tables[t];
@@ -368,8 +380,7 @@ static void mark_hops(const struct model *m, struct graph_marks *mk,
 			break;
 		case REACH_NVA:
 		case REACH_GATEWAY:
-			if (i >= 2 && i + 2 < rp->nhops)
-				mark_transit(m, mk, rp, i);
+			mark_transit(m, mk, rp, i);
 			break;
 		case REACH_SITE:
 			mk->sites[h->site - m->sites] = true;
