@@ -12,8 +12,10 @@
 #include "commands.h"
 #include "diag.h"
 #include "emit.h"
+#include "live.h"
 #include "output.h"
 #include "rules.h"
+#include "subcmd.h"
 #include "util.h"
 
 /* ------------------------------------------------------------- the table */
@@ -31,21 +33,10 @@ enum opt_key {
 	OPT_DIAGNOSTICS_FORMAT,
 	OPT_FORMAT,
 	OPT_ALLOW_EMPTY,
+	OPT_IMPORT_FROM,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_HELP_ONLY, /* a line of --help that getopt never sees */
-};
-
-/* One row per option: getopt_long's tables and --help both come from here,
- * so an option cannot exist without its help or the other way round. */
-struct cli_option {
-	const char *name;  /* the long name; NULL: short or help only */
-	int key;           /* the short letter, or an OPT_ key */
-	int has_arg;       /* no_argument, required_argument, optional_argument */
-	const char *arg;   /* the argument's name in --help */
-	const char *shown; /* the left column, when it is not the usual form */
-	const char *help;  /* '\n' starts an aligned continuation line; NULL:
-			    * -t's, made from the back-end table */
 };
 
 static const struct cli_option options[] = {
@@ -104,6 +95,12 @@ static const struct cli_option options[] = {
 	  "compile a FILE that declares no VNet (an output\n"
 	  "with no resources) instead of failing: applied, that\n"
 	  "output deletes what an earlier one created" },
+	{ "import-from", OPT_IMPORT_FROM, required_argument, "JSON", NULL,
+	  "with Terraform: also write imports.tf beside the\n"
+	  "-o file, with an import block for each VNet,\n"
+	  "peering half and created resource group that\n"
+	  "exists in the live estate JSON (az network vnet\n"
+	  "list); give it once per file" },
 	{ "verbose", 'v', no_argument, NULL, NULL,
 	  "name each file written on standard error" },
 	{ "help", OPT_HELP, no_argument, NULL, NULL,
@@ -111,8 +108,6 @@ static const struct cli_option options[] = {
 	{ "version", OPT_VERSION, no_argument, NULL, NULL,
 	  "output version information and exit" },
 };
-
-static const char *const color_choices[] = { "auto", "always", "never" };
 
 static const char *const format_choices[] = { "text", "json", "sarif", "github" };
 
@@ -162,7 +157,7 @@ static void wrap_target_help(struct strbuf *out)
 	sb_free(&text);
 }
 
-static void print_option(FILE *out, const struct cli_option *opt)
+void cli_print_option(FILE *out, const struct cli_option *opt)
 {
 	struct strbuf left;
 
@@ -225,7 +220,7 @@ static void print_help(void)
 	     "\n"
 	     "Options:");
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-		print_option(stdout, &options[i]);
+		cli_print_option(stdout, &options[i]);
 	print_commands();
 	puts("\n"
 	     "Exit status:\n"
@@ -297,12 +292,8 @@ static void print_warnings(void)
 
 /* ------------------------------------------------------------- parsing */
 
-/* A usage error: its text, printed once the color is known. */
-struct usage_error {
-	char msg[512];
-	bool set;
-};
-
+/* struct usage_error (cli.h): a usage error's text, printed once the
+ * color is known. */
 static void usage_error(struct usage_error *e, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 
@@ -428,20 +419,20 @@ static void parse_target(struct cli_opts *o, const char *arg,
 	add_hint(e, "", arg, names, n);
 }
 
-static void parse_color(struct cli_opts *o, const char *arg,
-			struct usage_error *e)
+void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *e)
 {
+	static const char *const names[] = { "auto", "always", "never" };
 	static const enum cli_color modes[] = {
 		CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER,
 	};
 
 	if (!arg) {
-		o->color_mode = CLI_COLOR_ALWAYS;
+		*mode = CLI_COLOR_ALWAYS;
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(color_choices); i++) {
-		if (strcmp(arg, color_choices[i]) == 0) {
-			o->color_mode = modes[i];
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			*mode = modes[i];
 			return;
 		}
 	}
@@ -492,39 +483,40 @@ static void parse_api_version(struct cli_opts *o, const char *arg,
 	sb_free(&sb);
 }
 
-static const struct cli_option *find_option(int key)
+static const struct cli_option *find_option(const struct cli_option *opts,
+					   size_t n, int key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-		if (options[i].key == key)
-			return &options[i];
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].key == key)
+			return &opts[i];
 	return NULL;
 }
 
-/* What getopt_long could not parse: it is quiet (opterr = 0) so that the
- * message comes from diag.c like every other. */
-static void bad_option(int c, char **argv, struct usage_error *e)
+void cli_bad_option(const struct cli_option *opts, size_t nopts, int c,
+		    char **argv, struct usage_error *e)
 {
 	/* Reliable for a missing argument (always the last word) and an
 	 * unknown long option (getopt has moved past it); not for a bad letter
 	 * inside a group like -vx, so letters are shown from optopt. */
 	const char *text = argv[optind - 1];
-	const struct cli_option *opt = find_option(optopt);
+	const struct cli_option *opt = find_option(opts, nopts, optopt);
 
 	if (c == ':' && strncmp(text, "--", 2) == 0) {
 		usage_error(e, "option '%s' requires an argument", text);
 	} else if (c == ':') {
 		usage_error(e, "option '-%c' requires an argument", optopt);
 	} else if (optopt == 0) {
-		const char *names[ARRAY_SIZE(options)];
+		const char **names = xcalloc(nopts + 1, sizeof(*names));
 		size_t n = 0;
 		char given[64];
 		snprintf(given, sizeof(given), "%.*s",
 			 (int)strcspn(text + 2, "="), text + 2);
-		for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-			if (options[i].name)
-				names[n++] = options[i].name;
+		for (size_t i = 0; i < nopts; i++)
+			if (opts[i].name)
+				names[n++] = opts[i].name;
 		usage_error(e, "unrecognized option '%s'", text);
 		add_hint(e, "--", given, names, n);
+		free(names);
 	} else if (opt) {
 		/* A known option fails only in its long form with "=ARG". */
 		usage_error(e, "option '--%s' takes no argument", opt->name);
@@ -556,7 +548,7 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		o->check = o->diff = true;
 		break;
 	case OPT_COLOR:
-		parse_color(o, arg, e);
+		cli_parse_color(arg, &o->color_mode, e);
 		break;
 	case OPT_LIST_WARNINGS:
 		o->action = CLI_LIST_WARNINGS;
@@ -587,6 +579,11 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		break;
 	case OPT_ALLOW_EMPTY:
 		o->compile.allow_empty = true;
+		break;
+	case OPT_IMPORT_FROM:
+		o->import_from = xrealloc(o->import_from,
+					  (o->nimport_from + 1) * sizeof(*o->import_from));
+		o->import_from[o->nimport_from++] = arg;
 		break;
 	case OPT_HELP:
 		o->action = CLI_HELP;
@@ -731,6 +728,9 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 	else if (o->check && o->compile.target == PEERC_TARGET_NONE)
 		usage_error(e, "-t none writes nothing: --%s has nothing to compare",
 			    o->diff ? "diff" : "check");
+	if (o->nimport_from && o->compile.target != PEERC_TARGET_TERRAFORM)
+		usage_error(e, "--import-from writes Terraform import blocks: it "
+			    "needs the terraform target");
 	if (!to_stdout(o)) {
 		const char *slash = strrchr(o->output, '/');
 		o->compile.output_name = slash ? slash + 1 : o->output;
@@ -784,18 +784,14 @@ static void close_sink(struct diag_sink *sink, struct diag_rule *rules,
 	free(rules);
 }
 
-int cli_parse(struct cli_opts *o, int argc, char **argv)
+void cli_getopt_tables(const struct cli_option *opts, size_t n,
+		       struct option *longs, char *shorts)
 {
-	struct option longs[ARRAY_SIZE(options) + 1];
-	char shorts[2 * ARRAY_SIZE(options) + 2] = ":"; /* ':' reports a missing argument */
-	size_t nlong = 0, ns = 1;
-	struct usage_error err = { .set = false };
-	int c;
+	size_t nlong = 0, ns = 0;
 
-	memset(o, 0, sizeof(*o));
-	o->compile.max_errors = 50;
-	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
-		const struct cli_option *opt = &options[i];
+	shorts[ns++] = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_option *opt = &opts[i];
 		if (opt->name)
 			longs[nlong++] = (struct option){ opt->name, opt->has_arg,
 							  NULL, opt->key };
@@ -807,14 +803,25 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	longs[nlong] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
+}
 
+int cli_parse(struct cli_opts *o, int argc, char **argv)
+{
+	struct option longs[ARRAY_SIZE(options) + 1];
+	char shorts[2 * ARRAY_SIZE(options) + 2];
+	struct usage_error err = { .set = false };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->compile.max_errors = 50;
+	cli_getopt_tables(options, ARRAY_SIZE(options), longs, shorts);
 	opterr = 0;
 	optind = 1;
 	const char *after_a = NULL; /* the word after --explain's A */
 	while (!err.set && o->action == CLI_COMPILE &&
 	       (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			bad_option(c, argv, &err);
+			cli_bad_option(options, ARRAY_SIZE(options), c, argv, &err);
 		else
 			handle(o, c, optarg, &err);
 		if (c == OPT_EXPLAIN && optind < argc)
@@ -854,6 +861,8 @@ void cli_opts_free(struct cli_opts *o)
 {
 	free(o->rules);
 	o->rules = NULL;
+	free((void *)o->import_from);
+	o->import_from = NULL;
 }
 
 /* ------------------------------------------------------------- running */
@@ -1064,6 +1073,20 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		sb_free(&prev);
 		return EXIT_USAGE;
 	}
+	struct arena *live_arena = arena_new();
+	struct live adopt;
+	if (o->nimport_from) {
+		live_init(&adopt, live_arena);
+		int status = subcmd_load_live(&adopt, o->import_from, o->nimport_from,
+					      o->color);
+		if (status != EXIT_OK) {
+			sb_free(&in);
+			sb_free(&prev);
+			arena_free(live_arena);
+			return status;
+		}
+		opts.adopt = &adopt;
+	}
 	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
 	sb_free(&in);
@@ -1073,6 +1096,7 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		     o->explain[0] ? explain(o, r, sink) :
 		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);
 	peerc_result_free(r);
+	arena_free(live_arena);
 	return status;
 }
 

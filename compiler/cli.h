@@ -40,7 +40,44 @@ struct cli_opts {
 	struct peerc_options compile;
 	struct warn_rule *rules;  /* heap; compile.warnings.rules points here */
 	size_t rules_cap;
+	const char **import_from; /* --import-from files (heap array), in order */
+	size_t nimport_from;
 };
+
+/* One row per option: getopt_long's tables and --help both come from a
+ * table of these (the compiler's in cli.c, each command's in its module),
+ * so an option cannot exist without its help or the other way round. */
+struct cli_option {
+	const char *name;  /* the long name; NULL: short or help only */
+	int key;           /* the short letter, or a key of 256 and up */
+	int has_arg;       /* no_argument, required_argument, optional_argument */
+	const char *arg;   /* the argument's name in --help */
+	const char *shown; /* the left column, when it is not the usual form */
+	const char *help;  /* '\n' starts an aligned continuation line; NULL:
+			    * -t's, made from the back-end table */
+};
+
+/* A usage error: its text, printed once the color is known. */
+struct usage_error {
+	char msg[512];
+	bool set;
+};
+
+struct option;
+/* getopt_long's tables for n options: longs needs n + 1 entries, shorts
+ * 2n + 2 characters. */
+void cli_getopt_tables(const struct cli_option *opts, size_t n,
+		       struct option *longs, char *shorts);
+/* One option's lines of --help, in the form help2man reads. */
+void cli_print_option(FILE *out, const struct cli_option *opt);
+
+/* What getopt_long (quiet: opterr = 0) could not parse, c being '?' or
+ * ':', as a usage error for a command whose options are opts[n]: an
+ * unknown long option gets the nearest known one as a hint. */
+void cli_bad_option(const struct cli_option *opts, size_t n, int c,
+		    char **argv, struct usage_error *e);
+/* --color[=WHEN]'s argument (NULL: always) into *mode, else a usage error. */
+void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *e);
 
 /* Whether to color messages on stderr: auto is a terminal without NO_COLOR. */
 bool cli_color(enum cli_color mode);

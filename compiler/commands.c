@@ -9,6 +9,10 @@
 static const struct command commands[] = {
 	{ "fmt", "rewrite .peer files in the canonical layout", fmt_main },
 	{ "lsp", "run the language server for editors (LSP on stdio)", lsp_main },
+	{ "import", "write a .peer file for a live estate (az JSON)",
+	  cmd_import },
+	{ "drift", "compare a .peer file with a live estate, for CI",
+	  cmd_drift },
 	{ NULL, NULL, NULL },
 };
 

@@ -19,4 +19,8 @@ const struct command *command_find(const char *name);
 /* Every command, in the order --help lists them; NULL past the last. */
 const struct command *command_at(size_t i);
 
+/* The commands' entry points (compiler/cmd_*.c). */
+int cmd_import(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+
 #endif

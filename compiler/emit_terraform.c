@@ -12,7 +12,9 @@
 
 #include <inttypes.h>
 
+#include "diag.h"
 #include "emit.h"
+#include "live.h"
 #include "model.h"
 #include "tf_moved.h"
 #include "util.h"
@@ -55,12 +57,14 @@ enum label_ns {
 struct tf {
 	struct arena *a;
 	const struct model *m;
+	const struct peerc_options *opts;
 	struct tf_vnet *vnets; /* parallel to model.vnets */
 	const char **gw_label; /* parallel to model.vnets: its gateway's */
 	const char **group_label; /* parallel to model.groups, when created */
 	const char **rt_label; /* parallel to model.route_tables */
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
 	struct labels ns[NS_COUNT];
+	struct tval *imports; /* import blocks: --import-from's live resources */
 };
 
 /* ---------------------------------------------------------------- labels */
@@ -193,6 +197,50 @@ static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
 }
 
+/* --------------------------------------------------------------- adoption */
+
+/* An import block for the resource at TYPE.LABEL when it exists live. */
+static void adopt(struct tf *t, const char *type, const char *label, const char *id)
+{
+	if (!id)
+		return;
+	struct tval *o = tv_object(t->a);
+	tv_set(t->a, o, "to", tv_raw(t->a, arena_printf(t->a, "%s.%s", type, label)));
+	tv_set(t->a, o, "id", tv_string(t->a, id));
+	tv_push(t->a, t->imports, o);
+}
+
+static const struct live_vnet *live_vnet_of(struct tf *t, const struct m_vnet *v)
+{
+	const char *id = t->opts->adopt ? live_model_id(t->a, v) : NULL;
+	return id ? live_find(t->opts->adopt, id) : NULL;
+}
+
+/* The live half of side i, when it exists with the name the file gives
+ * it; one with another name is not adopted (name forces a new resource),
+ * and a warning says so. */
+static const char *live_side_id(struct tf *t, struct peerc_result *r,
+				const struct m_peering *p, int i)
+{
+	const struct live_vnet *lv = live_vnet_of(t, p->side[i].vnet);
+	const char *remote = lv ? live_model_id(t->a, p->side[!i].vnet) : NULL;
+	const struct live_peering *lp = remote ? live_peering_to(lv, remote) : NULL;
+
+	if (!lp)
+		return NULL;
+	if (strcmp(lp->name, p->side[i].name) != 0) {
+		diag_add(&r->diags, DIAG_WARNING, "adopt-name", p->loc,
+			 "the peering of '%s' with '%s' is named '%s' in Azure, '%s' "
+			 "here: it is not imported, and Azure refuses a second peering "
+			 "of the pair", p->side[i].vnet->handle, p->side[!i].vnet->handle,
+			 lp->name, p->side[i].name);
+		return NULL;
+	}
+	/* Built from the VNet's canonical ID rather than taken from the
+	 * input, whose segment names azurerm's parser may not accept. */
+	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
+}
+
 /* ---------------------------------------------------------- resource groups */
 
 /* The resource group name of something in group g: a reference to the
@@ -234,6 +282,11 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 		tv_set(a, o, "name", tv_string(a, mg->resource_group));
 		tv_set(a, o, "location", tv_string(a, mg->location));
 		tv_push(a, list, o);
+		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
+						     mg->resource_group))
+			adopt(t, "azurerm_resource_group", t->group_label[g],
+			      arena_printf(a, "/subscriptions/%s/resourceGroups/%s",
+					   mg->subscription, mg->resource_group));
 	}
 	return list;
 }
@@ -406,6 +459,8 @@ static struct tval *created_vnet(struct tf *t, const struct m_vnet *v)
 	tv_set(a, o, "dns_servers", dns);
 	tv_set(a, o, "subnets", subnets_value(t, v));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
+	const struct live_vnet *lv = live_vnet_of(t, v);
+	adopt(t, "azurerm_virtual_network", tv->label, lv ? lv->id : NULL);
 	return o;
 }
 
@@ -688,7 +743,7 @@ static struct tval *side_value(struct tf *t, const struct m_peering *p, int i,
 	return o;
 }
 
-static struct tval *build_peerings(struct tf *t)
+static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 {
 	struct arena *a = t->a;
 	struct tval *list = tv_list(a);
@@ -697,12 +752,15 @@ static struct tval *build_peerings(struct tf *t)
 		const struct m_peering *p = &t->m->peerings[i];
 		const char *labels[2];
 		for (int k = 0; k < 2; k++) {
-			const char *l = p->side[k].vnet->handle, *r = p->side[!k].vnet->handle;
-			labels[k] = label_get(t, NS_PEERING, arena_printf(a, "%s_to_%s", l, r),
-					      key2(a, l, r));
+			const char *me = p->side[k].vnet->handle, *peer = p->side[!k].vnet->handle;
+			labels[k] = label_get(t, NS_PEERING, arena_printf(a, "%s_to_%s", me, peer),
+					      key2(a, me, peer));
 		}
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 2; k++) {
 			tv_push(a, list, side_value(t, p, k, labels));
+			adopt(t, "azurerm_virtual_network_peering", labels[k],
+			      live_side_id(t, r, p, k));
+		}
 	}
 	return list;
 }
@@ -734,6 +792,8 @@ static void render(const struct peerc_options *opts, struct peerc_result *r,
 	}
 	emit_add_output(r, NULL, sb.buf, sb.len);
 	sb_free(&sb);
+	if (opts->adopt)
+		emit_template(be, opts, r, "imports.tf.tmpl", TMPL_HCL, root, "imports.tf");
 }
 
 static bool creates_gateway(const struct model *m)
@@ -747,7 +807,7 @@ static bool creates_gateway(const struct model *m)
 void emit_terraform(const struct model *m, const struct peerc_options *opts,
 		    struct peerc_result *r)
 {
-	struct tf t = { .a = r->arena, .m = m };
+	struct tf t = { .a = r->arena, .m = m, .opts = opts };
 	struct arena *a = r->arena;
 	struct tval *root = tv_object(a);
 
@@ -759,6 +819,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	want_labels(&t);
 	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
+	t.imports = tv_set(a, root, "imports", tv_list(a));
 	classify_vnets(&t);
 	struct tval *prerequisites = tv_list(a);
 	tv_set(a, root, "resource_groups", build_groups(&t, prerequisites));
@@ -770,7 +831,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	struct tval *rts = tv_set(a, root, "route_tables", tv_list(a));
 	for (size_t i = 0; i < m->nroute_tables; i++)
 		tv_push(a, rts, route_table_value(&t, &m->route_tables[i], t.rt_label[i]));
-	tv_set(a, root, "peerings", build_peerings(&t));
+	tv_set(a, root, "peerings", build_peerings(&t, r));
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);
 }

@@ -18,6 +18,10 @@
 struct side_spec {
 	bool on[PEERING_SETTINGS];
 	struct loc at[PEERING_SETTINGS];
+	/* `A.name`: this side's own name pattern (live peerings that peerc
+	 * import adopts often have unrelated names), else NULL. */
+	const char *pattern;
+	struct loc pattern_loc;
 };
 
 struct pair_spec {
@@ -81,18 +85,34 @@ static void side_setting(struct resolver *r, void *obj, const struct attr *at, i
 	set_side(obj, key, res_flag(at), at->loc);
 }
 
-/* The language's names of the settings, in enum order. */
-static const struct attr_row side_attrs[PEERING_SETTINGS] = {
+/* `Q.name = "..."`: one side's own peering name pattern. */
+static void side_name(struct resolver *r, void *obj, const struct attr *at, int key)
+{
+	struct side_spec *sp = obj;
+
+	sp->pattern = res_text(at);
+	sp->pattern_loc = at->values->loc;
+}
+
+/* The language's names of the settings, in enum order, then the side's
+ * own name. */
+static const struct attr_row side_attrs[PEERING_SETTINGS + 1] = {
 	[SET_ACCESS] = { "access", W_FLAG, NULL, side_setting, SET_ACCESS },
 	[SET_FORWARDED] = { "forwarded", W_FLAG, NULL, side_setting, SET_FORWARDED },
 	[SET_GATEWAY_TRANSIT] = { "gateway_transit", W_FLAG, NULL, side_setting,
 				  SET_GATEWAY_TRANSIT },
 	[SET_REMOTE_GATEWAY] = { "remote_gateway", W_FLAG, NULL, side_setting,
 				 SET_REMOTE_GATEWAY },
+	[PEERING_SETTINGS] = { "name", W_STRING, NULL, side_name, 0 },
 };
 const struct attr_table res_side_table = {
 	"a side of a peering", side_attrs, ARRAY_SIZE(side_attrs)
 };
+
+const char *sema_setting_name(enum peering_setting k)
+{
+	return side_attrs[k].name;
+}
 
 /* Unqualified access or forwarded (key): both sides. */
 static void both_sides(struct resolver *r, void *obj, const struct attr *at, int key)
@@ -320,13 +340,14 @@ static void fill_side(struct resolver *r, struct m_side *md, struct s_side *sd,
 		      struct m_vnet *me, struct m_vnet *other)
 {
 	md->vnet = me;
-	md->name = expand_name(r->a, ps->pattern, peering_keys, me, other);
+	md->name = expand_name(r->a, sp->pattern ? sp->pattern : ps->pattern,
+			       peering_keys, me, other);
 	for (int i = 0; i < PEERING_SETTINGS; i++) {
 		md->setting[i] = sp->on[i];
 		sd->setting[i] = sp->at[i];
 	}
-	sd->name = ps->name_loc;
-	sd->pattern = ps->pattern_loc;
+	sd->name = sp->pattern ? sp->pattern_loc : ps->name_loc;
+	sd->pattern = sp->pattern ? sp->pattern_loc : ps->pattern_loc;
 }
 
 /* The first setting in which an existing side differs from a new one. */

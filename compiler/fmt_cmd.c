@@ -11,6 +11,7 @@
 #include "fmt_cmd.h"
 #include "output.h"
 #include "peerc.h"
+#include "subcmd.h"
 #include "textdiff.h"
 #include "util.h"
 
@@ -21,25 +22,37 @@ struct fmt_opts {
 	struct diag_sink sink; /* text: every message after the options */
 };
 
-static void fmt_help(void)
+enum { OPT_CHECK = 256, OPT_DIFF };
+
+static const struct cli_option fmt_options[] = {
+	{ "check", OPT_CHECK, no_argument, NULL, NULL,
+	  "write nothing; exit with status 3 when a FILE\n"
+	  "is not formatted, naming it on stderr" },
+	{ "diff", OPT_DIFF, no_argument, NULL, NULL,
+	  "as --check, and print a unified diff of the\n"
+	  "changes" },
+	SUBCMD_COMMON_OPTIONS,
+};
+
+static const struct subcmd fmt_cmd = {
+	"fmt", "[OPTION]... FILE...",
+	"Rewrite each .peer FILE in place in the canonical layout (see\n"
+	"doc/fmt.md): two-space indentation, one attribute per line with\n"
+	"their '=' aligned, comments kept. - reads standard input and writes\n"
+	"standard output. A file with a syntax error is left as it is.",
+	fmt_options, ARRAY_SIZE(fmt_options),
+	"Exit status: 0 formatted; 1 a FILE has errors; 2 a usage or\n"
+	"input/output error; 3 --check found a FILE not formatted (the first\n"
+	"of 2, 1 and 3 that applies).",
+};
+
+static const char *fmt_option(void *ctx, int key, const char *arg)
 {
-	puts("Usage: peerc fmt [OPTION]... FILE...\n"
-	     "Rewrite each .peer FILE in place in the canonical layout (see\n"
-	     "doc/fmt.md): two-space indentation, one attribute per line with\n"
-	     "their '=' aligned, comments kept. - reads standard input and writes\n"
-	     "standard output. A file with a syntax error is left as it is.\n"
-	     "\n"
-	     "Options:\n"
-	     "      --check           write nothing; exit with status 3 when a FILE\n"
-	     "                          is not formatted, naming it on stderr\n"
-	     "      --diff            as --check, and print a unified diff of the\n"
-	     "                          changes\n"
-	     "      --color[=WHEN]    color the messages: auto, always or never\n"
-	     "      --help            display this help and exit\n"
-	     "\n"
-	     "Exit status: 0 formatted; 1 a FILE has errors; 2 a usage or\n"
-	     "input/output error; 3 --check found a FILE not formatted (the first\n"
-	     "of 2, 1 and 3 that applies).");
+	struct fmt_opts *o = ctx;
+
+	o->check = true;
+	o->diff = o->diff || key == OPT_DIFF;
+	return NULL;
 }
 
 /* The worse of two statuses: usage, then errors, then stale. */
@@ -114,66 +127,20 @@ static int format_one(struct fmt_opts *o, const char *path)
 	return status;
 }
 
-static bool parse_color_arg(const char *arg, enum cli_color *mode)
-{
-	static const char *const names[] = { "auto", "always", "never" };
-
-	if (!arg) {
-		*mode = CLI_COLOR_ALWAYS;
-		return true;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(arg, names[i]) == 0) {
-			*mode = (enum cli_color)i;
-			return true;
-		}
-	return false;
-}
-
 int fmt_main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_DIFF, OPT_COLOR, OPT_HELP };
-	static const struct option longs[] = {
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "diff", no_argument, NULL, OPT_DIFF },
-		{ "color", optional_argument, NULL, OPT_COLOR },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct fmt_opts o = { .color = cli_color(CLI_COLOR_AUTO) };
-	enum cli_color mode = CLI_COLOR_AUTO;
-	int c;
+	struct fmt_opts o = { .check = false };
+	struct subcmd_state st;
+	int status = subcmd_parse(&fmt_cmd, argc, argv, fmt_option, &o, &st);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		switch (c) {
-		case OPT_CHECK:
-			o.check = true;
-			break;
-		case OPT_DIFF:
-			o.check = o.diff = true;
-			break;
-		case OPT_COLOR:
-			if (!parse_color_arg(optarg, &mode))
-				return cli_command_usage("fmt", o.color, "invalid --color "
-							 "'%s': auto, always or never", optarg);
-			o.color = cli_color(mode);
-			break;
-		case OPT_HELP:
-			fmt_help();
-			return EXIT_OK;
-		default:
-			return cli_command_usage("fmt", o.color, "unrecognized option '%s'",
-						 argv[optind - 1]);
-		}
-	}
-	if (optind == argc)
-		return cli_command_usage("fmt", o.color,
+	if (status != EXIT_OK || st.done)
+		return status;
+	o.color = st.color;
+	if (st.first == argc)
+		return cli_command_usage(fmt_cmd.name, o.color,
 					 "no input file (- reads standard input)");
-	int status = EXIT_OK;
 	diag_sink_init(&o.sink, stderr, DIAG_FORMAT_TEXT, o.color, NULL, 0);
-	for (int i = optind; i < argc; i++)
+	for (int i = st.first; i < argc; i++)
 		status = worse(status, format_one(&o, argv[i]));
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		diag_sink_plain(&o.sink, DIAG_ERROR, "io",

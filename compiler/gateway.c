@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "ast.h"
+#include "azid.h"
 #include "diag.h"
 #include "regions.h"
 #include "resolve.h"
@@ -264,7 +265,7 @@ static void fill_existing(struct resolver *r, struct m_vnet *v, struct m_gateway
 	}
 	gw->source = d->name || d->id ? GWSRC_READ : GWSRC_ASSUMED;
 	gw->name = d->name;
-	if (d->id && !res_split_id(r, d->id, "virtualNetworkGateways", part)) {
+	if (d->id && !azid_split(r->a, d->id, AZID_GATEWAY, part)) {
 		res_error(r, "invalid-value", at->loc,
 			  "'id' is not a virtual network gateway's resource ID "
 			  "(/subscriptions/ID/resourceGroups/GROUP/providers/"
@@ -276,7 +277,7 @@ static void fill_existing(struct resolver *r, struct m_vnet *v, struct m_gateway
 		gw->resource_group = part[1];
 		if (!gw->name)
 			gw->name = part[2];
-		gw->id = res_canonical_id(r, part, "virtualNetworkGateways");
+		gw->id = azid_format(r->a, part, AZID_GATEWAY);
 	}
 	if (gw->source == GWSRC_ASSUMED && !v->existing)
 		res_error(r, "invalid-value", at->loc,

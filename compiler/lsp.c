@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "lsp_int.h"
 #include "lsp_rpc.h"
+#include "subcmd.h"
 
 /* ------------------------------------------------------------ documents */
 
@@ -468,64 +469,61 @@ int lsp_serve(int in_fd, int out_fd, const struct lsp_config *cfg)
 
 /* ------------------------------------------------------------ the command */
 
-static void lsp_help(void)
+enum { OPT_STDIO = 256, OPT_PID, OPT_DEBOUNCE };
+
+static const struct cli_option lsp_options[] = {
+	{ "stdio", OPT_STDIO, no_argument, NULL, NULL,
+	  "talk over standard input and output (the\n"
+	  "default and only transport)" },
+	{ "clientProcessId", OPT_PID, required_argument, "PID", NULL,
+	  "accepted for clients that pass it" },
+	{ "debounce", OPT_DEBOUNCE, required_argument, "MS", NULL,
+	  "compile MS milliseconds after the last change\n"
+	  "(default 100)" },
+	SUBCMD_HELP_OPTION,
+};
+
+static const struct subcmd lsp_cmd = {
+	"lsp", "[OPTION]...",
+	"Run the peer language server: Language Server Protocol 3.17 over\n"
+	"standard input and output, for editors (see editors/README.md).",
+	lsp_options, ARRAY_SIZE(lsp_options),
+	"Exit status: 0 after the client's shutdown and exit requests, 1 when\n"
+	"the input ends or exit comes without shutdown, 2 a usage error.",
+};
+
+struct lsp_args {
+	struct lsp_config cfg;
+	char err[256];
+};
+
+static const char *lsp_option(void *ctx, int key, const char *arg)
 {
-	puts("Usage: peerc lsp [OPTION]...\n"
-	     "Run the peer language server: Language Server Protocol 3.17 over\n"
-	     "standard input and output, for editors (see editors/README.md).\n"
-	     "\n"
-	     "Options:\n"
-	     "      --stdio           talk over standard input and output (the\n"
-	     "                          default and only transport)\n"
-	     "      --clientProcessId=PID  accepted for clients that pass it\n"
-	     "      --debounce=MS     compile MS milliseconds after the last change\n"
-	     "                          (default 100)\n"
-	     "      --help            display this help and exit\n"
-	     "\n"
-	     "Exit status: 0 after the client's shutdown and exit requests, 1 when\n"
-	     "the input ends or exit comes without shutdown, 2 a usage error.");
+	struct lsp_args *la = ctx;
+	char *end;
+
+	if (key != OPT_DEBOUNCE)
+		return NULL; /* --stdio, --clientProcessId: nothing to do */
+	la->cfg.debounce_ms = (int)strtol(arg, &end, 10);
+	if (!*end && la->cfg.debounce_ms >= 0 && la->cfg.debounce_ms <= 10000)
+		return NULL;
+	snprintf(la->err, sizeof(la->err), "invalid --debounce '%s': 0 to 10000 ms",
+		 arg);
+	return la->err;
 }
 
 int lsp_main(int argc, char **argv)
 {
-	enum { OPT_STDIO = 256, OPT_PID, OPT_DEBOUNCE, OPT_HELP };
-	static const struct option longs[] = {
-		{ "stdio", no_argument, NULL, OPT_STDIO },
-		{ "clientProcessId", required_argument, NULL, OPT_PID },
-		{ "debounce", required_argument, NULL, OPT_DEBOUNCE },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct lsp_config cfg = { LSP_DEFAULT_DEBOUNCE_MS };
-	bool color = cli_color(CLI_COLOR_AUTO);
-	char *end;
-	int c;
+	struct lsp_args la = { { LSP_DEFAULT_DEBOUNCE_MS }, "" };
+	struct subcmd_state st;
+	int status = subcmd_parse(&lsp_cmd, argc, argv, lsp_option, &la, &st);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		switch (c) {
-		case OPT_STDIO:
-		case OPT_PID:
-			break;
-		case OPT_DEBOUNCE:
-			cfg.debounce_ms = (int)strtol(optarg, &end, 10);
-			if (*end || cfg.debounce_ms < 0 || cfg.debounce_ms > 10000)
-				return cli_command_usage("lsp", color, "invalid --debounce "
-							 "'%s': 0 to 10000 ms", optarg);
-			break;
-		case OPT_HELP:
-			lsp_help();
-			return EXIT_OK;
-		default:
-			return cli_command_usage("lsp", color, "unrecognized option '%s'",
-						 argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_command_usage("lsp", color, "peerc lsp takes no file: "
+	if (status != EXIT_OK || st.done)
+		return status;
+	if (st.first < argc)
+		return cli_command_usage(lsp_cmd.name, st.color, "peerc lsp takes no file: "
 					 "the client opens them");
 	/* A client that goes away must end the server, not kill it mid-write. */
 	signal(SIGPIPE, SIG_IGN);
-	return lsp_serve(0, 1, &cfg);
+	return lsp_serve(0, 1, &la.cfg);
 }

@@ -11,6 +11,7 @@
 
 struct arena;
 struct ast_file;
+struct live;
 struct model;
 struct sema;
 
@@ -45,6 +46,9 @@ struct peerc_options {
 	 * NULL and gets the same output but for those blocks. */
 	const char *previous_output;
 	size_t previous_len;
+	/* The live estate (compiler/live.h) whose resources the Terraform
+	 * output adopts with import blocks, or NULL. */
+	const struct live *adopt;
 };
 
 /* One file of output: the main file has path NULL; others (Bicep modules)

@@ -19,10 +19,9 @@
  * limit before it is expanded. */
 #include "common.h"
 
-#include <strings.h>
-
 #include "apiversions.h"
 #include "ast.h"
+#include "azid.h"
 #include "diag.h"
 #include "names.h"
 #include "regions.h"
@@ -395,7 +394,7 @@ static void defaults_subscription(struct resolver *r, void *obj, const struct at
 {
 	struct defaults *d = obj;
 
-	d->text[key] = res_guid(r, res_text(at));
+	d->text[key] = azid_guid(r->a, res_text(at));
 	d->text_loc[key] = at->values->loc;
 }
 
@@ -659,7 +658,7 @@ static void vnet_text(struct resolver *r, void *obj, const struct attr *at, int 
 		vb->sv->resource_group = org;
 		break;
 	case VNET_SUBSCRIPTION:
-		vb->v->subscription = res_guid(r, res_text(at));
+		vb->v->subscription = azid_guid(r->a, res_text(at));
 		vb->sv->subscription = org;
 		break;
 	case VNET_NAME:
@@ -877,64 +876,20 @@ static const struct attr_row vnet_attrs[] = {
 };
 static const struct attr_table vnet_table = { "a vnet", vnet_attrs, ARRAY_SIZE(vnet_attrs) };
 
-const char *res_guid(struct resolver *r, const char *guid)
-{
-	/* Only a GUID's letters fold: anything else is reported as written. */
-	if (guid[strspn(guid, "0123456789abcdefABCDEF-")] != '\0')
-		return guid;
-	return arena_lower(r->a, guid);
-}
-
-bool res_split_id(struct resolver *r, const char *id, const char *type,
-		  const char *part[3])
-{
-	const char *const keys[] = { "subscriptions", "resourceGroups",
-				     "providers", "Microsoft.Network", type };
-	const char *seg[10];
-	size_t len[10], n = 0;
-	const char *p = id;
-
-	while (*p == '/' && n < 10) {
-		const char *q = strchr(p + 1, '/');
-		size_t l = q ? (size_t)(q - p - 1) : strlen(p + 1);
-		seg[n] = p + 1;
-		len[n++] = l;
-		p += 1 + l;
-	}
-	if (*p || n != 8 || len[1] == 0 || len[3] == 0 || len[7] == 0)
-		return false;
-	const size_t at[] = { 0, 2, 4, 5, 6 };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (len[at[i]] != strlen(keys[i]) ||
-		    strncasecmp(seg[at[i]], keys[i], len[at[i]]) != 0)
-			return false;
-	part[0] = res_guid(r, arena_strndup(r->a, seg[1], len[1]));
-	part[1] = arena_strndup(r->a, seg[3], len[3]);
-	part[2] = arena_strndup(r->a, seg[7], len[7]);
-	return true;
-}
-
-const char *res_canonical_id(struct resolver *r, const char *const part[3],
-			     const char *type)
-{
-	return arena_printf(r->a, "/subscriptions/%s/resourceGroups/%s/providers/"
-			    "Microsoft.Network/%s/%s", part[0], part[1], type, part[2]);
-}
-
 /* An `id` gives the subscription, group and name the VNet does not. */
 static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		     const struct attr *at)
 {
 	const char *part[3];
 
-	if (!res_split_id(r, v->id, "virtualNetworks", part)) {
+	if (!azid_split(r->a, v->id, AZID_VNET, part)) {
 		res_error(r, "invalid-value", at->values->loc,
 			  "'id' is not a VNet resource ID (/subscriptions/ID/resourceGroups/"
 			  "GROUP/providers/Microsoft.Network/virtualNetworks/NAME)");
 		return;
 	}
 	struct s_origin org = { at->values->loc, false };
-	v->id = res_canonical_id(r, part, "virtualNetworks");
+	v->id = azid_format(r->a, part, AZID_VNET);
 	if (!v->subscription) {
 		v->subscription = part[0];
 		sv->subscription = org;

@@ -216,6 +216,9 @@ static inline const struct value *sema_value_at(const struct value *v, size_t k)
 	return v;
 }
 
+/* The language's name of a setting of a side ("remote_gateway"). */
+const char *sema_setting_name(enum peering_setting k);
+
 /* The side of peering p that lives in VNet v (0 or 1). */
 static inline int sema_side_of(const struct m_peering *p, const struct m_vnet *v)
 {

@@ -107,20 +107,6 @@ struct m_vnet *res_lookup_vnet(struct resolver *r, const struct ident *id);
 /* expand.c: the tables of the peering statements' blocks. */
 extern const struct attr_table res_peer_table, res_hub_table, res_mesh_table;
 
-/* A Microsoft.Network resource ID, /subscriptions/S/resourceGroups/G/
- * providers/Microsoft.Network/TYPE/NAME with the segment names in any case:
- * part[] gets S, G and NAME; false when id is not of that form. */
-bool res_split_id(struct resolver *r, const char *id, const char *type,
-		  const char *part[3]);
-/* The same ID with the segment names as Azure writes them (names as given,
- * the subscription GUID lower case): azurerm's ID parsers are
- * case-sensitive on the segment names. */
-const char *res_canonical_id(struct resolver *r, const char *const part[3],
-			     const char *type);
-/* A subscription GUID in lower case: GUIDs that differ only in case are
- * one subscription. */
-const char *res_guid(struct resolver *r, const char *guid);
-
 /* gateway.c: the gateway types as `gateway = TYPE` and `type = TYPE` name
  * them, the table of the `gateway { ... }` block, and the attribute read
  * once the VNet's defaults are known (sv->gateway_src, which res_block

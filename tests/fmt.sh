@@ -180,6 +180,11 @@ cmp -s out tidy.peer && pass || fail "- does not write the formatted text"
 expect_status 2 "a missing file" "$PEERC" fmt missing.peer
 expect_status 2 "no file" "$PEERC" fmt
 expect_status 2 "an unknown option" "$PEERC" fmt --frob x.peer
+# the options of every command go through one parser (subcmd.c, cli.c's
+# errors): a misspelt one gets the compiler's hint
+expect_status 2 "a misspelt option" "$PEERC" fmt --chek x.peer
+grep -q "^peerc: error: unrecognized option '--chek'; did you mean '--check'?$" err &&
+	pass || { fail "fmt --chek: no hint"; cat err; }
 expect_status 0 "--help" "$PEERC" fmt --help
 grep -q '^Usage: peerc fmt' out && pass || fail "fmt --help"
 # The worst status wins: a syntax error (1) over a stale file (3).

@@ -20,8 +20,21 @@
 //
 // usage: node tf-schema.js NODE_PREFIX SCHEMA.json FILE.tf...
 //        node tf-schema.js NODE_PREFIX --roundtrip AST.json FILE.tf
+//        node tf-schema.js NODE_PREFIX --pairs FILE.tf
+//        node tf-schema.js NODE_PREFIX --imports MAIN.tf IMPORTS.tf
 // The second form checks that every created VNet's name, resource group and
 // tags come back from the parser exactly as the .peer file's AST has them.
+// The third prints, as JSON, the VNets and peering halves FILE.tf declares,
+// every reference resolved to the literal it stands for (VNet IDs built as
+// Azure spells them), and the virtual network gateways it creates or reads:
+// what tests/import/roundtrip.py compares with a live estate.
+// The fourth checks --import-from's import blocks against the file they
+// adopt resources of: each `to` is a resource MAIN.tf declares, at most
+// once, and its `id` is the ID Azure gives that resource, built from the
+// resource's own arguments (subscription from its provider) in Azure's
+// spelling; every resource group and VNet MAIN.tf creates is imported
+// (what a file imported from an estate creates exists). Prints the counts
+// of resource groups, VNets and halves imported.
 const fs = require('fs');
 const path = require('path');
 
@@ -249,8 +262,107 @@ function roundTrip(astFile, file, doc) {
 		fail(file, 'no VNet to compare');
 }
 
+// ------------------------------------------------------------------ pairs
+
+function pairs(doc) {
+	const subOf = {};
+	for (const p of (doc.provider || {}).azurerm || [])
+		subOf[p.alias ? `azurerm.${p.alias}` : 'azurerm'] = p.subscription_id;
+	const sub = (b) => subOf[(b.provider || '${azurerm}').replace(/^\$\{(.*)\}$/, '$1')];
+	const idOf = (s, g, n) =>
+		`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Network/virtualNetworks/${n}`;
+	const groups = {};
+	for (const [label, [b]] of Object.entries((doc.resource || {}).azurerm_resource_group || {}))
+		groups[`azurerm_resource_group.${label}`] = { ref: `azurerm_resource_group.${label}`,
+			name: b.name, subscription: sub(b) };
+	// a created group's name, for the references to it
+	const group = (v) => {
+		const m = typeof v === 'string' && v.match(/^\$\{(azurerm_resource_group\.[^.]+)\.name\}$/);
+		return m ? groups[m[1]].name : v;
+	};
+	const vnets = {};
+	for (const kind of ['resource', 'data'])
+		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network || {})) {
+			const ref = `${kind === 'data' ? 'data.' : ''}azurerm_virtual_network.${label}`;
+			const rg = group(b.resource_group_name);
+			vnets[ref] = { ref, name: b.name, resource_group_name: rg,
+				subscription: sub(b), location: b.location, address_space: b.address_space,
+				tags: b.tags, managed: kind === 'resource', id: idOf(sub(b), rg, b.name),
+				subnets: (b.subnet || []).map((s) => ({ name: s.name,
+					address_prefixes: s.address_prefixes })) };
+		}
+	const value = (v) => {
+		const m = typeof v === 'string' && v.match(/^\$\{((?:data\.)?azurerm_virtual_network\.[^.]+)\.(\w+)\}$/);
+		if (!m)
+			return v;
+		return vnets[m[1]][m[2]];
+	};
+	const halves = [];
+	for (const [label, [b]] of Object.entries((doc.resource || {}).azurerm_virtual_network_peering || {}))
+		halves.push({ label, name: b.name, subscription: sub(b),
+			resource_group_name: value(b.resource_group_name),
+			virtual_network_name: value(b.virtual_network_name),
+			remote_virtual_network_id: value(b.remote_virtual_network_id),
+			allow_virtual_network_access: b.allow_virtual_network_access,
+			allow_forwarded_traffic: b.allow_forwarded_traffic,
+			allow_gateway_transit: b.allow_gateway_transit,
+			use_remote_gateways: b.use_remote_gateways });
+	const gateways = [];
+	for (const kind of ['resource', 'data'])
+		for (const [label, [b]] of Object.entries((doc[kind] || {}).azurerm_virtual_network_gateway || {}))
+			gateways.push({ label, name: b.name, subscription: sub(b),
+				resource_group_name: b.resource_group_name, managed: kind === 'resource' });
+	return { vnets: Object.values(vnets).filter((v) => v.managed), peerings: halves, gateways,
+		groups: Object.values(groups) };
+}
+
+// ---------------------------------------------------------------- imports
+
+function imports(main, doc) {
+	const p = pairs(main);
+	const want = {};
+	for (const g of p.groups)
+		want[g.ref] = `/subscriptions/${g.subscription}/resourceGroups/${g.name}`;
+	for (const v of p.vnets)
+		want[v.ref] = v.id;
+	for (const h of p.peerings)
+		want[`azurerm_virtual_network_peering.${h.label}`] =
+			`/subscriptions/${h.subscription}/resourceGroups/${h.resource_group_name}` +
+			`/providers/Microsoft.Network/virtualNetworks/${h.virtual_network_name}` +
+			`/virtualNetworkPeerings/${h.name}`;
+	const seen = {};
+	const count = { groups: 0, vnets: 0, peerings: 0 };
+	const kinds = { azurerm_resource_group: 'groups', azurerm_virtual_network: 'vnets',
+		azurerm_virtual_network_peering: 'peerings' };
+	for (const b of doc.import || []) {
+		const to = b.to.replace(/^\$\{(.*)\}$/, '$1');
+		if (!(to in want)) {
+			fail('imports', `${to}: no such resource in the main file`);
+			continue;
+		}
+		if (seen[to])
+			fail('imports', `${to}: imported twice`);
+		seen[to] = true;
+		if (b.id !== want[to])
+			fail('imports', `${to}: id ${b.id}, the resource is ${want[to]}`);
+		count[kinds[to.split('.')[0]]]++;
+	}
+	for (const to of Object.keys(want))
+		if (!to.startsWith('azurerm_virtual_network_peering.') && !seen[to])
+			fail('imports', `${to}: created, but not imported`);
+	console.log(JSON.stringify(count));
+}
+
 (async () => {
-	if (args[0] === '--roundtrip') {
+	if (args[0] === '--pairs') {
+		const file = args[1];
+		const doc = await parse(file, fs.readFileSync(file, 'utf8'));
+		console.log(JSON.stringify(pairs(doc), null, 1));
+	} else if (args[0] === '--imports') {
+		const [main, imp] = await Promise.all(args.slice(1, 3).map((f) =>
+			parse(f, fs.readFileSync(f, 'utf8'))));
+		imports(main, imp);
+	} else if (args[0] === '--roundtrip') {
 		const file = args[2];
 		roundTrip(args[1], file, await parse(file, fs.readFileSync(file, 'utf8')));
 	} else {

@@ -277,6 +277,30 @@ START_TEST(hub_direct_and_qualifiers)
 }
 END_TEST
 
+/* `A.name` is a row of the side table: each side its own name or pattern,
+ * over the statement's; a misspelt one is unknown with the hint. */
+START_TEST(side_qualified_names)
+{
+	struct peerc_result *r = compile(DEFAULTS
+		"vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\nvnet hh 10.9.0.0/16\n"
+		"peer aa <-> bb { name = \"p-{local}\" bb.name = \"LinkBack\" }\n"
+		"hub hh -> aa, bb { spokes.name = \"{local}-up-{remote}\" }\n");
+	no_diags(r);
+	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "p-aa");
+	ck_assert_str_eq(side(r->model, "bb", "aa")->name, "LinkBack");
+	ck_assert_str_eq(side(r->model, "hh", "aa")->name, "hh-to-aa");
+	ck_assert_str_eq(side(r->model, "bb", "hh")->name, "bb-up-hh");
+	peerc_result_free(r);
+
+	r = compile(DEFAULTS "vnet aa 10.0.0.0/16\nvnet bb 10.1.0.0/16\n"
+		    "peer aa <-> bb { aa.nmae = \"x\" bb.name = true }\n");
+	ck_assert_str_eq(first(r, "unknown-attribute")->msg,
+			 "unknown attribute 'nmae' in a side of a peering; did you mean 'name'?");
+	ck_assert(has_msg(r, "'name' takes a string, not true or false"));
+	peerc_result_free(r);
+}
+END_TEST
+
 START_TEST(mesh_peers_every_pair_once)
 {
 	struct peerc_result *r = compile(DEFAULTS
@@ -1037,6 +1061,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, attributes_that_take_a_value);
 	tcase_add_test(tc, hub_with_gateway_defaults_to_transit);
 	tcase_add_test(tc, hub_direct_and_qualifiers);
+	tcase_add_test(tc, side_qualified_names);
 	tcase_add_test(tc, mesh_peers_every_pair_once);
 	tcase_add_test(tc, conflicting_pair_names_both_places);
 	tcase_add_test(tc, transit_nva_builds_route_tables);
