@@ -1,17 +1,20 @@
 #!/bin/sh
 # tests/tarball.sh TARBALL: the release tarball (`make dist`) builds,
 # installs and runs with none of Check, flex, bison or help2man: configure
-# sees no check.pc (an empty PKG_CONFIG_LIBDIR) and gets /bin/false for the
-# three tools, so using any of them fails the build. `make check` must then
+# sees no check.pc (a PKG_CONFIG_LIBDIR holding only jansson.pc, which peerc
+# links) and gets /bin/false for the three tools, so using any of them fails
+# the build. `make check` must then
 # fail and say that Check is missing. Run by tests/run after distcheck.
 set -u
 tarball=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" && tar xzf "$tarball" && cd "$(basename "$tarball" .tar.gz)" || exit 1
-mkdir empty
+mkdir pc
+jansson=$(pkg-config --variable=pcfiledir jansson)/jansson.pc
+ln -s "$jansson" pc/jansson.pc || exit 1
 fail() { echo "FAIL: the tarball $*"; cat "$work/log"; exit 1; }
-./configure --quiet PKG_CONFIG_LIBDIR="$PWD/empty" LEX=/bin/false \
+./configure --quiet PKG_CONFIG_LIBDIR="$PWD/pc" LEX=/bin/false \
 	YACC=/bin/false HELP2MAN=/bin/false >"$work/log" 2>&1 ||
 	fail "does not configure without Check"
 grep -q "make check.* needs Check" "$work/log" || fail "configure does not say make check needs Check"
