@@ -766,34 +766,34 @@ static ptrdiff_t rule_index(const struct diag_sink *s, const char *name)
 	return -1;
 }
 
-static const char *fix_description(const struct diag *d)
+static const char *fix_description(const struct diag_fixit *f)
 {
-	if (d->nfixits > 1)
-		return "apply the suggested edits";
-	if (!*d->fixits[0].text)
+	if (!*f->text)
 		return "delete the text";
-	return d->fixits[0].loc.start == d->fixits[0].loc.end ?
-	       "insert the suggested text" : "replace with the suggested text";
+	return f->loc.start == f->loc.end ? "insert the suggested text" :
+	       "replace with the suggested text";
 }
 
-/* All fix-its of a diagnostic are one fix: the text format shows them
- * together, as parts of one edit. */
+/* Each fix-it of a diagnostic is a whole alternative (a failed require
+ * offers a direct peering or transit through the hub's NVA), so each is
+ * its own SARIF fix: a consumer applies one, never all of them together. */
 static void sarif_fix(struct diag_sink *s, struct strbuf *b,
 		      const struct source *src, const struct diag *d)
 {
-	sb_puts(b, ",\"fixes\":[{\"description\":");
-	sarif_message(b, fix_description(d));
-	sb_puts(b, ",\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
-	sarif_uri(b, src->name);
-	sb_puts(b, "},\"replacements\":[");
+	sb_puts(b, ",\"fixes\":[");
 	for (size_t i = 0; i < d->nfixits; i++) {
-		sb_puts(b, i ? ",{\"deletedRegion\":" : "{\"deletedRegion\":");
-		sarif_region(s, b, src, d->fixits[i].loc);
+		const struct diag_fixit *f = &d->fixits[i];
+		sb_puts(b, i ? ",{\"description\":" : "{\"description\":");
+		sarif_message(b, fix_description(f));
+		sb_puts(b, ",\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
+		sarif_uri(b, src->name);
+		sb_puts(b, "},\"replacements\":[{\"deletedRegion\":");
+		sarif_region(s, b, src, f->loc);
 		sb_puts(b, ",\"insertedContent\":");
-		sarif_message(b, d->fixits[i].text);
-		sb_putc(b, '}');
+		sarif_message(b, f->text);
+		sb_puts(b, "}]}]}");
 	}
-	sb_puts(b, "]}]}]");
+	sb_putc(b, ']');
 }
 
 /* Code scanning needs a place in a file for every result; what has none (a

@@ -89,6 +89,9 @@ struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
 		       va_list ap) PRINTF_LIKE(5, 0);
 void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 	       const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* A fix-it is a whole edit: replace loc by text. A diagnostic with more
+ * than one offers alternatives (each applied alone compiles), which the
+ * language server and SARIF give as separate fixes. */
 void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 		const char *text);
 

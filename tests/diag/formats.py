@@ -177,10 +177,16 @@ def check_sarif(what, log, status, doc, cwd):
         same_region(what, d["location"], loc["region"], cwd)
         if len(r.get("relatedLocations", [])) != len(d["notes"]):
             fail(what, "related locations are not the notes")
+        # Each fix-it is a whole alternative (routing's require offers
+        # several): one SARIF fix each, of one replacement, so a consumer
+        # applies one of them, never all at once.
         fixes = r.get("fixes", [])
-        reps = fixes[0]["artifactChanges"][0]["replacements"] if fixes else []
-        if [x["insertedContent"]["text"] for x in reps] != [f["text"] for f in d["fixits"]]:
-            fail(what, "fixes are not the fix-its")
+        reps = [f["artifactChanges"][0]["replacements"] for f in fixes]
+        if any(len(x) != 1 for x in reps) or \
+                [x[0]["insertedContent"]["text"] for x in reps] != [f["text"] for f in d["fixits"]]:
+            fail(what, "fixes are not the fix-its, one fix each")
+        if len(fixes) > 1:
+            alternatives[0] += 1
     for n, d in zip(notes, others):
         if (n["level"], n["message"]["text"]) != (d["severity"], d["message"]):
             fail(what, f"notification {n['message']['text']!r} for {d['message']!r}")
@@ -281,6 +287,9 @@ def check_run(what, args, cwd):
                 f.write(err)
 
 
+alternatives = [0]  # SARIF results with more than one fix
+
+
 def fixtures():
     for d in ("tests/golden", "examples"):
         for root, _, files in sorted(os.walk(os.path.join(TOP, d))):
@@ -377,6 +386,9 @@ for root, name in fixtures():
     nexplain += 1
 if nexplain < 5:
     fail("--explain --format=json", f"only {nexplain} fixtures")
+
+if alternatives[0] == 0:
+    fail("sarif", "no fixture has a diagnostic with alternative fix-its")
 
 print(f"diagnostics formats: {count} runs in 4 formats, {nsarif} SARIF logs")
 for f in failures:
