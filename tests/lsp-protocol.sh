@@ -186,6 +186,25 @@ for text, want in (("vnet a 10.0.0.1/16\n", "prefix-host-bits"),
               '<a id="%s"></a>' % d["code"] in checks_md for d in ds),
           "codeDescription of %s: its anchored row of doc/checks.md" % want, ds)
 
+# Alternative fix-its (a failed require offers transit on the hub or a
+# direct peering): a quick fix each, none preferred, each titled on one
+# line.
+text = open(top + "/tests/golden/checks/require-failed.peer", encoding="utf-8").read()
+msgs, rc = run([INIT + open_doc(text), PAUSE])
+ds = [d for m in msgs if m.get("method") == "textDocument/publishDiagnostics"
+      for d in m["params"]["diagnostics"] if "spoke1' cannot reach" in d["message"]]
+line = ds[0]["range"]["start"]["line"] if ds else 0
+msgs, rc = run([INIT + open_doc(text), PAUSE, req(7, "textDocument/codeAction", {
+    "textDocument": {"uri": URI},
+    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+    "context": {"diagnostics": ds}}), PAUSE, BYE])
+acts = [a for a in (by_id(msgs, 7) or {}).get("result") or []
+        if "spoke1' cannot reach" in a["diagnostics"][0]["message"]]
+titles = [a["title"] for a in acts]
+check(sorted(titles) == ["Insert 'peer spoke1 <-> spoke2'", "Insert '{ transit = gateway }'"],
+      "alternative fixes: one quick fix each, titled on one line", titles)
+check(not any(a.get("isPreferred") for a in acts), "no alternative is preferred", acts)
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
