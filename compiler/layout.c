@@ -13,12 +13,16 @@ struct line {
 	size_t eq;        /* the aligned '=' (HCL), or SIZE_MAX */
 	size_t comment;   /* a comment after code, or SIZE_MAX */
 	size_t indent;    /* levels */
+	bool opens;       /* ends opening a block: no blank line may follow */
+	bool closes;      /* starts closing one: no blank line may come before */
 };
 
 struct lang {
 	char quote;        /* '"' (HCL) or '\'' (Bicep) */
 	bool hash_comment; /* '#' starts a comment (HCL) */
 	bool align;        /* align '=' and trailing comments (HCL) */
+	bool interpolation; /* "${" opens code inside a string (HCL, Bicep) */
+	bool keyword_blocks; /* blocks are "subgraph ..." to "end" (Mermaid) */
 };
 
 /* Doubles a stack that starts in the caller's array small. */
@@ -53,8 +57,8 @@ static size_t skip_string(const struct lang *g, const char *s, size_t n, size_t 
 			in_string = false; /* back in the interpolation */
 		} else if (c == g->quote) {
 			in_string = true;
-		} else if (in_string && (c == '$' || (c == '%' && g->quote == '"')) &&
-			   i + 1 < n) {
+		} else if (in_string && g->interpolation &&
+			   (c == '$' || (c == '%' && g->quote == '"')) && i + 1 < n) {
 			if (g->quote == '"' && s[i + 1] == c && i + 2 < n &&
 			    s[i + 2] == '{') {
 				i += 2;
@@ -85,6 +89,23 @@ static bool is_comment_start(const struct lang *g, const char *s, size_t n, size
 {
 	return (g->hash_comment && s[i] == '#') ||
 	       (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'));
+}
+
+static bool is_word(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	return n >= w && memcmp(s, word, w) == 0 && (n == w || s[w] == ' ');
+}
+
+/* Mermaid: "subgraph ..." opens a block that "end" closes; brackets and
+ * quotes inside a line never span lines. */
+static void scan_keywords(struct line *l)
+{
+	l->eq = l->comment = SIZE_MAX;
+	l->net = is_word(l->text, l->len, "subgraph") ? 1 :
+		 is_word(l->text, l->len, "end") ? -1 : 0;
+	l->opens = l->net > 0;
+	l->closes = l->net < 0;
 }
 
 static int bracket_change(char c)
@@ -120,6 +141,12 @@ static void scan_line(const struct lang *g, struct line *l)
 	size_t n = l->len, first_eq = SIZE_MAX;
 	int net = 0, net_at_eq = 0;
 
+	if (g->keyword_blocks) {
+		scan_keywords(l);
+		return;
+	}
+	l->opens = n && bracket_change(s[n - 1]) > 0;
+	l->closes = n && bracket_change(s[0]) < 0;
 	l->eq = l->comment = SIZE_MAX;
 	for (size_t i = 0; i < n;) {
 		if (!special[(unsigned char)s[i]]) {
@@ -209,15 +236,6 @@ static void indent_lines(struct layout_stream *s, struct line *lines, size_t n)
 	}
 }
 
-static bool opens_block(const struct line *l)
-{
-	return l->len && bracket_change(l->text[l->len - 1]) > 0;
-}
-
-static bool closes_block(const struct line *l)
-{
-	return l->len && bracket_change(l->text[0]) < 0;
-}
 
 /* Drops blank lines at either end, after a line that opens a block, before
  * one that closes a block, and all but one of a run. after is the line
@@ -234,13 +252,13 @@ static size_t drop_blank_lines(struct layout_stream *s, struct line *lines,
 			while (j < n && lines[j].len == 0)
 				j++;
 			const struct line *next = j < n ? &lines[j] : after;
-			if (s->kept_any && !s->kept_opens && next && !closes_block(next))
+			if (s->kept_any && !s->kept_opens && next && !next->closes)
 				lines[k++] = lines[i];
 			i = j - 1;
 			continue;
 		}
 		s->kept_any = true;
-		s->kept_opens = opens_block(&lines[i]);
+		s->kept_opens = lines[i].opens;
 		lines[k++] = lines[i];
 	}
 	return k;
@@ -611,8 +629,10 @@ static bool feed_json(struct layout_stream *st, const char *in, size_t len,
 	return true;
 }
 
-static const struct lang hcl = { '"', true, true };
-static const struct lang bicep = { '\'', false, false };
+static const struct lang hcl = { '"', true, true, true, false };
+static const struct lang bicep = { '\'', false, false, true, false };
+static const struct lang dot = { '"', false, false, false, false };
+static const struct lang mermaid = { '"', false, false, false, true };
 
 void layout_start(struct layout_stream *s, enum tmpl_target t, size_t max)
 {
@@ -630,6 +650,10 @@ bool layout_feed(struct layout_stream *s, const char *in, size_t len, bool last,
 	case TMPL_JSON:
 	case TMPL_ARM:
 		return feed_json(s, in, len, last, used, out);
+	case TMPL_DOT:
+		return feed_lines(&dot, s, in, len, last, used, out);
+	case TMPL_MERMAID:
+		return feed_lines(&mermaid, s, in, len, last, used, out);
 	}
 	BUG();
 }
