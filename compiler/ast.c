@@ -71,30 +71,9 @@ struct jw {
 	unsigned depth;
 };
 
-static void json_str(struct strbuf *out, const char *s, size_t n)
-{
-	sb_putc(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			sb_putc(out, '\\');
-			sb_putc(out, (char)c);
-		} else if (c == '\n') {
-			sb_puts(out, "\\n");
-		} else if (c == '\t') {
-			sb_puts(out, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			sb_printf(out, "\\u%04x", c);
-		} else {
-			sb_putc(out, (char)c);
-		}
-	}
-	sb_putc(out, '"');
-}
-
 static void json_cstr(struct strbuf *out, const char *s)
 {
-	json_str(out, s, strlen(s));
+	sb_json_string(out, s, strlen(s));
 }
 
 /* [[line, col], [line, col]]: 1-based, the end exclusive. */
@@ -158,7 +137,7 @@ static void json_value_body(struct jw *w, const struct value *v)
 	}
 	if (v->kind == VAL_ADDR || v->kind == VAL_PREFIX) {
 		sb_puts(out, ", \"text\": ");
-		json_str(out, w->src->text + v->loc.start, v->loc.end - v->loc.start);
+		sb_json_string(out, w->src->text + v->loc.start, v->loc.end - v->loc.start);
 	}
 }
 

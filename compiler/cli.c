@@ -14,6 +14,7 @@
 #include "emit.h"
 #include "live.h"
 #include "output.h"
+#include "rules.h"
 #include "subcmd.h"
 #include "util.h"
 
@@ -29,6 +30,8 @@ enum opt_key {
 	OPT_UNCHECKED_API_VERSION,
 	OPT_MAX_ERRORS,
 	OPT_EXPLAIN,
+	OPT_DIAGNOSTICS_FORMAT,
+	OPT_FORMAT,
 	OPT_ALLOW_EMPTY,
 	OPT_IMPORT_FROM,
 	OPT_HELP,
@@ -50,6 +53,12 @@ static const struct cli_option options[] = {
 	  "color the diagnostics: auto (the default: only on\n"
 	  "a terminal, and not when NO_COLOR is set), always\n"
 	  "or never" },
+	{ "diagnostics-format", OPT_DIAGNOSTICS_FORMAT, required_argument,
+	  "FORMAT", NULL,
+	  "write the diagnostics on standard error as text\n"
+	  "(the default), json, sarif (SARIF 2.1.0, for code\n"
+	  "scanning) or github (workflow commands that\n"
+	  "annotate a pull request)" },
 	{ NULL, 'W', required_argument, NULL, "-WNAME",
 	  "enable the warning NAME" },
 	{ NULL, OPT_HELP_ONLY, no_argument, NULL, "-Wno-NAME",
@@ -77,7 +86,11 @@ static const struct cli_option options[] = {
 	{ "explain", OPT_EXPLAIN, required_argument, "A", "    --explain A B",
 	  "write nothing; say whether A and B (VNets or\n"
 	  "sites of FILE) can talk, and by which path or\n"
-	  "why not; exit 0 when they can, else 1" },
+	  "why not; exit 0 when they can, else 1; with -t dot\n"
+	  "or -t mermaid, draw FILE with the path highlighted" },
+	{ "format", OPT_FORMAT, required_argument, "FORMAT", NULL,
+	  "--explain's answer as text (the default) or json\n"
+	  "(the path hop by hop, or the reason and the edit)" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, NULL,
 	  "compile a FILE that declares no VNet (an output\n"
 	  "with no resources) instead of failing: applied, that\n"
@@ -95,6 +108,8 @@ static const struct cli_option options[] = {
 	{ "version", OPT_VERSION, no_argument, NULL, NULL,
 	  "output version information and exit" },
 };
+
+static const char *const format_choices[] = { "text", "json", "sarif", "github" };
 
 enum { HELP_COLUMN = 26, HELP_WIDTH = 79 };
 
@@ -424,6 +439,16 @@ void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *
 	usage_error(e, "invalid --color '%s': auto, always or never", arg);
 }
 
+static void parse_diagnostics_format(struct cli_opts *o, const char *arg,
+				     struct usage_error *e)
+{
+	if (diag_format_find(arg, &o->diagnostics_format))
+		return;
+	usage_error(e, "invalid --diagnostics-format '%s': text, json, sarif or "
+		    "github", arg);
+	add_hint(e, "", arg, format_choices, ARRAY_SIZE(format_choices));
+}
+
 static void parse_max_errors(struct cli_opts *o, const char *arg,
 			     struct usage_error *e)
 {
@@ -531,6 +556,9 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 	case OPT_MAX_ERRORS:
 		parse_max_errors(o, arg, e);
 		break;
+	case OPT_DIAGNOSTICS_FORMAT:
+		parse_diagnostics_format(o, arg, e);
+		break;
 	case OPT_TEMPLATE_DIR:
 		if (!*arg)
 			usage_error(e, "'--template-dir' needs a directory, not an "
@@ -543,6 +571,11 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		break;
 	case OPT_EXPLAIN:
 		o->explain[0] = arg;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+			usage_error(e, "invalid --format '%s': text or json", arg);
+		o->explain_format = arg;
 		break;
 	case OPT_ALLOW_EMPTY:
 		o->compile.allow_empty = true;
@@ -642,10 +675,20 @@ static void finish_explain(struct cli_opts *o, int argc, char **argv,
 	int b = argv[optind + 1] == after_a ? 1 : 0;
 	o->explain[1] = argv[optind + b];
 	o->input = argv[optind + 1 - b];
-	if (o->output || o->check || o->target_given)
-		usage_error(e, "--explain writes nothing: it takes no -o, -t, "
-			    "--check or --diff");
-	o->compile.target = PEERC_TARGET_NONE;
+	bool picture = o->target_given &&
+		       (o->compile.target == PEERC_TARGET_DOT ||
+			o->compile.target == PEERC_TARGET_MERMAID);
+	if (o->output || o->check || (o->target_given && !picture))
+		usage_error(e, "--explain writes no file: it takes no -o, --check "
+			    "or --diff, and -t only as dot or mermaid, whose "
+			    "picture goes to standard output");
+	else if (picture && o->explain_format)
+		usage_error(e, "--format is for --explain's answer, which -t %s "
+			    "draws instead", peerc_target_name(o->compile.target));
+	if (!picture)
+		o->compile.target = PEERC_TARGET_NONE;
+	o->compile.explain[0] = o->explain[0];
+	o->compile.explain[1] = o->explain[1];
 }
 
 /* What the options mean together, once all are read. */
@@ -654,6 +697,10 @@ static void finish(struct cli_opts *o, int argc, char **argv,
 {
 	if (o->explain[0]) {
 		finish_explain(o, argc, argv, after_a, e);
+		return;
+	}
+	if (o->explain_format) {
+		usage_error(e, "--format is for --explain's answer");
 		return;
 	}
 	if (argc - optind != 1) {
@@ -701,6 +748,42 @@ bool cli_color(enum cli_color mode)
 	return isatty(STDERR_FILENO);
 }
 
+/* After a usage error or --help (either stops the reading of options): the
+ * --diagnostics-format given anywhere on the command line, so that even the
+ * report of a mistake before it comes in the format asked for. Nothing else
+ * is taken. */
+static void find_format(struct cli_opts *o, int argc, char **argv,
+			const char *shorts, const struct option *longs)
+{
+	struct usage_error ignored = { .set = false };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1)
+		if (c == OPT_DIAGNOSTICS_FORMAT)
+			parse_diagnostics_format(o, optarg, &ignored);
+}
+
+/* Every message of a run goes through one sink, on standard error.
+ * Returns the rules to free after close_sink (SARIF lists them). */
+static struct diag_rule *open_sink(const struct cli_opts *o,
+				   struct diag_sink *sink)
+{
+	size_t n = 0;
+	struct diag_rule *rules = o->diagnostics_format == DIAG_FORMAT_SARIF ?
+				  rules_all(&n) : NULL;
+
+	diag_sink_init(sink, stderr, o->diagnostics_format, o->color, rules, n);
+	return rules;
+}
+
+static void close_sink(struct diag_sink *sink, struct diag_rule *rules,
+		       int status)
+{
+	diag_sink_finish(sink, status);
+	free(rules);
+}
+
 void cli_getopt_tables(const struct cli_option *opts, size_t n,
 		       struct option *longs, char *shorts)
 {
@@ -746,12 +829,17 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	}
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, after_a, &err);
+	if (err.set || o->action != CLI_COMPILE)
+		find_format(o, argc, argv, shorts, longs);
 	o->color = cli_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
-	diag_print_plain(stderr, DIAG_ERROR, o->color, "%s", err.msg);
-	diag_print_plain(stderr, DIAG_NOTE, o->color,
-			 "try 'peerc --help' for more information");
+	struct diag_sink sink;
+	struct diag_rule *rules = open_sink(o, &sink);
+	diag_sink_plain(&sink, DIAG_ERROR, "usage", "%s", err.msg);
+	diag_sink_plain(&sink, DIAG_NOTE, "usage",
+			"try 'peerc --help' for more information");
+	close_sink(&sink, rules, EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -909,55 +997,56 @@ static void find_stale(const struct cli_opts *o, const struct peerc_result *r,
 
 /* A module path that is the input file: writing would replace the source. */
 static bool writes_input(const struct cli_opts *o, const struct output_file *files,
-			 size_t n)
+			 size_t n, struct diag_sink *sink)
 {
 	for (size_t i = 1; i < n; i++) {
 		if (strcmp(o->input, "-") == 0 || !output_same_file(o->input, files[i].path))
 			continue;
-		diag_print_plain(stderr, DIAG_ERROR, o->color,
-				 "the module file %s is the input file: writing it "
-				 "would replace the source", files[i].path);
+		diag_sink_plain(sink, DIAG_ERROR, "usage",
+				"the module file %s is the input file: writing it "
+				"would replace the source", files[i].path);
 		return true;
 	}
 	return false;
 }
 
 static int write_files(const struct cli_opts *o, const struct output_file *files,
-		       size_t n, const struct stale *st)
+		       size_t n, const struct stale *st, struct diag_sink *sink)
 {
 	if (o->check) {
-		enum output_state s = output_check(files, n, o->diff, o->color);
+		enum output_state s = output_check(files, n, o->diff, sink);
 		enum output_state g = output_check_removed(st->paths, st->n, st->why,
-							   o->diff, o->color);
+							   o->diff, sink);
 		s = g > s ? g : s;
 		g = output_check_removed(st->stages, st->nstages, st->stages_why,
-					 o->diff, o->color);
+					 o->diff, sink);
 		s = g > s ? g : s;
 		return s == OUTPUT_FRESH ? EXIT_OK : s == OUTPUT_STALE ? EXIT_STALE :
 		       EXIT_USAGE;
 	}
-	if (!output_write(files, n, o->verbose, o->color) ||
-	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, o->color) ||
-	    !output_remove(st->stages, st->nstages, st->out_dir, o->verbose, o->color))
+	if (!output_write(files, n, o->verbose, sink) ||
+	    !output_remove(st->paths, st->n, st->out_dir, o->verbose, sink) ||
+	    !output_remove(st->stages, st->nstages, st->out_dir, o->verbose, sink))
 		return EXIT_USAGE;
 	return EXIT_OK;
 }
 
-static int emit(const struct cli_opts *o, const struct peerc_result *r)
+static int emit(const struct cli_opts *o, const struct peerc_result *r,
+		struct diag_sink *sink)
 {
 	if (r->noutputs == 0)
 		return EXIT_OK;
 	if (to_stdout(o)) {
 		if (r->noutputs > 1) {
-			diag_print_plain(stderr, DIAG_ERROR, o->color,
-					 "the %s output is more than one file (%s): "
-					 "give -o FILE to write them beside it",
-					 peerc_target_name(o->compile.target),
-					 r->outputs[1].path);
+			diag_sink_plain(sink, DIAG_ERROR, "usage",
+					"the %s output is more than one file (%s): "
+					"give -o FILE to write them beside it",
+					peerc_target_name(o->compile.target),
+					r->outputs[1].path);
 			return EXIT_USAGE;
 		}
 		return output_stdout(r->outputs[0].data, r->outputs[0].len,
-				     o->color) ? EXIT_OK : EXIT_USAGE;
+				     sink) ? EXIT_OK : EXIT_USAGE;
 	}
 
 	/* Module paths are relative to the main file's directory. */
@@ -975,8 +1064,8 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 	int status = EXIT_USAGE;
 	struct stale st;
 	find_stale(o, r, files, r->noutputs, &st);
-	if (!writes_input(o, files, r->noutputs))
-		status = write_files(o, files, r->noutputs, &st);
+	if (!writes_input(o, files, r->noutputs, sink))
+		status = write_files(o, files, r->noutputs, &st, sink);
 	output_free_list(st.paths, st.n);
 	output_free_list(st.stages, st.nstages);
 	free(st.dir);
@@ -986,19 +1075,29 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r)
 }
 
 /* The answer goes to stdout even when a check failed (a failed require is
- * what one asks --explain about); the status says "reachable, no errors". */
-static int explain(const struct cli_opts *o, struct peerc_result *r)
+ * what one asks --explain about); the status says "reachable, no errors".
+ * With -t dot or mermaid the answer is the picture. */
+static int explain(const struct cli_opts *o, struct peerc_result *r,
+		   struct diag_sink *sink)
 {
 	bool yes;
-	const char *answer = peerc_explain(r, o->explain[0], o->explain[1], &yes);
+	bool json = o->explain_format && strcmp(o->explain_format, "json") == 0;
+	const char *answer = json ?
+		peerc_explain_json(r, o->explain[0], o->explain[1], &yes) :
+		peerc_explain(r, o->explain[0], o->explain[1], &yes);
 
 	if (!answer)
 		return EXIT_ERRORS;
-	printf("%s\n", answer);
+	if (o->compile.target == PEERC_TARGET_NONE)
+		printf("%s\n", answer);
+	else if (r->noutputs != 1)
+		return EXIT_ERRORS;
+	else if (!output_stdout(r->outputs[0].data, r->outputs[0].len, sink))
+		return EXIT_USAGE;
 	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
 }
 
-static int compile(const struct cli_opts *o)
+static int compile(const struct cli_opts *o, struct diag_sink *sink)
 {
 	struct strbuf in;
 	bool is_stdin = strcmp(o->input, "-") == 0;
@@ -1007,10 +1106,10 @@ static int compile(const struct cli_opts *o)
 	sb_init(&in);
 	int err = file_read(o->input, &in, INPUT_MAX);
 	if (err) {
-		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
-				 is_stdin ? "standard input" : o->input,
-				 file_error(err, INPUT_MAX, "an input file", why,
-					    sizeof(why)));
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+				is_stdin ? "standard input" : o->input,
+				file_error(err, INPUT_MAX, "an input file", why,
+					   sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
@@ -1027,10 +1126,10 @@ static int compile(const struct cli_opts *o)
 		opts.previous_len = prev.len;
 	} else if (err == FILE_TOO_LARGE) {
 		/* without it, renamed resources would be destroyed and made anew */
-		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
-				 o->output, file_error(err, OLD_OUTPUT_MAX,
-						       "an existing output", why,
-						       sizeof(why)));
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+				o->output, file_error(err, OLD_OUTPUT_MAX,
+						      "an existing output", why,
+						      sizeof(why)));
 		sb_free(&in);
 		sb_free(&prev);
 		return EXIT_USAGE;
@@ -1053,10 +1152,10 @@ static int compile(const struct cli_opts *o)
 					       in.buf, in.len);
 	sb_free(&in);
 	sb_free(&prev);
-	diag_print_all(stderr, &r->source, &r->diags, o->color);
+	diag_sink_list(sink, &r->source, &r->diags);
 	int status = peerc_io_failed(r) ? EXIT_USAGE :
-		     o->explain[0] ? explain(o, r) :
-		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r);
+		     o->explain[0] ? explain(o, r, sink) :
+		     peerc_failed(r) ? EXIT_ERRORS : emit(o, r, sink);
 	peerc_result_free(r);
 	arena_free(live_arena);
 	return status;
@@ -1065,6 +1164,8 @@ static int compile(const struct cli_opts *o)
 int cli_run(const struct cli_opts *o)
 {
 	int status = EXIT_OK;
+	struct diag_sink sink;
+	struct diag_rule *rules = open_sink(o, &sink);
 
 	switch (o->action) {
 	case CLI_HELP:
@@ -1077,15 +1178,16 @@ int cli_run(const struct cli_opts *o)
 		print_warnings();
 		break;
 	case CLI_COMPILE:
-		status = compile(o);
+		status = compile(o, &sink);
 		break;
 	}
 	/* A full disk or closed pipe on stdout must not pass for success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		diag_print_plain(stderr, DIAG_ERROR, o->color,
-				 "cannot write to standard output: %s",
-				 strerror(errno));
+		diag_sink_plain(&sink, DIAG_ERROR, "io",
+				"cannot write to standard output: %s",
+				strerror(errno));
 		status = EXIT_USAGE;
 	}
+	close_sink(&sink, rules, status);
 	return status;
 }

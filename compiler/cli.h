@@ -33,6 +33,8 @@ struct cli_opts {
 	bool diff;                /* --diff: print a unified diff too */
 	bool verbose;
 	const char *explain[2];   /* --explain A B: the two names, else NULL */
+	const char *explain_format; /* --format: "text" or "json", else NULL */
+	enum diag_format diagnostics_format;
 	enum cli_color color_mode;
 	bool color;               /* color_mode resolved against stderr */
 	struct peerc_options compile;

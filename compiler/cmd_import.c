@@ -83,10 +83,18 @@ static bool self_check(const char *name, const struct strbuf *text, bool color)
 
 static int write_out(const char *output, const struct strbuf *text, bool color)
 {
-	if (!output || strcmp(output, "-") == 0)
-		return output_stdout(text->buf, text->len, color) ? EXIT_OK : EXIT_USAGE;
+	struct diag_sink sink;
 	struct output_file f = { output, text->buf, text->len, false };
-	return output_write(&f, 1, false, color) ? EXIT_OK : EXIT_USAGE;
+	bool ok;
+
+	diag_sink_init(&sink, stderr, DIAG_FORMAT_TEXT, color, NULL, 0);
+	if (!output || strcmp(output, "-") == 0)
+		ok = output_stdout(text->buf, text->len, &sink);
+	else
+		ok = output_write(&f, 1, false, &sink);
+	int status = ok ? EXIT_OK : EXIT_USAGE;
+	diag_sink_finish(&sink, status);
+	return status;
 }
 
 int cmd_import(int argc, char **argv)

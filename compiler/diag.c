@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <inttypes.h>
+
 #include "diag.h"
 #include "utf8.h"
 #include "util.h"
@@ -525,4 +527,632 @@ void diag_print_plain(FILE *out, enum diag_severity sev, bool color,
 	print_one(&sb, NULL, sev, LOC_NONE, msg, NULL, NULL, 0, color);
 	flush(out, &sb);
 	sb_free(&sb);
+}
+
+/* ------------------------------------------ formats for machines */
+
+/* Where SARIF's rules and tool point for more. */
+#define PEERC_HOME "https://github.com/peerc/peerc"
+
+static const char *const format_names[] = {
+	[DIAG_FORMAT_TEXT] = "text",
+	[DIAG_FORMAT_JSON] = "json",
+	[DIAG_FORMAT_SARIF] = "sarif",
+	[DIAG_FORMAT_GITHUB] = "github",
+};
+
+bool diag_format_find(const char *name, enum diag_format *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(format_names); i++) {
+		if (strcmp(format_names[i], name) == 0) {
+			*f = (enum diag_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A range as machines count it: 1-based lines; byte columns (the text
+ * format's) and Unicode code point columns (SARIF's columnKind and
+ * GitHub's); the end is the column after the range. */
+struct place {
+	unsigned line, col, cp, eline, ecol, ecp;
+};
+
+/* Code points of the line before byte column col (1-based), plus one.
+ * Columns past the line's end (a range ending at its newline) count one
+ * each. Counting goes on from the sink's last answer when it is on the same
+ * line and not after col. */
+static unsigned cp_column(struct diag_sink *s, const struct source *src,
+			  unsigned line, unsigned col)
+{
+	size_t len, i = 0;
+	const char *text = source_line(src, line, &len);
+	unsigned cp = 1;
+
+	if (s->cp_cache.src == src && s->cp_cache.line == line &&
+	    s->cp_cache.byte + 1 <= col) {
+		i = s->cp_cache.byte;
+		cp = s->cp_cache.cp;
+	}
+	for (; i + 1 < col; i++)
+		if (i >= len || !is_continuation(text, i))
+			cp++;
+	s->cp_cache.src = src;
+	s->cp_cache.line = line;
+	s->cp_cache.byte = i;
+	s->cp_cache.cp = cp;
+	return cp;
+}
+
+/* Lines and byte columns only: what the json format gives. */
+static struct place place_bytes(const struct source *src, struct loc loc)
+{
+	struct place p = { 0 };
+
+	source_linecol(src, loc.start, &p.line, &p.col);
+	source_linecol(src, loc.end, &p.eline, &p.ecol);
+	return p;
+}
+
+static struct place place_of(struct diag_sink *s, const struct source *src,
+			     struct loc loc)
+{
+	struct place p = place_bytes(src, loc);
+
+	p.cp = cp_column(s, src, p.line, p.col);
+	p.ecp = cp_column(s, src, p.eline, p.ecol);
+	return p;
+}
+
+static void count(struct diag_sink *s, enum diag_severity sev)
+{
+	if (sev == DIAG_ERROR)
+		s->nerrors++;
+	else if (sev == DIAG_WARNING)
+		s->nwarnings++;
+}
+
+/* "-Wname" or "-Werror=name": the option that controls a diagnostic, as
+ * the text format shows it in brackets; NULL for an error. */
+static const char *option_of(const struct diag *d, char *buf, size_t size)
+{
+	if (d->promoted)
+		snprintf(buf, size, "-Werror=%s", d->name);
+	else if (d->severity == DIAG_WARNING)
+		snprintf(buf, size, "-W%s", d->name);
+	else
+		return NULL;
+	return buf;
+}
+
+static void json_cstring(struct strbuf *b, const char *s)
+{
+	sb_json_string(b, s, strlen(s));
+}
+
+/* ------------------------------------------ json */
+
+static void json_location(struct strbuf *b, const struct source *src,
+			  struct loc loc)
+{
+	if (!src) {
+		sb_puts(b, "null");
+		return;
+	}
+	sb_puts(b, "{\"file\":");
+	json_cstring(b, src->name);
+	if (!loc_is_none(loc)) {
+		struct place p = place_bytes(src, loc);
+		sb_printf(b, ",\"line\":%u,\"column\":%u,\"endLine\":%u,"
+			  "\"endColumn\":%u,\"offset\":%" PRIu32 ",\"endOffset\":%" PRIu32,
+			  p.line, p.col, p.eline, p.ecol, loc.start, loc.end);
+	}
+	sb_putc(b, '}');
+}
+
+static void json_open_item(struct diag_sink *s)
+{
+	sb_puts(&s->items, s->nitems++ ? ",\n    " : "\n    ");
+}
+
+static void json_diag(struct diag_sink *s, const struct source *src,
+		      enum diag_severity sev, const char *code,
+		      const char *option, const char *msg, struct loc loc,
+		      const struct diag *d)
+{
+	struct strbuf *b = &s->items;
+
+	json_open_item(s);
+	sb_printf(b, "{\"severity\":\"%s\",\"code\":", sev_word(sev));
+	json_cstring(b, code);
+	sb_puts(b, ",\"option\":");
+	if (option)
+		json_cstring(b, option);
+	else
+		sb_puts(b, "null");
+	sb_puts(b, ",\"message\":");
+	json_cstring(b, msg);
+	sb_puts(b, ",\"location\":");
+	json_location(b, src, loc);
+	sb_puts(b, ",\"notes\":[");
+	for (size_t i = 0; d && i < d->nnotes; i++) {
+		sb_puts(b, i ? ",{\"message\":" : "{\"message\":");
+		json_cstring(b, d->notes[i].msg);
+		sb_puts(b, ",\"location\":");
+		json_location(b, src, d->notes[i].loc);
+		sb_putc(b, '}');
+	}
+	sb_puts(b, "],\"fixits\":[");
+	for (size_t i = 0; d && i < d->nfixits; i++) {
+		sb_puts(b, i ? ",{\"location\":" : "{\"location\":");
+		json_location(b, src, d->fixits[i].loc);
+		sb_puts(b, ",\"text\":");
+		json_cstring(b, d->fixits[i].text);
+		sb_putc(b, '}');
+	}
+	sb_puts(b, "]}");
+}
+
+static void json_finish(struct diag_sink *s, int status)
+{
+	fprintf(s->out, "{\n  \"version\": 1,\n"
+		"  \"tool\": {\"name\": \"" PACKAGE_NAME "\", \"version\": \""
+		PACKAGE_VERSION "\"},\n"
+		"  \"exitStatus\": %d,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n"
+		"  \"diagnostics\": [%s%s]\n}\n", status, s->nerrors,
+		s->nwarnings, s->items.buf ? s->items.buf : "",
+		s->nitems ? "\n  " : "");
+}
+
+/* ------------------------------------------ sarif */
+
+/* A file name as a URI reference: relative names stay relative (code
+ * scanning resolves them against the repository), absolute ones become
+ * file:// URIs; every byte but RFC 3986's unreserved ones and '/' is
+ * percent-encoded. */
+static void sarif_uri(struct strbuf *b, const char *name)
+{
+	struct strbuf u;
+
+	sb_init(&u);
+	if (name[0] == '/')
+		sb_puts(&u, "file://");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			sb_putc(&u, (char)*p);
+		else
+			sb_printf(&u, "%%%02X", *p);
+	}
+	json_cstring(b, u.buf);
+	sb_free(&u);
+}
+
+static void sarif_region(struct diag_sink *s, struct strbuf *b,
+			 const struct source *src, struct loc loc)
+{
+	struct place p = place_of(s, src, loc);
+
+	sb_printf(b, "{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,"
+		  "\"endColumn\":%u}", p.line, p.cp, p.eline, p.ecp);
+}
+
+static void sarif_physical(struct diag_sink *s, struct strbuf *b,
+			   const struct source *src, struct loc loc)
+{
+	sb_puts(b, "{\"artifactLocation\":{\"uri\":");
+	sarif_uri(b, src->name);
+	sb_puts(b, "}");
+	if (!loc_is_none(loc)) {
+		sb_puts(b, ",\"region\":");
+		sarif_region(s, b, src, loc);
+	}
+	sb_putc(b, '}');
+}
+
+static void sarif_message(struct strbuf *b, const char *msg)
+{
+	sb_puts(b, "{\"text\":");
+	json_cstring(b, msg);
+	sb_putc(b, '}');
+}
+
+static ptrdiff_t rule_index(const struct diag_sink *s, const char *name)
+{
+	for (size_t i = 0; i < s->nrules; i++)
+		if (strcmp(s->rules[i].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+static const char *fix_description(const struct diag_fixit *f)
+{
+	if (!*f->text)
+		return "delete the text";
+	return f->loc.start == f->loc.end ? "insert the suggested text" :
+	       "replace with the suggested text";
+}
+
+/* Each fix-it of a diagnostic is a whole alternative (a failed require
+ * offers a direct peering or transit through the hub's NVA), so each is
+ * its own SARIF fix: a consumer applies one, never all of them together. */
+static void sarif_fix(struct diag_sink *s, struct strbuf *b,
+		      const struct source *src, const struct diag *d)
+{
+	sb_puts(b, ",\"fixes\":[");
+	for (size_t i = 0; i < d->nfixits; i++) {
+		const struct diag_fixit *f = &d->fixits[i];
+		sb_puts(b, i ? ",{\"description\":" : "{\"description\":");
+		sarif_message(b, fix_description(f));
+		sb_puts(b, ",\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
+		sarif_uri(b, src->name);
+		sb_puts(b, "},\"replacements\":[{\"deletedRegion\":");
+		sarif_region(s, b, src, f->loc);
+		sb_puts(b, ",\"insertedContent\":");
+		sarif_message(b, f->text);
+		sb_puts(b, "}]}]}");
+	}
+	sb_putc(b, ']');
+}
+
+/* Code scanning needs a place in a file for every result; what has none (a
+ * usage error, an input too large to read) is a notification of the run. */
+static void sarif_notification(struct diag_sink *s, enum diag_severity sev,
+			       const char *code, const char *msg,
+			       const struct source *src)
+{
+	struct strbuf *b = &s->notifications;
+	ptrdiff_t r = rule_index(s, code);
+
+	sb_puts(b, s->nnotifications++ ? ",\n            " : "\n            ");
+	sb_printf(b, "{\"level\":\"%s\",\"message\":", sev_word(sev));
+	sarif_message(b, msg);
+	if (src) {
+		sb_puts(b, ",\"locations\":[{\"physicalLocation\":");
+		sarif_physical(s, b, src, LOC_NONE);
+		sb_puts(b, "}]");
+	}
+	if (r >= 0) {
+		sb_puts(b, ",\"associatedRule\":{\"id\":");
+		json_cstring(b, code);
+		sb_printf(b, ",\"index\":%td}", r);
+	} else {
+		sb_puts(b, ",\"descriptor\":{\"id\":");
+		json_cstring(b, code);
+		sb_putc(b, '}');
+	}
+	sb_putc(b, '}');
+}
+
+static void sarif_result(struct diag_sink *s, const struct source *src,
+			 const struct diag *d)
+{
+	struct strbuf *b = &s->items;
+	ptrdiff_t r = rule_index(s, d->name);
+
+	sb_puts(b, s->nitems++ ? ",\n        " : "\n        ");
+	sb_puts(b, "{\"ruleId\":");
+	json_cstring(b, d->name);
+	if (r >= 0)
+		sb_printf(b, ",\"ruleIndex\":%td", r);
+	sb_printf(b, ",\"level\":\"%s\",\"message\":", sev_word(d->severity));
+	sarif_message(b, d->msg);
+	sb_puts(b, ",\"locations\":[{\"physicalLocation\":");
+	sarif_physical(s, b, src, d->loc);
+	sb_puts(b, "}]");
+	if (d->nnotes)
+		sb_puts(b, ",\"relatedLocations\":[");
+	for (size_t i = 0; i < d->nnotes; i++) {
+		sb_printf(b, "%s{\"id\":%zu,\"message\":", i ? "," : "", i + 1);
+		sarif_message(b, d->notes[i].msg);
+		if (!loc_is_none(d->notes[i].loc)) {
+			sb_puts(b, ",\"physicalLocation\":");
+			sarif_physical(s, b, src, d->notes[i].loc);
+		}
+		sb_putc(b, '}');
+	}
+	if (d->nnotes)
+		sb_putc(b, ']');
+	if (d->nfixits)
+		sarif_fix(s, b, src, d);
+	sb_putc(b, '}');
+}
+
+/* "peered-overlap" -> "PeeredOverlap": SARIF's rule name is an identifier. */
+static void sarif_rule_name(struct strbuf *b, const char *id)
+{
+	struct strbuf n;
+	bool up = true;
+
+	sb_init(&n);
+	for (const char *p = id; *p; p++) {
+		if (*p == '-') {
+			up = true;
+			continue;
+		}
+		sb_putc(&n, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+		up = false;
+	}
+	json_cstring(b, n.buf ? n.buf : "");
+	sb_free(&n);
+}
+
+/* Markdown as plain text, a JSON string: `code` loses its backquotes. */
+static void json_plain(struct strbuf *b, const char *md)
+{
+	struct strbuf t;
+
+	sb_init(&t);
+	for (const char *p = md; *p; p++)
+		if (*p != '`')
+			sb_putc(&t, *p);
+	json_cstring(b, t.buf ? t.buf : "");
+	sb_free(&t);
+}
+
+static void sarif_rule(struct strbuf *b, const struct diag_rule *r,
+		       const char *page, bool last)
+{
+	bool off = strcmp(r->level, "off") == 0;
+
+	sb_puts(b, "            {\"id\":");
+	json_cstring(b, r->name);
+	if (strchr(r->name, '-')) {
+		/* SARIF wants a name that is not the id again: "Syntax" is */
+		sb_puts(b, ",\"name\":");
+		sarif_rule_name(b, r->name);
+	}
+	sb_puts(b, ",\"shortDescription\":{\"text\":");
+	json_plain(b, r->summary);
+	sb_putc(b, '}');
+	sb_puts(b, ",\"fullDescription\":{\"text\":");
+	json_plain(b, r->help);
+	sb_puts(b, "},\"help\":{\"text\":");
+	json_plain(b, r->help);
+	sb_puts(b, ",\"markdown\":");
+	json_cstring(b, r->help);
+	sb_printf(b, "},\"helpUri\":\"" DIAG_DOC_URL "%s#%s\"", page, r->name);
+	sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\",\"enabled\":%s}}%s\n",
+		  off ? "warning" : r->level, off ? "false" : "true",
+		  last ? "" : ",");
+}
+
+/* The messages about the run itself (diag_sink_plain's codes), which
+ * SARIF lists as notification descriptors. */
+static const struct diag_rule run_codes[] = {
+	{ "usage", "error", "a mistake on the command line",
+	  "An option or argument peerc does not accept; nothing was compiled." },
+	{ "io", "error", "a file could not be read or written",
+	  "The input, an output file or standard output failed; nothing was written." },
+	{ "stale", "note", "an output file is out of date",
+	  "`--check` or `--diff`: the file is not what peerc would write now." },
+	{ "output", "note", "a file peerc wrote",
+	  "`--verbose`: the name of each file written." },
+	{ "max-errors", "note", "more errors than --max-errors allows",
+	  "The rest of the errors were counted but not reported." },
+};
+
+static void sarif_finish(struct diag_sink *s, int status)
+{
+	struct strbuf b;
+
+	sb_init(&b);
+	sb_puts(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+		"  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
+		"      \"tool\": {\n        \"driver\": {\n"
+		"          \"name\": \"" PACKAGE_NAME "\",\n"
+		"          \"version\": \"" PACKAGE_VERSION "\",\n"
+		"          \"semanticVersion\": \"" PACKAGE_VERSION "\",\n"
+		"          \"informationUri\": \"" PEERC_HOME "\",\n"
+		"          \"rules\": [\n");
+	for (size_t i = 0; i < s->nrules; i++)
+		sarif_rule(&b, &s->rules[i], "checks.md", i + 1 == s->nrules);
+	sb_puts(&b, "          ],\n          \"notifications\": [\n");
+	for (size_t i = 0; i < ARRAY_SIZE(run_codes); i++)
+		sarif_rule(&b, &run_codes[i], "diagnostics.md",
+			   i + 1 == ARRAY_SIZE(run_codes));
+	sb_printf(&b, "          ]\n        }\n      },\n"
+		  "      \"invocations\": [\n        {\n"
+		  "          \"executionSuccessful\": %s,\n"
+		  "          \"exitCode\": %d,\n"
+		  "          \"toolExecutionNotifications\": [%s%s]\n"
+		  "        }\n      ],\n"
+		  "      \"columnKind\": \"unicodeCodePoints\",\n"
+		  "      \"results\": [%s%s]\n    }\n  ]\n}\n",
+		  status == 2 ? "false" : "true", status,
+		  s->notifications.buf ? s->notifications.buf : "",
+		  s->nnotifications ? "\n          " : "",
+		  s->items.buf ? s->items.buf : "", s->nitems ? "\n      " : "");
+	fwrite(b.buf, 1, b.len, s->out);
+	sb_free(&b);
+}
+
+/* ------------------------------------------ github */
+
+/* GitHub's workflow commands: "::error PROPS::MESSAGE", where the message
+ * escapes '%', CR and LF, and a property value ':' and ',' too (GitHub
+ * Docs, "Workflow commands for GitHub Actions"; actions/toolkit
+ * packages/core/src/command.ts). */
+static void gh_escape(struct strbuf *b, const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			sb_puts(b, "%25");
+		else if (*s == '\r')
+			sb_puts(b, "%0D");
+		else if (*s == '\n')
+			sb_puts(b, "%0A");
+		else if (property && *s == ':')
+			sb_puts(b, "%3A");
+		else if (property && *s == ',')
+			sb_puts(b, "%2C");
+		else
+			sb_putc(b, *s);
+	}
+}
+
+static const char *gh_command(enum diag_severity sev)
+{
+	return sev == DIAG_ERROR ? "error" : sev == DIAG_WARNING ? "warning" : "notice";
+}
+
+/* Columns only when the range is on one line: annotations have no
+ * multi-line column range. endColumn is the column after the range, as in
+ * SARIF; columns count code points. */
+static void gh_props(struct diag_sink *s, struct strbuf *b,
+		     const struct source *src, struct loc loc)
+{
+	if (!src)
+		return;
+	sb_puts(b, "file=");
+	gh_escape(b, src->name, true);
+	if (loc_is_none(loc)) {
+		sb_putc(b, ',');
+		return;
+	}
+	struct place p = place_of(s, src, loc);
+	sb_printf(b, ",line=%u,endLine=%u,", p.line, p.eline);
+	if (p.eline == p.line)
+		sb_printf(b, "col=%u,endColumn=%u,", p.cp, p.ecp);
+}
+
+static void gh_where(struct strbuf *m, const struct source *src, struct loc loc)
+{
+	struct place p;
+
+	if (loc_is_none(loc)) {
+		sb_printf(m, "%s: ", src->name);
+		return;
+	}
+	p = place_bytes(src, loc);
+	sb_printf(m, "%s:%u:%u: ", src->name, p.line, p.col);
+}
+
+/* One line per diagnostic: its notes and fix-its (GCC's parseable form,
+ * -fdiagnostics-parseable-fixits) go in the message, one line each, so the
+ * annotation carries all of it. */
+static void gh_line(struct diag_sink *s, const struct source *src,
+		    enum diag_severity sev, const char *code, const char *msg,
+		    struct loc loc, const struct diag *d)
+{
+	struct strbuf b, m;
+
+	sb_init(&b);
+	sb_init(&m);
+	sb_puts(&m, msg);
+	for (size_t i = 0; d && i < d->nnotes; i++) {
+		sb_puts(&m, "\nnote: ");
+		gh_where(&m, src, d->notes[i].loc);
+		sb_puts(&m, d->notes[i].msg);
+	}
+	for (size_t i = 0; d && i < d->nfixits; i++) {
+		struct place p = place_bytes(src, d->fixits[i].loc);
+		sb_puts(&m, "\nfix-it:");
+		json_cstring(&m, src->name);
+		sb_printf(&m, ":{%u:%u-%u:%u}:", p.line, p.col, p.eline, p.ecol);
+		json_cstring(&m, d->fixits[i].text);
+	}
+	sb_printf(&b, "::%s ", gh_command(sev));
+	gh_props(s, &b, src, loc);
+	sb_puts(&b, "title=");
+	gh_escape(&b, code, true);
+	sb_puts(&b, "::");
+	gh_escape(&b, m.buf ? m.buf : "", false);
+	sb_putc(&b, '\n');
+	flush(s->out, &b);
+	sb_free(&b);
+	sb_free(&m);
+}
+
+/* ------------------------------------------ the sink */
+
+void diag_sink_init(struct diag_sink *s, FILE *out, enum diag_format format,
+		    bool color, const struct diag_rule *rules, size_t nrules)
+{
+	memset(s, 0, sizeof(*s));
+	s->out = out;
+	s->format = format;
+	s->color = color && format == DIAG_FORMAT_TEXT;
+	s->rules = rules;
+	s->nrules = nrules;
+	/* text and github keep nothing: a text sink needs no finishing */
+	if (format == DIAG_FORMAT_JSON || format == DIAG_FORMAT_SARIF) {
+		sb_init(&s->items);
+		sb_init(&s->notifications);
+	}
+}
+
+/* One message about src (NULL: about the run), through the format. */
+static void sink_one(struct diag_sink *s, const struct source *src,
+		     enum diag_severity sev, const char *code, const char *msg,
+		     struct loc loc, const struct diag *d)
+{
+	char buf[128];
+	const char *option = d ? option_of(d, buf, sizeof(buf)) : NULL;
+
+	count(s, sev);
+	switch (s->format) {
+	case DIAG_FORMAT_TEXT:
+		BUG(); /* written by diag_print_all and diag_print_plain */
+	case DIAG_FORMAT_JSON:
+		json_diag(s, src, sev, code, option, msg, loc, d);
+		return;
+	case DIAG_FORMAT_SARIF:
+		if (src && !loc_is_none(loc) && d)
+			sarif_result(s, src, d);
+		else
+			sarif_notification(s, sev, code, msg, src);
+		return;
+	case DIAG_FORMAT_GITHUB:
+		gh_line(s, src, sev, code, msg, loc, d);
+		return;
+	}
+	BUG();
+}
+
+void diag_sink_list(struct diag_sink *s, const struct source *src,
+		    const struct diag_list *l)
+{
+	if (s->format == DIAG_FORMAT_TEXT) {
+		diag_print_all(s->out, src, l, s->color);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->items[i];
+		/* diag_no_source: about the run (a template that cannot be
+		 * read), like diag_sink_plain's messages, not about a file */
+		const struct source *at = d->src == &diag_no_source ? NULL :
+					  d->src ? d->src : src;
+		sink_one(s, at, d->severity, d->name, d->msg, d->loc, d);
+	}
+	if (l->capped)
+		sink_one(s, src, DIAG_NOTE, "max-errors",
+			 "too many errors; the rest are not shown", LOC_NONE, NULL);
+}
+
+void diag_sink_plain(struct diag_sink *s, enum diag_severity sev,
+		     const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->format == DIAG_FORMAT_TEXT)
+		diag_print_plain(s->out, sev, s->color, "%s", msg);
+	else
+		sink_one(s, NULL, sev, code, msg, LOC_NONE, NULL);
+}
+
+bool diag_sink_finish(struct diag_sink *s, int status)
+{
+	if (s->format == DIAG_FORMAT_JSON)
+		json_finish(s, status);
+	else if (s->format == DIAG_FORMAT_SARIF)
+		sarif_finish(s, status);
+	sb_free(&s->items);
+	sb_free(&s->notifications);
+	return fflush(s->out) == 0 && !ferror(s->out);
 }

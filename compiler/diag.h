@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "srcpos.h"
+#include "util.h"
 
 struct arena;
 
@@ -88,6 +89,9 @@ struct diag *diag_vadd(struct diag_list *l, enum diag_severity sev,
 		       va_list ap) PRINTF_LIKE(5, 0);
 void diag_note(struct diag_list *l, struct diag *d, struct loc loc,
 	       const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* A fix-it is a whole edit: replace loc by text. A diagnostic with more
+ * than one offers alternatives (each applied alone compiles), which the
+ * language server and SARIF give as separate fixes. */
 void diag_fixit(struct diag_list *l, struct diag *d, struct loc loc,
 		const char *text);
 
@@ -114,5 +118,70 @@ void diag_print_all(FILE *out, const struct source *src,
  * line. Printed at once, as "peerc: error: TEXT". */
 void diag_print_plain(FILE *out, enum diag_severity sev, bool color,
 		      const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* ------------------------------------------ formats for machines (doc/diagnostics.md) */
+
+/* --diagnostics-format: how every message of a run is written. */
+enum diag_format {
+	DIAG_FORMAT_TEXT,   /* GCC's form, above */
+	DIAG_FORMAT_JSON,   /* one document: doc/diagnostics.schema.json */
+	DIAG_FORMAT_SARIF,  /* one SARIF 2.1.0 log, for code scanning */
+	DIAG_FORMAT_GITHUB, /* GitHub Actions workflow commands, one a line */
+};
+
+/* The format called name ("text", "json", "sarif", "github"); false when
+ * there is none. */
+bool diag_format_find(const char *name, enum diag_format *f);
+
+/* Where every code is documented, each at its anchor: a diagnostic about
+ * the input in doc/checks.md, a message about the run in
+ * doc/diagnostics.md (SARIF's helpUri, peerc lsp's codeDescription). */
+#define DIAG_DOC_URL "https://github.com/peerc/peerc/blob/main/doc/"
+
+/* A diagnostic name as SARIF lists it among its rules. */
+struct diag_rule {
+	const char *name;
+	const char *level;   /* "error", "warning" or "off" (a warning -W turns on) */
+	const char *summary; /* one line */
+	const char *help;    /* a paragraph of Markdown */
+};
+
+/* Where every message of one run goes, in one format. text and github
+ * write each message as it comes; json and sarif are one document, kept
+ * until diag_sink_finish writes it whole, so that what a consumer reads
+ * always parses, whatever stopped the run. */
+struct diag_sink {
+	FILE *out;
+	enum diag_format format;
+	bool color;                    /* text only */
+	const struct diag_rule *rules; /* sarif: every rule, in order */
+	size_t nrules;
+	struct strbuf items;           /* json: diagnostics; sarif: results */
+	struct strbuf notifications;   /* sarif: messages with no place in a file */
+	size_t nitems, nnotifications, nerrors, nwarnings;
+	/* sarif, github: the last code point column counted, so that the
+	 * messages of a long line, in order, cost the line once */
+	struct {
+		const struct source *src;
+		unsigned line, cp;
+		size_t byte;
+	} cp_cache;
+};
+
+void diag_sink_init(struct diag_sink *s, FILE *out, enum diag_format format,
+		    bool color, const struct diag_rule *rules, size_t nrules);
+/* Every record of l (about src, unless a record names its own source),
+ * then a note when l was capped. */
+void diag_sink_list(struct diag_sink *s, const struct source *src,
+		    const struct diag_list *l);
+/* A message about the run rather than a place in a file (a usage or I/O
+ * error, a stale output): code is its stable name in json ("usage", "io",
+ * "stale", "output"); text prints "peerc: error: TEXT" as
+ * diag_print_plain does. */
+void diag_sink_plain(struct diag_sink *s, enum diag_severity sev,
+		     const char *code, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* json and sarif: write the document, which records the run's exit
+ * status. Frees what the sink holds. False when the write failed. */
+bool diag_sink_finish(struct diag_sink *s, int status);
 
 #endif

@@ -116,10 +116,15 @@ static struct peerc_result *compile(struct peerc_result *r,
 			b->emit(NULL, opts, r);
 		return r;
 	}
-	if (peerc_failed(r) || !analyse(r, opts) || !b)
+	bool ok = !peerc_failed(r) && analyse(r, opts);
+	/* --explain draws the file even when a check failed: a failed require
+	 * is what one asks it about. */
+	const struct model *m = ok ? r->model :
+				opts->explain[0] && r->sema ? &r->sema->model : NULL;
+	if (!m || !b)
 		return r;
 	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
-	b->emit(r->model, opts, r);
+	b->emit(m, opts, r);
 	return r;
 }
 

@@ -14,6 +14,10 @@ static const struct backend backends[] = {
 	  "modules", emit_bicep },
 	{ PEERC_TARGET_ARM, "arm", ".json", NULL, "arm", false, NULL, NULL, NULL,
 	  emit_arm },
+	{ PEERC_TARGET_DOT, "dot", ".dot", "a picture of the topology, for Graphviz",
+	  "dot", false, NULL, NULL, NULL, emit_dot },
+	{ PEERC_TARGET_MERMAID, "mermaid", ".mmd", "the same as a Mermaid flowchart",
+	  "mermaid", false, NULL, NULL, NULL, emit_mermaid },
 	{ PEERC_TARGET_AST, "ast", NULL, "the parsed file as JSON", NULL, true,
 	  NULL, NULL, NULL, emit_ast },
 };

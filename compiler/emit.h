@@ -50,6 +50,8 @@ const struct backend *backend_at(size_t i);
 emit_fn emit_terraform;
 emit_fn emit_bicep;
 emit_fn emit_arm;
+emit_fn emit_dot;
+emit_fn emit_mermaid;
 emit_fn emit_ast;
 
 /* Add one output file (path NULL: the main output); data is copied. */

@@ -19,6 +19,7 @@ struct fmt_opts {
 	bool check;  /* --check or --diff: write nothing */
 	bool diff;
 	bool color;
+	struct diag_sink sink; /* text: every message after the options */
 };
 
 enum { OPT_CHECK = 256, OPT_DIFF };
@@ -63,10 +64,10 @@ static int worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-static int report_stale(const struct fmt_opts *o, const char *path,
+static int report_stale(struct fmt_opts *o, const char *path,
 			const struct strbuf *in, const struct peerc_output *out)
 {
-	diag_print_plain(stderr, DIAG_NOTE, o->color, "%s is not formatted", path);
+	diag_sink_plain(&o->sink, DIAG_NOTE, "stale", "%s is not formatted", path);
 	if (!o->diff)
 		return EXIT_STALE;
 	struct strbuf d, a, b;
@@ -76,7 +77,7 @@ static int report_stale(const struct fmt_opts *o, const char *path,
 	sb_printf(&a, "a/%s", path);
 	sb_printf(&b, "b/%s", path);
 	textdiff_unified(&d, a.buf, in->buf, in->len, b.buf, out->data, out->len);
-	bool ok = output_stdout(d.buf, d.len, o->color);
+	bool ok = output_stdout(d.buf, d.len, &o->sink);
 	sb_free(&d);
 	sb_free(&a);
 	sb_free(&b);
@@ -84,7 +85,7 @@ static int report_stale(const struct fmt_opts *o, const char *path,
 }
 
 /* What to do with the formatted text of one file. */
-static int deliver(const struct fmt_opts *o, const char *path, bool is_stdin,
+static int deliver(struct fmt_opts *o, const char *path, bool is_stdin,
 		   const struct strbuf *in, const struct peerc_output *out)
 {
 	bool same = in->len == out->len && memcmp(in->buf, out->data, in->len) == 0;
@@ -92,14 +93,14 @@ static int deliver(const struct fmt_opts *o, const char *path, bool is_stdin,
 	if (o->check)
 		return same ? EXIT_OK : report_stale(o, path, in, out);
 	if (is_stdin)
-		return output_stdout(out->data, out->len, o->color) ? EXIT_OK : EXIT_USAGE;
+		return output_stdout(out->data, out->len, &o->sink) ? EXIT_OK : EXIT_USAGE;
 	if (same)
 		return EXIT_OK;
 	struct output_file f = { path, out->data, out->len, false };
-	return output_write(&f, 1, false, o->color) ? EXIT_OK : EXIT_USAGE;
+	return output_write(&f, 1, false, &o->sink) ? EXIT_OK : EXIT_USAGE;
 }
 
-static int format_one(const struct fmt_opts *o, const char *path)
+static int format_one(struct fmt_opts *o, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -109,16 +110,16 @@ static int format_one(const struct fmt_opts *o, const char *path)
 	sb_init(&in);
 	int err = file_read(path, &in, INPUT_MAX);
 	if (err) {
-		diag_print_plain(stderr, DIAG_ERROR, o->color, "cannot read %s: %s",
-				 is_stdin ? "standard input" : path,
-				 file_error(err, INPUT_MAX, "an input file", why,
-					    sizeof(why)));
+		diag_sink_plain(&o->sink, DIAG_ERROR, "io", "cannot read %s: %s",
+				is_stdin ? "standard input" : path,
+				file_error(err, INPUT_MAX, "an input file", why,
+					   sizeof(why)));
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
 	struct peerc_result *r = peerc_format(name, in.buf, in.len);
 	int status = EXIT_ERRORS;
-	diag_print_all(stderr, &r->source, &r->diags, o->color);
+	diag_sink_list(&o->sink, &r->source, &r->diags);
 	if (r->noutputs == 1)
 		status = deliver(o, name, is_stdin, &in, &r->outputs[0]);
 	peerc_result_free(r);
@@ -128,7 +129,7 @@ static int format_one(const struct fmt_opts *o, const char *path)
 
 int fmt_main(int argc, char **argv)
 {
-	struct fmt_opts o = { false, false, false };
+	struct fmt_opts o = { .check = false };
 	struct subcmd_state st;
 	int status = subcmd_parse(&fmt_cmd, argc, argv, fmt_option, &o, &st);
 
@@ -138,12 +139,14 @@ int fmt_main(int argc, char **argv)
 	if (st.first == argc)
 		return cli_command_usage(fmt_cmd.name, o.color,
 					 "no input file (- reads standard input)");
+	diag_sink_init(&o.sink, stderr, DIAG_FORMAT_TEXT, o.color, NULL, 0);
 	for (int i = st.first; i < argc; i++)
 		status = worse(status, format_one(&o, argv[i]));
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		diag_print_plain(stderr, DIAG_ERROR, o.color,
-				 "cannot write to standard output");
+		diag_sink_plain(&o.sink, DIAG_ERROR, "io",
+				"cannot write to standard output");
 		status = EXIT_USAGE;
 	}
+	diag_sink_finish(&o.sink, status);
 	return status;
 }

@@ -12,12 +12,16 @@ struct line {
 	size_t eq;        /* the aligned '=' (HCL), or SIZE_MAX */
 	size_t comment;   /* a comment after code, or SIZE_MAX */
 	size_t indent;    /* levels */
+	bool opens;       /* ends opening a block: no blank line may follow */
+	bool closes;      /* starts closing one: no blank line may come before */
 };
 
 struct lang {
 	char quote;        /* '"' (HCL) or '\'' (Bicep) */
 	bool hash_comment; /* '#' starts a comment (HCL) */
 	bool align;        /* align '=' and trailing comments (HCL) */
+	bool interpolation; /* "${" opens code inside a string (HCL, Bicep) */
+	bool keyword_blocks; /* blocks are "subgraph ..." to "end" (Mermaid) */
 };
 
 /* Doubles a stack that starts in the caller's array small. */
@@ -52,8 +56,8 @@ static size_t skip_string(const struct lang *g, const char *s, size_t n, size_t 
 			in_string = false; /* back in the interpolation */
 		} else if (c == g->quote) {
 			in_string = true;
-		} else if (in_string && (c == '$' || (c == '%' && g->quote == '"')) &&
-			   i + 1 < n) {
+		} else if (in_string && g->interpolation &&
+			   (c == '$' || (c == '%' && g->quote == '"')) && i + 1 < n) {
 			if (g->quote == '"' && s[i + 1] == c && i + 2 < n &&
 			    s[i + 2] == '{') {
 				i += 2;
@@ -86,6 +90,23 @@ static bool is_comment_start(const struct lang *g, const char *s, size_t n, size
 	       (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'));
 }
 
+static bool is_word(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	return n >= w && memcmp(s, word, w) == 0 && (n == w || s[w] == ' ');
+}
+
+/* Mermaid: "subgraph ..." opens a block that "end" closes; brackets and
+ * quotes inside a line never span lines. */
+static void scan_keywords(struct line *l)
+{
+	l->eq = l->comment = SIZE_MAX;
+	l->net = is_word(l->text, l->len, "subgraph") ? 1 :
+		 is_word(l->text, l->len, "end") ? -1 : 0;
+	l->opens = l->net > 0;
+	l->closes = l->net < 0;
+}
+
 static int bracket_change(char c)
 {
 	if (c == '{' || c == '[' || c == '(')
@@ -112,6 +133,12 @@ static void scan_line(const struct lang *g, struct line *l)
 	size_t n = l->len, first_eq = SIZE_MAX;
 	int net = 0, net_at_eq = 0;
 
+	if (g->keyword_blocks) {
+		scan_keywords(l);
+		return;
+	}
+	l->opens = n && bracket_change(s[n - 1]) > 0;
+	l->closes = n && bracket_change(s[0]) < 0;
 	l->eq = l->comment = SIZE_MAX;
 	for (size_t i = 0; i < n;) {
 		if (s[i] == g->quote) {
@@ -201,15 +228,6 @@ static void indent_lines(struct line *lines, size_t n)
 	free(stack);
 }
 
-static bool opens_block(const struct line *l)
-{
-	return l->len && bracket_change(l->text[l->len - 1]) > 0;
-}
-
-static bool closes_block(const struct line *l)
-{
-	return l->len && bracket_change(l->text[0]) < 0;
-}
 
 /* Drops blank lines at either end, after a line that opens a block, before
  * one that closes a block, and all but one of a run. */
@@ -222,8 +240,7 @@ static size_t drop_blank_lines(struct line *lines, size_t n)
 			size_t j = i; /* the run of blank lines is [i, j) */
 			while (j < n && lines[j].len == 0)
 				j++;
-			if (k > 0 && !opens_block(&lines[k - 1]) && j < n &&
-			    !closes_block(&lines[j]))
+			if (k > 0 && !lines[k - 1].opens && j < n && !lines[j].closes)
 				lines[k++] = lines[i];
 			i = j - 1;
 			continue;
@@ -544,8 +561,10 @@ static bool layout_json(const char *in, size_t len, struct strbuf *out,
 bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
 	    size_t max)
 {
-	static const struct lang hcl = { '"', true, true };
-	static const struct lang bicep = { '\'', false, false };
+	static const struct lang hcl = { '"', true, true, true, false };
+	static const struct lang bicep = { '\'', false, false, true, false };
+	static const struct lang dot = { '"', false, false, false, false };
+	static const struct lang mermaid = { '"', false, false, false, true };
 
 	switch (t) {
 	case TMPL_HCL:
@@ -555,6 +574,10 @@ bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,
 	case TMPL_JSON:
 	case TMPL_ARM:
 		return layout_json(in, len, out, max);
+	case TMPL_DOT:
+		return layout_lines(&dot, in, len, out, max);
+	case TMPL_MERMAID:
+		return layout_lines(&mermaid, in, len, out, max);
 	}
 	BUG();
 }

@@ -10,7 +10,9 @@
  * pretty printing with `"key": value`, `[]`/`{}` for empty ones, and commas
  * inserted between members (a template writes none). Every target ends
  * with exactly one newline. Spacing between tokens within a line is kept as
- * written, except around an aligned `=`. */
+ * written, except around an aligned `=`. DOT: indentation of 2 spaces
+ * per bracket level, as Bicep. Mermaid: 2 spaces per "subgraph" ... "end"
+ * level. */
 #ifndef PEERC_LAYOUT_H
 #define PEERC_LAYOUT_H
 

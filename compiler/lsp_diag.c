@@ -1,30 +1,13 @@
 /* Diagnostics as LSP wants them: the library's records, each with its
- * range, severity, code (the -W name), a link to the check's documentation,
+ * range, severity, code (the -W name), a link to its row of doc/checks.md,
  * its notes as related information, and its fix-its left for code actions
  * (lsp_edit.c). */
 #include "common.h"
 
-#include "checks.h"
 #include "diag.h"
 #include "lsp_int.h"
+#include "rules.h"
 #include "utf8.h"
-
-#define DOC_URL "https://github.com/peerc/peerc/blob/main/doc/"
-
-/* A check has its row in doc/checks.md; the resolver's errors share a
- * section there; lexical and syntax errors are about the language. */
-const char *lsp_doc_link(const char *name, char *buf, size_t size)
-{
-	if (!name)
-		return NULL;
-	if (check_find(name))
-		snprintf(buf, size, DOC_URL "checks.md#%s", name);
-	else if (strcmp(name, "syntax") == 0 || strcmp(name, "lexical") == 0)
-		snprintf(buf, size, DOC_URL "language.md#statements");
-	else
-		snprintf(buf, size, DOC_URL "checks.md#resolution-errors");
-	return buf;
-}
 
 json_t *lsp_string(const char *text)
 {
@@ -85,7 +68,8 @@ json_t *lsp_diagnostic(const struct lsp_server *s, const struct lsp_doc *doc,
 
 	if (d->name)
 		json_object_set_new(j, "code", lsp_string(d->name));
-	if (lsp_doc_link(d->name, link, sizeof(link)))
+	/* the row of doc/checks.md that SARIF's rule links to as well */
+	if (rules_doc_link(d->name, link, sizeof(link)))
 		json_object_set_new(j, "codeDescription", json_pack("{s:s}", "href", link));
 	if (d->nnotes)
 		json_object_set_new(j, "relatedInformation", related(s, doc, d));

@@ -142,20 +142,45 @@ json_t *lsp_range_formatting(struct lsp_server *s, json_t *params,
 
 /* ------------------------------------------------------------ quick fixes */
 
+/* A title is one line in every client's menu: a fix-it that inserts a
+ * whole statement ("peer a <-> b\n") shows its first line, and text past
+ * 40 bytes is cut with "...". */
+static void title_text(struct strbuf *sb, const char *text, size_t len)
+{
+	while (len && (*text == '\n' || *text == ' '))
+		text++, len--;
+	size_t n = 0;
+	while (n < len && n < 40 && text[n] != '\n' && text[n] != '\r')
+		n++;
+	while (n && text[n - 1] == ' ')
+		n--;
+	while (n < len && n > 0 && (text[n] & 0xc0) == 0x80)
+		n--; /* not inside a UTF-8 sequence */
+	bool cut = false;
+	for (size_t i = n; i < len; i++)
+		cut = cut || (text[i] != '\n' && text[i] != '\r' && text[i] != ' ');
+	sb_printf(sb, "'%.*s%s'", (int)n, text, cut ? "..." : "");
+}
+
 static char *fix_title(const struct lsp_doc *doc, const struct diag_fixit *f)
 {
 	struct strbuf sb;
 	size_t old = f->loc.end - f->loc.start;
+	const char *was = doc->text.buf + f->loc.start;
 
 	sb_init(&sb);
-	if (old == 0)
-		sb_printf(&sb, "Insert '%s'", f->text);
-	else if (!*f->text)
-		sb_printf(&sb, "Remove '%.*s'", old > 40 ? 40 : (int)old,
-			  doc->text.buf + f->loc.start);
-	else
-		sb_printf(&sb, "Change '%.*s' to '%s'", old > 40 ? 40 : (int)old,
-			  doc->text.buf + f->loc.start, f->text);
+	if (old == 0) {
+		sb_puts(&sb, "Insert ");
+		title_text(&sb, f->text, strlen(f->text));
+	} else if (!*f->text) {
+		sb_puts(&sb, "Remove ");
+		title_text(&sb, was, old);
+	} else {
+		sb_puts(&sb, "Change ");
+		title_text(&sb, was, old);
+		sb_puts(&sb, " to ");
+		title_text(&sb, f->text, strlen(f->text));
+	}
 	return sb.buf;
 }
 

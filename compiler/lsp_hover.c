@@ -13,6 +13,7 @@
 #include "lsp_int.h"
 #include "reach.h"
 #include "resolve.h"
+#include "rules.h"
 
 /* Lists in a hover stop here: a hub of 500 spokes should not fill a screen. */
 #define HOVER_MAX_ITEMS 12
@@ -282,10 +283,12 @@ static void hover_diagnostics(struct hover *h, const struct diag_list *l,
 		if (!c || d->src || loc_is_none(d->loc) || off < d->loc.start ||
 		    off > d->loc.end)
 			continue;
-		sb_printf(&h->md, "%s`%s` (%s): %s. [Documentation](%s)\n",
+		sb_printf(&h->md, "%s`%s` (%s): %s.",
 			  h->md.len ? "\n---\n\n" : "", c->name,
-			  c->level == CHECK_ERROR ? "error" : "warning", c->summary,
-			  lsp_doc_link(c->name, link, sizeof(link)));
+			  c->level == CHECK_ERROR ? "error" : "warning", c->summary);
+		if (rules_doc_link(c->name, link, sizeof(link)))
+			sb_printf(&h->md, " [Documentation](%s)", link);
+		sb_putc(&h->md, '\n');
 	}
 }
 

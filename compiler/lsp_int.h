@@ -88,7 +88,5 @@ json_t *lsp_diagnostic(const struct lsp_server *s, const struct lsp_doc *doc,
 json_t *lsp_diagnostics(const struct lsp_server *s, const struct lsp_doc *doc);
 /* A JSON string of text, any invalid UTF-8 in it replaced by U+FFFD. */
 json_t *lsp_string(const char *text);
-/* The documentation link of a diagnostic name (a check's -W name), or NULL. */
-const char *lsp_doc_link(const char *name, char *buf, size_t size);
 
 #endif

@@ -174,6 +174,17 @@ struct m_group {
 	const char *location;
 };
 
+/* A hub statement, for the back ends that draw the topology (the ones that
+ * write infrastructure need only the peerings and route tables it made). */
+struct m_hub {
+	struct m_vnet *hub;
+	struct m_vnet **spokes;  /* in written order */
+	size_t nspokes;
+	bool transit;            /* spokes reach each other through the hub */
+	enum next_hop transit_hop; /* through its NVA or its gateway, when transit */
+	bool direct;             /* the spokes are also peered pairwise */
+};
+
 struct m_site {
 	const char *name;
 	struct ip_prefix *prefixes;
@@ -191,6 +202,8 @@ struct model {
 	size_t nroute_tables;
 	struct m_site *sites;
 	size_t nsites;
+	struct m_hub *hubs;   /* in source order */
+	size_t nhubs;
 	/* Distinct subscriptions in first-use order; [0] is the default one
 	 * (defaults.subscription when given). */
 	const char **subscriptions;

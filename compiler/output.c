@@ -84,12 +84,12 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-bool output_stdout(const char *data, size_t len, bool color)
+bool output_stdout(const char *data, size_t len, struct diag_sink *sink)
 {
 	if (fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0)
 		return true;
-	diag_print_plain(stderr, DIAG_ERROR, color,
-			 "cannot write to standard output: %s", strerror(errno));
+	diag_sink_plain(sink, DIAG_ERROR, "io",
+			"cannot write to standard output: %s", strerror(errno));
 	return false;
 }
 
@@ -194,16 +194,16 @@ static void remove_empty_parents(const char *path, const char *stop_at)
 }
 
 bool output_remove(char *const *paths, size_t n, const char *stop_at,
-		   bool verbose, bool color)
+		   bool verbose, struct diag_sink *sink)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (unlink(paths[i]) != 0 && errno != ENOENT) {
-			diag_print_plain(stderr, DIAG_ERROR, color, "cannot remove %s: %s",
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot remove %s: %s",
 					 paths[i], strerror(errno));
 			return false;
 		}
 		if (verbose)
-			diag_print_plain(stderr, DIAG_NOTE, color, "removed %s", paths[i]);
+			diag_sink_plain(sink, DIAG_NOTE, "output", "removed %s", paths[i]);
 		remove_empty_parents(paths[i], stop_at);
 	}
 	return true;
@@ -340,7 +340,7 @@ static void discard(struct pending *ps, size_t n)
 }
 
 bool output_write(const struct output_file *files, size_t n, bool verbose,
-		  bool color)
+		  struct diag_sink *sink)
 {
 	struct pending *ps = xcalloc(n + 1, sizeof(*ps));
 	mode_t mode = 0666 & ~current_umask();
@@ -357,11 +357,11 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
 		if ((err = commit(&ps[j])) != 0)
 			i = j;
 		else if (verbose)
-			diag_print_plain(stderr, DIAG_NOTE, color, "wrote %s",
+			diag_sink_plain(sink, DIAG_NOTE, "output", "wrote %s",
 					 files[j].path);
 	}
 	if (err)
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot write %s: %s",
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot write %s: %s",
 				 files[i].path, strerror(err));
 	discard(ps, n);
 	return !err;
@@ -373,7 +373,7 @@ bool output_write(const struct output_file *files, size_t n, bool verbose,
  * longer file is out of date whatever the rest of it holds. --diff needs
  * all of it, up to OLD_OUTPUT_MAX. */
 static enum output_state check_one(const struct output_file *f, bool diff,
-				   bool color)
+				   struct diag_sink *sink)
 {
 	struct strbuf old;
 	enum output_state state = OUTPUT_FRESH;
@@ -382,7 +382,7 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 	sb_init(&old);
 	int err = file_read(f->path, &old, diff ? OLD_OUTPUT_MAX : f->len);
 	if (err && err != ENOENT && (diff || err != FILE_TOO_LARGE)) {
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot %s %s: %s",
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot %s %s: %s",
 				 diff ? "diff" : "read", f->path,
 				 file_error(err, OLD_OUTPUT_MAX,
 					    "an existing output",
@@ -392,7 +392,7 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 	}
 	if (err || old.len != f->len || memcmp(old.buf, f->data, f->len) != 0) {
 		state = OUTPUT_STALE;
-		diag_print_plain(stderr, DIAG_NOTE, color, "%s %s", f->path,
+		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s %s", f->path,
 				 err == ENOENT ? "does not exist" : "is out of date");
 	}
 	if (state == OUTPUT_STALE && diff) {
@@ -407,7 +407,7 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 		sb_printf(&blabel, "b/%s", f->path);
 		textdiff_unified(&out, alabel.buf, old.buf, old.len, blabel.buf,
 				 f->data, f->len);
-		if (!output_stdout(out.buf, out.len, color))
+		if (!output_stdout(out.buf, out.len, sink))
 			state = OUTPUT_FAILED;
 		sb_free(&out);
 		sb_free(&alabel);
@@ -418,12 +418,12 @@ static enum output_state check_one(const struct output_file *f, bool diff,
 }
 
 enum output_state output_check(const struct output_file *files, size_t n,
-			       bool diff, bool color)
+			       bool diff, struct diag_sink *sink)
 {
 	enum output_state worst = OUTPUT_FRESH;
 
 	for (size_t i = 0; i < n; i++) {
-		enum output_state s = check_one(&files[i], diff, color);
+		enum output_state s = check_one(&files[i], diff, sink);
 		if (s > worst)
 			worst = s;
 	}
@@ -431,12 +431,12 @@ enum output_state output_check(const struct output_file *files, size_t n,
 }
 
 enum output_state output_check_removed(char *const *paths, size_t n,
-				       const char *why, bool diff, bool color)
+				       const char *why, bool diff, struct diag_sink *sink)
 {
 	enum output_state state = n ? OUTPUT_STALE : OUTPUT_FRESH;
 
 	for (size_t i = 0; i < n && state != OUTPUT_FAILED; i++) {
-		diag_print_plain(stderr, DIAG_NOTE, color, "%s would be removed: %s",
+		diag_sink_plain(sink, DIAG_NOTE, "stale", "%s would be removed: %s",
 				 paths[i], why);
 		if (!diff)
 			continue;
@@ -450,10 +450,10 @@ enum output_state output_check_removed(char *const *paths, size_t n,
 		if (!err)
 			textdiff_unified(&out, label.buf, old.buf, old.len,
 					 "/dev/null", "", 0);
-		if (err || !output_stdout(out.buf, out.len, color))
+		if (err || !output_stdout(out.buf, out.len, sink))
 			state = OUTPUT_FAILED;
 		if (err)
-			diag_print_plain(stderr, DIAG_ERROR, color, "cannot %s %s: %s",
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot %s %s: %s",
 					 err == FILE_TOO_LARGE ? "diff" : "read",
 					 paths[i], file_error(err, OLD_OUTPUT_MAX,
 							      "an existing output",

@@ -1,12 +1,13 @@
 /* Files in and out: reading the input and templates within limits, writing
  * the outputs so that a reader never sees a half-written file, and comparing
- * them for --check. Errors are reported with diag_print_plain. */
+ * them for --check. Errors are reported to a diag_sink. */
 #ifndef PEERC_OUTPUT_H
 #define PEERC_OUTPUT_H
 
 #include "common.h"
 
 struct strbuf;
+struct diag_sink;
 
 struct output_file {
 	const char *path;  /* as the user will see it in messages */
@@ -43,7 +44,7 @@ const char *file_error(int err, size_t limit, const char *what, char *buf,
 		       size_t size);
 
 /* Writes data to standard output. Returns false after reporting an error. */
-bool output_stdout(const char *data, size_t len, bool color);
+bool output_stdout(const char *data, size_t len, struct diag_sink *sink);
 
 /* Writes every file or, on any error, none: each goes to a temporary file
  * in its target's directory, which is synced, given the mode of the file it
@@ -51,7 +52,7 @@ bool output_stdout(const char *data, size_t len, bool color);
  * them are ready. Returns false after reporting an error. With verbose,
  * notes each file written. */
 bool output_write(const struct output_file *files, size_t n, bool verbose,
-		  bool color);
+		  struct diag_sink *sink);
 
 /* Whether a and b name one existing file (same device and inode: a link,
  * another spelling of the path). */
@@ -72,7 +73,7 @@ void output_free_list(char **list, size_t n);
  * including stop_at that are left empty. With verbose, notes each file.
  * Returns false after reporting an error. */
 bool output_remove(char *const *paths, size_t n, const char *stop_at,
-		   bool verbose, bool color);
+		   bool verbose, struct diag_sink *sink);
 
 enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 
@@ -80,11 +81,11 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
  * stale file; with diff, prints a unified diff of each to standard output.
  * OUTPUT_FAILED after reporting a read error. */
 enum output_state output_check(const struct output_file *files, size_t n,
-			       bool diff, bool color);
+			       bool diff, struct diag_sink *sink);
 
 /* --check of files that a write would remove: notes each (why says whose
  * they were); with diff, prints its removal as a unified diff. */
 enum output_state output_check_removed(char *const *paths, size_t n,
-				       const char *why, bool diff, bool color);
+				       const char *why, bool diff, struct diag_sink *sink);
 
 #endif

@@ -21,6 +21,8 @@ enum peerc_target {
 	PEERC_TARGET_TERRAFORM,
 	PEERC_TARGET_BICEP,
 	PEERC_TARGET_ARM,
+	PEERC_TARGET_DOT,     /* the topology as a Graphviz graph */
+	PEERC_TARGET_MERMAID, /* the topology as a Mermaid flowchart */
 };
 
 struct peerc_options {
@@ -30,6 +32,9 @@ struct peerc_options {
 	const char *template_dir;  /* NULL: the templates built into peerc */
 	const char *api_version;   /* NULL: the file's, else the default */
 	const char *output_name;   /* the main output's file name, for headers */
+	/* --explain A B with -t dot or mermaid: the picture highlights the
+	 * path from A to B, or the nearest one and the missing link. */
+	const char *explain[2];
 	/* A file that declares no VNet is an error unless this is set: its
 	 * output would have no resources, and applied over an earlier one it
 	 * deletes every VNet and peering that one made (the wrong file, an
@@ -93,8 +98,13 @@ bool peerc_io_failed(const struct peerc_result *r);
 const char *peerc_explain(struct peerc_result *r, const char *a, const char *b,
 			  bool *reachable);
 
+/* The same answer as a JSON document (doc/explain.schema.json): the path
+ * as hops, or the reason and the edit. NULL when r->sema is NULL. */
+const char *peerc_explain_json(struct peerc_result *r, const char *a,
+			       const char *b, bool *reachable);
+
 const char *peerc_target_name(enum peerc_target t);
-/* "terraform", "bicep", "arm", "ast": the target, or PEERC_TARGET_NONE. */
+/* "terraform", "bicep", "arm", "ast", "dot", "mermaid": the target, or PEERC_TARGET_NONE. */
 enum peerc_target peerc_target_from_name(const char *name);
 
 #endif

@@ -8,12 +8,17 @@
 #include "suggest.h"
 #include "util.h"
 
-/* The answer being made for one query. */
+/* The answer being made for one query. The sentence is the reason, then
+ * the edit's words after sep: --explain --format=json gives them apart. */
 struct answer {
 	struct arena *ar;
 	const struct sema *s;
 	struct loc insert_at;   /* where a new statement goes, or LOC_NONE */
 	struct reach_answer out;
+	const char *reason;
+	const char *edit;       /* NULL: none */
+	const char *sep;
+	struct reach_path *path; /* --explain's path, or NULL: not wanted */
 };
 
 static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt, ...)
@@ -24,10 +29,99 @@ static bool say(struct answer *ans, bool yes, struct loc where, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	ans->out.why = arena_vprintf(ans->ar, fmt, ap);
+	ans->reason = arena_vprintf(ans->ar, fmt, ap);
 	va_end(ap);
+	ans->edit = NULL;
 	ans->out.where = where;
 	return yes;
+}
+
+/* The edit's words, after the reason say() gave and sep; none for NULL. */
+static bool advise(struct answer *ans, bool yes, const char *sep, const char *edit)
+{
+	ans->edit = edit;
+	ans->sep = sep;
+	return yes;
+}
+
+/* "A, or B", A or B alone, or NULL. */
+static const char *either(struct answer *ans, const char *a, const char *b)
+{
+	if (a && b)
+		return arena_printf(ans->ar, "%s, or %s", a, b);
+	return a ? a : b;
+}
+
+static const char *sentence(const struct answer *ans)
+{
+	return ans->edit ? arena_printf(ans->ar, "%s%s%s", ans->reason, ans->sep,
+					ans->edit) : ans->reason;
+}
+
+/* ------------------------------------------------ the path, for --explain */
+
+static void path_hop(struct answer *ans, struct reach_hop h)
+{
+	struct reach_path *rp = ans->path;
+
+	if (!rp)
+		return;
+	ARENA_PUSH(ans->ar, rp->hops, rp->nhops, rp->hops_cap);
+	rp->hops[rp->nhops - 1] = h;
+}
+
+static void path_vnet(struct answer *ans, const struct m_vnet *v)
+{
+	path_hop(ans, (struct reach_hop){ .kind = REACH_VNET, .vnet = v });
+}
+
+/* From `at` over peering pi; returns the VNet on the other side. */
+static const struct m_vnet *path_peering(struct answer *ans, const struct m_vnet *at,
+					 ptrdiff_t pi)
+{
+	const struct m_peering *p = &ans->s->model.peerings[pi];
+	const struct m_vnet *far = p->side[1 - sema_side_of(p, at)].vnet;
+
+	path_hop(ans, (struct reach_hop){ .kind = REACH_PEERING, .peering = p });
+	path_vnet(ans, far);
+	return far;
+}
+
+/* The hops of walk w from VNet `from` (already on the path): each peering
+ * crossed, each NVA or gateway, and for a failed walk the peering that
+ * refused the packet. A remote gateway is reached over the peering to its
+ * VNet, which the routes do not cross as a step of their own. */
+static void path_walk(struct answer *ans, const struct m_vnet *from, const struct walk *w)
+{
+	const struct m_vnet *at = from;
+
+	if (!ans->path)
+		return;
+	for (size_t i = 0; i < w->nsteps; i++) {
+		const struct walk_step *st = &w->steps[i];
+		if (st->kind == STEP_PEERING) {
+			at = path_peering(ans, at, st->peering);
+			continue;
+		}
+		ptrdiff_t pi = st->vnet == at ? -1 : sema_peering_between(ans->s, at, st->vnet);
+		if (pi >= 0)
+			at = path_peering(ans, at, pi);
+		path_hop(ans, (struct reach_hop){
+			.kind = st->kind == STEP_NVA ? REACH_NVA : REACH_GATEWAY,
+			.vnet = st->vnet,
+			.nva = st->kind == STEP_NVA ? &st->route->next_hop_ip : NULL });
+	}
+	if ((w->result == WALK_ACCESS || w->result == WALK_FORWARDED) && w->peering >= 0)
+		path_peering(ans, at, w->peering);
+}
+
+/* The pair a peering the edit adds would join. */
+static void path_missing(struct answer *ans, const struct m_vnet *a, const struct m_vnet *b)
+{
+	if (ans->path) {
+		ans->path->missing[0] = a;
+		ans->path->missing[1] = b;
+	}
 }
 
 static void add_edit(struct answer *ans, struct reach_edit e)
@@ -89,17 +183,18 @@ static const struct s_hub *hub_of(const struct sema *s, const struct m_route_tab
 
 /* ------------------------------------------------ the edits offered */
 
-/* ", or add 'peer A <-> B'" when that would compile. */
+/* "add 'peer A <-> B'" when that would compile, else NULL. */
 static const char *offer_peer(struct answer *ans, const struct m_vnet *a,
-			      const struct m_vnet *b, const char *lead)
+			      const struct m_vnet *b)
 {
 	if (!suggest_peer_ok(ans->s, a, b))
-		return "";
+		return NULL;
 	const char *stmt = arena_printf(ans->ar, "peer %s <-> %s", a->handle, b->handle);
 	if (!loc_is_none(ans->insert_at))
 		add_edit(ans, (struct reach_edit){ ans->insert_at,
 						   arena_printf(ans->ar, "%s\n", stmt) });
-	return arena_printf(ans->ar, "%sadd '%s'", lead, stmt);
+	path_missing(ans, a, b);
+	return arena_printf(ans->ar, "add '%s'", stmt);
 }
 
 /* The edit that gives hub h transit for family f, and its words ("add
@@ -142,6 +237,7 @@ static const char *offer_gateway(struct answer *ans, const struct m_vnet *a,
 		if (!loc_is_none(ans->insert_at))
 			add_edit(ans, (struct reach_edit){ ans->insert_at,
 				arena_printf(ans->ar, "%s\n", stmt) });
+		path_missing(ans, a, g);
 		return arena_printf(ans->ar, "add '%s'", stmt);
 	}
 	const struct s_peering *sp = &s->peerings[pi];
@@ -203,12 +299,12 @@ static bool no_transit(struct answer *ans, const struct s_hub *h, const struct m
 		!suggest_no_deny_among(ans->s, (const struct m_vnet *const *)h->spokes,
 				       h->nspokes, NULL) ? NULL :
 		"give the hub an 'nva' and add 'transit = nva'";
-	const char *peer = offer_peer(ans, a, b, advice ? ", or " : "");
+	const char *peer = offer_peer(ans, a, b);
 
 	say(ans, false, sema_stmt_head(h->stmt),
 	    "both are spokes of hub '%s', which has no transit, and peering is not "
-	    "transitive%s%s%s", h->hub->handle, advice || *peer ? "; " : "",
-	    advice ? advice : "", peer);
+	    "transitive", h->hub->handle);
+	advise(ans, false, "; ", either(ans, advice, peer));
 	ans->out.note = arena_printf(ans->ar, "hub '%s' is declared here without transit",
 				     h->hub->handle);
 	return false;
@@ -236,16 +332,20 @@ static bool no_transit_route(struct answer *ans, const struct s_hub *h,
 	if (h->transit == TRANSIT_NVA && !h->hub->nnvas)
 		return say(ans, false, h->transit_loc, "transit = nva through hub '%s', "
 			   "which has no NVA", h->hub->handle);
-	if (t && !routing_table_of(s, a))
-		return say(ans, false, a->loc, "no subnet of '%s' takes its transit route "
-			   "table '%s' (each is opted out or one of Azure's special "
-			   "subnets)%s", a->handle, t->name, offer_peer(ans, a, b, "; "));
+	if (t && !routing_table_of(s, a)) {
+		const char *peer = offer_peer(ans, a, b);
+		say(ans, false, a->loc, "no subnet of '%s' takes its transit route "
+		    "table '%s' (each is opted out or one of Azure's special "
+		    "subnets)", a->handle, t->name);
+		return advise(ans, false, "; ", peer);
+	}
 	if (!sema_next_hop(h, f, &hop)) {
+		const char *peer = offer_peer(ans, a, b);
 		say(ans, false, h->transit_loc, "transit through hub '%s' carries no %s: "
 		    "the NVA of '%s' has no %s address (give it one: 'nva = %s, "
-		    "ADDRESS')%s", h->hub->handle, ip_family_name(f), h->hub->handle,
-		    ip_family_name(f), addr_text(ans, &h->hub->nvas[0]),
-		    offer_peer(ans, a, b, ", or "));
+		    "ADDRESS')", h->hub->handle, ip_family_name(f), h->hub->handle,
+		    ip_family_name(f), addr_text(ans, &h->hub->nvas[0]));
+		advise(ans, false, ", or ", peer);
 		ans->out.note = arena_printf(ans->ar, "transit through '%s' is set here",
 					     h->hub->handle);
 		return false;
@@ -260,10 +360,11 @@ static bool no_transit_route(struct answer *ans, const struct s_hub *h,
 		if (ok)
 			add_edit(ans, (struct reach_edit){ { last->loc.end, last->loc.end },
 				arena_printf(ans->ar, ", %s", p) });
-		return say(ans, false, h->summary_loc, "the summary of hub '%s' does not "
-			   "cover %s of '%s'%s%s", h->hub->handle, p, b->handle,
-			   ok ? arena_printf(ans->ar, "; add '%s' to 'summary'", p) : "",
-			   offer_peer(ans, a, b, ok ? ", or " : "; "));
+		const char *peer = offer_peer(ans, a, b);
+		say(ans, false, h->summary_loc, "the summary of hub '%s' does not "
+		    "cover %s of '%s'", h->hub->handle, p, b->handle);
+		return advise(ans, false, "; ", either(ans, ok ? arena_printf(ans->ar,
+			      "add '%s' to 'summary'", p) : NULL, peer));
 	}
 	return say(ans, false, h->transit_loc, "the route table of '%s' has no route to "
 		   "%s of '%s'", a->handle, prefix_text(ans, dst), b->handle);
@@ -279,8 +380,10 @@ static bool no_route(struct answer *ans, const struct m_vnet *a, const struct m_
 	h = shared_hub(ans->s, a, b, false);
 	if (h)
 		return no_transit(ans, h, a, b, dst->addr.family);
-	return say(ans, false, LOC_NONE, "'%s' and '%s' are not peered and share no hub "
-		   "with transit%s", a->handle, b->handle, offer_peer(ans, a, b, "; "));
+	const char *peer = offer_peer(ans, a, b);
+	say(ans, false, LOC_NONE, "'%s' and '%s' are not peered and share no hub "
+	    "with transit", a->handle, b->handle);
+	return advise(ans, false, "; ", peer);
 }
 
 /* The attribute that set a side's access to false: `QUAL.access = false`
@@ -305,7 +408,7 @@ static const char *offer_access(struct answer *ans, ptrdiff_t pi, int k)
 	const struct stmt *st = s->peerings[pi].stmts[0];
 
 	if (!at || s->peerings[pi].nstmts != 1)
-		return "";
+		return NULL;
 	size_t n = 0;
 	for (const struct ident *id = st->names; id; id = id->next)
 		n++;
@@ -314,9 +417,9 @@ static const char *offer_access(struct answer *ans, ptrdiff_t pi, int k)
 	for (const struct ident *id = st->names; id; id = id->next)
 		ends[n++] = strmap_get(&s->vnet_by_handle, id->name);
 	if (!suggest_no_deny_among(s, ends, n, NULL))
-		return "";
+		return NULL;
 	add_edit(ans, (struct reach_edit){ at->loc, "" });
-	return arena_printf(ans->ar, "; remove '%s%s%s = false'", at->qual ? at->qual : "",
+	return arena_printf(ans->ar, "remove '%s%s%s = false'", at->qual ? at->qual : "",
 			    at->qual ? "." : "", at->name);
 }
 
@@ -349,11 +452,13 @@ static bool walk_failed(struct answer *ans, const struct m_vnet *a,
 	case WALK_ACCESS: {
 		/* the pair as the query names it, when it is the one */
 		bool ours = a && b && sema_peering_between(s, a, b) == w->peering;
-		return say(ans, false, s->peerings[w->peering].side[w->side].setting[SET_ACCESS],
-			   "the peering '%s' <-> '%s' has access = false on the side of '%s'%s",
-			   ours ? a->handle : p->side[0].vnet->handle,
-			   ours ? b->handle : p->side[1].vnet->handle,
-			   p->side[w->side].vnet->handle, offer_access(ans, w->peering, w->side));
+		const char *fix = offer_access(ans, w->peering, w->side);
+		say(ans, false, s->peerings[w->peering].side[w->side].setting[SET_ACCESS],
+		    "the peering '%s' <-> '%s' has access = false on the side of '%s'",
+		    ours ? a->handle : p->side[0].vnet->handle,
+		    ours ? b->handle : p->side[1].vnet->handle,
+		    p->side[w->side].vnet->handle);
+		return advise(ans, false, "; ", fix);
 	}
 	case WALK_FORWARDED:
 		return say(ans, false, s->peerings[w->peering].side[w->side].setting[SET_FORWARDED],
@@ -422,7 +527,7 @@ static void in_family(struct answer *ans, size_t nfam, enum ip_family f, bool ba
 	if (nfam > 1)
 		lead = arena_printf(ans->ar, "%sover %s, ", lead, ip_family_name(f));
 	if (*lead)
-		ans->out.why = arena_printf(ans->ar, "%s%s", lead, ans->out.why);
+		ans->reason = arena_printf(ans->ar, "%s%s", lead, ans->reason);
 }
 
 static bool vnet_to_vnet(struct answer *ans, const struct m_vnet *a, const struct m_vnet *b)
@@ -433,8 +538,10 @@ static bool vnet_to_vnet(struct answer *ans, const struct m_vnet *a, const struc
 	struct walk w, first = { .peering = -1 };
 	const struct ip_prefix *first_dst = NULL;
 
-	if (a == b)
+	if (a == b) {
+		path_vnet(ans, a);
 		return say(ans, true, a->loc, "being the same VNet");
+	}
 	if (!nfam)
 		return say(ans, false, LOC_NONE, "'%s' and '%s' have no address family in "
 			   "common", a->handle, b->handle);
@@ -447,6 +554,8 @@ static bool vnet_to_vnet(struct answer *ans, const struct m_vnet *a, const struc
 					continue;
 				routing_walk(s, from, dst, to, NULL, &w);
 				if (w.result != WALK_DELIVERED) {
+					path_vnet(ans, from);
+					path_walk(ans, from, &w);
 					walk_failed(ans, from, NULL, to, NULL, dst, &w);
 					in_family(ans, nfam, fam[i], dir, from, to);
 					return false;
@@ -457,6 +566,8 @@ static bool vnet_to_vnet(struct answer *ans, const struct m_vnet *a, const struc
 				}
 			}
 		}
+	path_vnet(ans, a);
+	path_walk(ans, a, &first);
 	if (first.udr)
 		return via_hub(ans, a, b, first_dst, &first);
 	return say(ans, true, s->model.peerings[first.peering].loc,
@@ -476,10 +587,12 @@ static bool no_gateway(struct answer *ans, const struct m_vnet *a,
 
 	if (used == g && w->no_gateway_routes) {
 		const struct s_hub *h = hub_of(s, s->vnets[a->index].transit_table);
-		return say(ans, false, h->propagate_loc, "the route table of '%s' keeps the "
-			   "gateway's routes out ('propagate_gateway_routes = false' on hub "
-			   "'%s'), and none of its routes covers site '%s'; %s", a->handle,
-			   h->hub->handle, site->name, offer_default_route(ans, h, site));
+		const char *fix = offer_default_route(ans, h, site);
+		say(ans, false, h->propagate_loc, "the route table of '%s' keeps the "
+		    "gateway's routes out ('propagate_gateway_routes = false' on hub "
+		    "'%s'), and none of its routes covers site '%s'", a->handle,
+		    h->hub->handle, site->name);
+		return advise(ans, false, "; ", fix);
 	}
 	if (g->gateway == GW_NONE)
 		return say(ans, false, site->loc, "site '%s' is reached through the gateway "
@@ -494,13 +607,14 @@ static bool no_gateway(struct answer *ans, const struct m_vnet *a,
 			   "remote gateway", site->name, g->handle, a->handle, used->handle);
 	const char *fix = offer_gateway(ans, a, g, pi);
 	if (pi >= 0)
-		return say(ans, false, s->model.peerings[pi].loc,
-			   "site '%s' is reached through the gateway of '%s', and '%s' "
-			   "does not use it%s%s", site->name, g->handle, a->handle,
-			   fix ? "; " : "", fix ? fix : "");
-	return say(ans, false, site->loc,
-		   "site '%s' is reached through '%s', and '%s' is not peered with it%s%s",
-		   site->name, g->handle, a->handle, fix ? "; " : "", fix ? fix : "");
+		say(ans, false, s->model.peerings[pi].loc,
+		    "site '%s' is reached through the gateway of '%s', and '%s' "
+		    "does not use it", site->name, g->handle, a->handle);
+	else
+		say(ans, false, site->loc,
+		    "site '%s' is reached through '%s', and '%s' is not peered with it",
+		    site->name, g->handle, a->handle);
+	return advise(ans, false, "; ", fix);
 }
 
 static bool site_walk_failed(struct answer *ans, const struct m_vnet *a,
@@ -539,6 +653,17 @@ static bool vnet_to_site(struct answer *ans, const struct m_vnet *a,
 	/* the site learns only what g's gateway advertises: its VNet and the
 	 * VNets that use it; nothing comes back otherwise */
 	if (a != g && routing_gateway_of(s, a) != g) {
+		/* the packets do not leave a: the path the reason names, over
+		 * their peering through g's gateway, if they are peered */
+		ptrdiff_t pi = sema_peering_between(s, a, g);
+		path_vnet(ans, a);
+		if (pi >= 0) {
+			path_peering(ans, a, pi);
+			if (g->gateway != GW_NONE)
+				path_hop(ans, (struct reach_hop){ .kind = REACH_GATEWAY,
+								  .vnet = g });
+			path_hop(ans, (struct reach_hop){ .kind = REACH_SITE, .site = site });
+		}
 		memset(&w, 0, sizeof(w));
 		return no_gateway(ans, a, site, &w);
 	}
@@ -548,8 +673,11 @@ static bool vnet_to_site(struct answer *ans, const struct m_vnet *a,
 		if (!m_vnet_has_family(a, dst->addr.family))
 			continue;
 		routing_walk(s, a, dst, NULL, site, &w);
-		if (w.result != WALK_DELIVERED)
+		if (w.result != WALK_DELIVERED) {
+			path_vnet(ans, a);
+			path_walk(ans, a, &w);
 			return site_walk_failed(ans, a, site, dst, &w, false);
+		}
 		if (!any)
 			first = w;
 		any = true;
@@ -560,8 +688,13 @@ static bool vnet_to_site(struct answer *ans, const struct m_vnet *a,
 		if (!site_families(a, site, a->space[k].addr.family))
 			continue;
 		routing_walk_from_site(s, site, &a->space[k], a, &w);
-		if (w.result != WALK_DELIVERED)
+		if (w.result != WALK_DELIVERED) {
+			path_hop(ans, (struct reach_hop){ .kind = REACH_SITE, .site = site });
+			path_hop(ans, (struct reach_hop){ .kind = REACH_GATEWAY, .vnet = g });
+			path_vnet(ans, g);
+			path_walk(ans, g, &w);
 			return site_walk_failed(ans, a, site, &a->space[k], &w, true);
+		}
 		if (!back_any)
 			back = w;
 		back_any = true;
@@ -569,6 +702,9 @@ static bool vnet_to_site(struct answer *ans, const struct m_vnet *a,
 	if (!any)
 		return say(ans, false, site->loc, "'%s' and site '%s' have no address family "
 			   "in common", a->handle, site->name);
+	path_vnet(ans, a);
+	path_walk(ans, a, &first);
+	path_hop(ans, (struct reach_hop){ .kind = REACH_SITE, .site = site });
 	if (first.udr) {
 		const struct s_hub *h = hub_of(s, first.udr_table);
 		return say(ans, true, h->transit_loc, "'%s' -> '%s' (NVA %s) -> site '%s', "
@@ -598,8 +734,17 @@ static bool ends(struct answer *ans, const struct s_end *a, const struct s_end *
 		return vnet_to_vnet(ans, a->vnet, b->vnet);
 	if (a->vnet)
 		return vnet_to_site(ans, a->vnet, b->site);
-	if (b->vnet)
-		return vnet_to_site(ans, b->vnet, a->site);
+	if (b->vnet) {
+		bool yes = vnet_to_site(ans, b->vnet, a->site);
+		/* the path is found from the VNet; a whole one is told from A */
+		for (size_t i = 0; yes && ans->path && i < ans->path->nhops / 2; i++) {
+			struct reach_hop *h = ans->path->hops;
+			struct reach_hop t = h[i];
+			h[i] = h[ans->path->nhops - 1 - i];
+			h[ans->path->nhops - 1 - i] = t;
+		}
+		return yes;
+	}
 	return say(ans, false, b->site->loc,
 		   "'%s' and '%s' are both sites; peerc knows only paths that start "
 		   "in a VNet", a->site->name, b->site->name);
@@ -613,6 +758,7 @@ bool reach_ends(const struct sema *s, const struct s_end *a,
 
 	ans.out.where = LOC_NONE;
 	bool yes = ends(&ans, a, b);
+	ans.out.why = sentence(&ans);
 	*out = ans.out;
 	return yes;
 }
@@ -645,20 +791,36 @@ static bool find_end(const struct sema *s, const char *name, struct s_end *e)
 	return e->vnet || e->site;
 }
 
+void reach_path(const struct sema *s, const char *a, const char *b,
+		struct arena *ar, struct reach_path *out)
+{
+	struct s_end ea, eb;
+	struct answer ans = { .ar = ar, .s = s, .insert_at = LOC_NONE, .path = out };
+
+	memset(out, 0, sizeof(*out));
+	if (!find_end(s, a, &ea) || !find_end(s, b, &eb)) {
+		out->reason = arena_printf(ar, "'%s' is not a VNet or site of the file",
+					   find_end(s, a, &ea) ? b : a);
+		out->answer = arena_printf(ar, "no, because %s", out->reason);
+		return;
+	}
+	out->known = true;
+	ans.out.where = LOC_NONE;
+	out->reachable = ends(&ans, &ea, &eb);
+	out->reason = ans.reason;
+	out->edit = ans.edit;
+	out->answer = arena_printf(ar, "%s, %s %s", out->reachable ? "yes" : "no",
+				   out->reachable ? "by" : "because", sentence(&ans));
+}
+
 const char *reach_explain(const struct sema *s, const char *a, const char *b,
 			  struct arena *ar, bool *reachable)
 {
-	struct s_end ea, eb;
-	struct reach_answer ans;
+	struct reach_path rp;
 
-	*reachable = false;
-	if (!find_end(s, a, &ea))
-		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", a);
-	if (!find_end(s, b, &eb))
-		return arena_printf(ar, "no, because '%s' is not a VNet or site of the file", b);
-	*reachable = reach_ends(s, &ea, &eb, ar, LOC_NONE, &ans);
-	return arena_printf(ar, "%s, %s %s", *reachable ? "yes" : "no",
-			    *reachable ? "by" : "because", ans.why);
+	reach_path(s, a, b, ar, &rp);
+	*reachable = rp.reachable;
+	return rp.answer;
 }
 
 /* ------------------------------------------------ require and deny */

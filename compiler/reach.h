@@ -56,6 +56,40 @@ typedef void reach_fn(void *ctx, const struct m_vnet *v);
 void reach_site_each(const struct sema *s, const struct m_site *site,
 		     reach_fn *fn, void *ctx);
 
+/* One step of a path: a VNet, the peering to the next VNet, the NVA or
+ * gateway that forwards the traffic, or a site at the end. */
+enum reach_hop_kind { REACH_VNET, REACH_PEERING, REACH_NVA, REACH_GATEWAY, REACH_SITE };
+struct reach_hop {
+	enum reach_hop_kind kind;
+	const struct m_vnet *vnet;       /* REACH_VNET, REACH_NVA, REACH_GATEWAY */
+	const struct m_peering *peering; /* REACH_PEERING */
+	const struct m_site *site;       /* REACH_SITE */
+	const struct ip_addr *nva;       /* REACH_NVA: the address routed to */
+};
+
+/* `peerc --explain A B` as data. */
+struct reach_path {
+	bool known;         /* both names are VNets or sites of the file */
+	bool reachable;
+	const char *reason; /* completes "yes, by ..." or "no, because ..." */
+	const char *edit;   /* no: the edit that would make it yes, or NULL */
+	const char *answer; /* "yes, by REASON" or "no, because REASON; EDIT": the
+			     * line --explain prints */
+	/* The way the packets go, as routing.h walks them: yes, from A to B;
+	 * no, the nearest path looked at: the walk that failed, as far as it
+	 * got and in its own direction (from B when the way back fails), or,
+	 * when the packets do not leave A for a site, the way the reason
+	 * names. May be empty. */
+	struct reach_hop *hops;
+	size_t nhops, hops_cap;
+	/* no: the pair the peering the edit adds would join, or NULL */
+	const struct m_vnet *missing[2];
+};
+
+/* The answer for names as written in the file. */
+void reach_path(const struct sema *s, const char *a, const char *b,
+		struct arena *ar, struct reach_path *out);
+
 /* `peerc --explain A B`: "yes, by PATH" or "no, because REASON", for names
  * as written in the file (an unknown name is a "no"). */
 const char *reach_explain(const struct sema *s, const char *a, const char *b,

@@ -1258,6 +1258,23 @@ static void connect_all(struct resolver *r, const struct ast_file *f)
 	}
 }
 
+/* The hubs as the model shows them to back ends. */
+static void model_hubs(struct resolver *r)
+{
+	struct model *m = &r->s->model;
+
+	m->nhubs = r->s->nhubs;
+	m->hubs = arena_alloc(r->a, sizeof(*m->hubs) * (m->nhubs + 1));
+	for (size_t i = 0; i < m->nhubs; i++) {
+		const struct s_hub *h = &r->s->hubs[i];
+		m->hubs[i] = (struct m_hub){
+			h->hub, h->spokes, h->nspokes, h->transit != TRANSIT_NONE,
+			h->transit == TRANSIT_GATEWAY ? HOP_VIRTUAL_NETWORK_GATEWAY :
+			HOP_VIRTUAL_APPLIANCE, h->direct,
+		};
+	}
+}
+
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		     struct diag_list *diags)
 {
@@ -1282,6 +1299,7 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	index_vnets(&r);
 	subscriptions(&r);
 	groups(&r);
+	model_hubs(&r);
 	r.s->api_version = r.dflt.api_version;
 	r.s->api_version_loc = r.dflt.api_version_loc;
 	return r.s;

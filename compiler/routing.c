@@ -162,6 +162,13 @@ static const struct m_route_table *table_at(const struct m_vnet *h, const struct
 	return NULL;
 }
 
+static void step(struct walk *w, struct walk_step st)
+{
+	if (w->nsteps == WALK_MAX_STEPS)
+		BUG(); /* WALK_MAX_STEPS counts what walk_from can take */
+	w->steps[w->nsteps++] = st;
+}
+
 /* The packet crosses peering pi from o->vnet; false (w says why) when the
  * peering does not let it. */
 static bool cross(const struct sema *s, const struct origin *o, ptrdiff_t pi,
@@ -181,6 +188,7 @@ static bool cross(const struct sema *s, const struct origin *o, ptrdiff_t pi,
 		return false;
 	}
 	w->at = p->side[far].vnet;
+	step(w, (struct walk_step){ STEP_PEERING, pi, NULL, NULL });
 	return true;
 }
 
@@ -205,6 +213,8 @@ static bool hop(const struct sema *s, struct origin *o, const struct m_route *r,
 			return false;
 	}
 	o->vnet = h;
+	step(w, (struct walk_step){ r->hop == HOP_VIRTUAL_APPLIANCE ? STEP_NVA :
+				    STEP_GATEWAY, -1, h, r });
 	o->forwarded = true;
 	o->from_gateway = false;
 	if (r->hop == HOP_VIRTUAL_APPLIANCE) {
@@ -239,6 +249,7 @@ static void walk_from(const struct sema *s, struct origin o, const struct ip_pre
 			return;
 		case SRC_GATEWAY:
 			w->gateway = p.gateway;
+			step(w, (struct walk_step){ STEP_GATEWAY, -1, p.gateway, NULL });
 			w->result = to_site && to_site->via == p.gateway ?
 				    WALK_DELIVERED : WALK_ASTRAY;
 			return;

@@ -37,6 +37,20 @@ enum walk_result {
 	WALK_LOOP,           /* more than WALK_MAX_HOPS forwarding hops */
 };
 
+/* What the packet passed, in order, for --explain's path: a peering it
+ * crossed, the NVA or gateway that forwarded it, the gateway that took it
+ * to a site. Each forwarding hop may cross a peering first, and the last
+ * lookup adds one step. */
+enum walk_step_kind { STEP_PEERING, STEP_NVA, STEP_GATEWAY };
+struct walk_step {
+	enum walk_step_kind kind;
+	ptrdiff_t peering;           /* STEP_PEERING */
+	const struct m_vnet *vnet;   /* STEP_NVA, STEP_GATEWAY: whose */
+	const struct m_route *route; /* STEP_NVA, STEP_GATEWAY: the user route
+				      * that sent it there (NULL: to a site) */
+};
+#define WALK_MAX_STEPS (2 * (WALK_MAX_HOPS + 1) + 1)
+
 struct walk {
 	enum walk_result result;
 	const struct m_vnet *at;     /* where the packet was at the end */
@@ -53,6 +67,8 @@ struct walk {
 	const struct m_vnet *gateway; /* delivered to a site: whose gateway */
 	bool no_gateway_routes;      /* WALK_NO_ROUTE where the VNet's route
 				      * table keeps gateway routes out */
+	struct walk_step steps[WALK_MAX_STEPS];
+	size_t nsteps;
 };
 
 /* The walk of a packet from VNet `from` toward dst, a prefix of VNet `to`

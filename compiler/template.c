@@ -142,6 +142,46 @@ static void quote_with(const struct escapes *e, const char *s,
 	sb_putc(out, e->quote);
 }
 
+/* Graphviz: in a quoted ID only \" is an escape, and a label reads the
+ * result as an escString, where \\ is a backslash and \n a centred line
+ * break (graphviz.org/doc/info/lang.html, .../attrs/#k:escString). Other
+ * control characters have no meaning there and become spaces. */
+static void quote_dot(const char *s, struct strbuf *out)
+{
+	sb_putc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\') {
+			sb_putc(out, '\\');
+			sb_putc(out, *s);
+		} else if (*s == '\n') {
+			sb_puts(out, "\\n");
+		} else {
+			sb_putc(out, (unsigned char)*s < 0x20 ? ' ' : *s);
+		}
+	}
+	sb_putc(out, '"');
+}
+
+/* Mermaid: a quoted label ends at the next '"', "#...;" is an entity code
+ * and "%%" starts a comment or a directive even inside quotes, so all three
+ * are written as entity codes (#34;, #35;, #37;), as are the characters
+ * its HTML labels would read as markup; a line break is <br/>
+ * (mermaid-js/mermaid docs/syntax/flowchart.md, "Entity codes to escape
+ * characters"). */
+static void quote_mermaid(const char *s, struct strbuf *out)
+{
+	sb_putc(out, '"');
+	for (; *s; s++) {
+		if (strchr("\"#%<>&", *s))
+			sb_printf(out, "#%d;", *s);
+		else if (*s == '\n')
+			sb_puts(out, "<br/>");
+		else
+			sb_putc(out, (unsigned char)*s < 0x20 ? ' ' : *s);
+	}
+	sb_putc(out, '"');
+}
+
 void tmpl_quote(enum tmpl_target target, const char *s, struct strbuf *out)
 {
 	size_t n = strlen(s);
@@ -162,6 +202,12 @@ void tmpl_quote(enum tmpl_target target, const char *s, struct strbuf *out)
 		return;
 	case TMPL_JSON:
 		quote_with(&json_escapes, s, "", out);
+		return;
+	case TMPL_DOT:
+		quote_dot(s, out);
+		return;
+	case TMPL_MERMAID:
+		quote_mermaid(s, out);
 		return;
 	}
 	BUG();

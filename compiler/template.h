@@ -22,6 +22,9 @@ enum tmpl_target {
 	TMPL_BICEP,
 	TMPL_JSON,  /* plain JSON */
 	TMPL_ARM,   /* JSON whose strings ARM evaluates: "[x]" is escaped "[[x]" */
+	TMPL_DOT,   /* Graphviz: "..." with \" and \\, a line break as \n */
+	TMPL_MERMAID, /* Mermaid flowchart: "..." with entity codes (#34;), a
+		       * line break as <br/> */
 };
 
 /* ------------------------------------------------------------ the values */

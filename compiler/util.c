@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "utf8.h"
 #include "util.h"
 
 /* Nothing here may allocate: the message is formatted on the stack and
@@ -432,4 +433,32 @@ char *unique_name(struct arena *a, struct strmap *used, const char *want,
 		}
 		name = arena_printf(a, "%s%s%u", want, sep, n);
 	}
+}
+
+void sb_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = 1, bad;
+		if (c == '"' || c == '\\') {
+			sb_putc(sb, '\\');
+			sb_putc(sb, (char)c);
+		} else if (c == '\n') {
+			sb_puts(sb, "\\n");
+		} else if (c == '\t') {
+			sb_puts(sb, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			sb_printf(sb, "\\u%04x", c);
+		} else if (c < 0x80) {
+			sb_putc(sb, (char)c);
+		} else if ((len = utf8_valid((const unsigned char *)s + i, n - i, &bad))) {
+			sb_putn(sb, s + i, len);
+		} else {
+			sb_puts(sb, "\\ufffd");
+			len = bad;
+		}
+		i += len;
+	}
+	sb_putc(sb, '"');
 }

@@ -61,6 +61,10 @@ void sb_putn(struct strbuf *sb, const char *s, size_t n);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void sb_indent(struct strbuf *sb, size_t spaces);
+/* n bytes of s as a JSON string literal (RFC 8259), quotes included: '"',
+ * '\\' and control characters escaped, invalid UTF-8 as U+FFFD, so the
+ * document stays valid whatever the bytes. */
+void sb_json_string(struct strbuf *sb, const char *s, size_t n);
 
 /* Open-addressing map from NUL-terminated keys (not copied: they must outlive
  * the map) to pointers; storage in the arena. Average O(1), so 100,000 VNets

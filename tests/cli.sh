@@ -240,7 +240,7 @@ expect_err "'--unchecked-api-version' takes a stable version, YYYY-MM-DD" \
 
 run good.peer -o x.hcl
 expect_rc 2 "-o with an unknown extension"
-expect_err "peerc: error: cannot tell the target from -o 'x.hcl': the extensions peerc knows are .tf (terraform), .bicep (bicep), .json (arm); give -t TARGET" \
+expect_err "peerc: error: cannot tell the target from -o 'x.hcl': the extensions peerc knows are .tf (terraform), .bicep (bicep), .json (arm), .dot (dot), .mmd (mermaid); give -t TARGET" \
 	"-o with an unknown extension"
 [ ! -e x.hcl ] || fail "-o with an unknown extension: x.hcl was written"
 run good.peer -o /dev/null
@@ -539,6 +539,48 @@ run --explain spoke1 spoke2 bad.peer
 expect_rc 1 "--explain on a file that does not parse"
 [ ! -s out ] || fail "--explain on a bad file: stdout is not empty"
 
+run --explain spoke1 spoke2 -t terraform reach.peer
+expect_rc 2 "--explain with -t terraform"
+expect_err "-t only as dot or mermaid" "--explain with -t terraform"
+run --explain spoke1 spoke2 -t dot -o x.dot reach.peer
+expect_rc 2 "--explain -t dot with -o"
+[ ! -e x.dot ] || fail "--explain -t dot with -o: wrote x.dot"
+run --explain spoke1 onprem -t dot reach.peer
+expect_rc 0 "--explain -t dot, reachable"
+grep -q '^graph "reach.peer" {$' out || fail "--explain -t dot: stdout is not the graph"
+run --explain spoke1 nobody -t mermaid reach.peer
+expect_rc 1 "--explain -t mermaid, unknown name"
+expect_err "'nobody' is not a VNet or site of the file" "--explain -t mermaid, unknown name"
+[ ! -s out ] || fail "--explain -t mermaid, unknown name: drew a picture"
+run --explain spoke1 spoke2 --format=json reach.peer
+expect_rc 1 "--explain --format=json, not reachable"
+grep -q '"reachable": false' out || fail "--explain --format=json: stdout is '$(cat out)'"
+run --explain spoke1 spoke2 --format=yaml reach.peer
+expect_rc 2 "--format=yaml"
+expect_err "invalid --format 'yaml': text or json" "--format=yaml"
+run --format=json reach.peer
+expect_rc 2 "--format without --explain"
+expect_err "--format is for --explain's answer" "--format without --explain"
+run --explain spoke1 spoke2 -t dot --format=json reach.peer
+expect_rc 2 "--explain -t dot --format=json"
+
+### pictures: -t from the -o extension
+
+run -o topo.dot reach.peer
+expect_rc 0 "-o topo.dot"
+grep -q '^graph "reach.peer" {$' topo.dot || fail "-o topo.dot: not a DOT graph"
+run -o topo.mmd reach.peer
+expect_rc 0 "-o topo.mmd"
+grep -q '^flowchart LR$' topo.mmd || fail "-o topo.mmd: not a Mermaid flowchart"
+
+### --diagnostics-format: a mistake in it is reported as text
+
+run --diagnostics-format=jsn reach.peer
+expect_rc 2 "--diagnostics-format=jsn"
+expect_err "invalid --diagnostics-format 'jsn': text, json, sarif or github; did you mean 'json'?" "--diagnostics-format=jsn"
+run --diagnostics-format=json --no-such-option reach.peer
+expect_rc 2 "--diagnostics-format=json, then a bad option"
+head -c 1 err | grep -q '{' || fail "a usage error after --diagnostics-format=json is not JSON"
 ### moved blocks: a Terraform address that changes while the previous
 ### output exists is moved, not replaced (the label rule keeps addresses
 ### stable otherwise: the existing app_one is renamed only because a new

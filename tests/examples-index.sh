@@ -17,5 +17,14 @@ for f in $(sed -n 's/^| `\([^`]*\.peer\)` |.*/\1/p' README.md); do
 		status=1
 	}
 done
+# every example links its picture, and the picture is there (tests/graph.sh
+# checks that it is what Graphviz draws from NAME.dot)
+for f in *.peer; do
+	svg=${f%.peer}.svg
+	grep -q "^| \`$f\` |.*| \[$svg\]($svg) |$" README.md && [ -f "$svg" ] || {
+		echo "examples/README.md does not link $svg, or it is missing"
+		status=1
+	}
+done
 [ "$status" = 0 ] && echo "examples/README.md lists all $(ls *.peer */*.peer | wc -l) examples"
 exit "$status"

@@ -27,7 +27,7 @@ failed=0
 passed=0
 
 # The output goldens and the targets that write them.
-targets="ast.json:ast tf:terraform bicep:bicep json:arm"
+targets="ast.json:ast tf:terraform bicep:bicep json:arm dot:dot mmd:mermaid"
 
 # mismatch REL EXPECTED GOT: report, keep GOT as REL.got in the build tree,
 # or, regenerating, make it the golden (an empty stdout/stderr or a 0 exit

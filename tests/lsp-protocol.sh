@@ -9,10 +9,11 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "SKIP: python3 is needed to speak raw JSON-RPC"
 	exit 77
 fi
-exec python3 - "$PEERC" <<'PY'
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+exec python3 - "$PEERC" "$top_srcdir" <<'PY'
 import json, subprocess, sys, time
 
-peerc = sys.argv[1]
+peerc, top = sys.argv[1:3]
 passed = failed = 0
 
 def check(ok, what, detail=None):
@@ -168,6 +169,41 @@ msgs, rc = run([INIT + open_doc("vnet a 10.0.0.0/16\n") + changes, PAUSE, BYE],
                ("--debounce=300",))
 versions = [m["params"]["version"] for m in msgs if m.get("method") == "textDocument/publishDiagnostics"]
 check(versions == [11], "ten quick changes: diagnostics once, for the last", versions)
+
+# Documentation links: a check, a resolution error and a syntax error each
+# link to their code's row of doc/checks.md, anchored by the code, where
+# SARIF's rules link too (tests/doc-checks.sh, tests/diag/formats.py).
+DOC = "https://github.com/peerc/peerc/blob/main/doc/checks.md#"
+checks_md = open(top + "/doc/checks.md", encoding="utf-8").read()
+for text, want in (("vnet a 10.0.0.1/16\n", "prefix-host-bits"),
+                   ("vnet a 10.0.0.0/16\npeer a <-> b\n", "unknown-name"),
+                   ("vnet a 10.0.0.0/16 {\n", "syntax")):
+    msgs, rc = run([INIT + open_doc(text), PAUSE, BYE])
+    ds = [d for m in msgs if m.get("method") == "textDocument/publishDiagnostics"
+          for d in m["params"]["diagnostics"]]
+    check(want in [d.get("code") for d in ds] and
+          all(d.get("codeDescription", {}).get("href") == DOC + d["code"] and
+              '<a id="%s"></a>' % d["code"] in checks_md for d in ds),
+          "codeDescription of %s: its anchored row of doc/checks.md" % want, ds)
+
+# Alternative fix-its (a failed require offers transit on the hub or a
+# direct peering): a quick fix each, none preferred, each titled on one
+# line.
+text = open(top + "/tests/golden/checks/require-failed.peer", encoding="utf-8").read()
+msgs, rc = run([INIT + open_doc(text), PAUSE])
+ds = [d for m in msgs if m.get("method") == "textDocument/publishDiagnostics"
+      for d in m["params"]["diagnostics"] if "spoke1' cannot reach" in d["message"]]
+line = ds[0]["range"]["start"]["line"] if ds else 0
+msgs, rc = run([INIT + open_doc(text), PAUSE, req(7, "textDocument/codeAction", {
+    "textDocument": {"uri": URI},
+    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+    "context": {"diagnostics": ds}}), PAUSE, BYE])
+acts = [a for a in (by_id(msgs, 7) or {}).get("result") or []
+        if "spoke1' cannot reach" in a["diagnostics"][0]["message"]]
+titles = [a["title"] for a in acts]
+check(sorted(titles) == ["Insert 'peer spoke1 <-> spoke2'", "Insert '{ transit = gateway }'"],
+      "alternative fixes: one quick fix each, titled on one line", titles)
+check(not any(a.get("isPreferred") for a in acts), "no alternative is preferred", acts)
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -1,8 +1,9 @@
 /* libFuzzer harness for the whole library: every input is compiled to the
  * AST, checked with every warning on, and, when it is valid, sent through
- * each back end; the diagnostics are formatted as the command line would
- * print them, and --explain is asked about the first and last VNet. Built
- * and run by tests/fuzz/run, never by `make check`. */
+ * each back end; the diagnostics are formatted in every
+ * --diagnostics-format, and --explain is asked about the first and last
+ * VNet, as text, as JSON and as a picture. Built and run by tests/fuzz/run,
+ * never by `make check`. */
 #include "common.h"
 
 #include "checks.h"
@@ -55,6 +56,12 @@ static struct peerc_result *compile(enum peerc_target target,
 					       (const char *)data, size);
 
 	diag_print_all(sink(), &r->source, &r->diags, target == PEERC_TARGET_AST);
+	for (enum diag_format f = DIAG_FORMAT_JSON; f <= DIAG_FORMAT_GITHUB; f++) {
+		struct diag_sink s;
+		diag_sink_init(&s, sink(), f, false, NULL, 0);
+		diag_sink_list(&s, &r->source, &r->diags);
+		diag_sink_finish(&s, 1);
+	}
 	return r;
 }
 
@@ -67,6 +74,8 @@ static void explain(struct peerc_result *r)
 		return;
 	peerc_explain(r, m->vnets[0].handle, m->vnets[m->nvnets - 1].handle,
 		      &reachable);
+	peerc_explain_json(r, m->vnets[0].handle, m->vnets[m->nvnets - 1].handle,
+			   &reachable);
 	if (m->nsites > 0)
 		peerc_explain(r, m->sites[0].name, m->vnets[0].handle,
 			      &reachable);
@@ -76,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum peerc_target backends[] = {
 		PEERC_TARGET_TERRAFORM, PEERC_TARGET_BICEP, PEERC_TARGET_ARM,
+		PEERC_TARGET_DOT, PEERC_TARGET_MERMAID,
 	};
 
 	peerc_result_free(compile(PEERC_TARGET_AST, data, size));

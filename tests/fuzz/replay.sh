@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every input the fuzzer ever broke peerc with (tests/fuzz/crashers/) goes
-# through the peerc binary once per target and through peerc fmt (or, for
-# lsp-* files, is fed to peerc lsp) and must end in a diagnosis,
+# through the peerc binary once per target and once per machine format of
+# the diagnostics, and through peerc fmt (or, for lsp-* files, is fed to
+# peerc lsp) and must end in a diagnosis,
 # exit status 0, 1 or 2, within 20 seconds; no crash, no hang, no sanitizer
 # report (the sanitizer build of tests/run makes those fatal and loud).
 set -u
@@ -42,8 +43,11 @@ for f in "$dir"/*; do
 		judge "$name (peerc lsp)" $?
 		continue
 	fi
-	for t in none ast terraform bicep arm; do
-		timeout 20 "$PEERC" -t "$t" -o - "$f" >/dev/null 2>"$err"
+	for t in none ast terraform bicep arm dot mermaid \
+		none,--diagnostics-format=json none,--diagnostics-format=sarif \
+		none,--diagnostics-format=github; do
+		# shellcheck disable=SC2046 # "TARGET,OPTION" is two words
+		timeout 20 "$PEERC" -t $(echo "$t" | tr , ' ') -o - "$f" >/dev/null 2>"$err"
 		judge "$name -t $t" $?
 	done
 	timeout 20 "$PEERC" fmt - <"$f" >/dev/null 2>"$err"

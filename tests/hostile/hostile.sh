@@ -143,21 +143,26 @@ END
 expect "--check: a longer file" 3 --check -o long.tf hub.peer
 
 head -c 20000000 /dev/zero | tr '\0' ' ' >big.peer
-cat >want <<'END'
+# The message is one line of text in every --diagnostics-format: nothing
+# more can be allocated to build a document (doc/diagnostics.md says so).
+for format in text json sarif github; do
+	cat >want <<'END'
 peerc: error: out of memory while reading big.peer (33554432 bytes asked for)
 END
-if $asan; then
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=24" \
-		"$PEERC" -o keep.tf big.peer >out 2>err </dev/null
-	status=$?
-	# ASan says so too, before peerc does
-	grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' err >err1
-	mv err1 err
-	(exit $status)
-else
-	(ulimit -v 25000 && exec "$PEERC" -o keep.tf big.peer) >out 2>err </dev/null
-fi
-check "out of memory" 2 $?
+	if $asan; then
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=24" \
+			"$PEERC" --diagnostics-format=$format -o keep.tf big.peer >out 2>err </dev/null
+		status=$?
+		# ASan says so too, before peerc does
+		grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' err >err1
+		mv err1 err
+		(exit $status)
+	else
+		(ulimit -v 25000 && exec "$PEERC" --diagnostics-format=$format -o keep.tf big.peer) \
+			>out 2>err </dev/null
+	fi
+	check "out of memory ($format)" 2 $?
+done
 rm -f big.peer
 
 ### 3, 5. templates nested too deeply, or rendering without end

@@ -5,10 +5,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "output.h"
 #include "util.h"
 
 static char dir[64];
+
+/* Messages as the command line prints them by default; a text sink holds
+ * nothing, so one serves every test. */
+static struct diag_sink *text(void)
+{
+	static struct diag_sink sink;
+	diag_sink_init(&sink, stderr, DIAG_FORMAT_TEXT, false, NULL, 0);
+	return &sink;
+}
 
 static void make_dir(void)
 {
@@ -87,7 +97,7 @@ START_TEST(new_files_get_0666_less_umask)
 		mode_t old = umask(masks[i]);
 		struct output_file f = file("new.tf", "x = 1\n");
 		unlink("new.tf");
-		ck_assert(output_write(&f, 1, false, false));
+		ck_assert(output_write(&f, 1, false, text()));
 		umask(old);
 		assert_content("new.tf", "x = 1\n");
 		ck_assert_uint_eq(mode_of("new.tf"), 0666 & ~masks[i]);
@@ -102,7 +112,7 @@ START_TEST(replaced_files_keep_their_mode)
 	fputs("old\n", fp);
 	fclose(fp);
 	ck_assert_int_eq(chmod("old.tf", 0640), 0);
-	ck_assert(output_write(&f, 1, false, false));
+	ck_assert(output_write(&f, 1, false, text()));
 	assert_content("old.tf", "new\n");
 	ck_assert_uint_eq(mode_of("old.tf"), 0640);
 	ck_assert_uint_eq(entries(), 1);
@@ -115,7 +125,7 @@ START_TEST(module_directories_are_made)
 		file("main.bicep", "main\n"),
 		{ "modules/a/side.bicep", "side\n", 5, true },
 	};
-	ck_assert(output_write(fs, 2, false, false));
+	ck_assert(output_write(fs, 2, false, text()));
 	assert_content("main.bicep", "main\n");
 	assert_content("modules/a/side.bicep", "side\n");
 }
@@ -131,7 +141,7 @@ START_TEST(one_failure_writes_nothing)
 		file("x.tf", "after\n"),
 		file("missing/y.tf", "y\n"),
 	};
-	ck_assert(!output_write(fs, 2, false, false));
+	ck_assert(!output_write(fs, 2, false, text()));
 	assert_content("x.tf", "before\n");
 	ck_assert_uint_eq(entries(), 1); /* no temporary is left */
 }
@@ -141,7 +151,7 @@ START_TEST(a_directory_is_not_replaced)
 {
 	ck_assert_int_eq(mkdir("d.tf", 0777), 0);
 	struct output_file f = file("d.tf", "x\n");
-	ck_assert(!output_write(&f, 1, false, false));
+	ck_assert(!output_write(&f, 1, false, text()));
 	ck_assert_uint_eq(entries(), 1);
 }
 END_TEST
@@ -153,7 +163,7 @@ START_TEST(symlinks_are_written_through)
 	fclose(fp);
 	ck_assert_int_eq(symlink("real.tf", "link.tf"), 0);
 	struct output_file f = file("link.tf", "new\n");
-	ck_assert(output_write(&f, 1, false, false));
+	ck_assert(output_write(&f, 1, false, text()));
 	struct stat st;
 	ck_assert_int_eq(lstat("link.tf", &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
@@ -164,7 +174,7 @@ END_TEST
 START_TEST(devices_are_written_in_place)
 {
 	struct output_file f = file("/dev/null", "x\n");
-	ck_assert(output_write(&f, 1, false, false));
+	ck_assert(output_write(&f, 1, false, text()));
 	struct stat st;
 	ck_assert_int_eq(stat("/dev/null", &st), 0);
 	ck_assert(S_ISCHR(st.st_mode));
@@ -174,14 +184,14 @@ END_TEST
 START_TEST(check_tells_fresh_from_stale)
 {
 	struct output_file f = file("c.tf", "same\n");
-	ck_assert(output_write(&f, 1, false, false));
-	ck_assert_int_eq(output_check(&f, 1, false, false), OUTPUT_FRESH);
+	ck_assert(output_write(&f, 1, false, text()));
+	ck_assert_int_eq(output_check(&f, 1, false, text()), OUTPUT_FRESH);
 	struct output_file g = file("c.tf", "other\n");
-	ck_assert_int_eq(output_check(&g, 1, false, false), OUTPUT_STALE);
+	ck_assert_int_eq(output_check(&g, 1, false, text()), OUTPUT_STALE);
 	struct output_file h = file("absent.tf", "");
-	ck_assert_int_eq(output_check(&h, 1, false, false), OUTPUT_STALE);
+	ck_assert_int_eq(output_check(&h, 1, false, text()), OUTPUT_STALE);
 	struct output_file both[] = { f, g };
-	ck_assert_int_eq(output_check(both, 2, false, false), OUTPUT_STALE);
+	ck_assert_int_eq(output_check(both, 2, false, text()), OUTPUT_STALE);
 	ck_assert_uint_eq(entries(), 1); /* --check writes nothing */
 }
 END_TEST
