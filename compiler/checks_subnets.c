@@ -16,6 +16,9 @@
  *          ... the firewall subnet must be IPv4-only".
  *   [AFW]  Azure Firewall FAQ, learn.microsoft.com/azure/firewall/
  *          firewall-faq: "Why does Azure Firewall need a /26 subnet size?"
+ *   [AFWM] "Azure Firewall Management NIC", learn.microsoft.com/azure/
+ *          firewall/management-nic: management traffic goes "via the
+ *          AzureFirewallManagementSubnet (minimum subnet size /26)".
  *   [VPN]  "About VPN Gateway configuration settings", learn.microsoft.com/
  *          azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings,
  *          Gateway subnet: a gateway's instances go in the subnet named
@@ -35,9 +38,10 @@
 #define SMALLEST_V4 29
 #define LARGEST_V4 2
 #define V6_SUBNET 64
-/* [AFW] */
+/* [AFW], [AFWM] */
 #define FIREWALL_SUBNET_V4 26
 #define FIREWALL_SUBNET "AzureFirewallSubnet"
+#define FIREWALL_MANAGEMENT_SUBNET "AzureFirewallManagementSubnet"
 /* [VPN] */
 #define GATEWAY_SUBNET SEMA_GATEWAY_SUBNET
 #define GATEWAY_SUBNET_V4 27
@@ -201,23 +205,28 @@ void check_nva_reserved_address(struct check_ctx *ctx)
 	}
 }
 
-/* [AFW], [IPV6] */
+/* [AFW], [AFWM], [IPV6]: the firewall's two subnets, its data and its
+ * management NIC, each a /26 or larger and IPv4 only. */
 static void firewall_subnet(struct check_ctx *ctx, const struct m_vnet *v,
 			    const struct m_subnet *sn, const struct ip_prefix *p,
 			    struct loc at)
 {
 	char buf[IP_STRLEN];
+	const char *why;
 
-	if (strcasecmp(sn->name, FIREWALL_SUBNET) != 0)
+	if (strcasecmp(sn->name, FIREWALL_SUBNET) == 0)
+		why = "the size Azure Firewall needs to scale out";
+	else if (strcasecmp(sn->name, FIREWALL_MANAGEMENT_SUBNET) == 0)
+		why = "the smallest Azure Firewall's management NIC takes";
+	else
 		return;
-	ip_prefix_str(p, buf); /* rare: one subnet per hub */
+	ip_prefix_str(p, buf); /* rare: two subnets per hub */
 	if (p->addr.family != IP_V4)
-		check_report(ctx, at, "%s %s of '%s' is IPv6: Azure Firewall's subnet "
+		check_report(ctx, at, "%s %s of '%s' is IPv6: Azure Firewall's subnets "
 			     "must be IPv4-only", sn->name, buf, v->handle);
 	else if (p->len > FIREWALL_SUBNET_V4)
-		check_report(ctx, at, "%s %s of '%s' is smaller than /%d, the size "
-			     "Azure Firewall needs to scale out", sn->name, buf,
-			     v->handle, FIREWALL_SUBNET_V4);
+		check_report(ctx, at, "%s %s of '%s' is smaller than /%d, %s",
+			     sn->name, buf, v->handle, FIREWALL_SUBNET_V4, why);
 }
 
 void check_firewall_subnet_size(struct check_ctx *ctx)
