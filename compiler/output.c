@@ -439,8 +439,10 @@ static int sync_all(struct output_stage *s)
 			continue;
 		/* Distinct devices are few: the loop above is short. */
 		int fd = open(p->tmp, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return stage_failed(s, p->path, errno), errno;
+		if (fd < 0) {
+			int err = errno; /* stage_failed's printing may change it */
+			return stage_failed(s, p->path, err), err;
+		}
 #ifdef HAVE_SYNCFS
 		int r = temps > 1 ? syncfs(fd) : fsync(fd);
 #else
