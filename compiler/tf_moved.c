@@ -482,10 +482,10 @@ int tf_scan_previous(struct tf_scan *s, const char *path, bool *needed)
 	*needed = false;
 	if (fd < 0)
 		return errno;
-	for (bool first = true;; first = false) {
+	for (bool first = true;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
-			continue;
+			continue; /* the first piece is still to come */
 		if (n < 0) {
 			int err = errno;
 			close(fd);
@@ -493,6 +493,7 @@ int tf_scan_previous(struct tf_scan *s, const char *path, bool *needed)
 		}
 		if (first && !tf_moved_applies(buf, (size_t)n))
 			break; /* not peerc's: nothing is moved */
+		first = false;
 		each_line(s, buf, (size_t)n, n == 0, old_line);
 		if (n == 0 || s->needed)
 			break;
