@@ -165,17 +165,10 @@ static struct bfile *new_file(struct bicep *b, size_t group, uint32_t stage)
 
 /* The file of deployment d: its stage's main file when the plan makes it
  * the main template's own, else its module, made (and given its symbol)
- * on first use, so that symbols come in the order resources do. */
+ * on first use, so that symbols come in the order resources do. camel()
+ * splits the phase's name at its '-', so the words are plan's own. */
 static struct bfile *file_of(struct bicep *b, uint32_t d)
 {
-	static const char *const words[PLAN_PHASES] = {
-		[PLAN_GROUPS] = "groups",
-		[PLAN_NETWORK] = "network",
-		[PLAN_LOOKUP] = "existing route tables",
-		[PLAN_GATEWAYS] = "gateways",
-		[PLAN_PEERINGS] = "peerings",
-		[PLAN_REMOTE_GATEWAYS] = "remote gateways",
-	};
 	const struct plan_deployment *dp = &b->p.deployments[d];
 	struct bfile **f = &b->modules[d];
 
@@ -186,7 +179,7 @@ static struct bfile *file_of(struct bicep *b, uint32_t d)
 		(*f)->deployment = d;
 		(*f)->subscription = dp->phase == PLAN_GROUPS;
 		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s%s",
-			b->m->groups[dp->group].resource_group, words[dp->phase],
+			b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
 			dp->chunk ? arena_printf(b->a, " %u", dp->chunk + 1) : ""));
 	}
 	return *f;
