@@ -867,6 +867,15 @@ void cli_opts_free(struct cli_opts *o)
 
 /* ------------------------------------------------------------- running */
 
+/* The command line's sink: each output straight to its temporary file,
+ * or, for --check, compared with the file on the disk as it comes. */
+struct staging {
+	const struct cli_opts *o;
+	struct output_stage *stage;
+	struct output_compare *cmp;
+	int dirlen; /* of the main output's directory, with its '/' */
+};
+
 /* Module files an earlier run wrote for this output and this run does not:
  * the files under the target's module folder whose header says they are
  * modules of this output (emit_is_module_of), whatever they are named. */
@@ -1011,11 +1020,14 @@ static bool writes_input(const struct cli_opts *o, const struct output_file *fil
 }
 
 static int write_files(const struct cli_opts *o, const struct output_file *files,
-		       size_t n, const struct stale *st, struct output_stage *stage,
+		       size_t n, const struct stale *st, const struct staging *staged,
 		       struct diag_sink *sink)
 {
+	struct output_stage *stage = staged->stage;
+
 	if (o->check) {
-		enum output_state s = output_check(files, n, o->diff, sink);
+		enum output_state s = staged->cmp ? output_compare_finish(staged->cmp, sink) :
+				      output_check(files, n, o->diff, sink);
 		enum output_state g = output_check_removed(st->paths, st->n, st->why,
 							   o->diff, sink);
 		s = g > s ? g : s;
@@ -1033,10 +1045,10 @@ static int write_files(const struct cli_opts *o, const struct output_file *files
 	return EXIT_OK;
 }
 
-/* The outputs are in r, or (with stage) already written to temporaries
- * that only the commit puts in place. */
+/* The outputs are in r, or (streamed) already written to temporaries that
+ * only the commit puts in place, or already compared for --check. */
 static int emit(const struct cli_opts *o, const struct peerc_result *r,
-		struct output_stage *stage, struct diag_sink *sink)
+		const struct staging *g, struct diag_sink *sink)
 {
 	if (r->noutputs == 0)
 		return EXIT_OK;
@@ -1069,7 +1081,7 @@ static int emit(const struct cli_opts *o, const struct peerc_result *r,
 	struct stale st;
 	find_stale(o, r, files, r->noutputs, &st);
 	if (!writes_input(o, files, r->noutputs, sink))
-		status = write_files(o, files, r->noutputs, &st, stage, sink);
+		status = write_files(o, files, r->noutputs, &st, g, sink);
 	output_free_list(st.paths, st.n);
 	output_free_list(st.stages, st.nstages);
 	free(st.dir);
@@ -1101,12 +1113,15 @@ static int explain(const struct cli_opts *o, struct peerc_result *r,
 	return yes && !peerc_failed(r) ? EXIT_OK : EXIT_ERRORS;
 }
 
-/* The command line's sink: each output straight to its temporary file. */
-struct staging {
-	const struct cli_opts *o;
-	struct output_stage *stage;
-	int dirlen; /* of the main output's directory, with its '/' */
-};
+/* A module's path is relative to the main output's directory. */
+static const char *staged_path(const struct staging *g, const char *path,
+			       struct strbuf *full)
+{
+	if (!path)
+		return g->o->output;
+	sb_printf(full, "%.*s%s", g->dirlen, g->o->output, path);
+	return full->buf;
+}
 
 static bool stage_open(void *ctx, const char *path)
 {
@@ -1114,9 +1129,7 @@ static bool stage_open(void *ctx, const char *path)
 	struct strbuf full;
 
 	sb_init(&full);
-	if (path)
-		sb_printf(&full, "%.*s%s", g->dirlen, g->o->output, path);
-	bool ok = output_stage_open(g->stage, path ? full.buf : g->o->output,
+	bool ok = output_stage_open(g->stage, staged_path(g, path, &full),
 				    path != NULL);
 	sb_free(&full);
 	return ok;
@@ -1132,12 +1145,36 @@ static bool stage_close(void *ctx)
 	return output_stage_close(((struct staging *)ctx)->stage);
 }
 
+static bool compare_open(void *ctx, const char *path)
+{
+	struct staging *g = ctx;
+	struct strbuf full;
+
+	sb_init(&full);
+	output_compare_open(g->cmp, staged_path(g, path, &full));
+	sb_free(&full);
+	return true;
+}
+
+static bool compare_write(void *ctx, const char *data, size_t len)
+{
+	output_compare_write(((struct staging *)ctx)->cmp, data, len);
+	return true;
+}
+
+static bool compare_close(void *ctx)
+{
+	output_compare_close(((struct staging *)ctx)->cmp);
+	return true;
+}
+
 /* Writing to -o FILE streams: the compile renders into the temporaries
- * and holds a piece of the output at a time. --check compares, and
+ * and holds a piece of the output at a time; --check compares the pieces
+ * with the files as they come. --diff needs both texts whole, and
  * standard output takes only a whole output, so both keep it in memory. */
 static bool streams(const struct cli_opts *o)
 {
-	return !to_stdout(o) && !o->check && !o->explain[0] &&
+	return !to_stdout(o) && !o->diff && !o->explain[0] &&
 	       o->compile.target != PEERC_TARGET_NONE;
 }
 
@@ -1195,12 +1232,18 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		}
 		opts.adopt = &adopt;
 	}
-	struct staging g = { o, NULL, 0 };
+	struct staging g = { o, NULL, NULL, 0 };
 	struct peerc_sink out = { stage_open, stage_write, stage_close, &g };
 	if (streams(o)) {
 		const char *slash = strrchr(o->output, '/');
 		g.dirlen = slash ? (int)(slash - o->output + 1) : 0;
-		g.stage = output_stage_new(sink);
+		if (o->check) {
+			g.cmp = output_compare_new();
+			out = (struct peerc_sink){ compare_open, compare_write,
+						   compare_close, &g };
+		} else {
+			g.stage = output_stage_new(sink);
+		}
 		opts.sink = &out;
 	}
 	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
@@ -1212,9 +1255,10 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		     o->explain[0] ? explain(o, r, sink) :
 		     peerc_failed(r) ? EXIT_ERRORS :
 		     g.stage && output_stage_failed(g.stage) ? EXIT_USAGE :
-		     emit(o, r, g.stage, sink);
+		     emit(o, r, &g, sink);
 	/* what was not committed, a failed run's above all, is removed */
 	output_stage_free(g.stage);
+	output_compare_free(g.cmp);
 	peerc_result_free(r);
 	arena_free(live_arena);
 	return status;

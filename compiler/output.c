@@ -585,6 +585,129 @@ enum output_state output_check(const struct output_file *files, size_t n,
 	return worst;
 }
 
+/* A file of a streamed --check: where its comparison stands. */
+struct compared {
+	char *path;
+	int err;      /* errno of reading the old file, or 0 */
+	bool absent;  /* no file there */
+	bool differs; /* absent, shorter, longer or other bytes */
+};
+
+struct output_compare {
+	struct compared *files;
+	size_t n, cap;
+	int fd; /* the old file of the last opened, while it still matches */
+};
+
+struct output_compare *output_compare_new(void)
+{
+	struct output_compare *c = xcalloc(1, sizeof(*c));
+	c->fd = -1;
+	return c;
+}
+
+static void compare_stop(struct output_compare *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+void output_compare_open(struct output_compare *c, const char *path)
+{
+	compare_stop(c);
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->files[i].path, path) != 0)
+			continue;
+		free(c->files[i].path);
+		memmove(&c->files[i], &c->files[i + 1], (c->n - i - 1) * sizeof(*c->files));
+		c->n--;
+		break;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		c->files = xrealloc(c->files, c->cap * sizeof(*c->files));
+	}
+	struct compared *f = &c->files[c->n++];
+	*f = (struct compared){ .path = xstrdup(path) };
+	c->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->fd < 0) {
+		f->absent = f->differs = errno == ENOENT;
+		f->err = errno == ENOENT ? 0 : errno;
+	}
+}
+
+/* Reads up to len bytes of the old file into buf: how many, 0 at its end,
+ * -1 after recording a read error. */
+static ssize_t compare_read(struct output_compare *c, char *buf, size_t len)
+{
+	for (;;) {
+		ssize_t got = read(c->fd, buf, len);
+		if (got >= 0 || errno != EINTR) {
+			if (got < 0)
+				c->files[c->n - 1].err = errno;
+			return got;
+		}
+	}
+}
+
+void output_compare_write(struct output_compare *c, const char *data, size_t len)
+{
+	char buf[65536];
+
+	while (len > 0 && c->fd >= 0) {
+		ssize_t got = compare_read(c, buf, len < sizeof(buf) ? len : sizeof(buf));
+		if (got <= 0 || memcmp(buf, data, (size_t)got) != 0) {
+			c->files[c->n - 1].differs = got >= 0;
+			compare_stop(c);
+			return;
+		}
+		data += got;
+		len -= (size_t)got;
+	}
+}
+
+void output_compare_close(struct output_compare *c)
+{
+	char extra;
+
+	/* a byte past the output's end: the old file was longer */
+	if (c->fd >= 0 && compare_read(c, &extra, 1) > 0)
+		c->files[c->n - 1].differs = true;
+	compare_stop(c);
+}
+
+enum output_state output_compare_finish(struct output_compare *c,
+					struct diag_sink *sink)
+{
+	enum output_state worst = OUTPUT_FRESH;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compared *f = &c->files[i];
+		if (f->err) {
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+					f->path, strerror(f->err));
+			worst = OUTPUT_FAILED;
+		} else if (f->differs) {
+			diag_sink_plain(sink, DIAG_NOTE, "stale", "%s %s", f->path,
+					f->absent ? "does not exist" : "is out of date");
+			worst = worst > OUTPUT_STALE ? worst : OUTPUT_STALE;
+		}
+	}
+	return worst;
+}
+
+void output_compare_free(struct output_compare *c)
+{
+	if (!c)
+		return;
+	compare_stop(c);
+	for (size_t i = 0; i < c->n; i++)
+		free(c->files[i].path);
+	free(c->files);
+	free(c);
+}
+
 enum output_state output_check_removed(char *const *paths, size_t n,
 				       const char *why, bool diff, struct diag_sink *sink)
 {

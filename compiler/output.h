@@ -99,6 +99,22 @@ enum output_state { OUTPUT_FRESH, OUTPUT_STALE, OUTPUT_FAILED };
 enum output_state output_check(const struct output_file *files, size_t n,
 			       bool diff, struct diag_sink *sink);
 
+/* --check of a streamed output: each file is compared with what is on the
+ * disk as its bytes come, reading the old one a piece at a time, so that
+ * neither is held whole (the -o file of a CI run's --check can be hundreds
+ * of megabytes). A path opened again is compared anew. Nothing is said
+ * until output_compare_finish, which notes each stale file (or reports a
+ * read error) in the order they were opened: a compile that fails halfway
+ * says nothing of the files it compared. */
+struct output_compare;
+struct output_compare *output_compare_new(void);
+void output_compare_open(struct output_compare *c, const char *path);
+void output_compare_write(struct output_compare *c, const char *data, size_t len);
+void output_compare_close(struct output_compare *c);
+enum output_state output_compare_finish(struct output_compare *c,
+					struct diag_sink *sink);
+void output_compare_free(struct output_compare *c);
+
 /* --check of files that a write would remove: notes each (why says whose
  * they were); with diff, prints its removal as a unified diff. */
 enum output_state output_check_removed(char *const *paths, size_t n,
