@@ -303,16 +303,38 @@ static void unknown_attr(struct resolver *r, const struct attr *at,
 	}
 }
 
-/* A second attribute of the same name (and qualifier) in one block: seen
- * holds the ones the block's loop passed before, by "QUAL.NAME" or "=NAME"
- * (a qualifier has no '.', a name never starts with '='). A map, not a look
- * back: tags and subnets blocks may be thousands long. */
-static bool repeated(struct resolver *r, struct strmap *seen, const struct attr *at)
+/* A second attribute of the same name (and qualifier) in one block.
+ * Blocks are mostly a few lines: the attributes before are looked at
+ * again. A longer one (tags and subnets blocks may be thousands long)
+ * keeps them in a map by "QUAL.NAME" or "=NAME" (a qualifier has no '.',
+ * a name never starts with '='). */
+#define LOOK_BACK_MAX 16
+
+static bool same_attr(const struct attr *x, const struct attr *y)
 {
+	return strcmp(x->name, y->name) == 0 &&
+	       (x->qual ? y->qual && strcmp(x->qual, y->qual) == 0 : !y->qual);
+}
+
+static const struct attr *seen_before(struct strmap *seen, const struct attr *list,
+				      const struct attr *at)
+{
+	if (!seen) {
+		for (const struct attr *p = list; p != at; p = p->next)
+			if (same_attr(p, at))
+				return p;
+		return NULL;
+	}
 	struct arena *a = seen->arena;
 	const char *key = at->qual ? arena_printf(a, "%s.%s", at->qual, at->name) :
 				     arena_printf(a, "=%s", at->name);
-	const struct attr *p = strmap_put(seen, key, (void *)(uintptr_t)at);
+	return strmap_put(seen, key, (void *)(uintptr_t)at);
+}
+
+static bool repeated(struct resolver *r, struct strmap *seen,
+		     const struct attr *list, const struct attr *at)
+{
+	const struct attr *p = seen_before(seen, list, at);
 
 	if (!p)
 		return false;
@@ -343,16 +365,21 @@ static int qual_side(struct resolver *r, const struct attr_block *b,
 
 void res_block(struct resolver *r, const struct attr_block *b, const struct attr *list)
 {
-	struct strmap seen;
+	struct strmap map, *seen = NULL;
+	size_t n = 0;
+
+	for (const struct attr *at = list; at && n <= LOOK_BACK_MAX; at = at->next)
+		n++;
 	/* The names seen are needed only while the block is read: kept in the
 	 * run's arena, they were a few hundred bytes of every VNet's. */
-	struct arena *names = arena_new();
-
-	strmap_init(&seen, names);
+	if (n > LOOK_BACK_MAX) {
+		strmap_init(&map, arena_new());
+		seen = &map;
+	}
 	for (const struct attr *at = list; at; at = at->next) {
 		const struct attr_table *t = b->table;
 		void *obj = b->obj;
-		if (repeated(r, &seen, at))
+		if (repeated(r, seen, list, at))
 			continue;
 		if (at->qual) {
 			int k = qual_side(r, b, at);
@@ -368,7 +395,8 @@ void res_block(struct resolver *r, const struct attr_block *b, const struct attr
 		else if (value_ok(r, at, row, block_too) && row->set)
 			row->set(r, obj, at, row->key);
 	}
-	arena_free(names);
+	if (seen)
+		arena_free(seen->arena);
 }
 
 /* ------------------------------------------------ tags and defaults */
@@ -1132,24 +1160,29 @@ static void subscriptions(struct resolver *r)
 /* ------------------------------------------------ deployment groups */
 
 struct group_index {
-	struct strmap by_key;
+	struct strmap by_key; /* "SUB\nGROUP" -> 1 + group */
 	size_t cap;
+	struct strbuf key;    /* the key looked up: kept only when new */
 };
 
 static size_t group_of(struct resolver *r, struct group_index *gi,
 		       const char *sub, const char *rg)
 {
 	struct model *m = &r->s->model;
-	const char *key = arena_printf(r->a, "%s\n%s", sub, rg);
-	uintptr_t at = (uintptr_t)strmap_get(&gi->by_key, key);
 
+	sb_reset(&gi->key);
+	sb_puts(&gi->key, sub);
+	sb_putc(&gi->key, '\n');
+	sb_puts(&gi->key, rg);
+	uintptr_t at = (uintptr_t)strmap_get(&gi->by_key, gi->key.buf);
 	if (at)
 		return at - 1;
 	ARENA_PUSH(r->a, m->groups, m->ngroups, gi->cap);
 	struct m_group *g = &m->groups[m->ngroups - 1];
 	g->subscription = sub;
 	g->resource_group = rg;
-	strmap_put(&gi->by_key, key, (void *)(uintptr_t)m->ngroups);
+	strmap_put(&gi->by_key, arena_strndup(r->a, gi->key.buf, gi->key.len),
+		   (void *)(uintptr_t)m->ngroups);
 	return m->ngroups - 1;
 }
 
@@ -1177,6 +1210,7 @@ static void groups(struct resolver *r)
 	struct group_index gi = { .cap = 0 };
 
 	strmap_init(&gi.by_key, r->a);
+	sb_init(&gi.key);
 	if (m->nsubscriptions && m->resource_group)
 		group_of(r, &gi, m->subscriptions[0], m->resource_group);
 	for (size_t i = 0; i < m->nvnets; i++) {
@@ -1184,6 +1218,7 @@ static void groups(struct resolver *r)
 		if (v->subscription && v->resource_group)
 			v->group = group_of(r, &gi, v->subscription, v->resource_group);
 	}
+	sb_free(&gi.key);
 	group_creation(m);
 }
 
@@ -1291,7 +1326,7 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 	r.s->arena = a;
 	strmap_init(&r.s->vnet_by_handle, a);
 	strmap_init(&r.s->site_by_name, a);
-	strmap_init(&r.s->pair_index, a);
+	idmap_init(&r.s->pair_index, a, 0);
 	declare_all(&r, ast);
 	for (size_t i = 0; i < r.s->model.nvnets; i++)
 		resolve_vnet(&r, &r.s->model.vnets[i]);

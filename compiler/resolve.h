@@ -148,7 +148,7 @@ struct sema {
 	struct loc api_version_loc;  /* where it is written */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
-	struct strmap pair_index;     /* internal: see sema_peering_between */
+	struct idmap pair_index;      /* internal: see sema_peering_between */
 };
 
 /* Resolves the file. Returns NULL only when ast is NULL. Every problem is

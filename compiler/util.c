@@ -84,6 +84,11 @@ void arena_set_phase(struct arena *a, const char *what)
 	a->phase = what;
 }
 
+const char *arena_phase(const struct arena *a)
+{
+	return a->phase;
+}
+
 void arena_free(struct arena *a)
 {
 	if (!a)
@@ -311,50 +316,132 @@ void sb_indent(struct strbuf *sb, size_t spaces)
 
 /* ---------------------------------------------------------------- strmap */
 
-static uint64_t hash_str(const char *s)
+static size_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (size_t)h;
+}
+
+/* The smallest power of two that holds n keys at most half full. */
+static size_t map_cap(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap / 2 < n)
+		cap *= 2;
+	return cap;
+}
+
+void strmap_init_n(struct strmap *m, struct arena *a, size_t n)
+{
+	m->arena = a;
+	m->n = 0;
+	m->cap = map_cap(n);
+	m->e = arena_alloc(a, m->cap * sizeof(*m->e));
 }
 
 void strmap_init(struct strmap *m, struct arena *a)
 {
-	m->arena = a;
-	m->n = 0;
-	m->cap = 16;
-	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
-	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+	strmap_init_n(m, a, 0);
 }
 
-static size_t strmap_slot(const char **keys, size_t cap, const char *key)
+static size_t strmap_slot(const struct strmap_entry *e, size_t cap,
+			  const char *key, size_t hash)
 {
-	size_t i = (size_t)hash_str(key) & (cap - 1);
+	size_t i = hash & (cap - 1);
 
-	while (keys[i] && strcmp(keys[i], key) != 0)
+	while (e[i].key && (e[i].hash != hash || strcmp(e[i].key, key) != 0))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	size_t i = strmap_slot(m->keys, m->cap, key);
+	size_t i = strmap_slot(m->e, m->cap, key, hash_str(key));
 
-	return m->keys[i] ? m->vals[i] : NULL;
+	return m->e[i].key ? m->e[i].val : NULL;
 }
 
 static void strmap_rehash(struct strmap *m)
 {
 	size_t cap = m->cap * 2;
-	const char **keys = arena_alloc(m->arena, cap * sizeof(*keys));
-	void **vals = arena_alloc(m->arena, cap * sizeof(*vals));
+	struct strmap_entry *e = arena_alloc(m->arena, cap * sizeof(*e));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->e[i].key)
+			continue;
+		size_t j = m->e[i].hash & (cap - 1);
+		while (e[j].key)
+			j = (j + 1) & (cap - 1);
+		e[j] = m->e[i];
+	}
+	m->e = e;
+	m->cap = cap;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if (2 * (m->n + 1) > m->cap)
+		strmap_rehash(m);
+	size_t hash = hash_str(key);
+	size_t i = strmap_slot(m->e, m->cap, key, hash);
+	if (m->e[i].key)
+		return m->e[i].val;
+	m->e[i] = (struct strmap_entry){ key, val, hash };
+	m->n++;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- idmap */
+
+/* A 64-bit mix (splitmix64's finaliser): pairs of small indexes differ in
+ * few bits, which a mask alone would pile into a few slots. */
+static size_t hash_id(uint64_t k)
+{
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	return (size_t)k;
+}
+
+void idmap_init(struct idmap *m, struct arena *a, size_t n)
+{
+	m->arena = a;
+	m->n = 0;
+	m->cap = map_cap(n);
+	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
+	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+}
+
+static size_t idmap_slot(const uint64_t *keys, size_t cap, uint64_t key)
+{
+	size_t i = hash_id(key) & (cap - 1);
+
+	while (keys[i] && keys[i] != key + 1)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+uintptr_t idmap_get(const struct idmap *m, uint64_t key)
+{
+	return m->vals[idmap_slot(m->keys, m->cap, key)];
+}
+
+static void idmap_rehash(struct idmap *m)
+{
+	size_t cap = m->cap * 2;
+	uint64_t *keys = arena_alloc(m->arena, cap * sizeof(*keys));
+	uintptr_t *vals = arena_alloc(m->arena, cap * sizeof(*vals));
 
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		size_t j = strmap_slot(keys, cap, m->keys[i]);
+		size_t j = idmap_slot(keys, cap, m->keys[i] - 1);
 		keys[j] = m->keys[i];
 		vals[j] = m->vals[i];
 	}
@@ -363,17 +450,17 @@ static void strmap_rehash(struct strmap *m)
 	m->cap = cap;
 }
 
-void *strmap_put(struct strmap *m, const char *key, void *val)
+uintptr_t idmap_put(struct idmap *m, uint64_t key, uintptr_t val)
 {
 	if (2 * (m->n + 1) > m->cap)
-		strmap_rehash(m);
-	size_t i = strmap_slot(m->keys, m->cap, key);
+		idmap_rehash(m);
+	size_t i = idmap_slot(m->keys, m->cap, key);
 	if (m->keys[i])
 		return m->vals[i];
-	m->keys[i] = key;
+	m->keys[i] = key + 1;
 	m->vals[i] = val;
 	m->n++;
-	return NULL;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- misc */
