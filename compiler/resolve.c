@@ -718,8 +718,10 @@ static enum ip_family value_family(const struct value *v)
 /* A list of addresses or prefixes that Azure takes at most one of each
  * family of (a subnet's prefixes, an NVA's addresses): true when it is
  * one, or an IPv4 and an IPv6 one; else reported at the value too many. */
+/* whose: "subnet " and its name, or "" and an attribute's: the message
+ * is made only for an error, not for each of 200,000 subnets. */
 static bool one_per_family(struct resolver *r, const struct attr *at, const char *what,
-			   const char *whose)
+			   const char *kind, const char *whose)
 {
 	const struct value *a = at->values, *b = a->next;
 	const struct value *bad = !b ? NULL :
@@ -727,8 +729,8 @@ static bool one_per_family(struct resolver *r, const struct attr *at, const char
 
 	if (!bad)
 		return true;
-	res_error(r, "invalid-value", bad->loc, "%s takes at most one IPv4 and one "
-		  "IPv6 %s", whose, what);
+	res_error(r, "invalid-value", bad->loc, "%s'%s' takes at most one IPv4 and one "
+		  "IPv6 %s", kind, whose, what);
 	return false;
 }
 
@@ -739,7 +741,7 @@ static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int k
 	struct vnet_block *vb = obj;
 	size_t n = 0;
 
-	if (!one_per_family(r, at, "address", "'nva'"))
+	if (!one_per_family(r, at, "address", "", "nva"))
 		return;
 	for (const struct value *p = at->values; p; p = p->next)
 		vb->v->nvas[n++] = p->u.addr;
@@ -849,8 +851,8 @@ static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, in
 			return;
 		}
 	}
-	if (!one_per_family(r, e->has_block ? sb.attr : e, "prefix",
-			    arena_printf(r->a, "subnet '%s'", e->name)))
+	if (!one_per_family(r, e->has_block ? sb.attr : e, "prefix", "subnet ",
+			    e->name))
 		return;
 	struct m_subnet *sn = &v->subnets[v->nsubnets];
 	sn->name = e->name;
