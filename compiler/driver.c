@@ -93,7 +93,8 @@ static void parse_into(struct peerc_result *r, const struct peerc_options *opts,
 	r->arena = arena_new();
 	arena_set_phase(r->arena, "reading the input");
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
-	if (!source_init(&r->source, r->arena, name, text, len)) {
+	if (!(opts->text_kept ? source_init_borrowed : source_init)(&r->source, r->arena,
+								   name, text, len)) {
 		r->source.name = arena_strdup(r->arena, name);
 		diag_add(&r->diags, DIAG_ERROR, "input", LOC_NONE,
 			 "input too large (4 GiB or more)");

@@ -59,6 +59,10 @@ struct peerc_options {
 	 * NULL and gets the same output but for those blocks. */
 	const char *previous_output;
 	size_t previous_len;
+	/* The caller keeps the text it compiles (and two NUL bytes after it)
+	 * until the result is freed: the result's source points into it
+	 * instead of holding a copy (20 MB at 100,000 VNets). */
+	bool text_kept;
 	const struct peerc_sink *sink; /* NULL: the outputs stay in the result */
 	/* With a sink and no previous_output: the main output's file, which
 	 * Terraform reads in pieces, and whole only when an address changed
