@@ -960,24 +960,55 @@ static void apply_defaults(struct resolver *r, struct m_vnet *v, struct s_vnet *
 	}
 }
 
-/* Tags: own first, in written order, then the defaults' keys not given. */
+static size_t count_attrs(const struct attr *list)
+{
+	size_t n = 0;
+
+	for (; list; list = list->next)
+		n++;
+	return n;
+}
+
+/* Whether tag name is one of the n kept: looked for among them when
+ * there are few, in seen (when not NULL) when there may be many. */
+static bool tag_kept(struct strmap *seen, const struct m_tag *tags, size_t n,
+		     const char *name)
+{
+	if (seen)
+		return strmap_put(seen, name, seen) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tags[i].key, name) == 0)
+			return true;
+	return false;
+}
+
+/* Tags: own first, in written order, then the defaults' keys not given.
+ * The array is made once, for all there may be: no map or grown copies
+ * left behind in every VNet. */
 static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *own)
 {
-	struct strmap seen;
-	size_t n = 0, cap = 0;
+	struct strmap map, *seen = NULL;
+	size_t n = 0, max = count_attrs(own) + count_attrs(r->dflt.tags);
 
-	strmap_init(&seen, r->a);
+	if (!max)
+		return;
+	v->tags = arena_alloc(r->a, max * sizeof(*v->tags));
+	if (max > LOOK_BACK_MAX) {
+		strmap_init_n(&map, arena_new(), max);
+		seen = &map;
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		const struct attr *list = pass == 0 ? own : r->dflt.tags;
 		for (const struct attr *e = list; e; e = e->next) {
 			if (!e->values || e->values->kind != VAL_STRING ||
-			    strmap_put(&seen, e->name, &seen))
+			    tag_kept(seen, v->tags, n, e->name))
 				continue;
-			ARENA_PUSH(r->a, v->tags, n, cap);
-			v->tags[n - 1] = (struct m_tag){ e->name, e->values->u.str };
+			v->tags[n++] = (struct m_tag){ e->name, e->values->u.str };
 		}
 	}
 	v->ntags = n;
+	if (seen)
+		arena_free(seen->arena);
 }
 
 static void resolve_vnet(struct resolver *r, struct m_vnet *v)
@@ -1252,11 +1283,42 @@ static void resolve_rule(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ the pass */
 
+/* The peerings the statements declare, at most (a repeated pair is
+ * counted twice; the spoke pairs of 'direct' are not counted), so that
+ * the arrays and the index of 200,000 peerings are made once rather than
+ * grown by doubling, every smaller copy left behind. */
+static size_t count_pairs(const struct ast_file *f)
+{
+	size_t n = 0;
+
+	for (const struct stmt *st = f->stmts; st; st = st->next) {
+		size_t k = 0;
+		for (const struct ident *id = st->names; id; id = id->next)
+			k++;
+		if (st->kind == STMT_PEER)
+			n++;
+		else if (st->kind == STMT_HUB && k)
+			n += k - 1;
+		else if (st->kind == STMT_MESH && k <= SEMA_MAX_PEERINGS + 1)
+			n += k * (k - 1) / 2;
+	}
+	return n;
+}
+
 static void declare_all(struct resolver *r, const struct ast_file *f)
 {
 	struct sema *s = r->s;
 	size_t nv = count_stmts(f, STMT_VNET), ns = count_stmts(f, STMT_SITE);
+	size_t np = count_pairs(f);
 
+	strmap_init_n(&s->vnet_by_handle, r->a, nv);
+	strmap_init_n(&s->site_by_name, r->a, ns);
+	idmap_init(&s->pair_index, r->a, np);
+	if (np) {
+		s->model.peerings = arena_alloc(r->a, np * sizeof(*s->model.peerings));
+		s->peerings = arena_alloc(r->a, np * sizeof(*s->peerings));
+		r->peerings_cap = np;
+	}
 	s->model.vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->model.vnets));
 	s->vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->vnets));
 	s->model.sites = arena_alloc(r->a, (ns ? ns : 1) * sizeof(*s->model.sites));
@@ -1326,9 +1388,6 @@ struct sema *resolve(const struct ast_file *ast, struct arena *a,
 		return NULL;
 	r.s = arena_alloc(a, sizeof(*r.s));
 	r.s->arena = a;
-	strmap_init(&r.s->vnet_by_handle, a);
-	strmap_init(&r.s->site_by_name, a);
-	idmap_init(&r.s->pair_index, a, 0);
 	declare_all(&r, ast);
 	for (size_t i = 0; i < r.s->model.nvnets; i++)
 		resolve_vnet(&r, &r.s->model.vnets[i]);
