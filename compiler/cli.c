@@ -1164,6 +1164,7 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 	 * a streamed compile reads it itself, in pieces. */
 	struct peerc_options opts = o->compile;
 	opts.text_kept = true;
+	opts.ast_dropped = !o->explain[0];
 	struct strbuf prev;
 	sb_init(&prev);
 	struct stat st;

@@ -101,7 +101,9 @@ static void parse_into(struct peerc_result *r, const struct peerc_options *opts,
 		return;
 	}
 	set_phase(r, "parsing");
-	r->ast = parse_source(&r->source, r->arena, &r->diags);
+	r->ast_arena = arena_new();
+	arena_set_phase(r->ast_arena, arena_phase(r->arena));
+	r->ast = parse_source(&r->source, r->ast_arena, r->arena, &r->diags);
 }
 
 static struct peerc_result *compile(struct peerc_result *r,
@@ -123,6 +125,13 @@ static struct peerc_result *compile(struct peerc_result *r,
 	 * is what one asks it about. */
 	const struct model *m = ok ? r->model :
 				opts->explain[0] && r->sema ? &r->sema->model : NULL;
+	if (opts->ast_dropped) {
+		/* the model's strings are in r->arena; the sema points into the AST */
+		arena_free(r->ast_arena);
+		r->ast_arena = NULL;
+		r->ast = NULL;
+		r->sema = NULL;
+	}
 	if (!m || !b)
 		return r;
 	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
@@ -156,6 +165,7 @@ void peerc_result_free(struct peerc_result *r)
 {
 	if (!r)
 		return;
+	arena_free(r->ast_arena);
 	arena_free(r->arena);
 	free(r);
 }

@@ -288,11 +288,12 @@ void parse_syntax_error(struct parse_ctx *ctx, const struct syntax_error *in)
 }
 
 struct ast_file *parse_source(const struct source *src, struct arena *a,
-			      struct diag_list *diags)
+			      struct arena *strings, struct diag_list *diags)
 {
 	struct parse_ctx ctx = {
 		.src = src,
 		.arena = a,
+		.strings = strings,
 		.diags = diags,
 		.file = arena_alloc(a, sizeof(struct ast_file)),
 	};

@@ -45,7 +45,8 @@ struct syntax_error {
 
 struct parse_ctx {
 	const struct source *src;
-	struct arena *arena;
+	struct arena *arena;   /* the nodes */
+	struct arena *strings; /* what the model may keep: names, strings */
 	struct diag_list *diags;
 	struct ast_file *file;
 	struct stmt **tail;   /* where the next statement goes */

@@ -114,7 +114,7 @@ const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
 			struct loc loc)
 {
 	/* decoding never grows the text: the quotes leave room for the NUL */
-	char *out = arena_alloc(ctx->arena, len);
+	char *out = arena_alloc(ctx->strings, len);
 	size_t o = 0;
 
 	for (size_t i = 1; i + 1 < len;) {
