@@ -316,31 +316,37 @@ void sb_indent(struct strbuf *sb, size_t spaces)
 
 /* ---------------------------------------------------------------- strmap */
 
-static size_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	uint32_t h = 2166136261u; /* FNV-1a */
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
-/* The smallest power of two that holds n keys at most half full. */
+/* The smallest power of two that holds n keys at most three quarters full. */
 static size_t map_cap(size_t n)
 {
 	size_t cap = 16;
 
-	while (cap / 2 < n)
+	while (cap / 4 * 3 < n)
 		cap *= 2;
 	return cap;
+}
+
+static void strmap_alloc(struct strmap *m, size_t cap)
+{
+	m->cap = cap;
+	m->e = arena_alloc(m->arena, cap * sizeof(*m->e));
+	m->hash = arena_alloc(m->arena, cap * sizeof(*m->hash));
 }
 
 void strmap_init_n(struct strmap *m, struct arena *a, size_t n)
 {
 	m->arena = a;
 	m->n = 0;
-	m->cap = map_cap(n);
-	m->e = arena_alloc(a, m->cap * sizeof(*m->e));
+	strmap_alloc(m, map_cap(n));
 }
 
 void strmap_init(struct strmap *m, struct arena *a)
@@ -348,49 +354,48 @@ void strmap_init(struct strmap *m, struct arena *a)
 	strmap_init_n(m, a, 0);
 }
 
-static size_t strmap_slot(const struct strmap_entry *e, size_t cap,
-			  const char *key, size_t hash)
+static size_t strmap_slot(const struct strmap *m, const char *key, uint32_t hash)
 {
-	size_t i = hash & (cap - 1);
+	size_t i = hash & (m->cap - 1);
 
-	while (e[i].key && (e[i].hash != hash || strcmp(e[i].key, key) != 0))
-		i = (i + 1) & (cap - 1);
+	while (m->e[i].key && (m->hash[i] != hash || strcmp(m->e[i].key, key) != 0))
+		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	size_t i = strmap_slot(m->e, m->cap, key, hash_str(key));
+	size_t i = strmap_slot(m, key, hash_str(key));
 
 	return m->e[i].key ? m->e[i].val : NULL;
 }
 
 static void strmap_rehash(struct strmap *m)
 {
-	size_t cap = m->cap * 2;
-	struct strmap_entry *e = arena_alloc(m->arena, cap * sizeof(*e));
+	struct strmap old = *m;
 
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->e[i].key)
+	strmap_alloc(m, old.cap * 2);
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.e[i].key)
 			continue;
-		size_t j = m->e[i].hash & (cap - 1);
-		while (e[j].key)
-			j = (j + 1) & (cap - 1);
-		e[j] = m->e[i];
+		size_t j = old.hash[i] & (m->cap - 1);
+		while (m->e[j].key)
+			j = (j + 1) & (m->cap - 1);
+		m->e[j] = old.e[i];
+		m->hash[j] = old.hash[i];
 	}
-	m->e = e;
-	m->cap = cap;
 }
 
 void *strmap_put(struct strmap *m, const char *key, void *val)
 {
-	if (2 * (m->n + 1) > m->cap)
+	if (m->n + 1 > m->cap / 4 * 3)
 		strmap_rehash(m);
-	size_t hash = hash_str(key);
-	size_t i = strmap_slot(m->e, m->cap, key, hash);
+	uint32_t hash = hash_str(key);
+	size_t i = strmap_slot(m, key, hash);
 	if (m->e[i].key)
 		return m->e[i].val;
-	m->e[i] = (struct strmap_entry){ key, val, hash };
+	m->e[i] = (struct strmap_entry){ key, val };
+	m->hash[i] = hash;
 	m->n++;
 	return NULL;
 }
@@ -452,7 +457,7 @@ static void idmap_rehash(struct idmap *m)
 
 uintptr_t idmap_put(struct idmap *m, uint64_t key, uintptr_t val)
 {
-	if (2 * (m->n + 1) > m->cap)
+	if (m->n + 1 > m->cap / 4 * 3)
 		idmap_rehash(m);
 	size_t i = idmap_slot(m->keys, m->cap, key);
 	if (m->keys[i])
