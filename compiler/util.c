@@ -60,7 +60,6 @@ char *xstrdup(const char *s)
 
 /* ---------------------------------------------------------------- arena */
 
-#define ARENA_ALIGN _Alignof(max_align_t)
 #define ARENA_CHUNK (64 * 1024)
 
 struct chunk {
