@@ -31,6 +31,8 @@ static void set_phase(struct peerc_result *r, const char *verb)
 {
 	arena_set_phase(r->arena, arena_printf(r->arena, "%s %s", verb,
 					       r->source.name));
+	if (r->ast_arena)
+		arena_set_phase(r->ast_arena, arena_phase(r->arena));
 }
 
 static void no_vnets(struct peerc_result *r)
@@ -49,7 +51,7 @@ static void no_vnets(struct peerc_result *r)
 static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 {
 	set_phase(r, "resolving");
-	struct sema *s = resolve(r->ast, r->arena, &r->diags);
+	struct sema *s = resolve(r->ast, r->arena, r->ast_arena, &r->diags);
 
 	if (peerc_failed(r))
 		return false;
@@ -100,9 +102,8 @@ static void parse_into(struct peerc_result *r, const struct peerc_options *opts,
 			 "input too large (4 GiB or more)");
 		return;
 	}
-	set_phase(r, "parsing");
 	r->ast_arena = arena_new();
-	arena_set_phase(r->ast_arena, arena_phase(r->arena));
+	set_phase(r, "parsing");
 	r->ast = parse_source(&r->source, r->ast_arena, r->arena, &r->diags);
 }
 
@@ -126,7 +127,8 @@ static struct peerc_result *compile(struct peerc_result *r,
 	const struct model *m = ok ? r->model :
 				opts->explain[0] && r->sema ? &r->sema->model : NULL;
 	if (opts->ast_dropped) {
-		/* the model's strings are in r->arena; the sema points into the AST */
+		/* the model and its strings are in r->arena; the sema's
+		 * records are with the AST, which they point into */
 		arena_free(r->ast_arena);
 		r->ast_arena = NULL;
 		r->ast = NULL;

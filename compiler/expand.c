@@ -362,7 +362,7 @@ static const char *side_differs(const struct m_side *old, const struct m_side *n
 static void push_stmt(struct resolver *r, struct s_peering *sp, const struct stmt *st)
 {
 	size_t cap = sp->nstmts; /* grows by one: pairs are rarely declared twice */
-	const struct stmt **n = arena_alloc(r->a, (cap + 1) * sizeof(*n));
+	const struct stmt **n = arena_alloc(r->sa, (cap + 1) * sizeof(*n));
 
 	if (cap)
 		memcpy(n, sp->stmts, cap * sizeof(*n));
@@ -416,7 +416,7 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 	size_t cap = r->peerings_cap;
 	ARENA_PUSH(r->a, s->model.peerings, s->model.npeerings, r->peerings_cap);
 	s->peerings = cap == r->peerings_cap ? s->peerings :
-		arena_grow(r->a, s->peerings, cap * sizeof(*s->peerings),
+		arena_grow(r->sa, s->peerings, cap * sizeof(*s->peerings),
 			   r->peerings_cap * sizeof(*s->peerings));
 	s->model.peerings[idx] = np;
 	s->peerings[idx] = nsp;

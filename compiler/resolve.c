@@ -640,7 +640,7 @@ static void set_space(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		return;
 	}
 	v->space = arena_alloc(r->a, n * sizeof(*v->space));
-	sv->space_src = arena_alloc(r->a, n * sizeof(*sv->space_src));
+	sv->space_src = arena_alloc(r->sa, n * sizeof(*sv->space_src));
 	for (const struct value *p = list; p; p = p->next, i++) {
 		v->space[i] = ip_prefix_len_ok(&p->u.prefix) ?
 				      ip_prefix_masked(&p->u.prefix) : p->u.prefix;
@@ -771,7 +771,7 @@ static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int k
 	size_t n = count_values(at->values), i = 0;
 
 	vb->v->dns_servers = arena_alloc(r->a, n * sizeof(*vb->v->dns_servers));
-	vb->sv->dns_src = arena_alloc(r->a, n * sizeof(*vb->sv->dns_src));
+	vb->sv->dns_src = arena_alloc(r->sa, n * sizeof(*vb->sv->dns_src));
 	for (const struct value *p = at->values; p; p = p->next, i++) {
 		vb->v->dns_servers[i] = p->u.addr;
 		vb->sv->dns_src[i] = p;
@@ -881,7 +881,7 @@ static void vnet_subnets(struct resolver *r, void *obj, const struct attr *at, i
 	for (const struct attr *e = at->block; e; e = e->next)
 		n++;
 	vb->v->subnets = arena_alloc(r->a, n * sizeof(*vb->v->subnets));
-	vb->sv->subnet_src = arena_alloc(r->a, n * sizeof(*vb->sv->subnet_src));
+	vb->sv->subnet_src = arena_alloc(r->sa, n * sizeof(*vb->sv->subnet_src));
 	res_block(r, &b, at->block);
 }
 
@@ -1140,9 +1140,9 @@ static void index_vnets(struct resolver *r)
 			s->vnets[s->model.sites[i].via->index].nsites++;
 	for (size_t v = 0; v < nv; v++) {
 		struct s_vnet *sv = &s->vnets[v];
-		sv->peerings = arena_alloc(r->a, sv->npeerings * sizeof(size_t));
-		sv->spoke_of = arena_alloc(r->a, sv->nspoke_of * sizeof(size_t));
-		sv->sites = arena_alloc(r->a, sv->nsites * sizeof(size_t));
+		sv->peerings = arena_alloc(r->sa, sv->npeerings * sizeof(size_t));
+		sv->spoke_of = arena_alloc(r->sa, sv->nspoke_of * sizeof(size_t));
+		sv->sites = arena_alloc(r->sa, sv->nsites * sizeof(size_t));
 		sv->npeerings = sv->nspoke_of = sv->nsites = 0;
 	}
 	for (size_t i = 0; i < s->model.nsites; i++)
@@ -1311,16 +1311,16 @@ static void declare_all(struct resolver *r, const struct ast_file *f)
 	size_t nv = count_stmts(f, STMT_VNET), ns = count_stmts(f, STMT_SITE);
 	size_t np = count_pairs(f);
 
-	strmap_init_n(&s->vnet_by_handle, r->a, nv);
-	strmap_init_n(&s->site_by_name, r->a, ns);
-	idmap_init(&s->pair_index, r->a, np);
+	strmap_init_n(&s->vnet_by_handle, r->sa, nv);
+	strmap_init_n(&s->site_by_name, r->sa, ns);
+	idmap_init(&s->pair_index, r->sa, np);
 	if (np) {
 		s->model.peerings = arena_alloc(r->a, np * sizeof(*s->model.peerings));
-		s->peerings = arena_alloc(r->a, np * sizeof(*s->peerings));
+		s->peerings = arena_alloc(r->sa, np * sizeof(*s->peerings));
 		r->peerings_cap = np;
 	}
 	s->model.vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->model.vnets));
-	s->vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->vnets));
+	s->vnets = arena_alloc(r->sa, (nv ? nv : 1) * sizeof(*s->vnets));
 	s->model.sites = arena_alloc(r->a, (ns ? ns : 1) * sizeof(*s->model.sites));
 	s->sites = arena_alloc(r->a, (ns ? ns : 1) * sizeof(*s->sites));
 	for (const struct stmt *st = f->stmts; st; st = st->next) {
@@ -1380,9 +1380,9 @@ static void model_hubs(struct resolver *r)
 }
 
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
-		     struct diag_list *diags)
+		     struct arena *checks_a, struct diag_list *diags)
 {
-	struct resolver r = { .a = a, .diags = diags };
+	struct resolver r = { .a = a, .sa = checks_a, .diags = diags };
 
 	if (!ast)
 		return NULL;
