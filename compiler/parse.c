@@ -323,9 +323,18 @@ struct ast_file *parse_source(const struct source *src, struct arena *a,
 	check_encoding(&ctx);
 	if (ctx.stop)
 		return ctx.file;
+	struct strmap interned;
+	struct strbuf decoded;
+	strmap_init(&interned, arena_new());
+	arena_set_phase(interned.arena, arena_phase(a));
+	sb_init(&decoded);
+	ctx.interned = &interned;
+	ctx.decoded = &decoded;
 	char *buf;
 	void *scanner = scanner_open(&ctx, &buf);
 	peer_yyparse(scanner);
 	scanner_close(scanner, buf);
+	sb_free(&decoded);
+	arena_free(interned.arena);
 	return ctx.file;
 }

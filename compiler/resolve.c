@@ -933,7 +933,9 @@ static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		v->resource_group = part[1];
 		sv->resource_group = org;
 	}
-	if (!sv->name.from_defaults && v->name == v->handle) {
+	/* the name is still the handle's (names are interned: the same
+	 * text given with `name` is the same pointer) */
+	if (!sv->name.from_defaults && sv->name.loc.start == v->loc.start) {
 		v->name = part[2];
 		sv->name = org;
 	}

@@ -254,7 +254,7 @@ void sb_reset(struct strbuf *sb)
 	sb->buf[0] = '\0';
 }
 
-static void sb_reserve(struct strbuf *sb, size_t more)
+void sb_reserve(struct strbuf *sb, size_t more)
 {
 	if (more >= SIZE_MAX / 2 - sb->len)
 		out_of_memory(sb->what, SIZE_MAX);

@@ -65,6 +65,8 @@ struct strbuf {
 void sb_init(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
+/* Room for more bytes after len, and the NUL. */
+void sb_reserve(struct strbuf *sb, size_t more);
 void sb_putc(struct strbuf *sb, char c);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putn(struct strbuf *sb, const char *s, size_t n);

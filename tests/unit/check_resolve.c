@@ -12,7 +12,8 @@
 #include "resolve.h"
 #include "util.h"
 
-#define SUB "\"11111111-1111-1111-1111-111111111111\""
+#define SUB_ID "11111111-1111-1111-1111-111111111111"
+#define SUB "\"" SUB_ID "\""
 #define DEFAULTS "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
 
 /* The text a location covers. */
@@ -394,6 +395,13 @@ START_TEST(existing_vnet_by_id)
 	ck_assert_str_eq(r->model->subscriptions[0], "11111111-1111-1111-1111-111111111111");
 	ck_assert_str_eq(r->model->resource_group, "rg");
 	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-vnet-bb");
+	peerc_result_free(r);
+
+	/* a name given as the handle's own text is given: the id's does not
+	 * replace it (names are interned, so it is the handle's pointer) */
+	r = compile(DEFAULTS "vnet bb 10.1.0.0/16 { name = bb id = \"/subscriptions/" SUB_ID
+		    "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-bb\" }\n");
+	ck_assert_str_eq(vnet(r->model, "bb")->name, "bb");
 	peerc_result_free(r);
 
 	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { id = \"/subscriptions/x\" }\n");
