@@ -450,29 +450,28 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 				   size_t *n_out, struct loc **locs)
 {
 	size_t n = 0, k = 0;
-	struct strmap seen;
+	struct idmap seen; /* VNet index -> 1 + where in the list it stands */
 
 	for (const struct ident *id = first; id; id = id->next)
 		n++;
 	struct m_vnet **out = arena_alloc(r->a, (n ? n : 1) * sizeof(*out));
+	struct loc *at = arena_alloc(locs ? r->a : r->sa, (n ? n : 1) * sizeof(*at));
 	if (locs)
-		*locs = arena_alloc(r->a, (n ? n : 1) * sizeof(**locs));
-	strmap_init(&seen, r->a);
+		*locs = at;
+	/* one name, one VNet: the VNets' indexes are compared, not the names */
+	idmap_init(&seen, r->sa, n);
 	for (const struct ident *id = first; id; id = id->next) {
 		struct m_vnet *v = res_lookup_vnet(r, id);
 		if (!v)
 			continue;
-		struct loc *here = arena_alloc(r->a, sizeof(*here));
-		*here = id->loc;
-		const struct loc *prev = strmap_put(&seen, id->name, here);
+		at[k] = id->loc;
+		uintptr_t prev = idmap_put(&seen, v->index, k + 1);
 		if (prev) {
 			struct diag *d = res_error(r, "duplicate-vnet", id->loc,
 						   "'%s' is listed twice", id->name);
-			diag_note(r->diags, d, *prev, "first listed here");
+			diag_note(r->diags, d, at[prev - 1], "first listed here");
 			continue;
 		}
-		if (locs)
-			(*locs)[k] = id->loc;
 		out[k++] = v;
 	}
 	*n_out = k;
