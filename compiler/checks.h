@@ -57,7 +57,9 @@ enum check_status {
 struct check_ctx {
 	const struct sema *sema;
 	struct diag_list *diags;
-	struct arena *arena;         /* the run's arena, for message strings */
+	/* Scratch, emptied after each check: a diagnostic copies the strings
+	 * it is given, and nothing else of a check outlives it. */
+	struct arena *arena;
 	const struct check *check;   /* the check now running */
 	size_t nproblems;            /* problems the running check reported */
 };

@@ -673,17 +673,8 @@ static bool share_peer(const struct sema *s, const struct m_vnet *a,
 
 struct group_sweep {
 	const struct sema *s;
-	struct strmap required; /* pair_key of the ends of each require */
+	struct idmap required; /* the pairs of ends of each require */
 };
-
-#define PAIR_KEY_LEN 48
-
-/* "3 17": the key of an unordered pair of VNet indices. */
-static const char *pair_key(char buf[PAIR_KEY_LEN], size_t x, size_t y)
-{
-	snprintf(buf, PAIR_KEY_LEN, "%zu %zu", x < y ? x : y, x < y ? y : x);
-	return buf;
-}
 
 /* Pairs that are peered, share a peer or are the ends of a require are
  * errors of their own. */
@@ -694,10 +685,9 @@ static bool only_in_group(const struct ov_entry *a, const struct ov_entry *b,
 	const struct sema *s = g->s;
 	const struct m_vnet *va = &s->model.vnets[a->owner];
 	const struct m_vnet *vb = &s->model.vnets[b->owner];
-	char key[PAIR_KEY_LEN];
 
 	return sema_peering_between(s, va, vb) < 0 && !share_peer(s, va, vb) &&
-	       !strmap_get(&g->required, pair_key(key, a->owner, b->owner));
+	       !idmap_get(&g->required, idmap_pair(a->owner, b->owner));
 }
 
 static void report_group(struct check_ctx *ctx, const struct found *f)
@@ -716,15 +706,13 @@ void check_connected_group_overlap(struct check_ctx *ctx)
 	struct ov_query q = { .distinct_owners = true, .keep = only_in_group,
 			      .ctx = &g };
 
-	strmap_init(&g.required, ctx->arena);
+	idmap_init(&g.required, ctx->arena, s->nrules);
 	for (size_t i = 0; i < s->nrules; i++) {
 		const struct s_rule *r = &s->rules[i];
-		char key[PAIR_KEY_LEN];
 		if (r->deny || !r->a.vnet || !r->b.vnet)
 			continue;
-		pair_key(key, r->a.vnet->index, r->b.vnet->index);
 		/* a set: the value only marks the key present */
-		strmap_put(&g.required, arena_strdup(ctx->arena, key), &g);
+		idmap_put(&g.required, idmap_pair(r->a.vnet->index, r->b.vnet->index), 1);
 	}
 	for (size_t i = 0; i < n; i++)
 		parent[i] = i;

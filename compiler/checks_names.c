@@ -90,18 +90,57 @@ void check_invalid_peering_name(struct check_ctx *ctx)
 	}
 }
 
+/* The parts joined by '/' in lower case: Azure compares names, groups
+ * and GUIDs without case. Built directly: one key per VNet or peering. */
+static const char *lower_key(struct arena *a, const char *const *part, int n)
+{
+	size_t len[3], total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += (len[i] = strlen(part[i])) + 1;
+	char *key = arena_alloc(a, total), *p = key;
+	for (int i = 0; i < n; i++) {
+		for (size_t k = 0; k < len[i]; k++)
+			*p++ = ascii_lower(part[i][k]);
+		*p++ = i + 1 < n ? '/' : '\0';
+	}
+	return key;
+}
+
+/* "SUB/GROUP/NAME": a VNet or route table name is unique in its group. */
+static const char *group_key(struct arena *a, const char *sub, const char *rg,
+			     const char *name)
+{
+	const char *part[3] = { sub ? sub : "", rg ? rg : "", name };
+
+	return lower_key(a, part, 3);
+}
+
+/* "INDEX/NAME": a peering name is unique in its VNet. */
+static const char *vnet_key(struct arena *a, size_t vnet, const char *name)
+{
+	char num[24], *d = num + sizeof(num);
+
+	*--d = '\0';
+	do
+		*--d = (char)('0' + vnet % 10);
+	while ((vnet /= 10) != 0);
+	const char *part[2] = { d, name };
+	return lower_key(a, part, 2);
+}
+
 /* Peering names are unique within their VNet, ignoring case as Azure does. */
 void check_duplicate_peering_name(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
 	struct strmap seen;
 
-	strmap_init(&seen, ctx->arena);
+	strmap_init_n(&seen, ctx->arena, 2 * s->model.npeerings);
 	for (size_t i = 0; i < s->model.npeerings; i++) {
 		const struct m_peering *p = &s->model.peerings[i];
 		for (int k = 0; k < 2; k++) {
-			char *key = str_lower(arena_printf(ctx->arena, "%zu/%s",
-						p->side[k].vnet->index, p->side[k].name));
+			const char *key = vnet_key(ctx->arena, p->side[k].vnet->index,
+						   p->side[k].name);
 			/* the value is 1 + 2 * peering + side, never NULL */
 			uintptr_t me = 1 + 2 * i + (uintptr_t)k;
 			uintptr_t prev = (uintptr_t)strmap_put(&seen, key, (void *)me);
@@ -206,32 +245,13 @@ void check_invalid_subscription(struct check_ctx *ctx)
 
 /* ------------------------------------------------ one name per group */
 
-/* "SUB/GROUP/NAME" in lower case: Azure compares names, groups and GUIDs
- * without case, and a VNet or route table name is unique in its group. */
-static const char *group_key(struct arena *a, const char *sub, const char *rg,
-			     const char *name)
-{
-	const char *part[3] = { sub ? sub : "", rg ? rg : "", name };
-	size_t len[3], n = 0;
-
-	for (int i = 0; i < 3; i++)
-		n += (len[i] = strlen(part[i])) + 1;
-	char *key = arena_alloc(a, n), *p = key;
-	for (int i = 0; i < 3; i++) {
-		memcpy(p, part[i], len[i]);
-		p += len[i];
-		*p++ = i < 2 ? '/' : '\0';
-	}
-	return str_lower(key);
-}
-
 /* resource-name-rules: virtualNetworks are scoped to the resource group. */
 void check_duplicate_vnet_name(struct check_ctx *ctx)
 {
 	const struct sema *s = ctx->sema;
 	struct strmap seen;
 
-	strmap_init(&seen, ctx->arena);
+	strmap_init_n(&seen, ctx->arena, s->model.nvnets);
 	for (size_t i = 0; i < s->model.nvnets; i++) {
 		const struct m_vnet *v = &s->model.vnets[i];
 		const char *key = group_key(ctx->arena, v->subscription,
@@ -287,7 +307,7 @@ void check_duplicate_route_table_name(struct check_ctx *ctx)
 	const struct sema *s = ctx->sema;
 	struct strmap seen;
 
-	strmap_init(&seen, ctx->arena);
+	strmap_init_n(&seen, ctx->arena, s->model.nroute_tables);
 	for (size_t i = 0; i < s->model.nroute_tables; i++) {
 		const struct m_route_table *rt = &s->model.route_tables[i];
 		const char *key = group_key(ctx->arena, rt->vnet->subscription,

@@ -1194,9 +1194,14 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 		sb_free(&in);
 		return EXIT_USAGE;
 	}
+	/* Compiled in place (text_kept): a second NUL after the first. */
+	sb_putc(&in, '\0');
+	in.len--;
 	/* The output as it is, so that Terraform can move what was renamed:
 	 * a streamed compile reads it itself, in pieces. */
 	struct peerc_options opts = o->compile;
+	opts.text_kept = true;
+	opts.ast_dropped = !o->explain[0];
 	struct strbuf prev;
 	sb_init(&prev);
 	struct stat st;
@@ -1248,7 +1253,6 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 	}
 	struct peerc_result *r = peerc_compile(&opts, is_stdin ? "<stdin>" : o->input,
 					       in.buf, in.len);
-	sb_free(&in);
 	sb_free(&prev);
 	diag_sink_list(sink, &r->source, &r->diags);
 	int status = peerc_io_failed(r) ? EXIT_USAGE :
@@ -1260,6 +1264,7 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 	output_stage_free(g.stage);
 	output_compare_free(g.cmp);
 	peerc_result_free(r);
+	sb_free(&in);
 	arena_free(live_arena);
 	return status;
 }

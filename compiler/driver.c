@@ -31,6 +31,8 @@ static void set_phase(struct peerc_result *r, const char *verb)
 {
 	arena_set_phase(r->arena, arena_printf(r->arena, "%s %s", verb,
 					       r->source.name));
+	if (r->ast_arena)
+		arena_set_phase(r->ast_arena, arena_phase(r->arena));
 }
 
 static void no_vnets(struct peerc_result *r)
@@ -49,7 +51,7 @@ static void no_vnets(struct peerc_result *r)
 static bool analyse(struct peerc_result *r, const struct peerc_options *opts)
 {
 	set_phase(r, "resolving");
-	struct sema *s = resolve(r->ast, r->arena, &r->diags);
+	struct sema *s = resolve(r->ast, r->arena, r->ast_arena, &r->diags);
 
 	if (peerc_failed(r))
 		return false;
@@ -93,14 +95,16 @@ static void parse_into(struct peerc_result *r, const struct peerc_options *opts,
 	r->arena = arena_new();
 	arena_set_phase(r->arena, "reading the input");
 	diag_list_init(&r->diags, r->arena, &opts->warnings, opts->max_errors);
-	if (!source_init(&r->source, r->arena, name, text, len)) {
+	if (!(opts->text_kept ? source_init_borrowed : source_init)(&r->source, r->arena,
+								   name, text, len)) {
 		r->source.name = arena_strdup(r->arena, name);
 		diag_add(&r->diags, DIAG_ERROR, "input", LOC_NONE,
 			 "input too large (4 GiB or more)");
 		return;
 	}
+	r->ast_arena = arena_new();
 	set_phase(r, "parsing");
-	r->ast = parse_source(&r->source, r->arena, &r->diags);
+	r->ast = parse_source(&r->source, r->ast_arena, r->arena, &r->diags);
 }
 
 static struct peerc_result *compile(struct peerc_result *r,
@@ -122,6 +126,14 @@ static struct peerc_result *compile(struct peerc_result *r,
 	 * is what one asks it about. */
 	const struct model *m = ok ? r->model :
 				opts->explain[0] && r->sema ? &r->sema->model : NULL;
+	if (opts->ast_dropped) {
+		/* the model and its strings are in r->arena; the sema's
+		 * records are with the AST, which they point into */
+		arena_free(r->ast_arena);
+		r->ast_arena = NULL;
+		r->ast = NULL;
+		r->sema = NULL;
+	}
 	if (!m || !b)
 		return r;
 	set_phase(r, arena_printf(r->arena, "writing the %s output of", b->name));
@@ -155,6 +167,7 @@ void peerc_result_free(struct peerc_result *r)
 {
 	if (!r)
 		return;
+	arena_free(r->ast_arena);
 	arena_free(r->arena);
 	free(r);
 }

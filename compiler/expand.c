@@ -284,51 +284,49 @@ static void peer_block(struct resolver *r, struct pair_spec *ps, const struct st
 
 /* ------------------------------------------------ the pair map */
 
-static const char *pair_key(struct arena *a, const struct m_vnet *x,
-			    const struct m_vnet *y)
-{
-	size_t lo = x->index < y->index ? x->index : y->index;
-	size_t hi = x->index < y->index ? y->index : x->index;
-
-	return arena_printf(a, "%zu:%zu", lo, hi);
-}
-
 ptrdiff_t sema_peering_between(const struct sema *s, const struct m_vnet *a,
 			       const struct m_vnet *b)
 {
-	char key[48];
-	size_t lo = a->index < b->index ? a->index : b->index;
-	size_t hi = a->index < b->index ? b->index : a->index;
+	uintptr_t v = idmap_get(&s->pair_index, idmap_pair(a->index, b->index));
 
-	snprintf(key, sizeof(key), "%zu:%zu", lo, hi);
-	void *v = strmap_get(&s->pair_index, key);
-	return v ? (ptrdiff_t)((uintptr_t)v - 1) : -1;
+	return v ? (ptrdiff_t)(v - 1) : -1;
 }
 
 /* A name pattern with its two placeholders, "{local}" and "{remote}" of a
  * peering or "{spoke}" and "{hub}" of a route table, replaced by the Azure
  * names of the two VNets. */
+/* Which placeholder p starts with: 0, 1 or -1. */
+static int placeholder(const char *p, const char *const key[2], const size_t klen[2])
+{
+	if (*p != '{')
+		return -1;
+	return strncmp(p, key[0], klen[0]) == 0 ? 0 :
+	       strncmp(p, key[1], klen[1]) == 0 ? 1 : -1;
+}
+
+/* Measured, then written straight into the arena: one per side of each
+ * of 100,000s of peerings. */
 static const char *expand_name(struct arena *a, const char *pattern,
 			       const char *const key[2], const struct m_vnet *v0,
 			       const struct m_vnet *v1)
 {
-	const struct m_vnet *v[2] = { v0, v1 };
-	struct strbuf sb;
-	char *out;
+	const char *name[2] = { v0->name, v1->name };
+	size_t klen[2] = { strlen(key[0]), strlen(key[1]) };
+	size_t nlen[2] = { strlen(name[0]), strlen(name[1]) };
+	size_t n = 0;
+	int k;
 
-	sb_init(&sb);
-	for (const char *p = pattern; *p;) {
-		int k = strncmp(p, key[0], strlen(key[0])) == 0 ? 0 :
-			strncmp(p, key[1], strlen(key[1])) == 0 ? 1 : -1;
-		if (k < 0) {
-			sb_putc(&sb, *p++);
+	for (const char *p = pattern; *p; p += k < 0 ? 1 : klen[k])
+		n += (k = placeholder(p, key, klen)) < 0 ? 1 : nlen[k];
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (const char *p = pattern; *p; p += k < 0 ? 1 : klen[k]) {
+		if ((k = placeholder(p, key, klen)) < 0) {
+			*o++ = *p;
 			continue;
 		}
-		sb_puts(&sb, v[k]->name);
-		p += strlen(key[k]);
+		memcpy(o, name[k], nlen[k]);
+		o += nlen[k];
 	}
-	out = arena_strndup(a, sb.buf, sb.len);
-	sb_free(&sb);
 	return out;
 }
 
@@ -364,7 +362,7 @@ static const char *side_differs(const struct m_side *old, const struct m_side *n
 static void push_stmt(struct resolver *r, struct s_peering *sp, const struct stmt *st)
 {
 	size_t cap = sp->nstmts; /* grows by one: pairs are rarely declared twice */
-	const struct stmt **n = arena_alloc(r->a, (cap + 1) * sizeof(*n));
+	const struct stmt **n = arena_alloc(r->sa, (cap + 1) * sizeof(*n));
 
 	if (cap)
 		memcpy(n, sp->stmts, cap * sizeof(*n));
@@ -401,14 +399,14 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 	struct sema *s = r->s;
 	struct m_peering np = { .first = -1, .loc = ps->head };
 	struct s_peering nsp = { 0 };
-	const char *key = pair_key(r->a, x, y);
 	size_t idx = s->model.npeerings;
-	void *prev = strmap_put(&s->pair_index, key, (void *)(uintptr_t)(idx + 1));
+	uintptr_t prev = idmap_put(&s->pair_index, idmap_pair(x->index, y->index),
+				   idx + 1);
 
 	fill_side(r, &np.side[0], &nsp.side[0], &ps->side[0], ps, x, y);
 	fill_side(r, &np.side[1], &nsp.side[1], &ps->side[1], ps, y, x);
 	if (prev) {
-		merge_pair(r, (uintptr_t)prev - 1, &np, ps);
+		merge_pair(r, prev - 1, &np, ps);
 		return;
 	}
 	for (int k = 0; k < 2; k++)
@@ -418,7 +416,7 @@ static void add_pair(struct resolver *r, struct m_vnet *x, struct m_vnet *y,
 	size_t cap = r->peerings_cap;
 	ARENA_PUSH(r->a, s->model.peerings, s->model.npeerings, r->peerings_cap);
 	s->peerings = cap == r->peerings_cap ? s->peerings :
-		arena_grow(r->a, s->peerings, cap * sizeof(*s->peerings),
+		arena_grow(r->sa, s->peerings, cap * sizeof(*s->peerings),
 			   r->peerings_cap * sizeof(*s->peerings));
 	s->model.peerings[idx] = np;
 	s->peerings[idx] = nsp;
@@ -452,29 +450,28 @@ static struct m_vnet **member_list(struct resolver *r, const struct ident *first
 				   size_t *n_out, struct loc **locs)
 {
 	size_t n = 0, k = 0;
-	struct strmap seen;
+	struct idmap seen; /* VNet index -> 1 + where in the list it stands */
 
 	for (const struct ident *id = first; id; id = id->next)
 		n++;
 	struct m_vnet **out = arena_alloc(r->a, (n ? n : 1) * sizeof(*out));
+	struct loc *at = arena_alloc(locs ? r->a : r->sa, (n ? n : 1) * sizeof(*at));
 	if (locs)
-		*locs = arena_alloc(r->a, (n ? n : 1) * sizeof(**locs));
-	strmap_init(&seen, r->a);
+		*locs = at;
+	/* one name, one VNet: the VNets' indexes are compared, not the names */
+	idmap_init(&seen, r->sa, n);
 	for (const struct ident *id = first; id; id = id->next) {
 		struct m_vnet *v = res_lookup_vnet(r, id);
 		if (!v)
 			continue;
-		struct loc *here = arena_alloc(r->a, sizeof(*here));
-		*here = id->loc;
-		const struct loc *prev = strmap_put(&seen, id->name, here);
+		at[k] = id->loc;
+		uintptr_t prev = idmap_put(&seen, v->index, k + 1);
 		if (prev) {
 			struct diag *d = res_error(r, "duplicate-vnet", id->loc,
 						   "'%s' is listed twice", id->name);
-			diag_note(r->diags, d, *prev, "first listed here");
+			diag_note(r->diags, d, at[prev - 1], "first listed here");
 			continue;
 		}
-		if (locs)
-			(*locs)[k] = id->loc;
 		out[k++] = v;
 	}
 	*n_out = k;

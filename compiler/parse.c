@@ -32,12 +32,27 @@ void parse_lex_error(struct parse_ctx *ctx, struct loc loc, const char *fmt, ...
 /* Source is UTF-8 without NUL bytes. Checked once, before scanning, so each
  * bad sequence is reported once wherever it is (a string, a comment, between
  * tokens), and the scanner can skip such bytes silently. */
+/* Whether the 8 bytes at s are ASCII without NUL: most of a file is
+ * passed over a word at a time. */
+static bool plain_word(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return ((w | ((w - ones) & ~w)) & highs) == 0;
+}
+
 static void check_encoding(struct parse_ctx *ctx)
 {
 	const unsigned char *s = (const unsigned char *)ctx->src->text;
 	size_t n = ctx->src->len;
 
 	for (size_t i = 0; i < n;) {
+		if (n - i >= 8 && plain_word(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] != 0 && s[i] < 0x80) {
 			i++;
 			continue;
@@ -288,11 +303,12 @@ void parse_syntax_error(struct parse_ctx *ctx, const struct syntax_error *in)
 }
 
 struct ast_file *parse_source(const struct source *src, struct arena *a,
-			      struct diag_list *diags)
+			      struct arena *strings, struct diag_list *diags)
 {
 	struct parse_ctx ctx = {
 		.src = src,
 		.arena = a,
+		.strings = strings,
 		.diags = diags,
 		.file = arena_alloc(a, sizeof(struct ast_file)),
 	};
@@ -307,9 +323,18 @@ struct ast_file *parse_source(const struct source *src, struct arena *a,
 	check_encoding(&ctx);
 	if (ctx.stop)
 		return ctx.file;
+	struct strmap interned;
+	struct strbuf decoded;
+	strmap_init(&interned, arena_new());
+	arena_set_phase(interned.arena, arena_phase(a));
+	sb_init(&decoded);
+	ctx.interned = &interned;
+	ctx.decoded = &decoded;
 	char *buf;
 	void *scanner = scanner_open(&ctx, &buf);
 	peer_yyparse(scanner);
 	scanner_close(scanner, buf);
+	sb_free(&decoded);
+	arena_free(interned.arena);
 	return ctx.file;
 }

@@ -45,7 +45,13 @@ struct syntax_error {
 
 struct parse_ctx {
 	const struct source *src;
-	struct arena *arena;
+	struct arena *arena;   /* the nodes */
+	struct arena *strings; /* what the model may keep: names, strings */
+	/* Each name and string once: the estate repeats its attribute names,
+	 * regions, groups and subscriptions in every VNet. Only while
+	 * parsing (interned holds its table), so the map costs nothing after. */
+	struct strmap *interned;
+	struct strbuf *decoded; /* a string literal's text before interning */
 	struct diag_list *diags;
 	struct ast_file *file;
 	struct stmt **tail;   /* where the next statement goes */
@@ -67,6 +73,8 @@ bool scan_open_brace(struct parse_ctx *ctx, struct loc loc); /* false: too deep 
 /* A comment goes to the file's side list, for the formatter. */
 void scan_comment(struct parse_ctx *ctx, struct loc loc);
 void scan_stray(struct parse_ctx *ctx, const char *text, size_t len, struct loc loc);
+/* The one copy of the NUL-terminated name (the token's text). */
+const char *scan_name(struct parse_ctx *ctx, const char *text);
 const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
 			struct loc loc);
 int64_t scan_int(struct parse_ctx *ctx, const char *text, size_t len, struct loc loc);

@@ -303,16 +303,38 @@ static void unknown_attr(struct resolver *r, const struct attr *at,
 	}
 }
 
-/* A second attribute of the same name (and qualifier) in one block: seen
- * holds the ones the block's loop passed before, by "QUAL.NAME" or "=NAME"
- * (a qualifier has no '.', a name never starts with '='). A map, not a look
- * back: tags and subnets blocks may be thousands long. */
-static bool repeated(struct resolver *r, struct strmap *seen, const struct attr *at)
+/* A second attribute of the same name (and qualifier) in one block.
+ * Blocks are mostly a few lines: the attributes before are looked at
+ * again. A longer one (tags and subnets blocks may be thousands long)
+ * keeps them in a map by "QUAL.NAME" or "=NAME" (a qualifier has no '.',
+ * a name never starts with '='). */
+#define LOOK_BACK_MAX 16
+
+static bool same_attr(const struct attr *x, const struct attr *y)
 {
+	return strcmp(x->name, y->name) == 0 &&
+	       (x->qual ? y->qual && strcmp(x->qual, y->qual) == 0 : !y->qual);
+}
+
+static const struct attr *seen_before(struct strmap *seen, const struct attr *list,
+				      const struct attr *at)
+{
+	if (!seen) {
+		for (const struct attr *p = list; p != at; p = p->next)
+			if (same_attr(p, at))
+				return p;
+		return NULL;
+	}
 	struct arena *a = seen->arena;
 	const char *key = at->qual ? arena_printf(a, "%s.%s", at->qual, at->name) :
 				     arena_printf(a, "=%s", at->name);
-	const struct attr *p = strmap_put(seen, key, (void *)(uintptr_t)at);
+	return strmap_put(seen, key, (void *)(uintptr_t)at);
+}
+
+static bool repeated(struct resolver *r, struct strmap *seen,
+		     const struct attr *list, const struct attr *at)
+{
+	const struct attr *p = seen_before(seen, list, at);
 
 	if (!p)
 		return false;
@@ -343,16 +365,21 @@ static int qual_side(struct resolver *r, const struct attr_block *b,
 
 void res_block(struct resolver *r, const struct attr_block *b, const struct attr *list)
 {
-	struct strmap seen;
+	struct strmap map, *seen = NULL;
+	size_t n = 0;
+
+	for (const struct attr *at = list; at && n <= LOOK_BACK_MAX; at = at->next)
+		n++;
 	/* The names seen are needed only while the block is read: kept in the
 	 * run's arena, they were a few hundred bytes of every VNet's. */
-	struct arena *names = arena_new();
-
-	strmap_init(&seen, names);
+	if (n > LOOK_BACK_MAX) {
+		strmap_init(&map, arena_new());
+		seen = &map;
+	}
 	for (const struct attr *at = list; at; at = at->next) {
 		const struct attr_table *t = b->table;
 		void *obj = b->obj;
-		if (repeated(r, &seen, at))
+		if (repeated(r, seen, list, at))
 			continue;
 		if (at->qual) {
 			int k = qual_side(r, b, at);
@@ -368,7 +395,8 @@ void res_block(struct resolver *r, const struct attr_block *b, const struct attr
 		else if (value_ok(r, at, row, block_too) && row->set)
 			row->set(r, obj, at, row->key);
 	}
-	arena_free(names);
+	if (seen)
+		arena_free(seen->arena);
 }
 
 /* ------------------------------------------------ tags and defaults */
@@ -612,7 +640,7 @@ static void set_space(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		return;
 	}
 	v->space = arena_alloc(r->a, n * sizeof(*v->space));
-	sv->space_src = arena_alloc(r->a, n * sizeof(*sv->space_src));
+	sv->space_src = arena_alloc(r->sa, n * sizeof(*sv->space_src));
 	for (const struct value *p = list; p; p = p->next, i++) {
 		v->space[i] = ip_prefix_len_ok(&p->u.prefix) ?
 				      ip_prefix_masked(&p->u.prefix) : p->u.prefix;
@@ -690,8 +718,10 @@ static enum ip_family value_family(const struct value *v)
 /* A list of addresses or prefixes that Azure takes at most one of each
  * family of (a subnet's prefixes, an NVA's addresses): true when it is
  * one, or an IPv4 and an IPv6 one; else reported at the value too many. */
+/* whose: "subnet " and its name, or "" and an attribute's: the message
+ * is made only for an error, not for each of 200,000 subnets. */
 static bool one_per_family(struct resolver *r, const struct attr *at, const char *what,
-			   const char *whose)
+			   const char *kind, const char *whose)
 {
 	const struct value *a = at->values, *b = a->next;
 	const struct value *bad = !b ? NULL :
@@ -699,8 +729,8 @@ static bool one_per_family(struct resolver *r, const struct attr *at, const char
 
 	if (!bad)
 		return true;
-	res_error(r, "invalid-value", bad->loc, "%s takes at most one IPv4 and one "
-		  "IPv6 %s", whose, what);
+	res_error(r, "invalid-value", bad->loc, "%s'%s' takes at most one IPv4 and one "
+		  "IPv6 %s", kind, whose, what);
 	return false;
 }
 
@@ -711,7 +741,7 @@ static void vnet_nva(struct resolver *r, void *obj, const struct attr *at, int k
 	struct vnet_block *vb = obj;
 	size_t n = 0;
 
-	if (!one_per_family(r, at, "address", "'nva'"))
+	if (!one_per_family(r, at, "address", "", "nva"))
 		return;
 	for (const struct value *p = at->values; p; p = p->next)
 		vb->v->nvas[n++] = p->u.addr;
@@ -741,7 +771,7 @@ static void vnet_dns(struct resolver *r, void *obj, const struct attr *at, int k
 	size_t n = count_values(at->values), i = 0;
 
 	vb->v->dns_servers = arena_alloc(r->a, n * sizeof(*vb->v->dns_servers));
-	vb->sv->dns_src = arena_alloc(r->a, n * sizeof(*vb->sv->dns_src));
+	vb->sv->dns_src = arena_alloc(r->sa, n * sizeof(*vb->sv->dns_src));
 	for (const struct value *p = at->values; p; p = p->next, i++) {
 		vb->v->dns_servers[i] = p->u.addr;
 		vb->sv->dns_src[i] = p;
@@ -821,8 +851,8 @@ static void subnet_entry(struct resolver *r, void *obj, const struct attr *e, in
 			return;
 		}
 	}
-	if (!one_per_family(r, e->has_block ? sb.attr : e, "prefix",
-			    arena_printf(r->a, "subnet '%s'", e->name)))
+	if (!one_per_family(r, e->has_block ? sb.attr : e, "prefix", "subnet ",
+			    e->name))
 		return;
 	struct m_subnet *sn = &v->subnets[v->nsubnets];
 	sn->name = e->name;
@@ -851,7 +881,7 @@ static void vnet_subnets(struct resolver *r, void *obj, const struct attr *at, i
 	for (const struct attr *e = at->block; e; e = e->next)
 		n++;
 	vb->v->subnets = arena_alloc(r->a, n * sizeof(*vb->v->subnets));
-	vb->sv->subnet_src = arena_alloc(r->a, n * sizeof(*vb->sv->subnet_src));
+	vb->sv->subnet_src = arena_alloc(r->sa, n * sizeof(*vb->sv->subnet_src));
 	res_block(r, &b, at->block);
 }
 
@@ -903,7 +933,9 @@ static void apply_id(struct resolver *r, struct m_vnet *v, struct s_vnet *sv,
 		v->resource_group = part[1];
 		sv->resource_group = org;
 	}
-	if (!sv->name.from_defaults && v->name == v->handle) {
+	/* the name is still the handle's (names are interned: the same
+	 * text given with `name` is the same pointer) */
+	if (!sv->name.from_defaults && sv->name.loc.start == v->loc.start) {
 		v->name = part[2];
 		sv->name = org;
 	}
@@ -930,24 +962,55 @@ static void apply_defaults(struct resolver *r, struct m_vnet *v, struct s_vnet *
 	}
 }
 
-/* Tags: own first, in written order, then the defaults' keys not given. */
+static size_t count_attrs(const struct attr *list)
+{
+	size_t n = 0;
+
+	for (; list; list = list->next)
+		n++;
+	return n;
+}
+
+/* Whether tag name is one of the n kept: looked for among them when
+ * there are few, in seen (when not NULL) when there may be many. */
+static bool tag_kept(struct strmap *seen, const struct m_tag *tags, size_t n,
+		     const char *name)
+{
+	if (seen)
+		return strmap_put(seen, name, seen) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tags[i].key, name) == 0)
+			return true;
+	return false;
+}
+
+/* Tags: own first, in written order, then the defaults' keys not given.
+ * The array is made once, for all there may be: no map or grown copies
+ * left behind in every VNet. */
 static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *own)
 {
-	struct strmap seen;
-	size_t n = 0, cap = 0;
+	struct strmap map, *seen = NULL;
+	size_t n = 0, max = count_attrs(own) + count_attrs(r->dflt.tags);
 
-	strmap_init(&seen, r->a);
+	if (!max)
+		return;
+	v->tags = arena_alloc(r->a, max * sizeof(*v->tags));
+	if (max > LOOK_BACK_MAX) {
+		strmap_init_n(&map, arena_new(), max);
+		seen = &map;
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		const struct attr *list = pass == 0 ? own : r->dflt.tags;
 		for (const struct attr *e = list; e; e = e->next) {
 			if (!e->values || e->values->kind != VAL_STRING ||
-			    strmap_put(&seen, e->name, &seen))
+			    tag_kept(seen, v->tags, n, e->name))
 				continue;
-			ARENA_PUSH(r->a, v->tags, n, cap);
-			v->tags[n - 1] = (struct m_tag){ e->name, e->values->u.str };
+			v->tags[n++] = (struct m_tag){ e->name, e->values->u.str };
 		}
 	}
 	v->ntags = n;
+	if (seen)
+		arena_free(seen->arena);
 }
 
 static void resolve_vnet(struct resolver *r, struct m_vnet *v)
@@ -1079,9 +1142,9 @@ static void index_vnets(struct resolver *r)
 			s->vnets[s->model.sites[i].via->index].nsites++;
 	for (size_t v = 0; v < nv; v++) {
 		struct s_vnet *sv = &s->vnets[v];
-		sv->peerings = arena_alloc(r->a, sv->npeerings * sizeof(size_t));
-		sv->spoke_of = arena_alloc(r->a, sv->nspoke_of * sizeof(size_t));
-		sv->sites = arena_alloc(r->a, sv->nsites * sizeof(size_t));
+		sv->peerings = arena_alloc(r->sa, sv->npeerings * sizeof(size_t));
+		sv->spoke_of = arena_alloc(r->sa, sv->nspoke_of * sizeof(size_t));
+		sv->sites = arena_alloc(r->sa, sv->nsites * sizeof(size_t));
 		sv->npeerings = sv->nspoke_of = sv->nsites = 0;
 	}
 	for (size_t i = 0; i < s->model.nsites; i++)
@@ -1132,24 +1195,29 @@ static void subscriptions(struct resolver *r)
 /* ------------------------------------------------ deployment groups */
 
 struct group_index {
-	struct strmap by_key;
+	struct strmap by_key; /* "SUB\nGROUP" -> 1 + group */
 	size_t cap;
+	struct strbuf key;    /* the key looked up: kept only when new */
 };
 
 static size_t group_of(struct resolver *r, struct group_index *gi,
 		       const char *sub, const char *rg)
 {
 	struct model *m = &r->s->model;
-	const char *key = arena_printf(r->a, "%s\n%s", sub, rg);
-	uintptr_t at = (uintptr_t)strmap_get(&gi->by_key, key);
 
+	sb_reset(&gi->key);
+	sb_puts(&gi->key, sub);
+	sb_putc(&gi->key, '\n');
+	sb_puts(&gi->key, rg);
+	uintptr_t at = (uintptr_t)strmap_get(&gi->by_key, gi->key.buf);
 	if (at)
 		return at - 1;
 	ARENA_PUSH(r->a, m->groups, m->ngroups, gi->cap);
 	struct m_group *g = &m->groups[m->ngroups - 1];
 	g->subscription = sub;
 	g->resource_group = rg;
-	strmap_put(&gi->by_key, key, (void *)(uintptr_t)m->ngroups);
+	strmap_put(&gi->by_key, arena_strndup(r->a, gi->key.buf, gi->key.len),
+		   (void *)(uintptr_t)m->ngroups);
 	return m->ngroups - 1;
 }
 
@@ -1177,6 +1245,7 @@ static void groups(struct resolver *r)
 	struct group_index gi = { .cap = 0 };
 
 	strmap_init(&gi.by_key, r->a);
+	sb_init(&gi.key);
 	if (m->nsubscriptions && m->resource_group)
 		group_of(r, &gi, m->subscriptions[0], m->resource_group);
 	for (size_t i = 0; i < m->nvnets; i++) {
@@ -1184,6 +1253,7 @@ static void groups(struct resolver *r)
 		if (v->subscription && v->resource_group)
 			v->group = group_of(r, &gi, v->subscription, v->resource_group);
 	}
+	sb_free(&gi.key);
 	group_creation(m);
 }
 
@@ -1215,13 +1285,44 @@ static void resolve_rule(struct resolver *r, const struct stmt *st)
 
 /* ------------------------------------------------ the pass */
 
+/* The peerings the statements declare, at most (a repeated pair is
+ * counted twice; the spoke pairs of 'direct' are not counted), so that
+ * the arrays and the index of 200,000 peerings are made once rather than
+ * grown by doubling, every smaller copy left behind. */
+static size_t count_pairs(const struct ast_file *f)
+{
+	size_t n = 0;
+
+	for (const struct stmt *st = f->stmts; st; st = st->next) {
+		size_t k = 0;
+		for (const struct ident *id = st->names; id; id = id->next)
+			k++;
+		if (st->kind == STMT_PEER)
+			n++;
+		else if (st->kind == STMT_HUB && k)
+			n += k - 1;
+		else if (st->kind == STMT_MESH && k <= SEMA_MAX_PEERINGS + 1)
+			n += k * (k - 1) / 2;
+	}
+	return n;
+}
+
 static void declare_all(struct resolver *r, const struct ast_file *f)
 {
 	struct sema *s = r->s;
 	size_t nv = count_stmts(f, STMT_VNET), ns = count_stmts(f, STMT_SITE);
+	size_t np = count_pairs(f);
 
+	strmap_init_n(&s->vnet_by_handle, r->sa, nv);
+	strmap_init_n(&s->site_by_name, r->sa, ns);
+	idmap_init(&s->pair_index, r->sa, np);
+	if (np) {
+		s->model.peerings = arena_alloc(r->a, np * sizeof(*s->model.peerings));
+		s->peerings = arena_alloc(r->sa, np * sizeof(*s->peerings));
+		r->peerings_cap = np;
+	}
 	s->model.vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->model.vnets));
-	s->vnets = arena_alloc(r->a, (nv ? nv : 1) * sizeof(*s->vnets));
+	s->vnets = arena_alloc(r->sa, (nv ? nv : 1) * sizeof(*s->vnets));
 	s->model.sites = arena_alloc(r->a, (ns ? ns : 1) * sizeof(*s->model.sites));
 	s->sites = arena_alloc(r->a, (ns ? ns : 1) * sizeof(*s->sites));
 	for (const struct stmt *st = f->stmts; st; st = st->next) {
@@ -1281,17 +1382,14 @@ static void model_hubs(struct resolver *r)
 }
 
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
-		     struct diag_list *diags)
+		     struct arena *checks_a, struct diag_list *diags)
 {
-	struct resolver r = { .a = a, .diags = diags };
+	struct resolver r = { .a = a, .sa = checks_a, .diags = diags };
 
 	if (!ast)
 		return NULL;
 	r.s = arena_alloc(a, sizeof(*r.s));
 	r.s->arena = a;
-	strmap_init(&r.s->vnet_by_handle, a);
-	strmap_init(&r.s->site_by_name, a);
-	strmap_init(&r.s->pair_index, a);
 	declare_all(&r, ast);
 	for (size_t i = 0; i < r.s->model.nvnets; i++)
 		resolve_vnet(&r, &r.s->model.vnets[i]);

@@ -148,14 +148,18 @@ struct sema {
 	struct loc api_version_loc;  /* where it is written */
 	struct strmap vnet_by_handle; /* handle -> struct m_vnet * */
 	struct strmap site_by_name;   /* name -> struct m_site * */
-	struct strmap pair_index;     /* internal: see sema_peering_between */
+	struct idmap pair_index;      /* internal: see sema_peering_between */
 };
 
 /* Resolves the file. Returns NULL only when ast is NULL. Every problem is
  * reported to diags (names: see resolve.c); when one was, the sema holds what
- * could be resolved, and the checks do not run on it. */
+ * could be resolved, and the checks do not run on it. The model (and the
+ * sema struct that holds it) is made in a; what only the checks read (the
+ * per-VNet and per-peering records of where things were written, the name
+ * maps) in checks_a, which may be a, and which the caller may free with the
+ * AST it points into once the checks have run. */
 struct sema *resolve(const struct ast_file *ast, struct arena *a,
-		     struct diag_list *diags);
+		     struct arena *checks_a, struct diag_list *diags);
 
 /* Whether an attribute always takes a value (`location = X`): it is an
  * attribute of some block and can be written bare in none. The parser's

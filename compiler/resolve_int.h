@@ -30,6 +30,7 @@ struct defaults {
 struct resolver {
 	struct sema *s;
 	struct arena *a;
+	struct arena *sa; /* what only the checks read: see resolve() */
 	struct diag_list *diags;
 	struct defaults dflt;
 	size_t nhints;

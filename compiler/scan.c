@@ -110,13 +110,32 @@ static size_t scan_escape(struct parse_ctx *ctx, const char *text, size_t i,
 	}
 }
 
+static const char *intern(struct parse_ctx *ctx, const char *text, size_t len)
+{
+	const char *s = strmap_get(ctx->interned, text);
+
+	if (s)
+		return s;
+	s = arena_strndup(ctx->strings, text, len);
+	strmap_put(ctx->interned, s, (void *)(uintptr_t)s);
+	return s;
+}
+
+const char *scan_name(struct parse_ctx *ctx, const char *text)
+{
+	return intern(ctx, text, strlen(text));
+}
+
 const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
 			struct loc loc)
 {
-	/* decoding never grows the text: the quotes leave room for the NUL */
-	char *out = arena_alloc(ctx->arena, len);
+	struct strbuf *sb = ctx->decoded;
 	size_t o = 0;
 
+	/* decoding never grows the text: the quotes leave room for the NUL */
+	sb_reset(sb);
+	sb_reserve(sb, len);
+	char *out = sb->buf;
 	for (size_t i = 1; i + 1 < len;) {
 		if (text[i] == '\\')
 			i += scan_escape(ctx, text, i, len, loc, out, &o);
@@ -124,7 +143,7 @@ const char *scan_string(struct parse_ctx *ctx, const char *text, size_t len,
 			out[o++] = text[i++];
 	}
 	out[o] = '\0';
-	return out;
+	return intern(ctx, out, o);
 }
 
 int64_t scan_int(struct parse_ctx *ctx, const char *text, size_t len,

@@ -11,6 +11,46 @@ static bool line_end(const char *text, size_t len, size_t i)
 	       (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
 }
 
+/* Where each line starts. Most files have no CR: their lines are found
+ * with memchr, a word at a time. */
+static void line_map(struct source *src, struct arena *a)
+{
+	const char *text = src->text, *end = text + src->len, *p;
+	bool cr = memchr(text, '\r', src->len) != NULL;
+	size_t n = 1;
+
+	if (cr) {
+		for (size_t i = 0; i < src->len; i++)
+			n += line_end(text, src->len, i);
+	} else {
+		for (p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			n++;
+	}
+	src->line_start = arena_alloc(a, n * sizeof(*src->line_start));
+	src->nlines = 0;
+	src->line_start[src->nlines++] = 0;
+	if (cr) {
+		for (size_t i = 0; i < src->len; i++)
+			if (line_end(text, src->len, i))
+				src->line_start[src->nlines++] = (uint32_t)(i + 1);
+		return;
+	}
+	for (p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		src->line_start[src->nlines++] = (uint32_t)(p - text + 1);
+}
+
+bool source_init_borrowed(struct source *src, struct arena *a, const char *name,
+			  const char *text, size_t len)
+{
+	if (len >= UINT32_MAX - 2)
+		return false;
+	src->name = arena_strdup(a, name);
+	src->text = text;
+	src->len = len;
+	line_map(src, a);
+	return true;
+}
+
 bool source_init(struct source *src, struct arena *a, const char *name,
 		 const char *text, size_t len)
 {
@@ -18,20 +58,7 @@ bool source_init(struct source *src, struct arena *a, const char *name,
 		return false;
 	char *copy = arena_alloc(a, len + 2);
 	memcpy(copy, text, len);
-	src->name = arena_strdup(a, name);
-	src->text = copy;
-	src->len = len;
-
-	size_t n = 1;
-	for (size_t i = 0; i < len; i++)
-		n += line_end(text, len, i);
-	src->line_start = arena_alloc(a, n * sizeof(*src->line_start));
-	src->nlines = 0;
-	src->line_start[src->nlines++] = 0;
-	for (size_t i = 0; i < len; i++)
-		if (line_end(text, len, i))
-			src->line_start[src->nlines++] = (uint32_t)(i + 1);
-	return true;
+	return source_init_borrowed(src, a, name, copy, len);
 }
 
 void source_linecol(const struct source *src, uint32_t off, unsigned *line,

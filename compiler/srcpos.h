@@ -38,6 +38,10 @@ struct source {
  * the text is too large for 32-bit offsets (4 GiB). */
 bool source_init(struct source *src, struct arena *a, const char *name,
 		 const char *text, size_t len);
+/* The same without the copy: text (len bytes, then two NUL bytes) must
+ * outlive src. */
+bool source_init_borrowed(struct source *src, struct arena *a, const char *name,
+			  const char *text, size_t len);
 
 /* 1-based line and byte column of an offset (offsets past the end clamp). */
 void source_linecol(const struct source *src, uint32_t off, unsigned *line,

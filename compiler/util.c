@@ -60,7 +60,6 @@ char *xstrdup(const char *s)
 
 /* ---------------------------------------------------------------- arena */
 
-#define ARENA_ALIGN _Alignof(max_align_t)
 #define ARENA_CHUNK (64 * 1024)
 
 struct chunk {
@@ -82,6 +81,11 @@ struct arena *arena_new(void)
 void arena_set_phase(struct arena *a, const char *what)
 {
 	a->phase = what;
+}
+
+const char *arena_phase(const struct arena *a)
+{
+	return a->phase;
 }
 
 void arena_free(struct arena *a)
@@ -250,7 +254,7 @@ void sb_reset(struct strbuf *sb)
 	sb->buf[0] = '\0';
 }
 
-static void sb_reserve(struct strbuf *sb, size_t more)
+void sb_reserve(struct strbuf *sb, size_t more)
 {
 	if (more >= SIZE_MAX / 2 - sb->len)
 		out_of_memory(sb->what, SIZE_MAX);
@@ -311,50 +315,137 @@ void sb_indent(struct strbuf *sb, size_t spaces)
 
 /* ---------------------------------------------------------------- strmap */
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	uint32_t h = 2166136261u; /* FNV-1a */
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
+}
+
+/* The smallest power of two that holds n keys at most three quarters full. */
+static size_t map_cap(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap / 4 * 3 < n)
+		cap *= 2;
+	return cap;
+}
+
+static void strmap_alloc(struct strmap *m, size_t cap)
+{
+	m->cap = cap;
+	m->e = arena_alloc(m->arena, cap * sizeof(*m->e));
+	m->hash = arena_alloc(m->arena, cap * sizeof(*m->hash));
+}
+
+void strmap_init_n(struct strmap *m, struct arena *a, size_t n)
+{
+	m->arena = a;
+	m->n = 0;
+	strmap_alloc(m, map_cap(n));
 }
 
 void strmap_init(struct strmap *m, struct arena *a)
 {
-	m->arena = a;
-	m->n = 0;
-	m->cap = 16;
-	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
-	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+	strmap_init_n(m, a, 0);
 }
 
-static size_t strmap_slot(const char **keys, size_t cap, const char *key)
+static size_t strmap_slot(const struct strmap *m, const char *key, uint32_t hash)
 {
-	size_t i = (size_t)hash_str(key) & (cap - 1);
+	size_t i = hash & (m->cap - 1);
 
-	while (keys[i] && strcmp(keys[i], key) != 0)
-		i = (i + 1) & (cap - 1);
+	while (m->e[i].key && (m->hash[i] != hash || strcmp(m->e[i].key, key) != 0))
+		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	size_t i = strmap_slot(m->keys, m->cap, key);
+	size_t i = strmap_slot(m, key, hash_str(key));
 
-	return m->keys[i] ? m->vals[i] : NULL;
+	return m->e[i].key ? m->e[i].val : NULL;
 }
 
 static void strmap_rehash(struct strmap *m)
 {
+	struct strmap old = *m;
+
+	strmap_alloc(m, old.cap * 2);
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.e[i].key)
+			continue;
+		size_t j = old.hash[i] & (m->cap - 1);
+		while (m->e[j].key)
+			j = (j + 1) & (m->cap - 1);
+		m->e[j] = old.e[i];
+		m->hash[j] = old.hash[i];
+	}
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if (m->n + 1 > m->cap / 4 * 3)
+		strmap_rehash(m);
+	uint32_t hash = hash_str(key);
+	size_t i = strmap_slot(m, key, hash);
+	if (m->e[i].key)
+		return m->e[i].val;
+	m->e[i] = (struct strmap_entry){ key, val };
+	m->hash[i] = hash;
+	m->n++;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- idmap */
+
+/* A 64-bit mix (splitmix64's finaliser): pairs of small indexes differ in
+ * few bits, which a mask alone would pile into a few slots. */
+static size_t hash_id(uint64_t k)
+{
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	return (size_t)k;
+}
+
+void idmap_init(struct idmap *m, struct arena *a, size_t n)
+{
+	m->arena = a;
+	m->n = 0;
+	m->cap = map_cap(n);
+	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
+	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+}
+
+static size_t idmap_slot(const uint64_t *keys, size_t cap, uint64_t key)
+{
+	size_t i = hash_id(key) & (cap - 1);
+
+	while (keys[i] && keys[i] != key + 1)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+uintptr_t idmap_get(const struct idmap *m, uint64_t key)
+{
+	return m->vals[idmap_slot(m->keys, m->cap, key)];
+}
+
+static void idmap_rehash(struct idmap *m)
+{
 	size_t cap = m->cap * 2;
-	const char **keys = arena_alloc(m->arena, cap * sizeof(*keys));
-	void **vals = arena_alloc(m->arena, cap * sizeof(*vals));
+	uint64_t *keys = arena_alloc(m->arena, cap * sizeof(*keys));
+	uintptr_t *vals = arena_alloc(m->arena, cap * sizeof(*vals));
 
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		size_t j = strmap_slot(keys, cap, m->keys[i]);
+		size_t j = idmap_slot(keys, cap, m->keys[i] - 1);
 		keys[j] = m->keys[i];
 		vals[j] = m->vals[i];
 	}
@@ -363,17 +454,17 @@ static void strmap_rehash(struct strmap *m)
 	m->cap = cap;
 }
 
-void *strmap_put(struct strmap *m, const char *key, void *val)
+uintptr_t idmap_put(struct idmap *m, uint64_t key, uintptr_t val)
 {
-	if (2 * (m->n + 1) > m->cap)
-		strmap_rehash(m);
-	size_t i = strmap_slot(m->keys, m->cap, key);
+	if (m->n + 1 > m->cap / 4 * 3)
+		idmap_rehash(m);
+	size_t i = idmap_slot(m->keys, m->cap, key);
 	if (m->keys[i])
 		return m->vals[i];
-	m->keys[i] = key;
+	m->keys[i] = key + 1;
 	m->vals[i] = val;
 	m->n++;
-	return NULL;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- misc */

@@ -1,7 +1,7 @@
 /* The peer grammar (language.md, "Statements"). Pure and reentrant: the only
  * parameter is the scanner, whose extra data is the parse_ctx. Nodes go to
- * the run's arena, so error recovery cannot leak and no %destructor is
- * needed. The actions build nodes and call parse.c; messages are made
+ * an arena (the AST's), so error recovery cannot leak and no %destructor
+ * is needed. The actions build nodes and call parse.c; messages are made
  * there. */
 %code top {
 #include "common.h"

@@ -30,8 +30,13 @@ static void lex_n(struct lexed *x, const char *text, size_t len)
 	x->arena = arena_new();
 	ck_assert(source_init(&x->src, x->arena, "t.peer", text, len));
 	diag_list_init(&x->diags, x->arena, NULL, 0);
+	struct strmap interned;
+	struct strbuf decoded;
+	strmap_init(&interned, x->arena);
+	sb_init(&decoded);
 	struct parse_ctx ctx = {
-		.src = &x->src, .arena = x->arena, .diags = &x->diags,
+		.src = &x->src, .arena = x->arena, .strings = x->arena,
+		.diags = &x->diags, .interned = &interned, .decoded = &decoded,
 	};
 	char *buf;
 	void *sc = scanner_open(&ctx, &buf);
@@ -45,6 +50,7 @@ static void lex_n(struct lexed *x, const char *text, size_t len)
 		x->toks[x->n++] = t;
 	}
 	scanner_close(sc, buf);
+	sb_free(&decoded);
 }
 
 static void lex(struct lexed *x, const char *text)
@@ -397,7 +403,7 @@ static void parse_bytes(struct parsed *p, const char *text, size_t len)
 	p->arena = arena_new();
 	ck_assert(source_init(&p->src, p->arena, "t.peer", text, len));
 	diag_list_init(&p->diags, p->arena, NULL, 0);
-	parse_source(&p->src, p->arena, &p->diags);
+	parse_source(&p->src, p->arena, p->arena, &p->diags);
 }
 
 #define ck_pdiag(p, i, s, e, m)                                         \

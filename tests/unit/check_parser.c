@@ -22,7 +22,7 @@ static void parse_n(struct run *r, const char *text, size_t len, size_t max_erro
 	r->arena = arena_new();
 	ck_assert(source_init(&r->src, r->arena, "t.peer", text, len));
 	diag_list_init(&r->diags, r->arena, NULL, max_errors);
-	r->ast = parse_source(&r->src, r->arena, &r->diags);
+	r->ast = parse_source(&r->src, r->arena, r->arena, &r->diags);
 	ck_assert_ptr_nonnull(r->ast);
 }
 

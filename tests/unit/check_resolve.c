@@ -12,7 +12,8 @@
 #include "resolve.h"
 #include "util.h"
 
-#define SUB "\"11111111-1111-1111-1111-111111111111\""
+#define SUB_ID "11111111-1111-1111-1111-111111111111"
+#define SUB "\"" SUB_ID "\""
 #define DEFAULTS "defaults { subscription = " SUB " resource_group = rg location = westeurope }\n"
 
 /* The text a location covers. */
@@ -394,6 +395,13 @@ START_TEST(existing_vnet_by_id)
 	ck_assert_str_eq(r->model->subscriptions[0], "11111111-1111-1111-1111-111111111111");
 	ck_assert_str_eq(r->model->resource_group, "rg");
 	ck_assert_str_eq(side(r->model, "aa", "bb")->name, "aa-to-vnet-bb");
+	peerc_result_free(r);
+
+	/* a name given as the handle's own text is given: the id's does not
+	 * replace it (names are interned, so it is the handle's pointer) */
+	r = compile(DEFAULTS "vnet bb 10.1.0.0/16 { name = bb id = \"/subscriptions/" SUB_ID
+		    "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-bb\" }\n");
+	ck_assert_str_eq(vnet(r->model, "bb")->name, "bb");
 	peerc_result_free(r);
 
 	r = compile(DEFAULTS "vnet aa 10.0.0.0/16 { id = \"/subscriptions/x\" }\n");
@@ -1020,6 +1028,49 @@ START_TEST(who_reaches_whom)
 END_TEST
 
 /* 100,000 VNets in a chain: resolution and checks stay linear. */
+/* The command line's compile: the text compiled in place, and the AST
+ * and sema dropped after the checks. Every string of the model must be
+ * its own (under ASan a string left in the AST's nodes is a
+ * use-after-free), and the diagnostics still show the caller's text. */
+START_TEST(the_model_outlives_a_dropped_ast)
+{
+	static const char text[] =
+		"defaults { subscription = " SUB " resource_group = rg-net\n"
+		"  location = westeurope tags { env = \"prod\" } }\n"
+		"vnet hub 10.0.0.0/16 { subnets { GatewaySubnet = 10.0.0.0/27 }\n"
+		"  gateway = vpn tags { \"cost center\" = \"42\" } }\n"
+		"vnet aa 10.1.0.0/16 { name = \"vnet-aa\" subnets { app = 10.1.0.0/24 } }\n"
+		"hub hub -> aa { name = \"{local}-peers-{remote}\" }\n\0";
+	static const char bad[] = DEFAULTS "vnet aa 10.1.0.0/16\npeer aa <-> zz\n\0";
+	struct peerc_options o = { .target = PEERC_TARGET_NONE, .text_kept = true,
+				   .ast_dropped = true };
+	/* each text followed by two NUL bytes, as text_kept asks */
+	struct peerc_result *r = peerc_compile(&o, "t.peer", text, sizeof(text) - 2);
+
+	no_diags(r);
+	ck_assert_ptr_null(r->ast);
+	ck_assert_ptr_null(r->sema);
+	ck_assert_ptr_eq(r->source.text, text);
+	const struct m_vnet *h = vnet(r->model, "hub"), *a = vnet(r->model, "aa");
+	ck_assert_str_eq(h->name, "hub");
+	ck_assert_str_eq(a->name, "vnet-aa");
+	ck_assert_str_eq(h->tags[0].key, "cost center");
+	ck_assert_str_eq(h->tags[1].value, "prod");
+	ck_assert_str_eq(h->subnets[0].name, "GatewaySubnet");
+	ck_assert_str_eq(a->subnets[0].name, "app");
+	ck_assert_str_eq(h->resource_group, "rg-net");
+	ck_assert_str_eq(side(r->model, "hub", "aa")->name, "hub-peers-vnet-aa");
+	peerc_result_free(r);
+
+	/* with an error: the message and its place still read the text */
+	r = peerc_compile(&o, "t.peer", bad, sizeof(bad) - 2);
+	ck_assert_uint_eq(r->diags.nerrors, 1);
+	ck_assert_ptr_null(r->ast);
+	ck_assert_str_eq(text_at(r, r->diags.items[0].loc), "zz");
+	peerc_result_free(r);
+}
+END_TEST
+
 START_TEST(a_hundred_thousand_vnets)
 {
 	struct strbuf sb;
@@ -1083,6 +1134,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, deny_names_the_path);
 	tcase_add_test(tc, sites_are_reached_through_the_gateway);
 	tcase_add_test(tc, who_reaches_whom);
+	tcase_add_test(tc, the_model_outlives_a_dropped_ast);
 	tcase_add_test(tc, a_hundred_thousand_vnets);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

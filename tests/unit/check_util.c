@@ -12,7 +12,7 @@ START_TEST(arena_zeroes_and_aligns)
 	struct arena *a = arena_new();
 	for (size_t i = 1; i < 5000; i += 97) {
 		unsigned char *p = arena_alloc(a, i);
-		ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+		ck_assert_uint_eq((uintptr_t)p % ARENA_ALIGN, 0);
 		for (size_t j = 0; j < i; j++)
 			ck_assert_uint_eq(p[j], 0);
 		memset(p, 0xAB, i);
