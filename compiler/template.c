@@ -1054,14 +1054,21 @@ static bool render_list(struct render *r, const struct node_list *l,
 /* Values, shared ones once per reference, counted up to about max; a
  * string or raw value counts one more per TMPL_BUDGET_PER_VALUE bytes it
  * may take written (a string escaped, six bytes for one at most; raw text
- * re-indented by the layout, twice its length at most). */
+ * re-indented by the layout, twice its length at most). A lazy list's
+ * items are counted as they are made (count_item), afresh in each render
+ * of the tree: main.tf is rendered twice when it has moved blocks. The
+ * lists this walk reaches are the ones that outlive a render (one inside
+ * a lazy item is made anew with the item); one it does not reach because
+ * max was hit leaves a budget unbounded in practice anyway. */
 static size_t count_values(const struct tval *v, size_t max)
 {
 	size_t n = 1;
 
 	if (v->kind == TV_STRING || v->kind == TV_RAW)
 		n += strlen(v->u.str) * (v->kind == TV_STRING ? 6 : 2) / TMPL_BUDGET_PER_VALUE;
-	else if (v->kind == TV_LIST && !v->u.list.lazy) /* its items: count_item */
+	else if (v->kind == TV_LIST && v->u.list.lazy)
+		v->u.list.lazy->counted = 0;
+	else if (v->kind == TV_LIST)
 		for (size_t i = 0; i < v->u.list.n && n < max; i++)
 			n += count_values(v->u.list.items[i], max - n);
 	else if (v->kind == TV_OBJECT)
