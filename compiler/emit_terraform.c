@@ -76,38 +76,64 @@ struct tf {
 	/* Which VNets each list of blocks takes, by index into model.vnets */
 	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
+	struct strmap providers; /* subscription -> raw "azurerm.ALIAS", shared */
 	struct labels ns[NS_COUNT];
 	struct tval *imports; /* import blocks: --import-from's live resources */
 };
 
 /* ---------------------------------------------------------------- labels */
 
+/* The parts, ended by NULL, joined in a. Labels, references and keys are
+ * made by the hundred thousand, and parsing a printf format for each cost
+ * more than copying them (a sixth of the back end's time at 10,000 VNets). */
+static char *join_parts(struct arena *a, const char *const *part)
+{
+	size_t len[8], n = 0, total = 0;
+
+	for (; part[n]; n++) {
+		if (n == ARRAY_SIZE(len))
+			BUG();
+		total += len[n] = strlen(part[n]);
+	}
+	char *s = arena_alloc(a, total + 1), *at = s;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(at, part[i], len[i]);
+		at += len[i];
+	}
+	return s;
+}
+
+#define JOIN(a, ...) join_parts((a), (const char *const[]){ __VA_ARGS__, NULL })
+
 /* A readable label from any text: HCL identifiers may hold '-', but
  * Terraform's own style is snake_case, so '-' and anything else that is not
- * a letter, digit or '_' become '_'. */
-static void label_into(struct strbuf *sb, const char *s)
+ * a letter, digit or '_' become '_'. dst has room for strlen(s) + 2. */
+static char *label_into(char *dst, const char *s)
 {
-	size_t start = sb->len;
+	char *p = dst;
 
 	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
 	      s[0] == '_'))
-		sb_putc(sb, '_');
-	sb_puts(sb, s);
-	for (char *p = sb->buf + start; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			*p = '_';
+		*p++ = '_';
+	for (; *s; s++)
+		*p++ = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		       (*s >= '0' && *s <= '9') || *s == '_' ? *s : '_';
+	*p = '\0';
+	return dst;
 }
 
 static char *label_text(struct arena *a, const char *s)
 {
-	struct strbuf sb;
+	return label_into(arena_alloc(a, strlen(s) + 2), s);
+}
 
-	sb_init(&sb);
-	label_into(&sb, s);
-	char *l = arena_strdup(a, sb.buf);
-	sb_free(&sb);
-	return l;
+/* The readable label of s in small when it fits (labels are short), else
+ * on the heap: a label looked up is kept only when it is new. */
+static char *label_scratch(char *small, size_t size, const char *s)
+{
+	size_t n = strlen(s) + 2;
+
+	return label_into(n <= size ? small : xmalloc(n), s);
 }
 
 /* FNV-1a, 64 bits: the same on every machine. */
@@ -126,15 +152,17 @@ static uint64_t fnv1a(const char *s)
 static void label_want(struct tf *t, enum label_ns ns, const char *want)
 {
 	struct strmap *m = &t->ns[ns].wants;
-	const char *l = label_text(t->a, want);
+	char small[128], *l = label_scratch(small, sizeof(small), want);
 	struct want *w = strmap_get(m, l);
 
 	if (!w) {
 		w = arena_alloc(t->a, sizeof(*w));
-		w->label = l;
-		strmap_put(m, l, w);
+		w->label = arena_strdup(t->a, l);
+		strmap_put(m, w->label, w);
 	}
 	w->n++;
+	if (l != small)
+		free(l);
 }
 
 /* Second pass: the label of the thing `key` that wants `want`. The hash
@@ -146,13 +174,12 @@ static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
 			     const char *key)
 {
 	struct labels *ls = &t->ns[ns];
-	struct strbuf readable;
+	char small[128], *readable = label_scratch(small, sizeof(small), want);
+	const struct want *w = strmap_get(&ls->wants, readable);
+	const char *l = w ? w->label : arena_strdup(t->a, readable);
 
-	sb_init(&readable);
-	label_into(&readable, want);
-	const struct want *w = strmap_get(&ls->wants, readable.buf);
-	const char *l = w ? w->label : arena_strdup(t->a, readable.buf);
-	sb_free(&readable);
+	if (readable != small)
+		free(readable);
 	if (!w || w->n < 2)
 		return l;
 	uint64_t h = fnv1a(key);
@@ -168,7 +195,7 @@ static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
 
 static const char *key2(struct arena *a, const char *x, const char *y)
 {
-	return arena_printf(a, "%s\n%s", x, y);
+	return JOIN(a, x, "\n", y);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -187,7 +214,7 @@ static char *alias_for(struct tf *t, const char *sub, size_t i)
 {
 	char *first = arena_lower(t->a, arena_strndup(t->a, sub, strcspn(sub, "-")));
 
-	return is_alias_text(first) && *first ? arena_printf(t->a, "sub_%s", first) :
+	return is_alias_text(first) && *first ? JOIN(t->a, "sub_", first) :
 						arena_printf(t->a, "sub_%zu", i + 1);
 }
 
@@ -205,7 +232,7 @@ static struct tval *build_providers(struct tf *t)
 		if (i > 0) {
 			alias = alias_for(t, sub, i);
 			if (strmap_get(&used, alias))
-				alias = label_text(a, arena_printf(a, "sub_%s", sub));
+				alias = label_text(a, JOIN(a, "sub_", sub));
 			alias = unique_name(a, &used, alias, "_", false, NULL);
 			strmap_put(&t->aliases, sub, alias);
 		}
@@ -216,11 +243,20 @@ static struct tval *build_providers(struct tf *t)
 	return list;
 }
 
+/* One value per subscription, shared by its VNets' blocks. */
 static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 {
-	const char *alias = v->subscription ? strmap_get(&t->aliases, v->subscription) : NULL;
+	const char *sub = v->subscription;
+	struct tval *p = sub ? strmap_get(&t->providers, sub) : NULL;
+	const char *alias = sub ? strmap_get(&t->aliases, sub) : NULL;
 
-	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
+	if (!sub)
+		return tv_raw(t->a, "");
+	if (!p) {
+		p = tv_raw(t->a, alias ? JOIN(t->a, "azurerm.", alias) : "");
+		strmap_put(&t->providers, sub, p);
+	}
+	return p;
 }
 
 /* --------------------------------------------------------------- adoption */
@@ -231,7 +267,7 @@ static void adopt(struct tf *t, const char *type, const char *label, const char 
 	if (!id)
 		return;
 	struct tval *o = tv_object(t->a);
-	tv_set(t->a, o, "to", tv_raw(t->a, arena_printf(t->a, "%s.%s", type, label)));
+	tv_set(t->a, o, "to", tv_raw(t->a, JOIN(t->a, type, ".", label)));
 	tv_set(t->a, o, "id", tv_string(t->a, id));
 	tv_push(t->a, t->imports, o);
 }
@@ -264,7 +300,7 @@ static const char *live_side_id(struct tf *t, struct peerc_result *r,
 	}
 	/* Built from the VNet's canonical ID rather than taken from the
 	 * input, whose segment names azurerm's parser may not accept. */
-	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
+	return JOIN(t->a, lv->id, "/virtualNetworkPeerings/", lp->name);
 }
 
 /* ---------------------------------------------------------- resource groups */
@@ -276,8 +312,8 @@ static struct tval *group_name(struct tf *t, size_t g, const char *name)
 {
 	if (t->group_label && t->group_label[g] && t->m->groups[g].create &&
 	    strcmp(t->m->groups[g].resource_group, name) == 0)
-		return tv_raw(t->a, arena_printf(t->a, "azurerm_resource_group.%s.name",
-						 t->group_label[g]));
+		return tv_raw(t->a, JOIN(t->a, "azurerm_resource_group.",
+					 t->group_label[g], ".name"));
 	return tv_string(t->a, name);
 }
 
@@ -304,15 +340,15 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 		}
 		const char *alias = strmap_get(&t->aliases, mg->subscription);
 		tv_set(a, o, "label", tv_string(a, t->group_label[g]));
-		tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+		tv_set(a, o, "provider", tv_raw(a, alias ? JOIN(a, "azurerm.", alias) : ""));
 		tv_set(a, o, "name", tv_string(a, mg->resource_group));
 		tv_set(a, o, "location", tv_string(a, mg->location));
 		tv_push(a, list, o);
 		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
 						     mg->resource_group))
 			adopt(t, "azurerm_resource_group", t->group_label[g],
-			      arena_printf(a, "/subscriptions/%s/resourceGroups/%s",
-					   mg->subscription, mg->resource_group));
+			      JOIN(a, "/subscriptions/", mg->subscription,
+				   "/resourceGroups/", mg->resource_group));
 	}
 	return list;
 }
@@ -324,8 +360,8 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 static const char *route_table_want(struct tf *t, const struct m_route_table *rt)
 {
 	return rt->kind == RT_TRANSIT ?
-		arena_printf(t->a, "%s_via_%s", rt->vnet->handle, rt->hub->handle) :
-		arena_printf(t->a, "%s_gateway_subnet", rt->hub->handle);
+		JOIN(t->a, rt->vnet->handle, "_via_", rt->hub->handle) :
+		JOIN(t->a, rt->hub->handle, "_gateway_subnet");
 }
 
 static const char *route_table_key(struct tf *t, const struct m_route_table *rt)
@@ -352,8 +388,8 @@ static void want_labels(struct tf *t)
 	}
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			label_want(t, NS_PEERING, arena_printf(t->a, "%s_to_%s",
-				m->peerings[i].side[k].vnet->handle,
+			label_want(t, NS_PEERING, JOIN(t->a,
+				m->peerings[i].side[k].vnet->handle, "_to_",
 				m->peerings[i].side[!k].vnet->handle));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
@@ -361,7 +397,7 @@ static void want_labels(struct tf *t)
 		label_want(t, NS_ROUTE_TABLE, want);
 		for (size_t k = 0; rt->vnet->existing && k < rt->vnet->nsubnets; k++)
 			if (rt->vnet->subnets[k].route_table == rt)
-				label_want(t, NS_ASSOCIATION, arena_printf(t->a, "%s_%s", want,
+				label_want(t, NS_ASSOCIATION, JOIN(t->a, want, "_",
 					rt->vnet->subnets[k].name));
 	}
 	for (size_t g = 0; g < m->ngroups; g++)
@@ -396,11 +432,11 @@ static void classify_vnets(struct tf *t)
 		if (!v->existing) {
 			tv->kind = VK_CREATED;
 			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
-			tv->ref = arena_printf(t->a, "azurerm_virtual_network.%s", tv->label);
+			tv->ref = JOIN(t->a, "azurerm_virtual_network.", tv->label);
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
 			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
-			tv->ref = arena_printf(t->a, "data.azurerm_virtual_network.%s", tv->label);
+			tv->ref = JOIN(t->a, "data.azurerm_virtual_network.", tv->label);
 		} else {
 			tv->kind = VK_LITERAL;
 		}
@@ -416,7 +452,7 @@ static struct tval *vnet_attr(struct tf *t, const struct m_vnet *v,
 
 	if (tv->kind == VK_LITERAL)
 		return tv_string(t->a, literal);
-	return tv_raw(t->a, arena_printf(t->a, "%s.%s", tv->ref, attr));
+	return tv_raw(t->a, JOIN(t->a, tv->ref, ".", attr));
 }
 
 static void route_table_labels(struct tf *t)
@@ -435,8 +471,8 @@ static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
 {
 	struct tf *t = ctx;
 
-	return tv_raw(t->a, arena_printf(t->a, "azurerm_route_table.%s.id",
-					 t->rt_label[rt - t->m->route_tables]));
+	return tv_raw(t->a, JOIN(t->a, "azurerm_route_table.",
+				     t->rt_label[rt - t->m->route_tables], ".id"));
 }
 
 /* A created VNet's subnets name their route table inline: azurerm 4.x reads
@@ -576,8 +612,8 @@ static struct tval *created_gateway(struct tf *t, const struct m_vnet *v)
 		struct tval *c = tv_object(a);
 		tv_push(a, ips, ip);
 		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
-		tv_set(a, c, "public_ip_address_id", tv_raw(a, arena_printf(a,
-			"azurerm_public_ip.%s.id", tv_get(ip, "label")->u.str)));
+		tv_set(a, c, "public_ip_address_id", tv_raw(a, JOIN(a,
+			"azurerm_public_ip.", tv_get(ip, "label")->u.str, ".id")));
 		tv_set(a, c, "subnet_id", inline_subnet_id(t, &t->vnets[v->index],
 							  "GatewaySubnet"));
 		tv_push(a, configs, c);
@@ -602,7 +638,7 @@ static struct tval *read_gateway(struct tf *t, const struct m_vnet *v)
 	const char *alias = gw->subscription ? strmap_get(&t->aliases, gw->subscription) : NULL;
 
 	tv_set(a, o, "label", tv_string(a, t->gw_label[v->index]));
-	tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+	tv_set(a, o, "provider", tv_raw(a, alias ? JOIN(a, "azurerm.", alias) : ""));
 	tv_set(a, o, "name", tv_string(a, gw->name));
 	tv_set(a, o, "resource_group", tv_string(a, gw->resource_group));
 	return o;
@@ -643,9 +679,8 @@ static const char *gateway_ref(struct tf *t, const struct m_vnet *v)
 {
 	if (!v->gw || v->gw->source == GWSRC_ASSUMED)
 		return NULL;
-	return arena_printf(t->a, "%sazurerm_virtual_network_gateway.%s",
-			    v->gw->source == GWSRC_READ ? "data." : "",
-			    t->gw_label[v->index]);
+	return JOIN(t->a, v->gw->source == GWSRC_READ ? "data." : "",
+		    "azurerm_virtual_network_gateway.", t->gw_label[v->index]);
 }
 
 /* ----------------------------------------------------------- route tables */
@@ -659,12 +694,12 @@ static struct tval *existing_subnet_id(struct tf *t, const struct m_vnet *v,
 	struct strbuf sb;
 
 	if (tv->kind == VK_LITERAL)
-		return tv_string(t->a, arena_printf(t->a, "%s/subnets/%s", v->id, subnet));
+		return tv_string(t->a, JOIN(t->a, v->id, "/subnets/", subnet));
 	/* "${REF.id}" then the quoted rest, minus its opening quote */
 	sb_init(&sb);
 	sb_printf(&sb, "\"${%s.id}", tv->ref);
 	size_t at = sb.len;
-	tmpl_quote(TMPL_HCL, arena_printf(t->a, "/subnets/%s", subnet), &sb);
+	tmpl_quote(TMPL_HCL, JOIN(t->a, "/subnets/", subnet), &sb);
 	memmove(sb.buf + at, sb.buf + at + 1, sb.len - at);
 	sb.len--;
 	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
@@ -696,7 +731,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 		tv_push(a, assoc, s);
 	}
 	tv_set(a, o, "label", tv_string(a, label));
-	tv_set(a, o, "id", tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", label)));
+	tv_set(a, o, "id", tv_raw(a, JOIN(a, "azurerm_route_table.", label, ".id")));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
@@ -733,10 +768,10 @@ static void association_labels(struct tf *t)
 		for (size_t j = 0; v->existing && j < v->nsubnets; j++) {
 			if (v->subnets[j].route_table != rt)
 				continue;
-			const char *w = arena_printf(t->a, "%s_%s", want, v->subnets[j].name);
+			const char *w = JOIN(t->a, want, "_", v->subnets[j].name);
 			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, w,
-				arena_printf(t->a, "%s\n%s", route_table_key(t, rt),
-					     v->subnets[j].name));
+				JOIN(t->a, route_table_key(t, rt), "\n",
+				     v->subnets[j].name));
 		}
 	}
 }
@@ -749,8 +784,8 @@ static struct tval *remote_space(struct tf *t, const struct m_vnet *remote)
 	const struct tf_vnet *tv = &t->vnets[remote->index];
 
 	if (tv->kind != VK_LITERAL)
-		return tv_raw(t->a, arena_printf(t->a, "join(\",\", %s.address_space)",
-						 tv->ref));
+		return tv_raw(t->a, JOIN(t->a, "join(\",\", ", tv->ref,
+					 ".address_space)"));
 	struct strbuf sb;
 	char buf[IP_STRLEN];
 	sb_init(&sb);
@@ -783,8 +818,8 @@ static struct tval *side_depends_on(struct tf *t, const struct m_peering *p, int
 		   s->setting[SET_REMOTE_GATEWAY]))
 		tv_push(a, deps, tv_raw(a, rg));
 	if (p->first >= 0 && p->first != i)
-		tv_push(a, deps, tv_raw(a, arena_printf(a,
-			"azurerm_virtual_network_peering.%s", labels[p->first])));
+		tv_push(a, deps, tv_raw(a, JOIN(a,
+			"azurerm_virtual_network_peering.", labels[p->first])));
 	return deps;
 }
 
@@ -832,7 +867,7 @@ static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 		for (int k = 0; k < 2; k++) {
 			const char *me = p->side[k].vnet->handle, *peer = p->side[!k].vnet->handle;
 			t->peer_label[i][k] = label_get(t, NS_PEERING,
-				arena_printf(a, "%s_to_%s", me, peer), key2(a, me, peer));
+				JOIN(a, me, "_to_", peer), key2(a, me, peer));
 		}
 		for (int k = 0; t->opts->adopt && k < 2; k++)
 			adopt(t, "azurerm_virtual_network_peering", t->peer_label[i][k],
@@ -948,6 +983,7 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	struct tval *root = tv_object(a);
 
 	strmap_init(&t.aliases, a);
+	strmap_init(&t.providers, a);
 	for (int ns = 0; ns < NS_COUNT; ns++) {
 		strmap_init(&t.ns[ns].wants, a);
 		strmap_init(&t.ns[ns].taken, a);
