@@ -124,32 +124,62 @@ static const struct escapes hcl_escapes = { '"', false, true, true, false };
 static const struct escapes bicep_escapes = { '\'', true, true, false, true };
 static const struct escapes json_escapes = { '"', false, false, false, false };
 
+/* A byte written as it is, whatever follows it. */
+static bool quote_plain(const struct escapes *e, unsigned char c)
+{
+	if (c < 0x20 || c == (unsigned char)e->quote || c == '\\')
+		return false;
+	if (c == 0x7f)
+		return !e->escape_del;
+	if (c == '$')
+		return !e->hcl_templates && !e->bicep_templates;
+	if (c == '%')
+		return !e->hcl_templates;
+	return true;
+}
+
+/* The byte at p, which is not plain, as the target escapes it (for '$'
+ * and '%', by what follows it). */
+static void quote_special(const struct escapes *e, const char *p,
+			  struct strbuf *out)
+{
+	unsigned char c = (unsigned char)*p;
+
+	if (c == (unsigned char)e->quote || c == '\\') {
+		sb_putc(out, '\\');
+		sb_putc(out, (char)c);
+	} else if (c == '\n') {
+		sb_puts(out, "\\n");
+	} else if (c == '\r') {
+		sb_puts(out, "\\r");
+	} else if (c == '\t') {
+		sb_puts(out, "\\t");
+	} else if (c < 0x20 || c == 0x7f) {
+		sb_printf(out, e->brace_hex ? "\\u{%X}" : "\\u%04X", (unsigned)c);
+	} else if (e->hcl_templates && p[1] == '{') {
+		sb_putc(out, (char)c);
+		sb_putc(out, (char)c);
+	} else if (e->bicep_templates && c == '$' && p[1] == '{') {
+		sb_puts(out, "\\$");
+	} else {
+		sb_putc(out, (char)c);
+	}
+}
+
+/* Runs of plain bytes, most of any string, are copied whole. */
 static void quote_with(const struct escapes *e, const char *s,
 		       const char *prefix, struct strbuf *out)
 {
 	sb_putc(out, e->quote);
 	sb_puts(out, prefix);
 	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == (unsigned char)e->quote || c == '\\') {
-			sb_putc(out, '\\');
-			sb_putc(out, (char)c);
-		} else if (c == '\n') {
-			sb_puts(out, "\\n");
-		} else if (c == '\r') {
-			sb_puts(out, "\\r");
-		} else if (c == '\t') {
-			sb_puts(out, "\\t");
-		} else if (c < 0x20 || (c == 0x7f && e->escape_del)) {
-			sb_printf(out, e->brace_hex ? "\\u{%X}" : "\\u%04X", (unsigned)c);
-		} else if (e->hcl_templates && (c == '$' || c == '%') && p[1] == '{') {
-			sb_putc(out, (char)c);
-			sb_putc(out, (char)c);
-		} else if (e->bicep_templates && c == '$' && p[1] == '{') {
-			sb_puts(out, "\\$");
-		} else {
-			sb_putc(out, (char)c);
-		}
+		const char *run = p;
+		while (*p && quote_plain(e, (unsigned char)*p))
+			p++;
+		sb_putn(out, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		quote_special(e, p, out);
 	}
 	sb_putc(out, e->quote);
 }
