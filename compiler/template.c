@@ -72,11 +72,13 @@ void tv_push(struct arena *a, struct tval *list, struct tval *v)
 }
 
 /* Objects are small (a VNet has a dozen keys), so a linear search is both
- * simplest and fastest; the big collections are lists. */
+ * simplest and fastest; the big collections are lists. The first bytes
+ * are compared before calling strcmp: most keys differ there. */
 static size_t tv_find(const struct tval *obj, const char *key)
 {
 	for (size_t i = 0; i < obj->u.obj.n; i++)
-		if (strcmp(obj->u.obj.keys[i], key) == 0)
+		if (obj->u.obj.keys[i][0] == key[0] &&
+		    strcmp(obj->u.obj.keys[i], key) == 0)
 			return i;
 	return SIZE_MAX;
 }
