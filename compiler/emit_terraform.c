@@ -73,6 +73,10 @@ struct tf {
 	const char *(*peer_label)[2]; /* parallel to model.peerings */
 	const char ***ip_label;       /* parallel to model.vnets: its public IPs' */
 	const char ***assoc_label;    /* parallel to model.route_tables */
+	/* What the VNets and peerings want, from the first pass to the
+	 * second: each label is looked up once (heap; freed before the render) */
+	const struct want **vnet_want;     /* parallel to model.vnets */
+	const struct want *(*peer_want)[2]; /* parallel to model.peerings */
 	/* Which VNets each list of blocks takes, by index into model.vnets */
 	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
@@ -107,52 +111,71 @@ static char *join_parts(struct arena *a, const char *const *part)
 
 /* A readable label from any text: HCL identifiers may hold '-', but
  * Terraform's own style is snake_case, so '-' and anything else that is not
- * a letter, digit or '_' become '_'. dst has room for strlen(s) + 2. */
-static char *label_into(char *dst, const char *s)
+ * a letter, digit or '_' become '_'. */
+static bool label_char(char c)
 {
-	char *p = dst;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
 
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-	      s[0] == '_'))
-		*p++ = '_';
-	for (; *s; s++)
-		*p++ = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		       (*s >= '0' && *s <= '9') || *s == '_' ? *s : '_';
+static bool label_start(char c)
+{
+	return label_char(c) && !(c >= '0' && c <= '9');
+}
+
+/* The readable label of the parts joined (ended by NULL), in small when it
+ * fits (labels are short), else in *heap, which the caller frees: a label
+ * looked up is kept only when it is new. */
+static char *label_join(char *small, size_t size, const char *const *part,
+			char **heap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; part[i]; i++)
+		n += strlen(part[i]);
+	char *buf = n + 2 <= size ? small : (*heap = xmalloc(n + 2));
+	char *p = buf + 1;
+	for (size_t i = 0; part[i]; i++)
+		for (const char *c = part[i]; *c; c++)
+			*p++ = label_char(*c) ? *c : '_';
 	*p = '\0';
-	return dst;
+	if (label_start(buf[1]))
+		return buf + 1;
+	buf[0] = '_';
+	return buf;
 }
 
 static char *label_text(struct arena *a, const char *s)
 {
-	return label_into(arena_alloc(a, strlen(s) + 2), s);
+	char small[128], *heap = NULL;
+	char *l = arena_strdup(a, label_join(small, sizeof(small),
+					     (const char *const[]){ s, NULL }, &heap));
+	free(heap);
+	return l;
 }
 
-/* The readable label of s in small when it fits (labels are short), else
- * on the heap: a label looked up is kept only when it is new. */
-static char *label_scratch(char *small, size_t size, const char *s)
-{
-	size_t n = strlen(s) + 2;
-
-	return label_into(n <= size ? small : xmalloc(n), s);
-}
-
-/* FNV-1a, 64 bits: the same on every machine. */
-static uint64_t fnv1a(const char *s)
+/* FNV-1a, 64 bits, of the parts joined: the same on every machine. */
+static uint64_t fnv1a(const char *const *part)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
+	for (size_t i = 0; part[i]; i++)
+		for (const char *s = part[i]; *s; s++) {
+			h ^= (unsigned char)*s;
+			h *= 0x100000001b3ULL;
+		}
 	return h;
 }
 
-/* First pass: `want` (text, made a label) will be asked for once. */
-static void label_want(struct tf *t, enum label_ns ns, const char *want)
+/* A list of parts, ended by NULL, for the labels' texts and keys. */
+#define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* First pass: the label the parts of `want` make will be asked for once. */
+static const struct want *label_want(struct tf *t, enum label_ns ns,
+				     const char *const *want)
 {
 	struct strmap *m = &t->ns[ns].wants;
-	char small[128], *l = label_scratch(small, sizeof(small), want);
+	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
 	struct want *w = strmap_get(m, l);
 
 	if (!w) {
@@ -161,41 +184,44 @@ static void label_want(struct tf *t, enum label_ns ns, const char *want)
 		strmap_put(m, w->label, w);
 	}
 	w->n++;
-	if (l != small)
-		free(l);
+	free(heap);
+	return w;
 }
 
-/* Second pass: the label of the thing `key` that wants `want`. The hash
- * grows to 16 digits, then takes a counter, only if it still collides
- * (with a readable label or another hash), which no real file makes. A
- * label wanted once is handed out once: only hashed ones need keeping,
- * and a hash that equals a readable label is in wants. */
-static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
-			     const char *key)
+/* Second pass: the label of the thing whose key is the parts of `key` and
+ * that wanted w. The hash grows to 16 digits, then takes a counter, only
+ * if it still collides (with a readable label or another hash), which no
+ * real file makes. A label wanted once is handed out once: only hashed
+ * ones need keeping, and a hash that equals a readable label is in wants. */
+static const char *label_of(struct tf *t, enum label_ns ns, const struct want *w,
+			    const char *const *key)
 {
 	struct labels *ls = &t->ns[ns];
-	char small[128], *readable = label_scratch(small, sizeof(small), want);
-	const struct want *w = strmap_get(&ls->wants, readable);
-	const char *l = w ? w->label : arena_strdup(t->a, readable);
 
-	if (readable != small)
-		free(readable);
-	if (!w || w->n < 2)
-		return l;
+	if (w->n < 2)
+		return w->label;
 	uint64_t h = fnv1a(key);
-	const char *base = l;
-	l = arena_printf(t->a, "%s_%08" PRIx64, base, h >> 32);
+	const char *l = arena_printf(t->a, "%s_%08" PRIx64, w->label, h >> 32);
 	if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
-		l = arena_printf(t->a, "%s_%016" PRIx64, base, h);
+		l = arena_printf(t->a, "%s_%016" PRIx64, w->label, h);
 	for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
-		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", base, h, n);
+		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", w->label, h, n);
 	strmap_put(&ls->taken, l, ls);
 	return l;
 }
 
-static const char *key2(struct arena *a, const char *x, const char *y)
+/* label_of for a label wanted in the first pass, found again by its text. */
+static const char *label_get(struct tf *t, enum label_ns ns,
+			     const char *const *want, const char *const *key)
 {
-	return JOIN(a, x, "\n", y);
+	char small[128], *heap = NULL;
+	const struct want *w = strmap_get(&t->ns[ns].wants,
+					  label_join(small, sizeof(small), want, &heap));
+
+	free(heap);
+	if (!w) /* every label is wanted first */
+		BUG();
+	return label_of(t, ns, w, key);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -356,18 +382,28 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 /* ------------------------------------------------------------------ VNets */
 
 /* The label a route table asks for: SPOKE_via_HUB, or HUB_gateway_subnet;
- * and the key that tells tables apart (spoke and hub; the hub alone). */
-static const char *route_table_want(struct tf *t, const struct m_route_table *rt)
+ * and the key that tells tables apart (spoke and hub; the hub alone).
+ * With a subnet, its association's: the table's and "_SUBNET" (in the
+ * key, "\nSUBNET"). want and key get room for 6 parts each. */
+static void route_table_parts(const struct m_route_table *rt, const char *subnet,
+			      const char *want[6], const char *key[6])
 {
-	return rt->kind == RT_TRANSIT ?
-		JOIN(t->a, rt->vnet->handle, "_via_", rt->hub->handle) :
-		JOIN(t->a, rt->hub->handle, "_gateway_subnet");
-}
+	bool transit = rt->kind == RT_TRANSIT;
+	size_t n = 3;
 
-static const char *route_table_key(struct tf *t, const struct m_route_table *rt)
-{
-	return rt->kind == RT_TRANSIT ? key2(t->a, rt->vnet->handle, rt->hub->handle) :
-					key2(t->a, rt->hub->handle, "");
+	want[0] = transit ? rt->vnet->handle : rt->hub->handle;
+	want[1] = transit ? "_via_" : "_gateway_subnet";
+	want[2] = transit ? rt->hub->handle : "";
+	key[0] = want[0];
+	key[1] = "\n";
+	key[2] = transit ? rt->hub->handle : "";
+	if (subnet) {
+		want[n] = "_";
+		key[n++] = "\n";
+		want[n] = key[n] = subnet;
+		n++;
+	}
+	want[n] = key[n] = NULL;
 }
 
 /* Every label any block will ask for, so that label_get knows the
@@ -376,33 +412,38 @@ static void want_labels(struct tf *t)
 {
 	const struct model *m = t->m;
 
+	const char *want[6], *key[6];
+
+	t->vnet_want = xcalloc(m->nvnets + 1, sizeof(*t->vnet_want));
+	t->peer_want = xcalloc(m->npeerings + 1, sizeof(*t->peer_want));
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
-		label_want(t, NS_VNET, v->handle);
+		t->vnet_want[i] = label_want(t, NS_VNET, PARTS(v->handle));
 		if (v->gw && v->gw->source != GWSRC_ASSUMED)
-			label_want(t, NS_GATEWAY, v->handle);
+			label_want(t, NS_GATEWAY, PARTS(v->handle));
 		for (size_t k = 0; v->gw && v->gw->source == GWSRC_CREATED &&
 				   k < v->gw->npublic_ips; k++)
-			label_want(t, NS_PUBLIC_IP, k ? arena_printf(t->a, "%s_%zu", v->handle,
-								     k + 1) : v->handle);
+			label_want(t, NS_PUBLIC_IP, PARTS(k ? arena_printf(t->a, "%s_%zu",
+				v->handle, k + 1) : v->handle));
 	}
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			label_want(t, NS_PEERING, JOIN(t->a,
+			t->peer_want[i][k] = label_want(t, NS_PEERING, PARTS(
 				m->peerings[i].side[k].vnet->handle, "_to_",
 				m->peerings[i].side[!k].vnet->handle));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		const char *want = route_table_want(t, rt);
+		route_table_parts(rt, NULL, want, key);
 		label_want(t, NS_ROUTE_TABLE, want);
 		for (size_t k = 0; rt->vnet->existing && k < rt->vnet->nsubnets; k++)
-			if (rt->vnet->subnets[k].route_table == rt)
-				label_want(t, NS_ASSOCIATION, JOIN(t->a, want, "_",
-					rt->vnet->subnets[k].name));
+			if (rt->vnet->subnets[k].route_table == rt) {
+				route_table_parts(rt, rt->vnet->subnets[k].name, want, key);
+				label_want(t, NS_ASSOCIATION, want);
+			}
 	}
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (m->groups[g].create)
-			label_want(t, NS_GROUP, m->groups[g].resource_group);
+			label_want(t, NS_GROUP, PARTS(m->groups[g].resource_group));
 }
 
 static void classify_vnets(struct tf *t)
@@ -421,21 +462,23 @@ static void classify_vnets(struct tf *t)
 	t->group_label = arena_alloc(t->a, (m->ngroups + 1) * sizeof(*t->group_label));
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (m->groups[g].create)
-			t->group_label[g] = label_get(t, NS_GROUP, m->groups[g].resource_group,
-				key2(t->a, m->groups[g].subscription, m->groups[g].resource_group));
+			t->group_label[g] = label_get(t, NS_GROUP,
+				PARTS(m->groups[g].resource_group),
+				PARTS(m->groups[g].subscription, "\n", m->groups[g].resource_group));
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		struct tf_vnet *tv = &t->vnets[i];
 		tv->provider = provider_of(t, v);
 		if (v->gw && v->gw->source != GWSRC_ASSUMED)
-			t->gw_label[i] = label_get(t, NS_GATEWAY, v->handle, v->handle);
+			t->gw_label[i] = label_get(t, NS_GATEWAY, PARTS(v->handle),
+						   PARTS(v->handle));
 		if (!v->existing) {
 			tv->kind = VK_CREATED;
-			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
+			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
 			tv->ref = JOIN(t->a, "azurerm_virtual_network.", tv->label);
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
-			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
+			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
 			tv->ref = JOIN(t->a, "data.azurerm_virtual_network.", tv->label);
 		} else {
 			tv->kind = VK_LITERAL;
@@ -459,11 +502,13 @@ static void route_table_labels(struct tf *t)
 {
 	const struct model *m = t->m;
 
+	const char *want[6], *key[6];
+
 	t->rt_label = arena_alloc(t->a, (m->nroute_tables + 1) * sizeof(*t->rt_label));
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		t->rt_label[i] = label_get(t, NS_ROUTE_TABLE,
-			route_table_want(t, &m->route_tables[i]),
-			route_table_key(t, &m->route_tables[i]));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		route_table_parts(&m->route_tables[i], NULL, want, key);
+		t->rt_label[i] = label_get(t, NS_ROUTE_TABLE, want, key);
+	}
 }
 
 /* A subnet's route table as the configuration names it. */
@@ -653,7 +698,8 @@ static void public_ip_labels(struct tf *t, const struct m_vnet *v)
 	for (size_t k = 0; k < n; k++) {
 		const char *want = k ? arena_printf(t->a, "%s_%zu", v->handle, k + 1) :
 				       v->handle;
-		t->ip_label[v->index][k] = label_get(t, NS_PUBLIC_IP, want, want);
+		t->ip_label[v->index][k] = label_get(t, NS_PUBLIC_IP, PARTS(want),
+						     PARTS(want));
 	}
 }
 
@@ -762,16 +808,14 @@ static void association_labels(struct tf *t)
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
 		const struct m_vnet *v = rt->vnet;
-		const char *want = route_table_want(t, rt);
+		const char *want[6], *key[6];
 		size_t k = 0;
 		t->assoc_label[i] = arena_alloc(t->a, (v->nsubnets + 1) * sizeof(const char *));
 		for (size_t j = 0; v->existing && j < v->nsubnets; j++) {
 			if (v->subnets[j].route_table != rt)
 				continue;
-			const char *w = JOIN(t->a, want, "_", v->subnets[j].name);
-			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, w,
-				JOIN(t->a, route_table_key(t, rt), "\n",
-				     v->subnets[j].name));
+			route_table_parts(rt, v->subnets[j].name, want, key);
+			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, want, key);
 		}
 	}
 }
@@ -866,8 +910,8 @@ static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 		const struct m_peering *p = &t->m->peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const char *me = p->side[k].vnet->handle, *peer = p->side[!k].vnet->handle;
-			t->peer_label[i][k] = label_get(t, NS_PEERING,
-				JOIN(a, me, "_to_", peer), key2(a, me, peer));
+			t->peer_label[i][k] = label_of(t, NS_PEERING, t->peer_want[i][k],
+						       PARTS(me, "\n", peer));
 		}
 		for (int k = 0; t->opts->adopt && k < 2; k++)
 			adopt(t, "azurerm_virtual_network_peering", t->peer_label[i][k],
@@ -1004,6 +1048,8 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	tv_set(a, root, "route_tables", tv_lazy_list(a, m->nroute_tables,
 						     route_table_item, &t));
 	tv_set(a, root, "peerings", build_peerings(&t, r));
+	free(t.vnet_want);
+	free(t.peer_want);
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);
 }
