@@ -39,14 +39,21 @@ struct tf_vnet {
  * take their readable form and a hash of their own key. Counting first and
  * hashing keys, never positions, makes a label independent of the file's
  * order and of the other things in it but for a collision. */
-struct labels {
-	struct strmap wants; /* readable form -> struct want */
-	struct strmap taken; /* hashed labels handed out */
+struct want {
+	const char *label; /* the readable form; NULL: an empty slot */
+	uint32_t n;        /* things that want it */
+	uint32_t hash;     /* of label, so that growing hashes no text again */
 };
 
-struct want {
-	size_t n;          /* things that want it */
-	const char *label; /* the readable form, the map's key */
+/* The wants are an open-addressing table of their own, on the heap: the
+ * namespaces of VNets and peerings hold one per VNet and per peering side,
+ * and the table is sized for them before they come and freed once every
+ * label is handed out, rather than left in the compile's arena with the
+ * tables it outgrew. */
+struct labels {
+	struct want *wants;  /* cap slots, at most half of them used */
+	size_t cap, used;
+	struct strmap taken; /* hashed labels handed out */
 };
 
 enum label_ns {
@@ -75,8 +82,8 @@ struct tf {
 	const char ***assoc_label;    /* parallel to model.route_tables */
 	/* What the VNets and peerings want, from the first pass to the
 	 * second: each label is looked up once (heap; freed before the render) */
-	const struct want **vnet_want;     /* parallel to model.vnets */
-	const struct want *(*peer_want)[2]; /* parallel to model.peerings */
+	size_t *vnet_want;      /* parallel to model.vnets: a slot of ns[NS_VNET] */
+	size_t (*peer_want)[2]; /* parallel to model.peerings: of ns[NS_PEERING] */
 	/* Which VNets each list of blocks takes, by index into model.vnets */
 	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
@@ -170,41 +177,88 @@ static uint64_t fnv1a(const char *const *part)
 /* A list of parts, ended by NULL, for the labels' texts and keys. */
 #define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* First pass: the label the parts of `want` make will be asked for once. */
-static const struct want *label_want(struct tf *t, enum label_ns ns,
-				     const char *const *want)
+static uint32_t label_hash(const char *l)
 {
-	struct strmap *m = &t->ns[ns].wants;
-	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
-	struct want *w = strmap_get(m, l);
+	return (uint32_t)fnv1a(PARTS(l));
+}
 
-	if (!w) {
-		w = arena_alloc(t->a, sizeof(*w));
-		w->label = arena_strdup(t->a, l);
-		strmap_put(m, w->label, w);
+/* The slot of l: its own, or the empty one where it would go. */
+static size_t wants_slot(const struct labels *ls, const char *l, uint32_t h)
+{
+	size_t mask = ls->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask)
+		if (!ls->wants[i].label ||
+		    (ls->wants[i].hash == h && strcmp(ls->wants[i].label, l) == 0))
+			return i;
+}
+
+/* Room for n wants. A slot's number changes when the table grows: the
+ * ones kept (vnet_want, peer_want) are of namespaces sized beforehand. */
+static void wants_reserve(struct labels *ls, size_t n)
+{
+	size_t cap = ls->cap ? ls->cap : 16, old_cap = ls->cap;
+	struct want *old = ls->wants;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap == old_cap)
+		return;
+	ls->wants = xcalloc(cap, sizeof(*ls->wants));
+	ls->cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t j = old[i].hash & (cap - 1);
+		while (old[i].label && ls->wants[j].label)
+			j = (j + 1) & (cap - 1);
+		if (old[i].label)
+			ls->wants[j] = old[i];
 	}
-	w->n++;
+	free(old);
+}
+
+static bool is_wanted(const struct labels *ls, const char *l)
+{
+	return ls->cap && ls->wants[wants_slot(ls, l, label_hash(l))].label;
+}
+
+/* First pass: the label the parts of `want` make will be asked for once.
+ * Returns its slot. */
+static size_t label_want(struct tf *t, enum label_ns ns, const char *const *want)
+{
+	struct labels *ls = &t->ns[ns];
+	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
+	uint32_t h = label_hash(l);
+
+	wants_reserve(ls, ls->used + 1);
+	size_t i = wants_slot(ls, l, h);
+	if (!ls->wants[i].label) {
+		ls->wants[i] = (struct want){ arena_strdup(t->a, l), 0, h };
+		ls->used++;
+	}
+	ls->wants[i].n++;
 	free(heap);
-	return w;
+	return i;
 }
 
 /* Second pass: the label of the thing whose key is the parts of `key` and
- * that wanted w. The hash grows to 16 digits, then takes a counter, only
- * if it still collides (with a readable label or another hash), which no
- * real file makes. A label wanted once is handed out once: only hashed
- * ones need keeping, and a hash that equals a readable label is in wants. */
-static const char *label_of(struct tf *t, enum label_ns ns, const struct want *w,
+ * that wanted the label in slot i. The hash grows to 16 digits, then takes
+ * a counter, only if it still collides (with a readable label or another
+ * hash), which no real file makes. A label wanted once is handed out once:
+ * only hashed ones need keeping, and a hash that equals a readable label
+ * is wanted. */
+static const char *label_of(struct tf *t, enum label_ns ns, size_t i,
 			    const char *const *key)
 {
 	struct labels *ls = &t->ns[ns];
+	const struct want *w = &ls->wants[i];
 
 	if (w->n < 2)
 		return w->label;
 	uint64_t h = fnv1a(key);
 	const char *l = arena_printf(t->a, "%s_%08" PRIx64, w->label, h >> 32);
-	if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
+	if (is_wanted(ls, l) || strmap_get(&ls->taken, l))
 		l = arena_printf(t->a, "%s_%016" PRIx64, w->label, h);
-	for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
+	for (unsigned n = 2; is_wanted(ls, l) || strmap_get(&ls->taken, l); n++)
 		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", w->label, h, n);
 	strmap_put(&ls->taken, l, ls);
 	return l;
@@ -214,14 +268,14 @@ static const char *label_of(struct tf *t, enum label_ns ns, const struct want *w
 static const char *label_get(struct tf *t, enum label_ns ns,
 			     const char *const *want, const char *const *key)
 {
-	char small[128], *heap = NULL;
-	const struct want *w = strmap_get(&t->ns[ns].wants,
-					  label_join(small, sizeof(small), want, &heap));
+	const struct labels *ls = &t->ns[ns];
+	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
+	size_t i = ls->cap ? wants_slot(ls, l, label_hash(l)) : 0;
 
 	free(heap);
-	if (!w) /* every label is wanted first */
+	if (!ls->cap || !ls->wants[i].label) /* every label is wanted first */
 		BUG();
-	return label_of(t, ns, w, key);
+	return label_of(t, ns, i, key);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -416,6 +470,8 @@ static void want_labels(struct tf *t)
 
 	t->vnet_want = xcalloc(m->nvnets + 1, sizeof(*t->vnet_want));
 	t->peer_want = xcalloc(m->npeerings + 1, sizeof(*t->peer_want));
+	wants_reserve(&t->ns[NS_VNET], m->nvnets);
+	wants_reserve(&t->ns[NS_PEERING], 2 * m->npeerings);
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		t->vnet_want[i] = label_want(t, NS_VNET, PARTS(v->handle));
@@ -1028,10 +1084,8 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 
 	strmap_init(&t.aliases, a);
 	strmap_init(&t.providers, a);
-	for (int ns = 0; ns < NS_COUNT; ns++) {
-		strmap_init(&t.ns[ns].wants, a);
+	for (int ns = 0; ns < NS_COUNT; ns++)
 		strmap_init(&t.ns[ns].taken, a);
-	}
 	want_labels(&t);
 	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
@@ -1050,6 +1104,8 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	tv_set(a, root, "peerings", build_peerings(&t, r));
 	free(t.vnet_want);
 	free(t.peer_want);
+	for (int ns = 0; ns < NS_COUNT; ns++)
+		free(t.ns[ns].wants);
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);
 }
