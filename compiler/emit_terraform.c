@@ -30,9 +30,16 @@ enum vnet_kind {
 struct tf_vnet {
 	enum vnet_kind kind;
 	const char *label;    /* the block label */
-	const char *ref;      /* "azurerm_virtual_network.hub", or NULL */
 	struct tval *provider; /* raw "azurerm.sub_x", or "" */
 };
+
+/* How the configuration names a VNet: TYPE.LABEL, with this TYPE (the
+ * references are joined as a block needs them, not kept per VNet). */
+static const char *vnet_type(const struct tf_vnet *tv)
+{
+	return tv->kind == VK_DATA ? "data.azurerm_virtual_network." :
+				     "azurerm_virtual_network.";
+}
 
 /* One namespace of labels: a label is its readable form when no other
  * thing of the namespace wants the same one; the things that collide each
@@ -531,11 +538,9 @@ static void classify_vnets(struct tf *t)
 		if (!v->existing) {
 			tv->kind = VK_CREATED;
 			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
-			tv->ref = JOIN(t->a, "azurerm_virtual_network.", tv->label);
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
 			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
-			tv->ref = JOIN(t->a, "data.azurerm_virtual_network.", tv->label);
 		} else {
 			tv->kind = VK_LITERAL;
 		}
@@ -551,7 +556,7 @@ static struct tval *vnet_attr(struct tf *t, const struct m_vnet *v,
 
 	if (tv->kind == VK_LITERAL)
 		return tv_string(t->a, literal);
-	return tv_raw(t->a, JOIN(t->a, tv->ref, ".", attr));
+	return tv_raw(t->a, JOIN(t->a, vnet_type(tv), tv->label, ".", attr));
 }
 
 static void route_table_labels(struct tf *t)
@@ -679,7 +684,8 @@ static struct tval *inline_subnet_id(struct tf *t, const struct tf_vnet *tv,
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "one([for s in %s.subnet : s.id if s.name == ", tv->ref);
+	sb_printf(&sb, "one([for s in %s%s.subnet : s.id if s.name == ", vnet_type(tv),
+		  tv->label);
 	tmpl_quote(TMPL_HCL, subnet, &sb);
 	sb_puts(&sb, "])");
 	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
@@ -799,7 +805,7 @@ static struct tval *existing_subnet_id(struct tf *t, const struct m_vnet *v,
 		return tv_string(t->a, JOIN(t->a, v->id, "/subnets/", subnet));
 	/* "${REF.id}" then the quoted rest, minus its opening quote */
 	sb_init(&sb);
-	sb_printf(&sb, "\"${%s.id}", tv->ref);
+	sb_printf(&sb, "\"${%s%s.id}", vnet_type(tv), tv->label);
 	size_t at = sb.len;
 	tmpl_quote(TMPL_HCL, JOIN(t->a, "/subnets/", subnet), &sb);
 	memmove(sb.buf + at, sb.buf + at + 1, sb.len - at);
@@ -884,7 +890,7 @@ static struct tval *remote_space(struct tf *t, const struct m_vnet *remote)
 	const struct tf_vnet *tv = &t->vnets[remote->index];
 
 	if (tv->kind != VK_LITERAL)
-		return tv_raw(t->a, JOIN(t->a, "join(\",\", ", tv->ref,
+		return tv_raw(t->a, JOIN(t->a, "join(\",\", ", vnet_type(tv), tv->label,
 					 ".address_space)"));
 	struct strbuf sb;
 	char buf[IP_STRLEN];
