@@ -42,11 +42,35 @@ bool ip_parse_prefix(const char *s, size_t n, struct ip_prefix *out)
 	return true;
 }
 
+/* v in decimal at p; returns the end. The back ends write an address or
+ * a prefix for every subnet, and formatting through printf cost more
+ * than the rest of writing them. */
+static char *put_decimal(char *p, unsigned v)
+{
+	char digits[10];
+	size_t n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
 const char *ip_addr_str(const struct ip_addr *a, char buf[IP_STRLEN])
 {
+	if (a->family == IP_V4) {
+		char *p = buf;
+		for (int i = 0; i < 4; i++) {
+			p = put_decimal(p, a->b[i]);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	/* glibc's inet_ntop writes the RFC 5952 form: lower case, longest run
 	 * of zero groups compressed, leading zeros dropped. */
-	if (!inet_ntop(a->family == IP_V4 ? AF_INET : AF_INET6, a->b, buf, IP_STRLEN))
+	if (!inet_ntop(AF_INET6, a->b, buf, IP_STRLEN))
 		BUG();
 	return buf;
 }
@@ -57,7 +81,8 @@ const char *ip_prefix_str(const struct ip_prefix *p, char buf[IP_STRLEN])
 
 	ip_addr_str(&p->addr, buf);
 	n = strlen(buf); /* at most 45 (INET6_ADDRSTRLEN - 1) */
-	snprintf(buf + n, IP_STRLEN - n, "/%u", p->len % 10000);
+	buf[n] = '/';
+	*put_decimal(buf + n + 1, p->len % 10000) = '\0';
 	return buf;
 }
 

@@ -30,23 +30,37 @@ enum vnet_kind {
 struct tf_vnet {
 	enum vnet_kind kind;
 	const char *label;    /* the block label */
-	const char *ref;      /* "azurerm_virtual_network.hub", or NULL */
 	struct tval *provider; /* raw "azurerm.sub_x", or "" */
 };
+
+/* How the configuration names a VNet: TYPE.LABEL, with this TYPE (the
+ * references are joined as a block needs them, not kept per VNet). */
+static const char *vnet_type(const struct tf_vnet *tv)
+{
+	return tv->kind == VK_DATA ? "data.azurerm_virtual_network." :
+				     "azurerm_virtual_network.";
+}
 
 /* One namespace of labels: a label is its readable form when no other
  * thing of the namespace wants the same one; the things that collide each
  * take their readable form and a hash of their own key. Counting first and
  * hashing keys, never positions, makes a label independent of the file's
  * order and of the other things in it but for a collision. */
-struct labels {
-	struct strmap wants; /* readable form -> struct want */
-	struct strmap taken; /* hashed labels handed out */
+struct want {
+	const char *label; /* the readable form; NULL: an empty slot */
+	uint32_t n;        /* things that want it */
+	uint32_t hash;     /* of label, so that growing hashes no text again */
 };
 
-struct want {
-	size_t n;          /* things that want it */
-	const char *label; /* the readable form, the map's key */
+/* The wants are an open-addressing table of their own, on the heap: the
+ * namespaces of VNets and peerings hold one per VNet and per peering side,
+ * and the table is sized for them before they come and freed once every
+ * label is handed out, rather than left in the compile's arena with the
+ * tables it outgrew. */
+struct labels {
+	struct want *wants;  /* cap slots, at most half of them used */
+	size_t cap, used;
+	struct strmap taken; /* hashed labels handed out */
 };
 
 enum label_ns {
@@ -73,102 +87,202 @@ struct tf {
 	const char *(*peer_label)[2]; /* parallel to model.peerings */
 	const char ***ip_label;       /* parallel to model.vnets: its public IPs' */
 	const char ***assoc_label;    /* parallel to model.route_tables */
+	/* What the VNets and peerings want, from the first pass to the
+	 * second: each label is looked up once (heap; freed before the render) */
+	size_t *vnet_want;      /* parallel to model.vnets: a slot of ns[NS_VNET] */
+	size_t (*peer_want)[2]; /* parallel to model.peerings: of ns[NS_PEERING] */
 	/* Which VNets each list of blocks takes, by index into model.vnets */
 	struct picks { size_t *at, n; } created, read, gw_created, gw_read;
 	struct strmap aliases; /* subscription -> provider alias (not the first) */
+	struct strmap providers; /* subscription -> raw "azurerm.ALIAS", shared */
 	struct labels ns[NS_COUNT];
 	struct tval *imports; /* import blocks: --import-from's live resources */
 };
 
 /* ---------------------------------------------------------------- labels */
 
+/* The parts, ended by NULL, joined in a. Labels, references and keys are
+ * made by the hundred thousand, and parsing a printf format for each cost
+ * more than copying them (a sixth of the back end's time at 10,000 VNets). */
+static char *join_parts(struct arena *a, const char *const *part)
+{
+	size_t len[8], n = 0, total = 0;
+
+	for (; part[n]; n++) {
+		if (n == ARRAY_SIZE(len))
+			BUG();
+		total += len[n] = strlen(part[n]);
+	}
+	char *s = arena_alloc(a, total + 1), *at = s;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(at, part[i], len[i]);
+		at += len[i];
+	}
+	return s;
+}
+
+#define JOIN(a, ...) join_parts((a), (const char *const[]){ __VA_ARGS__, NULL })
+
 /* A readable label from any text: HCL identifiers may hold '-', but
  * Terraform's own style is snake_case, so '-' and anything else that is not
  * a letter, digit or '_' become '_'. */
-static void label_into(struct strbuf *sb, const char *s)
+static bool label_char(char c)
 {
-	size_t start = sb->len;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
 
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-	      s[0] == '_'))
-		sb_putc(sb, '_');
-	sb_puts(sb, s);
-	for (char *p = sb->buf + start; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			*p = '_';
+static bool label_start(char c)
+{
+	return label_char(c) && !(c >= '0' && c <= '9');
+}
+
+/* The readable label of the parts joined (ended by NULL), in small when it
+ * fits (labels are short), else in *heap, which the caller frees: a label
+ * looked up is kept only when it is new. */
+static char *label_join(char *small, size_t size, const char *const *part,
+			char **heap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; part[i]; i++)
+		n += strlen(part[i]);
+	char *buf = n + 2 <= size ? small : (*heap = xmalloc(n + 2));
+	char *p = buf + 1;
+	for (size_t i = 0; part[i]; i++)
+		for (const char *c = part[i]; *c; c++)
+			*p++ = label_char(*c) ? *c : '_';
+	*p = '\0';
+	if (label_start(buf[1]))
+		return buf + 1;
+	buf[0] = '_';
+	return buf;
 }
 
 static char *label_text(struct arena *a, const char *s)
 {
-	struct strbuf sb;
-
-	sb_init(&sb);
-	label_into(&sb, s);
-	char *l = arena_strdup(a, sb.buf);
-	sb_free(&sb);
+	char small[128], *heap = NULL;
+	char *l = arena_strdup(a, label_join(small, sizeof(small),
+					     (const char *const[]){ s, NULL }, &heap));
+	free(heap);
 	return l;
 }
 
-/* FNV-1a, 64 bits: the same on every machine. */
-static uint64_t fnv1a(const char *s)
+/* FNV-1a, 64 bits, of the parts joined: the same on every machine. */
+static uint64_t fnv1a(const char *const *part)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
+	for (size_t i = 0; part[i]; i++)
+		for (const char *s = part[i]; *s; s++) {
+			h ^= (unsigned char)*s;
+			h *= 0x100000001b3ULL;
+		}
 	return h;
 }
 
-/* First pass: `want` (text, made a label) will be asked for once. */
-static void label_want(struct tf *t, enum label_ns ns, const char *want)
-{
-	struct strmap *m = &t->ns[ns].wants;
-	const char *l = label_text(t->a, want);
-	struct want *w = strmap_get(m, l);
+/* A list of parts, ended by NULL, for the labels' texts and keys. */
+#define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-	if (!w) {
-		w = arena_alloc(t->a, sizeof(*w));
-		w->label = l;
-		strmap_put(m, l, w);
-	}
-	w->n++;
+static uint32_t label_hash(const char *l)
+{
+	return (uint32_t)fnv1a(PARTS(l));
 }
 
-/* Second pass: the label of the thing `key` that wants `want`. The hash
- * grows to 16 digits, then takes a counter, only if it still collides
- * (with a readable label or another hash), which no real file makes. A
- * label wanted once is handed out once: only hashed ones need keeping,
- * and a hash that equals a readable label is in wants. */
-static const char *label_get(struct tf *t, enum label_ns ns, const char *want,
-			     const char *key)
+/* The slot of l: its own, or the empty one where it would go. */
+static size_t wants_slot(const struct labels *ls, const char *l, uint32_t h)
+{
+	size_t mask = ls->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask)
+		if (!ls->wants[i].label ||
+		    (ls->wants[i].hash == h && strcmp(ls->wants[i].label, l) == 0))
+			return i;
+}
+
+/* Room for n wants. A slot's number changes when the table grows: the
+ * ones kept (vnet_want, peer_want) are of namespaces sized beforehand. */
+static void wants_reserve(struct labels *ls, size_t n)
+{
+	size_t cap = ls->cap ? ls->cap : 16, old_cap = ls->cap;
+	struct want *old = ls->wants;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap == old_cap)
+		return;
+	ls->wants = xcalloc(cap, sizeof(*ls->wants));
+	ls->cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t j = old[i].hash & (cap - 1);
+		while (old[i].label && ls->wants[j].label)
+			j = (j + 1) & (cap - 1);
+		if (old[i].label)
+			ls->wants[j] = old[i];
+	}
+	free(old);
+}
+
+static bool is_wanted(const struct labels *ls, const char *l)
+{
+	return ls->cap && ls->wants[wants_slot(ls, l, label_hash(l))].label;
+}
+
+/* First pass: the label the parts of `want` make will be asked for once.
+ * Returns its slot. */
+static size_t label_want(struct tf *t, enum label_ns ns, const char *const *want)
 {
 	struct labels *ls = &t->ns[ns];
-	struct strbuf readable;
+	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
+	uint32_t h = label_hash(l);
 
-	sb_init(&readable);
-	label_into(&readable, want);
-	const struct want *w = strmap_get(&ls->wants, readable.buf);
-	const char *l = w ? w->label : arena_strdup(t->a, readable.buf);
-	sb_free(&readable);
-	if (!w || w->n < 2)
-		return l;
+	wants_reserve(ls, ls->used + 1);
+	size_t i = wants_slot(ls, l, h);
+	if (!ls->wants[i].label) {
+		ls->wants[i] = (struct want){ arena_strdup(t->a, l), 0, h };
+		ls->used++;
+	}
+	ls->wants[i].n++;
+	free(heap);
+	return i;
+}
+
+/* Second pass: the label of the thing whose key is the parts of `key` and
+ * that wanted the label in slot i. The hash grows to 16 digits, then takes
+ * a counter, only if it still collides (with a readable label or another
+ * hash), which no real file makes. A label wanted once is handed out once:
+ * only hashed ones need keeping, and a hash that equals a readable label
+ * is wanted. */
+static const char *label_of(struct tf *t, enum label_ns ns, size_t i,
+			    const char *const *key)
+{
+	struct labels *ls = &t->ns[ns];
+	const struct want *w = &ls->wants[i];
+
+	if (w->n < 2)
+		return w->label;
 	uint64_t h = fnv1a(key);
-	const char *base = l;
-	l = arena_printf(t->a, "%s_%08" PRIx64, base, h >> 32);
-	if (strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l))
-		l = arena_printf(t->a, "%s_%016" PRIx64, base, h);
-	for (unsigned n = 2; strmap_get(&ls->wants, l) || strmap_get(&ls->taken, l); n++)
-		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", base, h, n);
+	const char *l = arena_printf(t->a, "%s_%08" PRIx64, w->label, h >> 32);
+	if (is_wanted(ls, l) || strmap_get(&ls->taken, l))
+		l = arena_printf(t->a, "%s_%016" PRIx64, w->label, h);
+	for (unsigned n = 2; is_wanted(ls, l) || strmap_get(&ls->taken, l); n++)
+		l = arena_printf(t->a, "%s_%016" PRIx64 "_%u", w->label, h, n);
 	strmap_put(&ls->taken, l, ls);
 	return l;
 }
 
-static const char *key2(struct arena *a, const char *x, const char *y)
+/* label_of for a label wanted in the first pass, found again by its text. */
+static const char *label_get(struct tf *t, enum label_ns ns,
+			     const char *const *want, const char *const *key)
 {
-	return arena_printf(a, "%s\n%s", x, y);
+	const struct labels *ls = &t->ns[ns];
+	char small[128], *heap = NULL, *l = label_join(small, sizeof(small), want, &heap);
+	size_t i = ls->cap ? wants_slot(ls, l, label_hash(l)) : 0;
+
+	free(heap);
+	if (!ls->cap || !ls->wants[i].label) /* every label is wanted first */
+		BUG();
+	return label_of(t, ns, i, key);
 }
 
 /* ------------------------------------------------------------- providers */
@@ -187,7 +301,7 @@ static char *alias_for(struct tf *t, const char *sub, size_t i)
 {
 	char *first = arena_lower(t->a, arena_strndup(t->a, sub, strcspn(sub, "-")));
 
-	return is_alias_text(first) && *first ? arena_printf(t->a, "sub_%s", first) :
+	return is_alias_text(first) && *first ? JOIN(t->a, "sub_", first) :
 						arena_printf(t->a, "sub_%zu", i + 1);
 }
 
@@ -205,7 +319,7 @@ static struct tval *build_providers(struct tf *t)
 		if (i > 0) {
 			alias = alias_for(t, sub, i);
 			if (strmap_get(&used, alias))
-				alias = label_text(a, arena_printf(a, "sub_%s", sub));
+				alias = label_text(a, JOIN(a, "sub_", sub));
 			alias = unique_name(a, &used, alias, "_", false, NULL);
 			strmap_put(&t->aliases, sub, alias);
 		}
@@ -216,11 +330,20 @@ static struct tval *build_providers(struct tf *t)
 	return list;
 }
 
+/* One value per subscription, shared by its VNets' blocks. */
 static struct tval *provider_of(struct tf *t, const struct m_vnet *v)
 {
-	const char *alias = v->subscription ? strmap_get(&t->aliases, v->subscription) : NULL;
+	const char *sub = v->subscription;
+	struct tval *p = sub ? strmap_get(&t->providers, sub) : NULL;
+	const char *alias = sub ? strmap_get(&t->aliases, sub) : NULL;
 
-	return tv_raw(t->a, alias ? arena_printf(t->a, "azurerm.%s", alias) : "");
+	if (!sub)
+		return tv_raw(t->a, "");
+	if (!p) {
+		p = tv_raw(t->a, alias ? JOIN(t->a, "azurerm.", alias) : "");
+		strmap_put(&t->providers, sub, p);
+	}
+	return p;
 }
 
 /* --------------------------------------------------------------- adoption */
@@ -231,7 +354,7 @@ static void adopt(struct tf *t, const char *type, const char *label, const char 
 	if (!id)
 		return;
 	struct tval *o = tv_object(t->a);
-	tv_set(t->a, o, "to", tv_raw(t->a, arena_printf(t->a, "%s.%s", type, label)));
+	tv_set(t->a, o, "to", tv_raw(t->a, JOIN(t->a, type, ".", label)));
 	tv_set(t->a, o, "id", tv_string(t->a, id));
 	tv_push(t->a, t->imports, o);
 }
@@ -264,7 +387,7 @@ static const char *live_side_id(struct tf *t, struct peerc_result *r,
 	}
 	/* Built from the VNet's canonical ID rather than taken from the
 	 * input, whose segment names azurerm's parser may not accept. */
-	return arena_printf(t->a, "%s/virtualNetworkPeerings/%s", lv->id, lp->name);
+	return JOIN(t->a, lv->id, "/virtualNetworkPeerings/", lp->name);
 }
 
 /* ---------------------------------------------------------- resource groups */
@@ -276,8 +399,8 @@ static struct tval *group_name(struct tf *t, size_t g, const char *name)
 {
 	if (t->group_label && t->group_label[g] && t->m->groups[g].create &&
 	    strcmp(t->m->groups[g].resource_group, name) == 0)
-		return tv_raw(t->a, arena_printf(t->a, "azurerm_resource_group.%s.name",
-						 t->group_label[g]));
+		return tv_raw(t->a, JOIN(t->a, "azurerm_resource_group.",
+					 t->group_label[g], ".name"));
 	return tv_string(t->a, name);
 }
 
@@ -304,15 +427,15 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 		}
 		const char *alias = strmap_get(&t->aliases, mg->subscription);
 		tv_set(a, o, "label", tv_string(a, t->group_label[g]));
-		tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+		tv_set(a, o, "provider", tv_raw(a, alias ? JOIN(a, "azurerm.", alias) : ""));
 		tv_set(a, o, "name", tv_string(a, mg->resource_group));
 		tv_set(a, o, "location", tv_string(a, mg->location));
 		tv_push(a, list, o);
 		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
 						     mg->resource_group))
 			adopt(t, "azurerm_resource_group", t->group_label[g],
-			      arena_printf(a, "/subscriptions/%s/resourceGroups/%s",
-					   mg->subscription, mg->resource_group));
+			      JOIN(a, "/subscriptions/", mg->subscription,
+				   "/resourceGroups/", mg->resource_group));
 	}
 	return list;
 }
@@ -320,18 +443,28 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 /* ------------------------------------------------------------------ VNets */
 
 /* The label a route table asks for: SPOKE_via_HUB, or HUB_gateway_subnet;
- * and the key that tells tables apart (spoke and hub; the hub alone). */
-static const char *route_table_want(struct tf *t, const struct m_route_table *rt)
+ * and the key that tells tables apart (spoke and hub; the hub alone).
+ * With a subnet, its association's: the table's and "_SUBNET" (in the
+ * key, "\nSUBNET"). want and key get room for 6 parts each. */
+static void route_table_parts(const struct m_route_table *rt, const char *subnet,
+			      const char *want[6], const char *key[6])
 {
-	return rt->kind == RT_TRANSIT ?
-		arena_printf(t->a, "%s_via_%s", rt->vnet->handle, rt->hub->handle) :
-		arena_printf(t->a, "%s_gateway_subnet", rt->hub->handle);
-}
+	bool transit = rt->kind == RT_TRANSIT;
+	size_t n = 3;
 
-static const char *route_table_key(struct tf *t, const struct m_route_table *rt)
-{
-	return rt->kind == RT_TRANSIT ? key2(t->a, rt->vnet->handle, rt->hub->handle) :
-					key2(t->a, rt->hub->handle, "");
+	want[0] = transit ? rt->vnet->handle : rt->hub->handle;
+	want[1] = transit ? "_via_" : "_gateway_subnet";
+	want[2] = transit ? rt->hub->handle : "";
+	key[0] = want[0];
+	key[1] = "\n";
+	key[2] = transit ? rt->hub->handle : "";
+	if (subnet) {
+		want[n] = "_";
+		key[n++] = "\n";
+		want[n] = key[n] = subnet;
+		n++;
+	}
+	want[n] = key[n] = NULL;
 }
 
 /* Every label any block will ask for, so that label_get knows the
@@ -340,33 +473,40 @@ static void want_labels(struct tf *t)
 {
 	const struct model *m = t->m;
 
+	const char *want[6], *key[6];
+
+	t->vnet_want = xcalloc(m->nvnets + 1, sizeof(*t->vnet_want));
+	t->peer_want = xcalloc(m->npeerings + 1, sizeof(*t->peer_want));
+	wants_reserve(&t->ns[NS_VNET], m->nvnets);
+	wants_reserve(&t->ns[NS_PEERING], 2 * m->npeerings);
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
-		label_want(t, NS_VNET, v->handle);
+		t->vnet_want[i] = label_want(t, NS_VNET, PARTS(v->handle));
 		if (v->gw && v->gw->source != GWSRC_ASSUMED)
-			label_want(t, NS_GATEWAY, v->handle);
+			label_want(t, NS_GATEWAY, PARTS(v->handle));
 		for (size_t k = 0; v->gw && v->gw->source == GWSRC_CREATED &&
 				   k < v->gw->npublic_ips; k++)
-			label_want(t, NS_PUBLIC_IP, k ? arena_printf(t->a, "%s_%zu", v->handle,
-								     k + 1) : v->handle);
+			label_want(t, NS_PUBLIC_IP, PARTS(k ? arena_printf(t->a, "%s_%zu",
+				v->handle, k + 1) : v->handle));
 	}
 	for (size_t i = 0; i < m->npeerings; i++)
 		for (int k = 0; k < 2; k++)
-			label_want(t, NS_PEERING, arena_printf(t->a, "%s_to_%s",
-				m->peerings[i].side[k].vnet->handle,
+			t->peer_want[i][k] = label_want(t, NS_PEERING, PARTS(
+				m->peerings[i].side[k].vnet->handle, "_to_",
 				m->peerings[i].side[!k].vnet->handle));
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
-		const char *want = route_table_want(t, rt);
+		route_table_parts(rt, NULL, want, key);
 		label_want(t, NS_ROUTE_TABLE, want);
 		for (size_t k = 0; rt->vnet->existing && k < rt->vnet->nsubnets; k++)
-			if (rt->vnet->subnets[k].route_table == rt)
-				label_want(t, NS_ASSOCIATION, arena_printf(t->a, "%s_%s", want,
-					rt->vnet->subnets[k].name));
+			if (rt->vnet->subnets[k].route_table == rt) {
+				route_table_parts(rt, rt->vnet->subnets[k].name, want, key);
+				label_want(t, NS_ASSOCIATION, want);
+			}
 	}
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (m->groups[g].create)
-			label_want(t, NS_GROUP, m->groups[g].resource_group);
+			label_want(t, NS_GROUP, PARTS(m->groups[g].resource_group));
 }
 
 static void classify_vnets(struct tf *t)
@@ -385,22 +525,22 @@ static void classify_vnets(struct tf *t)
 	t->group_label = arena_alloc(t->a, (m->ngroups + 1) * sizeof(*t->group_label));
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (m->groups[g].create)
-			t->group_label[g] = label_get(t, NS_GROUP, m->groups[g].resource_group,
-				key2(t->a, m->groups[g].subscription, m->groups[g].resource_group));
+			t->group_label[g] = label_get(t, NS_GROUP,
+				PARTS(m->groups[g].resource_group),
+				PARTS(m->groups[g].subscription, "\n", m->groups[g].resource_group));
 	for (size_t i = 0; i < m->nvnets; i++) {
 		const struct m_vnet *v = &m->vnets[i];
 		struct tf_vnet *tv = &t->vnets[i];
 		tv->provider = provider_of(t, v);
 		if (v->gw && v->gw->source != GWSRC_ASSUMED)
-			t->gw_label[i] = label_get(t, NS_GATEWAY, v->handle, v->handle);
+			t->gw_label[i] = label_get(t, NS_GATEWAY, PARTS(v->handle),
+						   PARTS(v->handle));
 		if (!v->existing) {
 			tv->kind = VK_CREATED;
-			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
-			tv->ref = arena_printf(t->a, "azurerm_virtual_network.%s", tv->label);
+			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
 		} else if (!v->id || spoke_without_location[i]) {
 			tv->kind = VK_DATA;
-			tv->label = label_get(t, NS_VNET, v->handle, v->handle);
-			tv->ref = arena_printf(t->a, "data.azurerm_virtual_network.%s", tv->label);
+			tv->label = label_of(t, NS_VNET, t->vnet_want[i], PARTS(v->handle));
 		} else {
 			tv->kind = VK_LITERAL;
 		}
@@ -416,18 +556,20 @@ static struct tval *vnet_attr(struct tf *t, const struct m_vnet *v,
 
 	if (tv->kind == VK_LITERAL)
 		return tv_string(t->a, literal);
-	return tv_raw(t->a, arena_printf(t->a, "%s.%s", tv->ref, attr));
+	return tv_raw(t->a, JOIN(t->a, vnet_type(tv), tv->label, ".", attr));
 }
 
 static void route_table_labels(struct tf *t)
 {
 	const struct model *m = t->m;
 
+	const char *want[6], *key[6];
+
 	t->rt_label = arena_alloc(t->a, (m->nroute_tables + 1) * sizeof(*t->rt_label));
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		t->rt_label[i] = label_get(t, NS_ROUTE_TABLE,
-			route_table_want(t, &m->route_tables[i]),
-			route_table_key(t, &m->route_tables[i]));
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		route_table_parts(&m->route_tables[i], NULL, want, key);
+		t->rt_label[i] = label_get(t, NS_ROUTE_TABLE, want, key);
+	}
 }
 
 /* A subnet's route table as the configuration names it. */
@@ -435,8 +577,8 @@ static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
 {
 	struct tf *t = ctx;
 
-	return tv_raw(t->a, arena_printf(t->a, "azurerm_route_table.%s.id",
-					 t->rt_label[rt - t->m->route_tables]));
+	return tv_raw(t->a, JOIN(t->a, "azurerm_route_table.",
+				     t->rt_label[rt - t->m->route_tables], ".id"));
 }
 
 /* A created VNet's subnets name their route table inline: azurerm 4.x reads
@@ -542,7 +684,8 @@ static struct tval *inline_subnet_id(struct tf *t, const struct tf_vnet *tv,
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "one([for s in %s.subnet : s.id if s.name == ", tv->ref);
+	sb_printf(&sb, "one([for s in %s%s.subnet : s.id if s.name == ", vnet_type(tv),
+		  tv->label);
 	tmpl_quote(TMPL_HCL, subnet, &sb);
 	sb_puts(&sb, "])");
 	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
@@ -576,8 +719,8 @@ static struct tval *created_gateway(struct tf *t, const struct m_vnet *v)
 		struct tval *c = tv_object(a);
 		tv_push(a, ips, ip);
 		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
-		tv_set(a, c, "public_ip_address_id", tv_raw(a, arena_printf(a,
-			"azurerm_public_ip.%s.id", tv_get(ip, "label")->u.str)));
+		tv_set(a, c, "public_ip_address_id", tv_raw(a, JOIN(a,
+			"azurerm_public_ip.", tv_get(ip, "label")->u.str, ".id")));
 		tv_set(a, c, "subnet_id", inline_subnet_id(t, &t->vnets[v->index],
 							  "GatewaySubnet"));
 		tv_push(a, configs, c);
@@ -602,7 +745,7 @@ static struct tval *read_gateway(struct tf *t, const struct m_vnet *v)
 	const char *alias = gw->subscription ? strmap_get(&t->aliases, gw->subscription) : NULL;
 
 	tv_set(a, o, "label", tv_string(a, t->gw_label[v->index]));
-	tv_set(a, o, "provider", tv_raw(a, alias ? arena_printf(a, "azurerm.%s", alias) : ""));
+	tv_set(a, o, "provider", tv_raw(a, alias ? JOIN(a, "azurerm.", alias) : ""));
 	tv_set(a, o, "name", tv_string(a, gw->name));
 	tv_set(a, o, "resource_group", tv_string(a, gw->resource_group));
 	return o;
@@ -617,7 +760,8 @@ static void public_ip_labels(struct tf *t, const struct m_vnet *v)
 	for (size_t k = 0; k < n; k++) {
 		const char *want = k ? arena_printf(t->a, "%s_%zu", v->handle, k + 1) :
 				       v->handle;
-		t->ip_label[v->index][k] = label_get(t, NS_PUBLIC_IP, want, want);
+		t->ip_label[v->index][k] = label_get(t, NS_PUBLIC_IP, PARTS(want),
+						     PARTS(want));
 	}
 }
 
@@ -643,9 +787,8 @@ static const char *gateway_ref(struct tf *t, const struct m_vnet *v)
 {
 	if (!v->gw || v->gw->source == GWSRC_ASSUMED)
 		return NULL;
-	return arena_printf(t->a, "%sazurerm_virtual_network_gateway.%s",
-			    v->gw->source == GWSRC_READ ? "data." : "",
-			    t->gw_label[v->index]);
+	return JOIN(t->a, v->gw->source == GWSRC_READ ? "data." : "",
+		    "azurerm_virtual_network_gateway.", t->gw_label[v->index]);
 }
 
 /* ----------------------------------------------------------- route tables */
@@ -659,12 +802,12 @@ static struct tval *existing_subnet_id(struct tf *t, const struct m_vnet *v,
 	struct strbuf sb;
 
 	if (tv->kind == VK_LITERAL)
-		return tv_string(t->a, arena_printf(t->a, "%s/subnets/%s", v->id, subnet));
+		return tv_string(t->a, JOIN(t->a, v->id, "/subnets/", subnet));
 	/* "${REF.id}" then the quoted rest, minus its opening quote */
 	sb_init(&sb);
-	sb_printf(&sb, "\"${%s.id}", tv->ref);
+	sb_printf(&sb, "\"${%s%s.id}", vnet_type(tv), tv->label);
 	size_t at = sb.len;
-	tmpl_quote(TMPL_HCL, arena_printf(t->a, "/subnets/%s", subnet), &sb);
+	tmpl_quote(TMPL_HCL, JOIN(t->a, "/subnets/", subnet), &sb);
 	memmove(sb.buf + at, sb.buf + at + 1, sb.len - at);
 	sb.len--;
 	struct tval *r = tv_raw(t->a, arena_strdup(t->a, sb.buf));
@@ -696,7 +839,7 @@ static struct tval *route_table_value(struct tf *t, const struct m_route_table *
 		tv_push(a, assoc, s);
 	}
 	tv_set(a, o, "label", tv_string(a, label));
-	tv_set(a, o, "id", tv_raw(a, arena_printf(a, "azurerm_route_table.%s.id", label)));
+	tv_set(a, o, "id", tv_raw(a, JOIN(a, "azurerm_route_table.", label, ".id")));
 	tv_set(a, o, "provider", tv->provider);
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "resource_group", group_name(t, v->group, v->resource_group));
@@ -727,16 +870,14 @@ static void association_labels(struct tf *t)
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
 		const struct m_vnet *v = rt->vnet;
-		const char *want = route_table_want(t, rt);
+		const char *want[6], *key[6];
 		size_t k = 0;
 		t->assoc_label[i] = arena_alloc(t->a, (v->nsubnets + 1) * sizeof(const char *));
 		for (size_t j = 0; v->existing && j < v->nsubnets; j++) {
 			if (v->subnets[j].route_table != rt)
 				continue;
-			const char *w = arena_printf(t->a, "%s_%s", want, v->subnets[j].name);
-			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, w,
-				arena_printf(t->a, "%s\n%s", route_table_key(t, rt),
-					     v->subnets[j].name));
+			route_table_parts(rt, v->subnets[j].name, want, key);
+			t->assoc_label[i][k++] = label_get(t, NS_ASSOCIATION, want, key);
 		}
 	}
 }
@@ -749,8 +890,8 @@ static struct tval *remote_space(struct tf *t, const struct m_vnet *remote)
 	const struct tf_vnet *tv = &t->vnets[remote->index];
 
 	if (tv->kind != VK_LITERAL)
-		return tv_raw(t->a, arena_printf(t->a, "join(\",\", %s.address_space)",
-						 tv->ref));
+		return tv_raw(t->a, JOIN(t->a, "join(\",\", ", vnet_type(tv), tv->label,
+					 ".address_space)"));
 	struct strbuf sb;
 	char buf[IP_STRLEN];
 	sb_init(&sb);
@@ -783,8 +924,8 @@ static struct tval *side_depends_on(struct tf *t, const struct m_peering *p, int
 		   s->setting[SET_REMOTE_GATEWAY]))
 		tv_push(a, deps, tv_raw(a, rg));
 	if (p->first >= 0 && p->first != i)
-		tv_push(a, deps, tv_raw(a, arena_printf(a,
-			"azurerm_virtual_network_peering.%s", labels[p->first])));
+		tv_push(a, deps, tv_raw(a, JOIN(a,
+			"azurerm_virtual_network_peering.", labels[p->first])));
 	return deps;
 }
 
@@ -831,8 +972,8 @@ static struct tval *build_peerings(struct tf *t, struct peerc_result *r)
 		const struct m_peering *p = &t->m->peerings[i];
 		for (int k = 0; k < 2; k++) {
 			const char *me = p->side[k].vnet->handle, *peer = p->side[!k].vnet->handle;
-			t->peer_label[i][k] = label_get(t, NS_PEERING,
-				arena_printf(a, "%s_to_%s", me, peer), key2(a, me, peer));
+			t->peer_label[i][k] = label_of(t, NS_PEERING, t->peer_want[i][k],
+						       PARTS(me, "\n", peer));
 		}
 		for (int k = 0; t->opts->adopt && k < 2; k++)
 			adopt(t, "azurerm_virtual_network_peering", t->peer_label[i][k],
@@ -948,10 +1089,9 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	struct tval *root = tv_object(a);
 
 	strmap_init(&t.aliases, a);
-	for (int ns = 0; ns < NS_COUNT; ns++) {
-		strmap_init(&t.ns[ns].wants, a);
+	strmap_init(&t.providers, a);
+	for (int ns = 0; ns < NS_COUNT; ns++)
 		strmap_init(&t.ns[ns].taken, a);
-	}
 	want_labels(&t);
 	tv_set(a, root, "peerc", emit_peerc_values(r, opts, "main.tf"));
 	tv_set(a, root, "providers", build_providers(&t));
@@ -968,6 +1108,10 @@ void emit_terraform(const struct model *m, const struct peerc_options *opts,
 	tv_set(a, root, "route_tables", tv_lazy_list(a, m->nroute_tables,
 						     route_table_item, &t));
 	tv_set(a, root, "peerings", build_peerings(&t, r));
+	free(t.vnet_want);
+	free(t.peer_want);
+	for (int ns = 0; ns < NS_COUNT; ns++)
+		free(t.ns[ns].wants);
 	tv_set(a, root, "moved", tv_list(a));
 	render(opts, r, root);
 }

@@ -37,6 +37,12 @@ static size_t *grow_stack(size_t *stack, size_t *small, size_t *cap)
 	return p;
 }
 
+/* The bytes skip_string stops at inside a string (either target's quote:
+ * the other is then passed over); the rest of a string is skipped fast. */
+static const bool string_special[256] = {
+	['"'] = true, ['\''] = true, ['\\'] = true, ['$'] = true, ['%'] = true,
+};
+
 /* From the opening quote to just after the closing one. "${" opens an
  * interpolation, which may hold strings of its own, and so on: HCL also has
  * "%{" and writes a literal "${" as "$${". Nesting is followed with a stack
@@ -48,6 +54,10 @@ static size_t skip_string(const struct lang *g, const char *s, size_t n, size_t 
 	bool in_string = true;
 
 	for (i++; i < n; i++) {
+		while (in_string && i < n && !string_special[(unsigned char)s[i]])
+			i++;
+		if (i == n)
+			break;
 		char c = s[i];
 		if (in_string && c == '\\') {
 			i++;
@@ -149,6 +159,14 @@ static void scan_line(const struct lang *g, struct line *l)
 	l->closes = n && bracket_change(s[0]) < 0;
 	l->eq = l->comment = SIZE_MAX;
 	for (size_t i = 0; i < n;) {
+		/* four bytes a step over what is not special: most of a line */
+		while (i + 4 <= n && !(special[(unsigned char)s[i]] |
+				       special[(unsigned char)s[i + 1]] |
+				       special[(unsigned char)s[i + 2]] |
+				       special[(unsigned char)s[i + 3]]))
+			i += 4;
+		if (i == n)
+			break;
 		if (!special[(unsigned char)s[i]]) {
 			i++;
 			continue;
@@ -179,11 +197,22 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static struct line *split_lines(const struct lang *g, const char *in,
-				size_t len, size_t *count)
+/* The stream's array of at least n elements of size each, for this piece. */
+static void *scratch(void **p, size_t *cap, size_t n, size_t size)
 {
-	struct line *lines = NULL;
-	size_t n = 0, cap = 0;
+	if (n > *cap) {
+		*cap = n > 2 * *cap ? n : 2 * *cap;
+		free(*p);
+		*p = xmalloc(*cap * size);
+	}
+	return *p;
+}
+
+static struct line *split_lines(struct layout_stream *s, const struct lang *g,
+				const char *in, size_t len, size_t *count)
+{
+	struct line *lines = s->lines;
+	size_t n = 0, cap = s->lines_cap;
 
 	for (size_t i = 0; i < len;) {
 		const char *nl = memchr(in + i, '\n', len - i);
@@ -196,6 +225,8 @@ static struct line *split_lines(const struct lang *g, const char *in,
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
 			lines = xrealloc(lines, cap * sizeof(*lines));
+			s->lines = lines;
+			s->lines_cap = cap;
 		}
 		lines[n] = (struct line){ .start = i, .text = in + a, .len = b - a };
 		scan_line(g, &lines[n]);
@@ -307,7 +338,13 @@ static size_t columns(const char *text, size_t n)
 	uint32_t prev = 0;
 	bool ri_open = false; /* a regional indicator waiting for its pair */
 
-	while (i < n && s[i] < 0x80) /* ASCII: a column a byte, most text */
+	/* ASCII, a column a byte, is most text: eight bytes a step */
+	for (uint64_t w; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < n && s[i] < 0x80)
 		i++;
 	if (i == n)
 		return n;
@@ -325,8 +362,11 @@ static size_t columns(const char *text, size_t n)
 	return cols;
 }
 
+/* The padding before an aligned '=' is runs of spaces: eight a step. */
 static size_t trim_right(const char *s, size_t n)
 {
+	while (n >= 8 && memcmp(s + n - 8, "        ", 8) == 0)
+		n -= 8;
 	while (n > 0 && is_blank(s[n - 1]))
 		n--;
 	return n;
@@ -366,7 +406,9 @@ static void split_cells(const struct line *l, struct cells *c)
 	} else {
 		c->lead_len = trim_right(l->text, code_end);
 	}
-	c->lead_cols = 2 * l->indent + columns(l->text, c->lead_len);
+	/* columns are counted only where something is aligned after them */
+	if (l->eq != SIZE_MAX || l->comment != SIZE_MAX)
+		c->lead_cols = 2 * l->indent + columns(l->text, c->lead_len);
 	c->code_cols = c->lead_cols;
 	c->comment_pad = 1;
 }
@@ -391,8 +433,10 @@ static void align_cells(struct cells *c, size_t n, bool assign)
 		for (; i < j; i++) {
 			if (assign) {
 				c[i].eq_pad = w - c[i].lead_cols + 1;
-				c[i].code_cols = w + 2 + (c[i].assign_len ?
-					1 + columns(c[i].assign, c[i].assign_len) : 0);
+				/* what a trailing comment is aligned after */
+				if (c[i].comment)
+					c[i].code_cols = w + 2 + (c[i].assign_len ?
+						1 + columns(c[i].assign, c[i].assign_len) : 0);
 			} else {
 				c[i].comment_pad = w - c[i].code_cols + 1;
 			}
@@ -414,34 +458,39 @@ static size_t line_size(const struct line *l, const struct cells *c)
 	return size;
 }
 
-static void write_line(const struct line *l, const struct cells *c,
-		       struct strbuf *out)
+/* Writes a line at p, where its size in spaces is: indentation and
+ * padding are skipped over, the rest copied. Returns the end. */
+static char *write_line(const struct line *l, const struct cells *c, char *p)
 {
 	if (l->len) {
-		sb_indent(out, 2 * l->indent);
-		sb_putn(out, l->text, c->lead_len);
+		p += 2 * l->indent;
+		memcpy(p, l->text, c->lead_len);
+		p += c->lead_len;
 	}
 	if (c->assign) {
-		sb_indent(out, c->eq_pad);
-		sb_putc(out, '=');
+		p += c->eq_pad;
+		*p++ = '=';
 		if (c->assign_len) {
-			sb_putc(out, ' ');
-			sb_putn(out, c->assign, c->assign_len);
+			p++;
+			memcpy(p, c->assign, c->assign_len);
+			p += c->assign_len;
 		}
 	}
 	if (c->comment) {
-		sb_indent(out, c->comment_pad);
-		sb_putn(out, c->comment, c->comment_len);
+		p += c->comment_pad;
+		memcpy(p, c->comment, c->comment_len);
+		p += c->comment_len;
 	}
-	sb_putc(out, '\n');
+	*p++ = '\n';
+	return p;
 }
 
 /* Nothing is written unless all of it fits in max bytes; *size is what
- * it takes. */
-static bool write_lines(const struct line *lines, size_t n, struct strbuf *out,
-			size_t max, size_t *size)
+ * it takes. The lines go into room made of spaces, one append for all. */
+static bool write_lines(struct layout_stream *s, const struct line *lines,
+			size_t n, struct strbuf *out, size_t max, size_t *size)
 {
-	struct cells *c = xcalloc(n ? n : 1, sizeof(*c));
+	struct cells *c = scratch(&s->cells, &s->cells_cap, n ? n : 1, sizeof(*c));
 	size_t total = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -450,12 +499,17 @@ static bool write_lines(const struct line *lines, size_t n, struct strbuf *out,
 	align_cells(c, n, false);
 	for (size_t i = 0; i < n && total <= max; i++)
 		total += line_size(&lines[i], &c[i]);
-	if (total <= max)
-		for (size_t i = 0; i < n; i++)
-			write_line(&lines[i], &c[i], out);
-	free(c);
 	*size = total;
-	return total <= max;
+	if (total > max)
+		return false;
+	if (n == 0)
+		return true;
+	size_t at = out->len;
+	sb_indent(out, total);
+	char *p = out->buf + at;
+	for (size_t i = 0; i < n; i++)
+		p = write_line(&lines[i], &c[i], p);
+	return true;
 }
 
 /* A line that neither aligns nor is blank: no run of aligned lines goes
@@ -474,7 +528,7 @@ static bool feed_lines(const struct lang *g, struct layout_stream *s,
 
 	while (!last && end > 0 && in[end - 1] != '\n')
 		end--;
-	struct line *lines = split_lines(g, in, end, &n);
+	struct line *lines = split_lines(s, g, in, end, &n);
 	for (cut = n; !last && cut > 0 && !is_cut(&lines[cut - 1]); cut--)
 		;
 	cut -= !last && cut > 0; /* the cut line waits for the next piece */
@@ -482,9 +536,8 @@ static bool feed_lines(const struct lang *g, struct layout_stream *s,
 	indent_lines(s, lines, cut);
 	size_t k = drop_blank_lines(s, lines, cut, cut < n ? &lines[cut] : NULL);
 	size_t size;
-	bool ok = write_lines(lines, k, out, s->max - s->written, &size);
+	bool ok = write_lines(s, lines, k, out, s->max - s->written, &size);
 	s->written += size;
-	free(lines);
 	return ok;
 }
 
@@ -661,7 +714,10 @@ bool layout_feed(struct layout_stream *s, const char *in, size_t len, bool last,
 void layout_end(struct layout_stream *s)
 {
 	free(s->stack);
+	free(s->lines);
+	free(s->cells);
 	s->stack = NULL;
+	s->lines = s->cells = NULL;
 }
 
 bool layout(enum tmpl_target t, const char *in, size_t len, struct strbuf *out,

@@ -39,6 +39,10 @@ struct layout_stream {
 	bool kept_any, kept_opens; /* a line written; the last one opens a block */
 	int prev;             /* JSON: the kind of the token before */
 	char last;            /* the last byte written */
+	/* HCL, Bicep: the lines of a piece and their cells (layout.c's),
+	 * kept from one piece to the next rather than allocated for each */
+	void *lines, *cells;
+	size_t lines_cap, cells_cap;
 };
 
 void layout_start(struct layout_stream *s, enum tmpl_target t, size_t max);

@@ -72,11 +72,13 @@ void tv_push(struct arena *a, struct tval *list, struct tval *v)
 }
 
 /* Objects are small (a VNet has a dozen keys), so a linear search is both
- * simplest and fastest; the big collections are lists. */
+ * simplest and fastest; the big collections are lists. The first bytes
+ * are compared before calling strcmp: most keys differ there. */
 static size_t tv_find(const struct tval *obj, const char *key)
 {
 	for (size_t i = 0; i < obj->u.obj.n; i++)
-		if (strcmp(obj->u.obj.keys[i], key) == 0)
+		if (obj->u.obj.keys[i][0] == key[0] &&
+		    strcmp(obj->u.obj.keys[i], key) == 0)
 			return i;
 	return SIZE_MAX;
 }
@@ -124,32 +126,62 @@ static const struct escapes hcl_escapes = { '"', false, true, true, false };
 static const struct escapes bicep_escapes = { '\'', true, true, false, true };
 static const struct escapes json_escapes = { '"', false, false, false, false };
 
+/* A byte written as it is, whatever follows it. */
+static bool quote_plain(const struct escapes *e, unsigned char c)
+{
+	if (c < 0x20 || c == (unsigned char)e->quote || c == '\\')
+		return false;
+	if (c == 0x7f)
+		return !e->escape_del;
+	if (c == '$')
+		return !e->hcl_templates && !e->bicep_templates;
+	if (c == '%')
+		return !e->hcl_templates;
+	return true;
+}
+
+/* The byte at p, which is not plain, as the target escapes it (for '$'
+ * and '%', by what follows it). */
+static void quote_special(const struct escapes *e, const char *p,
+			  struct strbuf *out)
+{
+	unsigned char c = (unsigned char)*p;
+
+	if (c == (unsigned char)e->quote || c == '\\') {
+		sb_putc(out, '\\');
+		sb_putc(out, (char)c);
+	} else if (c == '\n') {
+		sb_puts(out, "\\n");
+	} else if (c == '\r') {
+		sb_puts(out, "\\r");
+	} else if (c == '\t') {
+		sb_puts(out, "\\t");
+	} else if (c < 0x20 || c == 0x7f) {
+		sb_printf(out, e->brace_hex ? "\\u{%X}" : "\\u%04X", (unsigned)c);
+	} else if (e->hcl_templates && p[1] == '{') {
+		sb_putc(out, (char)c);
+		sb_putc(out, (char)c);
+	} else if (e->bicep_templates && c == '$' && p[1] == '{') {
+		sb_puts(out, "\\$");
+	} else {
+		sb_putc(out, (char)c);
+	}
+}
+
+/* Runs of plain bytes, most of any string, are copied whole. */
 static void quote_with(const struct escapes *e, const char *s,
 		       const char *prefix, struct strbuf *out)
 {
 	sb_putc(out, e->quote);
 	sb_puts(out, prefix);
 	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == (unsigned char)e->quote || c == '\\') {
-			sb_putc(out, '\\');
-			sb_putc(out, (char)c);
-		} else if (c == '\n') {
-			sb_puts(out, "\\n");
-		} else if (c == '\r') {
-			sb_puts(out, "\\r");
-		} else if (c == '\t') {
-			sb_puts(out, "\\t");
-		} else if (c < 0x20 || (c == 0x7f && e->escape_del)) {
-			sb_printf(out, e->brace_hex ? "\\u{%X}" : "\\u%04X", (unsigned)c);
-		} else if (e->hcl_templates && (c == '$' || c == '%') && p[1] == '{') {
-			sb_putc(out, (char)c);
-			sb_putc(out, (char)c);
-		} else if (e->bicep_templates && c == '$' && p[1] == '{') {
-			sb_puts(out, "\\$");
-		} else {
-			sb_putc(out, (char)c);
-		}
+		const char *run = p;
+		while (*p && quote_plain(e, (unsigned char)*p))
+			p++;
+		sb_putn(out, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		quote_special(e, p, out);
 	}
 	sb_putc(out, e->quote);
 }
@@ -1054,14 +1086,21 @@ static bool render_list(struct render *r, const struct node_list *l,
 /* Values, shared ones once per reference, counted up to about max; a
  * string or raw value counts one more per TMPL_BUDGET_PER_VALUE bytes it
  * may take written (a string escaped, six bytes for one at most; raw text
- * re-indented by the layout, twice its length at most). */
+ * re-indented by the layout, twice its length at most). A lazy list's
+ * items are counted as they are made (count_item), afresh in each render
+ * of the tree: main.tf is rendered twice when it has moved blocks. The
+ * lists this walk reaches are the ones that outlive a render (one inside
+ * a lazy item is made anew with the item); one it does not reach because
+ * max was hit leaves a budget unbounded in practice anyway. */
 static size_t count_values(const struct tval *v, size_t max)
 {
 	size_t n = 1;
 
 	if (v->kind == TV_STRING || v->kind == TV_RAW)
 		n += strlen(v->u.str) * (v->kind == TV_STRING ? 6 : 2) / TMPL_BUDGET_PER_VALUE;
-	else if (v->kind == TV_LIST && !v->u.list.lazy) /* its items: count_item */
+	else if (v->kind == TV_LIST && v->u.list.lazy)
+		v->u.list.lazy->counted = 0;
+	else if (v->kind == TV_LIST)
 		for (size_t i = 0; i < v->u.list.n && n < max; i++)
 			n += count_values(v->u.list.items[i], max - n);
 	else if (v->kind == TV_OBJECT)

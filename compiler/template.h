@@ -48,7 +48,7 @@ typedef struct tval *tv_item_fn(void *ctx, struct arena *a, size_t i);
 struct tv_lazy {
 	tv_item_fn *make;
 	void *ctx;
-	size_t counted; /* items the render budget has counted so far */
+	size_t counted; /* items this render's budget has counted so far */
 };
 
 struct tval {

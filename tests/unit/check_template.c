@@ -704,6 +704,22 @@ START_TEST(lazy_lists_count_toward_the_budget)
 }
 END_TEST
 
+/* Each render of a tree counts its lazy items afresh: rendered again (as
+ * main.tf is with moved blocks), a list far past the base budget still
+ * has the budget of all its items. */
+START_TEST(a_second_render_counts_lazy_items_again)
+{
+	struct tval *root = obj();
+	tv_set(A, root, "l", tv_lazy_list(A, 100000, square, NULL));
+	const char *t = concat3("{{#for a in l}}", repeat("x", 99), "\n{{/for}}");
+	for (int pass = 0; pass < 2; pass++) {
+		const char *out = render(TMPL_BICEP, t, root);
+		ck_assert_msg(out, "render %d: %s", pass + 1, diag_text());
+		ck_assert_uint_eq(strlen(out), 100000 * 100);
+	}
+}
+END_TEST
+
 /* The layout of text given in pieces of `piece` bytes, as a render that
  * writes straight into a file gives it: what a piece leaves unused is
  * given again with the next. */
@@ -906,6 +922,7 @@ static Suite *template_suite(void)
 	tcase_add_test(tc, layout_is_linear_and_flat);
 	tcase_add_test(tc, lazy_lists_render_like_lists);
 	tcase_add_test(tc, lazy_lists_count_toward_the_budget);
+	tcase_add_test(tc, a_second_render_counts_lazy_items_again);
 	tcase_add_test(tc, layout_in_pieces_is_the_same);
 	tcase_add_test(tc, goldens_in_pieces_are_the_same);
 	tcase_add_test(tc, template_dir_overrides);
