@@ -4,6 +4,7 @@
 #include "ast.h"
 #include "emit.h"
 #include "model.h"
+#include "plan.h"
 #include "util.h"
 
 static const struct backend backends[] = {
@@ -135,6 +136,19 @@ bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   enum tmpl_target t, const struct tval *root, const char *path)
 {
 	return emit_template_tap(b, opts, r, file, t, root, path, NULL, NULL);
+}
+
+void emit_stage_groups(struct arena *a, const struct plan *p, uint32_t s,
+		       emit_group_fn *group, struct tval **required,
+		       struct tval **created)
+{
+	uint32_t *gs = arena_alloc(a, (p->m->ngroups + 1) * sizeof(*gs));
+	size_t made, n = plan_stage_groups(p, s, gs, &made);
+
+	*required = tv_list(a);
+	*created = tv_list(a);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, i < n - made ? *required : *created, group(a, &p->m->groups[gs[i]]));
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

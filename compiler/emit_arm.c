@@ -50,7 +50,6 @@ struct arm {
 	const struct model *m;
 	struct plan p;
 	struct place home;       /* where the main templates deploy to */
-	const char *location;    /* of a subscription deployment */
 	struct scope **mains;    /* per stage */
 	struct scope **nested;   /* per deployment; NULL for a top one */
 	const char **stage_files; /* per stage: its file name */
@@ -535,7 +534,7 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 	tv_set(a, root, "subscription_scope", tv_bool(a, !*s->at.rg && *s->at.sub));
 	tv_set(a, root, "subscription_id", tv_string(a, s->at.sub));
 	tv_set(a, root, "resource_group", tv_string(a, s->at.rg));
-	tv_set(a, root, "location", tv_string(a, t->location ? t->location : ""));
+	tv_set(a, root, "location", tv_string(a, t->p.location ? t->p.location : ""));
 	tv_set(a, root, "resource_groups", s->resource_groups);
 	tv_set(a, root, "parameters", s->params);
 	tv_set(a, root, "vnets", s->vnets);
@@ -586,7 +585,7 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 	 * deployment, which needs a location for its record. */
 	tv_set(a, o, "subscription_id", tv_string(a, other_sub ? s->at.sub : ""));
 	tv_set(a, o, "resource_group", tv_string(a, other_group ? s->at.rg : ""));
-	tv_set(a, o, "location", tv_string(a, to_sub ? t->location : ""));
+	tv_set(a, o, "location", tv_string(a, to_sub ? t->p.location : ""));
 	tv_set(a, o, "depends_on", s->depends);
 	tv_set(a, o, "parameters", s->args);
 	tv_set(a, o, "template", tv_raw(a, arena_strdup(t->inner, sb.buf)));
@@ -604,7 +603,7 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 /* The home group, or with create_resource_groups the main subscription
  * (deployed in the region of the first group created). A file without
  * VNets deploys nothing, to no group in particular. */
-static struct place home_place(struct arm *t)
+static struct place home_place(const struct arm *t)
 {
 	static const struct place nowhere = { "", "" };
 	const struct model *m = t->m;
@@ -613,9 +612,6 @@ static struct place home_place(struct arm *t)
 		return nowhere;
 	if (!t->p.subscription_scope)
 		return (struct place){ m->groups[0].subscription, m->groups[0].resource_group };
-	for (size_t g = 0; !t->location; g++)
-		if (m->groups[g].create)
-			t->location = m->groups[g].location;
 	return (struct place){ m->subscriptions[0], "" };
 }
 
@@ -672,25 +668,13 @@ static void build(struct arm *t)
 		add_side(t, i);
 }
 
-/* The groups stage s deploys to that peerc creates (created), else those
- * that must exist first. */
-static struct tval *stage_groups(struct arm *t, uint32_t s, bool created)
+static struct tval *group_value(struct arena *a, const struct m_group *g)
 {
-	struct arena *a = t->a;
-	uint32_t *gs = arena_alloc(a, (t->m->ngroups + 1) * sizeof(*gs));
-	size_t n = plan_stage_groups(&t->p, s, gs);
-	struct tval *list = tv_list(a);
+	struct tval *o = tv_object(a);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct m_group *g = &t->m->groups[gs[i]];
-		if ((g->create && t->p.subscription_scope) != created)
-			continue;
-		struct tval *o = tv_object(a);
-		tv_set(a, o, "subscriptionId", tv_string(a, g->subscription));
-		tv_set(a, o, "resourceGroup", tv_string(a, g->resource_group));
-		tv_push(a, list, o);
-	}
-	return list;
+	tv_set(a, o, "subscriptionId", tv_string(a, g->subscription));
+	tv_set(a, o, "resourceGroup", tv_string(a, g->resource_group));
+	return o;
 }
 
 /* How to deploy stage s: to the home group, or to the subscription when
@@ -702,7 +686,7 @@ static const char *deploy_command(struct arm *t, uint32_t s)
 			"with Network Contributor on every subscription the template names "
 			"and the right to create resource groups: az deployment sub create "
 			"--subscription %s --location %s --template-file %s.", t->home.sub,
-			t->location, t->stage_files[s]);
+			t->p.location, t->stage_files[s]);
 	return arena_printf(t->a, "Deploy to the resource group and subscription in "
 		"deployTo, signed in with Network Contributor on every subscription the "
 		"template names: az deployment group create --subscription %s "
@@ -716,14 +700,11 @@ static const char *deploy_command(struct arm *t, uint32_t s)
 static struct tval *stage_meta(struct arm *t, uint32_t s)
 {
 	struct arena *a = t->a;
-	const struct model *m = t->m;
-	struct tval *meta = tv_object(a), *files = tv_list(a);
-	bool gateway = false;
+	struct tval *meta = tv_object(a), *files = tv_list(a), *required, *created;
 	uint32_t n = t->p.nstages;
 	const char *order = "";
 
-	for (size_t i = 0; i < m->nvnets; i++)
-		gateway = gateway || plan_creates_gateway(&m->vnets[i]);
+	emit_stage_groups(a, &t->p, s, group_value, &required, &created);
 	for (uint32_t k = 0; n > 1 && k < n; k++)
 		tv_push(a, files, tv_string(a, t->stage_files[k]));
 	if (n > 1)
@@ -735,8 +716,8 @@ static struct tval *stage_meta(struct arm *t, uint32_t s)
 					 t->stage_files[s - 1]) : "");
 	tv_set(a, meta, "stage", tv_int(a, n > 1 ? s + 1 : 0));
 	tv_set(a, meta, "stages", files);
-	tv_set(a, meta, "required_groups", stage_groups(t, s, false));
-	tv_set(a, meta, "created_groups", stage_groups(t, s, true));
+	tv_set(a, meta, "required_groups", required);
+	tv_set(a, meta, "created_groups", created);
 	tv_set(a, meta, "description", tv_string(a, arena_printf(a,
 		"%s The nested deployments run in the order of their dependsOn.%s %s%s ARM "
 		"templates cannot re-sync a peering after a peered VNet's address space "
@@ -746,7 +727,7 @@ static struct tval *stage_meta(struct arm *t, uint32_t s)
 		order, t->p.subscription_scope ? "peerc creates the resource groups in "
 		"createdResourceGroups; the ones in requiredResourceGroups must exist first." :
 		"peerc creates no resource group: the ones in requiredResourceGroups must "
-		"exist first.", gateway ? " Creating a virtual network gateway takes 30 to 45 "
+		"exist first.", t->p.creates_gateway ? " Creating a virtual network gateway takes 30 to 45 "
 		"minutes; the peerings that use or offer it wait for it, and every deployment "
 		"sends the gateway again." : "")));
 	return meta;

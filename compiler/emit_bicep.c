@@ -45,7 +45,6 @@ struct bicep {
 	const char **rt_sym;       /* parallel to model.route_tables */
 	const char **gateway_sym;  /* parallel to model.vnets */
 	const char **group_sym;    /* parallel to model.groups: a created one's */
-	const char *location;      /* of a subscription deployment */
 	const char **side_sym;     /* 2 * peering + side */
 	const char ***subnet_sym;  /* [VNet][subnet]: an existing spoke's writes */
 	struct bfile **mains;      /* per stage */
@@ -527,9 +526,6 @@ static void classify(struct bicep *b, const struct peerc_options *opts)
 		b->mains[s]->subscription = p->subscription_scope;
 		b->stage_files[s] = s ? emit_stage_file(b->a, file, s) : file;
 	}
-	for (size_t g = 0; p->subscription_scope && !b->location; g++)
-		if (m->groups[g].create)
-			b->location = m->groups[g].location;
 	for (size_t i = 0; i < m->nvnets; i++)
 		b->vnet_sym[i] = symbol(b, m->vnets[i].handle);
 }
@@ -599,25 +595,13 @@ static struct tval *modules_value(struct bicep *b, uint32_t s)
 	return list;
 }
 
-/* The groups stage s deploys to that peerc creates (created), else those
- * that must exist first. */
-static struct tval *stage_groups(struct bicep *b, uint32_t s, bool created)
+static struct tval *group_value(struct arena *a, const struct m_group *g)
 {
-	struct arena *a = b->a;
-	uint32_t *gs = arena_alloc(a, (b->m->ngroups + 1) * sizeof(*gs));
-	size_t n = plan_stage_groups(&b->p, s, gs);
-	struct tval *list = tv_list(a);
+	struct tval *o = tv_object(a);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct m_group *g = &b->m->groups[gs[i]];
-		if ((g->create && b->p.subscription_scope) != created)
-			continue;
-		struct tval *o = tv_object(a);
-		tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
-		tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
-		tv_push(a, list, o);
-	}
-	return list;
+	tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
+	tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
+	return o;
 }
 
 /* What a stage's main file says of the stages. */
@@ -661,8 +645,8 @@ static void target_values(struct bicep *b, struct tval *root, const struct bfile
 	tv_set(a, root, "subscription_scope", tv_bool(a, f->subscription));
 	tv_set(a, root, "deploy_subscription", tv_raw(a, emit_comment_text(a, sub)));
 	tv_set(a, root, "deploy_group", tv_raw(a, emit_comment_text(a, rg)));
-	tv_set(a, root, "deploy_location", tv_raw(a, b->location ?
-						  emit_comment_text(a, b->location) : ""));
+	tv_set(a, root, "deploy_location", tv_raw(a, b->p.location ?
+						  emit_comment_text(a, b->p.location) : ""));
 }
 
 static struct tval *file_root(struct bicep *b, const struct bfile *f,
@@ -686,18 +670,18 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	tv_set(a, root, "route_tables", f->route_tables);
 	tv_set(a, root, "subnets", f->subnets);
 	tv_set(a, root, "peerings", f->peerings);
-	tv_set(a, root, "modules", f->main ? modules_value(b, f->stage) : tv_list(a));
-	tv_set(a, root, "prerequisites", f->main ? stage_groups(b, f->stage, false) : tv_list(a));
-	tv_set(a, root, "created_groups", f->main ? stage_groups(b, f->stage, true) : tv_list(a));
+	if (f->main) {
+		struct tval *required, *created;
+		emit_stage_groups(a, &b->p, f->stage, group_value, &required, &created);
+		tv_set(a, root, "modules", modules_value(b, f->stage));
+		tv_set(a, root, "prerequisites", required);
+		tv_set(a, root, "created_groups", created);
+	} else {
+		tv_set(a, root, "modules", tv_list(a));
+		tv_set(a, root, "prerequisites", tv_list(a));
+		tv_set(a, root, "created_groups", tv_list(a));
+	}
 	return root;
-}
-
-static bool any_gateway(const struct model *m)
-{
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			return true;
-	return false;
 }
 
 static void build(struct bicep *b)
@@ -753,7 +737,7 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
-	tv_set(a, common, "creates_gateway", tv_bool(a, m->nvnets && any_gateway(m)));
+	tv_set(a, common, "creates_gateway", tv_bool(a, b.p.creates_gateway));
 	for (uint32_t s = 0; s < b.p.nstages; s++) {
 		const struct plan_stage *st = &b.p.stages[s];
 		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,

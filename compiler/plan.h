@@ -132,7 +132,8 @@ struct plan_deployment {
 
 /* What a nested deployment waits for: another nested deployment of its
  * stage, or a resource of its stage's main template (deployment is then
- * that stage's top one). */
+ * that stage's top one); resource is the first of its resources waited
+ * for there. */
 struct plan_wait {
 	uint32_t deployment;
 	struct plan_ref resource;
@@ -143,6 +144,7 @@ struct plan_stage {
 	size_t bytes;       /* estimated size of its whole request */
 	uint32_t nresources; /* its main template's own, nested deployments counted */
 };
+
 
 struct plan {
 	const struct model *m;
@@ -160,6 +162,14 @@ struct plan {
 	/* Per half (2 * peering + side): the halves before it that touch its
 	 * local and its remote VNet, PLAN_NONE where none. */
 	uint32_t (*chain)[2];
+	/* Per VNet: the last of its subnets that peerc writes (an existing
+	 * VNet's that takes a route table), PLAN_NONE where none. */
+	uint32_t *last_subnet;
+	/* Whether peerc creates any gateway: every stage's text says so. */
+	bool creates_gateway;
+	/* The region of a subscription deployment (the first created
+	 * group's), or NULL when the main templates target a group. */
+	const char *location;
 	struct plan_deployment *deployments; /* by stage, then group, phase, chunk */
 	uint32_t ndeployments;
 	struct plan_wait *waits;
@@ -210,8 +220,11 @@ size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *o
 /* The groups stage s deploys to, each once (of model.groups, into out,
  * which holds model.ngroups): the home group first unless the main
  * templates target the subscription, then in the order of the stage's
- * deployments. Returns how many. */
-size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out);
+ * deployments. Returns how many; *created (at most that) is how many of
+ * them peerc creates, which out lists after the others, each part in
+ * that order. */
+size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out,
+			 size_t *created);
 
 /* Whether peerc creates the gateway of v. */
 static inline bool plan_creates_gateway(const struct m_vnet *v)
