@@ -45,20 +45,28 @@ struct scope {
 	struct tval *args, *depends;
 };
 
+/* A location parameter of the main templates: one per region. */
+struct region {
+	const char *name, *what;
+	struct tval *dflt;  /* the region, as the parameter's default */
+	struct tval *ref;   /* "[parameters('NAME')]" */
+};
+
+/* The values of one stage are built, rendered and thrown away before the
+ * next stage's (in the arena a, emptied after each), so that a run holds
+ * one stage's values and text (up to 4 MB of output), not the whole
+ * output's: what outlives a stage is in keep. */
 struct arm {
-	struct arena *a;
+	struct arena *a;         /* the stage's values */
+	struct arena *keep;
 	const struct model *m;
 	struct plan p;
 	struct place home;       /* where the main templates deploy to */
-	struct scope **mains;    /* per stage */
-	struct scope **nested;   /* per deployment; NULL for a top one */
+	struct scope *main;      /* the stage's main template */
+	struct scope **nested;   /* per deployment of the stage; NULL for a top one */
 	const char **stage_files; /* per stage: its file name */
-	struct strmap region_param; /* region -> parameter name */
+	struct strmap region_param; /* region -> struct region */
 	struct strmap param_names;  /* lower-cased names in use in the mains */
-	/* The inner templates of the stage being rendered: emptied once its
-	 * main template is written, so that a run holds one stage's, not
-	 * the whole output's (up to 4 MB a stage, tens of stages). */
-	struct arena *inner;
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -139,9 +147,7 @@ static struct place group_place(const struct arm *t, size_t g)
 
 static struct scope *scope_of(const struct arm *t, uint32_t d)
 {
-	const struct plan_deployment *dp = &t->p.deployments[d];
-
-	return dp->top ? t->mains[dp->stage] : t->nested[d];
+	return t->p.deployments[d].top ? t->main : t->nested[d];
 }
 
 static struct scope *scope_at(const struct arm *t, struct plan_ref r)
@@ -217,11 +223,44 @@ static char *param_text(struct arena *a, const char *want)
 	return n;
 }
 
-/* A parameter name of the main templates, unique case-insensitively. */
-static char *main_param_name(struct arm *t, const char *want)
+/* The parameter of the main templates for `region`, named on its first
+ * use in the order the whole output uses them (name_regions), so that a
+ * stage's names do not depend on the stages before it: unique
+ * case-insensitively. */
+static void name_region(struct arm *t, const char *region)
 {
-	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
-			   true, NULL);
+	struct arena *was = t->a;
+	struct region *rg;
+
+	if (!region || strmap_get(&t->region_param, region))
+		return;
+	t->a = t->keep;
+	rg = arena_alloc(t->a, sizeof(*rg));
+	rg->name = unique_name(t->a, &t->param_names, param_text(t->a,
+		arena_printf(t->a, "location_%s", region)), "_", true, NULL);
+	rg->what = arena_printf(t->a, "The region peerc places in %s", region);
+	rg->dflt = tv_string(t->a, region);
+	rg->ref = expr_value(t, parameter_ref(t, rg->name));
+	strmap_put(&t->region_param, region, rg);
+	t->a = was;
+}
+
+/* Every region in the order build_stage uses them. */
+static void name_regions(struct arm *t)
+{
+	const struct model *m = t->m;
+
+	for (size_t g = 0; t->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create)
+			name_region(t, m->groups[g].location);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			name_region(t, m->vnets[i].location);
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		name_region(t, m->route_tables[i].vnet->location);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (plan_creates_gateway(&m->vnets[i]))
+			name_region(t, m->vnets[i].location);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the
@@ -229,17 +268,12 @@ static char *main_param_name(struct arm *t, const char *want)
  * the nested deployments that need it. */
 static struct tval *location_value(struct arm *t, struct scope *s, const char *region)
 {
-	char *name = strmap_get(&t->region_param, region);
-	const char *what = arena_printf(t->a, "The region peerc places in %s", region);
+	struct region *rg = strmap_get(&t->region_param, region);
 
-	if (!name) {
-		name = main_param_name(t, arena_printf(t->a, "location_%s", region));
-		strmap_put(&t->region_param, region, name);
-	}
-	declare_typed(t, t->mains[s->stage], name, "string", tv_string(t->a, region), what);
+	declare_typed(t, t->main, rg->name, "string", rg->dflt, rg->what);
 	if (!s->main)
-		pass_typed(t, s, name, "string", expr_value(t, parameter_ref(t, name)), what);
-	return expr_value(t, parameter_ref(t, name));
+		pass_typed(t, s, rg->name, "string", rg->ref, rg->what);
+	return rg->ref;
 }
 
 /* subscriptionResourceId() of a resource of subscription sub, as a
@@ -588,8 +622,8 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 	tv_set(a, o, "location", tv_string(a, to_sub ? t->p.location : ""));
 	tv_set(a, o, "depends_on", s->depends);
 	tv_set(a, o, "parameters", s->args);
-	tv_set(a, o, "template", tv_raw(a, arena_strdup(t->inner, sb.buf)));
-	tv_push(a, t->mains[d->stage]->deployments, o);
+	tv_set(a, o, "template", tv_raw(a, arena_strdup(a, sb.buf)));
+	tv_push(a, t->main->deployments, o);
 	bool ok = sb.len <= PLAN_MAX_DEFINITION_BYTES;
 	if (!ok)
 		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
@@ -615,57 +649,52 @@ static struct place home_place(const struct arm *t)
 	return (struct place){ m->subscriptions[0], "" };
 }
 
-static void make_scopes(struct arm *t, const struct peerc_options *opts)
+/* Stage s's main template and nested deployments, in the stage's arena. */
+static void make_scopes(struct arm *t, uint32_t s)
 {
-	const struct plan *p = &t->p;
-	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
-			   opts->output_name : "azuredeploy.json";
+	const struct plan_stage *st = &t->p.stages[s];
 
-	t->home = home_place(t);
-	t->mains = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->mains));
-	t->stage_files = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->stage_files));
-	for (uint32_t s = 0; s < p->nstages; s++) {
-		t->mains[s] = new_scope(t, t->home, s);
-		t->mains[s]->main = true;
-		t->stage_files[s] = s ? emit_stage_file(t->a, file, s) : file;
-	}
-	t->nested = arena_alloc(t->a, (p->ndeployments + 1) * sizeof(*t->nested));
-	for (uint32_t d = 0; d < p->ndeployments; d++) {
-		const struct plan_deployment *dp = &p->deployments[d];
+	t->main = new_scope(t, t->home, s);
+	t->main->main = true;
+	for (uint32_t d = st->first; d < st->first + st->n; d++) {
+		const struct plan_deployment *dp = &t->p.deployments[d];
 		if (dp->top)
 			continue;
 		struct place at = group_place(t, dp->group);
 		if (dp->phase == PLAN_GROUPS)
 			at.rg = "";
-		t->nested[d] = new_scope(t, at, dp->stage);
+		t->nested[d] = new_scope(t, at, s);
 		t->nested[d]->name = dp->name;
 	}
 }
 
-static void build(struct arm *t)
+/* Stage s's resources, in the order of the whole output's (groups, VNets,
+ * route tables, gateways, peering halves, each in model order), which
+ * orders every list and parameter of its templates. */
+static void build_stage(struct arm *t, uint32_t s)
 {
 	const struct model *m = t->m;
+	const struct plan *p = &t->p;
+	const struct plan_by_stage *gs = &p->groups_by_stage, *vs = &p->vnets_by_stage;
+	const struct plan_by_stage *ts = &p->tables_by_stage, *ws = &p->gateways_by_stage;
+	const struct plan_by_stage *ss = &p->sides_by_stage;
 
-	for (size_t g = 0; t->p.subscription_scope && g < m->ngroups; g++)
-		if (m->groups[g].create)
-			add_group(t, g);
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (!m->vnets[i].existing)
-			add_vnet(t, &m->vnets[i]);
+	make_scopes(t, s);
+	for (uint32_t k = gs->start[s]; k < gs->start[s + 1]; k++)
+		add_group(t, gs->at[k]);
+	for (uint32_t k = vs->start[s]; k < vs->start[s + 1]; k++)
+		add_vnet(t, &m->vnets[vs->at[k]]);
 	/* an existing VNet's subnet writes, once each, after its first table */
-	bool *linked = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*linked));
-	for (size_t i = 0; i < m->nroute_tables; i++) {
-		const struct m_vnet *v = m->route_tables[i].vnet;
-		add_route_table(t, &m->route_tables[i]);
-		if (v->existing && !linked[v->index])
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++) {
+		const struct m_vnet *v = m->route_tables[ts->at[k]].vnet;
+		add_route_table(t, &m->route_tables[ts->at[k]]);
+		if (v->existing && plan_first_table(p, ts->at[k]))
 			link_subnets(t, v);
-		linked[v->index] = true;
 	}
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			add_gateway(t, &m->vnets[i]);
-	for (size_t i = 0; i < 2 * m->npeerings; i++)
-		add_side(t, i);
+	for (uint32_t k = ws->start[s]; k < ws->start[s + 1]; k++)
+		add_gateway(t, &m->vnets[ws->at[k]]);
+	for (uint32_t k = ss->start[s]; k < ss->start[s + 1]; k++)
+		add_side(t, ss->at[k]);
 }
 
 static struct tval *group_value(struct arena *a, const struct m_group *g)
@@ -746,7 +775,7 @@ static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_resu
 	if (!ok)
 		return false;
 	sb_init(&sb);
-	ok = tmpl_render(tm, document_values(t, t->mains[s], c, stage_meta(t, s)),
+	ok = tmpl_render(tm, document_values(t, t->main, c, stage_meta(t, s)),
 			 &r->diags, &sb);
 	if (ok && sb.len > PLAN_MAX_REQUEST_BYTES) {
 		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
@@ -757,31 +786,41 @@ static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_resu
 	if (ok)
 		emit_add_output(r, s ? t->stage_files[s] : NULL, sb.buf, sb.len);
 	sb_free(&sb);
-	/* the inner templates are in the text now; their values point to
-	 * nothing a later stage renders */
-	arena_clear(t->inner);
 	return ok;
 }
 
 void emit_arm(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
-	struct arm t = { .a = r->arena, .m = m };
+	struct arm t = { .keep = r->arena, .m = m };
 	struct common c = { emit_peerc_values(r, opts, "azuredeploy.json"), NULL };
-	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
+	const struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
 		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
+	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
+			   opts->output_name : "azuredeploy.json";
 
-	if (!tm || !plan_build(&t.p, m, plan_base(t.a, opts->output_name, r->source.name),
-			       t.a, &r->diags))
+	if (!tm || !plan_build(&t.p, m, plan_base(r->arena, opts->output_name,
+						  r->source.name), r->arena, &r->diags))
 		return;
+	t.a = r->arena;
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
 	c.api = api_values(&t);
-	make_scopes(&t, opts);
-	build(&t);
-	t.inner = arena_new();
+	t.home = home_place(&t);
+	t.nested = arena_alloc(t.a, (t.p.ndeployments + 1) * sizeof(*t.nested));
+	t.stage_files = arena_alloc(t.a, (t.p.nstages + 1) * sizeof(*t.stage_files));
 	for (uint32_t s = 0; s < t.p.nstages; s++)
-		if (!render_stage(&t, tm, r, s, &c))
+		t.stage_files[s] = s ? emit_stage_file(t.a, file, s) : file;
+	name_regions(&t);
+	t.a = arena_new();
+	for (uint32_t s = 0; s < t.p.nstages; s++) {
+		build_stage(&t, s);
+		bool ok = render_stage(&t, tm, r, s, &c);
+		/* the stage is text now; its values point to nothing a later
+		 * stage renders */
+		arena_clear(t.a);
+		if (!ok)
 			break;
-	arena_free(t.inner);
+	}
+	arena_free(t.a);
 }

@@ -1363,6 +1363,71 @@ size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out,
 	return n;
 }
 
+/* The resources of one kind by stage: n of them, stage(p, i) of each
+ * (PLAN_NONE: not of the kind), counted then placed in model order. */
+static struct plan_by_stage of_kind_by_stage(const struct plan *p, struct arena *a, size_t n,
+				     uint32_t (*stage)(const struct plan *, size_t))
+{
+	struct plan_by_stage r;
+	uint32_t *at = xcalloc(n + 1, sizeof(*at));
+
+	r.start = arena_alloc(a, (p->nstages + 2) * sizeof(*r.start));
+	for (size_t i = 0; i < n; i++) {
+		at[i] = stage(p, i);
+		if (at[i] != PLAN_NONE)
+			r.start[at[i] + 2]++;
+	}
+	for (uint32_t s = 0; s < p->nstages; s++)
+		r.start[s + 2] += r.start[s + 1];
+	r.at = arena_alloc(a, (r.start[p->nstages + 1] + 1) * sizeof(*r.at));
+	for (size_t i = 0; i < n; i++)
+		if (at[i] != PLAN_NONE)
+			r.at[r.start[at[i] + 1]++] = (uint32_t)i;
+	free(at);
+	return r;
+}
+
+static uint32_t stage_at(const struct plan *p, uint32_t d)
+{
+	return d == PLAN_NONE ? PLAN_NONE : p->deployments[d].stage;
+}
+
+static uint32_t group_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->group_at[i]);
+}
+
+static uint32_t vnet_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->vnet_at[i]);
+}
+
+static uint32_t table_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->table_at[i]);
+}
+
+static uint32_t gateway_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->gateway_at[i]);
+}
+
+static uint32_t side_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->side_at[i]);
+}
+
+static void by_stages(struct plan *p, struct arena *a)
+{
+	const struct model *m = p->m;
+
+	p->groups_by_stage = of_kind_by_stage(p, a, m->ngroups, group_stage);
+	p->vnets_by_stage = of_kind_by_stage(p, a, m->nvnets, vnet_stage);
+	p->tables_by_stage = of_kind_by_stage(p, a, m->nroute_tables, table_stage);
+	p->gateways_by_stage = of_kind_by_stage(p, a, m->nvnets, gateway_stage);
+	p->sides_by_stage = of_kind_by_stage(p, a, 2 * m->npeerings, side_stage);
+}
+
 /* ------------------------------------------------------------------ build */
 
 static void allocate(struct builder *b)
@@ -1470,6 +1535,7 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 	place(&b);
 	stage_waits(&b);
 	make_stages(&b);
+	by_stages(p, a);
 	name_deployments(&b);
 	check_history(&b);
 	builder_free(&b);

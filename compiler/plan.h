@@ -145,6 +145,13 @@ struct plan_stage {
 	uint32_t nresources; /* its main template's own, nested deployments counted */
 };
 
+/* Resources of one kind by stage, each stage's in model order:
+ * at[start[s] .. start[s + 1]) are the indices of stage s's, so that a
+ * back end builds one stage's values at a time in the order it would
+ * build the whole output's. */
+struct plan_by_stage {
+	uint32_t *start, *at;
+};
 
 struct plan {
 	const struct model *m;
@@ -175,6 +182,11 @@ struct plan {
 	struct plan_wait *waits;
 	struct plan_stage *stages;
 	uint32_t nstages;
+	/* The groups peerc creates (when subscription_scope), the VNets it
+	 * creates, the route tables, the VNets whose gateway it creates, and
+	 * the halves, by stage. */
+	struct plan_by_stage groups_by_stage, vnets_by_stage, tables_by_stage;
+	struct plan_by_stage gateways_by_stage, sides_by_stage;
 };
 
 /* The plan of m, its names namespaced by base (plan_base). False after
@@ -230,6 +242,13 @@ size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out,
 static inline bool plan_creates_gateway(const struct m_vnet *v)
 {
 	return v->gw && v->gw->source == GWSRC_CREATED;
+}
+
+/* Whether route table i of model.route_tables is the first of the VNet it
+ * lives in: an existing VNet's subnet writes are listed after it. */
+static inline bool plan_first_table(const struct plan *p, size_t i)
+{
+	return p->tables[p->table_start[p->m->route_tables[i].vnet->index]] == i;
 }
 
 /* The name a phase gives its deployments: "network", "remote-gateways". */
