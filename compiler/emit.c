@@ -101,15 +101,16 @@ static bool write_counted(void *ctx, const char *data, size_t len)
 	return c->k->write(c->k->ctx, data, len);
 }
 
-bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
-		       struct peerc_result *r, const char *file, enum tmpl_target t,
-		       const struct tval *root, const char *path, emit_tap *tap,
-		       void *tap_ctx)
+/* A loaded template rendered as output path: to the sink as it is made,
+ * else kept in the result. */
+static bool render_loaded(const struct tmpl *tm, struct peerc_result *r,
+			  const struct tval *root, const char *path, emit_tap *tap,
+			  void *tap_ctx)
 {
 	if (!r->sink) {
 		struct strbuf sb;
 		sb_init(&sb);
-		bool ok = emit_render(b, opts, r, file, t, root, &sb);
+		bool ok = tmpl_render(tm, root, &r->diags, &sb);
 		if (ok && tap)
 			tap(tap_ctx, sb.buf ? sb.buf : "", sb.len);
 		if (ok)
@@ -117,11 +118,9 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 		sb_free(&sb);
 		return ok;
 	}
-	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
-				    b->dir, file, t);
 	struct counted_sink c = { r->sink, 0, tap, tap_ctx };
 	struct tmpl_sink ts = { write_counted, &c };
-	if (!tm || !r->sink->open(r->sink->ctx, path))
+	if (!r->sink->open(r->sink->ctx, path))
 		return false;
 	/* closed even after an error, which the sink's owner then discards */
 	bool ok = tmpl_render_to(tm, root, &r->diags, &ts);
@@ -129,6 +128,23 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 	if (ok)
 		add_output(r, path)->len = c.len;
 	return ok;
+}
+
+bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
+		       struct peerc_result *r, const char *file, enum tmpl_target t,
+		       const struct tval *root, const char *path, emit_tap *tap,
+		       void *tap_ctx)
+{
+	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
+				    b->dir, file, t);
+
+	return tm && render_loaded(tm, r, root, path, tap, tap_ctx);
+}
+
+bool emit_loaded(const struct tmpl *tm, struct peerc_result *r,
+		 const struct tval *root, const char *path)
+{
+	return render_loaded(tm, r, root, path, NULL, NULL);
 }
 
 bool emit_template(const struct backend *b, const struct peerc_options *opts,

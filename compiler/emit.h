@@ -79,6 +79,11 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 		       const struct tval *root, const char *path, emit_tap *tap,
 		       void *tap_ctx);
 
+/* emit_template with a template tmpl_load gave, for a back end that
+ * renders one template for many files. */
+bool emit_loaded(const struct tmpl *tm, struct peerc_result *r,
+		 const struct tval *root, const char *path);
+
 /* The values every template sees as `peerc`: version and source (raw text
  * safe in a comment: the input's base name with control characters and
  * invalid UTF-8 as '?'), source_name (the same, as a string) and output

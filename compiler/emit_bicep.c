@@ -726,7 +726,7 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 {
 	struct bicep b = { .a = r->arena, .m = m };
 	struct arena *a = r->arena;
-	const struct backend *be = backend_find(PEERC_TARGET_BICEP);
+	const struct tmpl *tm;
 
 	if (!plan_build(&b.p, m, plan_base(a, opts->output_name, r->source.name), a,
 			&r->diags))
@@ -734,20 +734,23 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	strmap_init(&b.symbols, a);
 	classify(&b, opts);
 	build(&b);
+	/* loaded once: every file renders it */
+	tm = tmpl_load(a, &r->diags, opts->template_dir,
+		       backend_find(PEERC_TARGET_BICEP)->dir, "main.bicep.tmpl", TMPL_BICEP);
+	if (!tm)
+		return;
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
 	tv_set(a, common, "creates_gateway", tv_bool(a, b.p.creates_gateway));
 	for (uint32_t s = 0; s < b.p.nstages; s++) {
 		const struct plan_stage *st = &b.p.stages[s];
-		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,
-				   file_root(&b, b.mains[s], common),
-				   s ? b.stage_files[s] : NULL))
+		if (!emit_loaded(tm, r, file_root(&b, b.mains[s], common),
+				 s ? b.stage_files[s] : NULL))
 			return;
 		for (uint32_t d = st->first; d < st->first + st->n; d++)
-			if (b.modules[d] && !emit_template(be, opts, r, "main.bicep.tmpl",
-					TMPL_BICEP, file_root(&b, b.modules[d], common),
-					module_path(&b, b.modules[d])))
+			if (b.modules[d] && !emit_loaded(tm, r, file_root(&b, b.modules[d], common),
+							 module_path(&b, b.modules[d])))
 				return;
 	}
 }
