@@ -37,18 +37,38 @@ struct bfile {
 	struct strmap declared;
 };
 
+/* The symbols of an existing spoke's subnet write: the resource, the live
+ * subnet its main file reads, and the parameter that passes it. */
+struct subnet_syms {
+	const char *sym, *live, *param;
+};
+
+/* The symbols of a created gateway, its GatewaySubnet and public IPs. */
+struct gateway_syms {
+	const char *gw, *subnet, *ip[2];
+};
+
+/* Every symbol is given first, in one pass over the whole output
+ * (name_all); then each stage's values are built, rendered and thrown
+ * away before the next stage's (in the arena a, emptied after each), so
+ * that a run holds one stage's values, not the whole output's: what
+ * outlives a stage is in keep. */
 struct bicep {
-	struct arena *a;
+	struct arena *a;           /* the stage's values */
+	struct arena *keep;
 	const struct model *m;
 	struct plan p;
 	const char **vnet_sym;     /* parallel to model.vnets */
 	const char **rt_sym;       /* parallel to model.route_tables */
-	const char **gateway_sym;  /* parallel to model.vnets */
+	const char **location_sym; /* parallel to model.route_tables: the
+				    * parameter of a spoke's location, or NULL */
+	struct gateway_syms *gateway_sym; /* parallel to model.vnets */
 	const char **group_sym;    /* parallel to model.groups: a created one's */
 	const char **side_sym;     /* 2 * peering + side */
-	const char ***subnet_sym;  /* [VNet][subnet]: an existing spoke's writes */
-	struct bfile **mains;      /* per stage */
-	struct bfile **modules;    /* per deployment; made on first use */
+	struct subnet_syms **subnet_sym; /* [VNet][subnet]: an existing spoke's writes */
+	const char **module_sym;   /* per deployment: its module's; NULL for a top one */
+	struct bfile *main;        /* the stage's main file */
+	struct bfile **modules;    /* per deployment of the stage; NULL for a top one */
 	const char **stage_files;  /* per stage */
 	struct strmap symbols;     /* every identifier in use */
 };
@@ -134,7 +154,7 @@ static bool reserved(const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
+	return unique_name(b->keep, &b->symbols, camel(b->keep, text), "", true, reserved);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -162,26 +182,27 @@ static struct bfile *new_file(struct bicep *b, size_t group, uint32_t stage)
 	return f;
 }
 
-/* The file of deployment d: its stage's main file when the plan makes it
- * the main template's own, else its module, made (and given its symbol)
- * on first use, so that symbols come in the order resources do. camel()
- * splits the phase's name at its '-', so the words are plan's own. */
+/* The symbol of the module of the deployment r is in (none for the main
+ * template's own), given on first use, so that symbols come in the order
+ * resources do. camel() splits the phase's name at its '-', so the words
+ * are plan's own. */
+static void module_symbol(struct bicep *b, struct plan_ref r)
+{
+	uint32_t d = plan_at(&b->p, r);
+	const struct plan_deployment *dp = &b->p.deployments[d];
+
+	if (dp->top || b->module_sym[d])
+		return;
+	b->module_sym[d] = symbol(b, arena_printf(b->keep, "%s %s%s",
+		b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
+		dp->chunk ? arena_printf(b->keep, " %u", dp->chunk + 1) : ""));
+}
+
+/* The file of deployment d (of the stage being built): its main file when
+ * the plan makes it the main template's own, else its module. */
 static struct bfile *file_of(struct bicep *b, uint32_t d)
 {
-	const struct plan_deployment *dp = &b->p.deployments[d];
-	struct bfile **f = &b->modules[d];
-
-	if (dp->top)
-		return b->mains[dp->stage];
-	if (!*f) {
-		*f = new_file(b, dp->group, dp->stage);
-		(*f)->deployment = d;
-		(*f)->subscription = dp->phase == PLAN_GROUPS;
-		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s%s",
-			b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
-			dp->chunk ? arena_printf(b->a, " %u", dp->chunk + 1) : ""));
-	}
-	return *f;
+	return b->p.deployments[d].top ? b->main : b->modules[d];
 }
 
 static struct bfile *file_at(struct bicep *b, struct plan_ref r)
@@ -257,11 +278,11 @@ static const char *ref_symbol(const struct bicep *b, struct plan_ref r)
 	case PLAN_VNET:
 		return b->vnet_sym[r.index];
 	case PLAN_GATEWAY:
-		return b->gateway_sym[r.index];
+		return b->gateway_sym[r.index].gw;
 	case PLAN_SIDE:
 		return b->side_sym[r.index];
 	case PLAN_SUBNET:
-		return b->subnet_sym[r.index][r.sub];
+		return b->subnet_sym[r.index][r.sub].sym;
 	case PLAN_GROUP:
 		return b->group_sym[r.index];
 	default:
@@ -344,20 +365,16 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
 
-	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(char *));
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		const struct m_route_table *table = v->subnets[i].route_table;
 		if (!table)
 			continue;
 		struct plan_ref r = { PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i };
-		struct bfile *f = file_at(b, r), *main = b->mains[f->stage];
+		struct bfile *f = file_at(b, r), *main = b->main;
 		const char *rt = b->rt_sym[table - b->m->route_tables];
-		const char *sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
-							 v->subnets[i].name));
-		const char *live = symbol(b, arena_printf(a, "%s live", sym));
-		const char *param = symbol(b, arena_printf(a, "%s properties", sym));
+		const struct subnet_syms *ss = &b->subnet_sym[v->index][i];
+		const char *sym = ss->sym, *live = ss->live, *param = ss->param;
 		struct tval *e = tv_object(a), *o = tv_object(a), *p = tv_object(a);
-		b->subnet_sym[v->index][i] = sym;
 		tv_set(a, e, "symbol", tv_raw(a, live));
 		tv_set(a, e, "parent", tv_raw(a, vnet_in(b, main, v)));
 		tv_set(a, e, "name", tv_string(a, v->subnets[i].name));
@@ -380,18 +397,15 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
  * a resource's location cannot be read at run time (ARM's reference() is
  * not allowed there): the main file reads it and passes it to f. */
 static struct tval *location_param(struct bicep *b, struct bfile *f,
-				   const struct m_vnet *v)
+				   const struct m_vnet *v, const char *name)
 {
 	struct arena *a = b->a;
-	const char *name = symbol(b, arena_printf(a, "%s location",
-						  b->vnet_sym[v->index]));
 	struct tval *p = tv_object(a);
 
 	tv_set(a, p, "name", tv_raw(a, name));
 	tv_set(a, p, "type", tv_raw(a, "string"));
 	tv_push(a, f->params, p);
-	tv_set(a, f->args, name, raw_printf(a, "%s.location",
-					    vnet_in(b, b->mains[f->stage], v)));
+	tv_set(a, f->args, name, raw_printf(a, "%s.location", vnet_in(b, b->main, v)));
 	return tv_raw(a, name);
 }
 
@@ -407,7 +421,7 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt)
 	tv_set(a, o, "symbol", tv_raw(a, b->rt_sym[i]));
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
-					       location_param(b, f, v));
+					       location_param(b, f, v, b->location_sym[i]));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", emit_routes(a, rt));
 	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
@@ -422,19 +436,17 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 	const struct m_gateway *gw = v->gw;
 	struct plan_ref r = { PLAN_GATEWAY, (uint32_t)v->index, 0 };
 	struct bfile *f = file_at(b, r);
-	const char *vs = b->vnet_sym[v->index];
-	const char *gs = symbol(b, arena_printf(a, "%s gateway", vs));
-	const char *sn = symbol(b, arena_printf(a, "%s gateway subnet", vs));
+	const struct gateway_syms *syms = &b->gateway_sym[v->index];
+	const char *gs = syms->gw, *sn = syms->subnet;
 	struct tval *o = tv_object(a), *configs = tv_list(a), *e = tv_object(a);
 
-	b->gateway_sym[v->index] = gs;
 	tv_set(a, e, "symbol", tv_raw(a, sn));
 	tv_set(a, e, "parent", tv_raw(a, vnet_in(b, f, v)));
 	tv_set(a, e, "name", tv_string(a, "GatewaySubnet"));
 	tv_push(a, f->existing_subnets, e);
 	for (size_t k = 0; k < gw->npublic_ips; k++) {
 		struct tval *ip = tv_object(a), *c = tv_object(a);
-		const char *is = symbol(b, arena_printf(a, "%s gateway ip%s", vs, k ? " 2" : ""));
+		const char *is = syms->ip[k];
 		tv_set(a, ip, "symbol", tv_raw(a, is));
 		tv_set(a, ip, "name", tv_string(a, gw->public_ips[k]));
 		tv_set(a, ip, "location", tv_string(a, v->location));
@@ -468,7 +480,6 @@ static void add_group(struct bicep *b, size_t g)
 	struct bfile *f = file_at(b, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
 	struct tval *o = tv_object(a);
 
-	b->group_sym[g] = symbol(b, b->m->groups[g].resource_group);
 	tv_set(a, o, "symbol", tv_raw(a, b->group_sym[g]));
 	tv_set(a, o, "name", tv_string(a, b->m->groups[g].resource_group));
 	tv_set(a, o, "location", tv_string(a, b->m->groups[g].location));
@@ -514,20 +525,85 @@ static void classify(struct bicep *b, const struct peerc_options *opts)
 	b->gateway_sym = arena_alloc(b->a, n * sizeof(*b->gateway_sym));
 	b->subnet_sym = arena_alloc(b->a, n * sizeof(*b->subnet_sym));
 	b->side_sym = arena_alloc(b->a, (2 * m->npeerings + 1) * sizeof(*b->side_sym));
+	b->location_sym = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*b->location_sym));
 	b->modules = arena_alloc(b->a, (p->ndeployments + 1) * sizeof(*b->modules));
-	b->mains = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->mains));
+	b->module_sym = arena_alloc(b->a, (p->ndeployments + 1) * sizeof(*b->module_sym));
 	b->stage_files = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->stage_files));
 	b->group_sym = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->group_sym));
-	for (uint32_t s = 0; s < p->nstages; s++) {
-		/* At the subscription, the main file is in no group: it names
-		 * every VNet with its scope. */
-		b->mains[s] = new_file(b, p->subscription_scope ? SIZE_MAX : 0, s);
-		b->mains[s]->main = true;
-		b->mains[s]->subscription = p->subscription_scope;
+	for (uint32_t s = 0; s < p->nstages; s++)
 		b->stage_files[s] = s ? emit_stage_file(b->a, file, s) : file;
-	}
 	for (size_t i = 0; i < m->nvnets; i++)
 		b->vnet_sym[i] = symbol(b, m->vnets[i].handle);
+}
+
+/* The symbols of an existing spoke's subnet writes. */
+static void subnet_symbols(struct bicep *b, const struct m_vnet *v)
+{
+	struct arena *a = b->a;
+
+	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(struct subnet_syms));
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct subnet_syms *ss = &b->subnet_sym[v->index][i];
+		if (!v->subnets[i].route_table)
+			continue;
+		module_symbol(b, (struct plan_ref){ PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i });
+		ss->sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
+						 v->subnets[i].name));
+		ss->live = symbol(b, arena_printf(a, "%s live", ss->sym));
+		ss->param = symbol(b, arena_printf(a, "%s properties", ss->sym));
+	}
+}
+
+static void gateway_symbols(struct bicep *b, const struct m_vnet *v)
+{
+	struct gateway_syms *gs = &b->gateway_sym[v->index];
+	const char *vs = b->vnet_sym[v->index];
+
+	module_symbol(b, (struct plan_ref){ PLAN_GATEWAY, (uint32_t)v->index, 0 });
+	gs->gw = symbol(b, arena_printf(b->a, "%s gateway", vs));
+	gs->subnet = symbol(b, arena_printf(b->a, "%s gateway subnet", vs));
+	for (size_t k = 0; k < v->gw->npublic_ips; k++)
+		gs->ip[k] = symbol(b, arena_printf(b->a, "%s gateway ip%s", vs, k ? " 2" : ""));
+}
+
+/* Every symbol of the output, in the order the stages use them (groups,
+ * route tables, subnet writes, VNets, gateways, peering halves), so that
+ * a symbol does not depend on which stage it is in. */
+static void name_all(struct bicep *b)
+{
+	const struct model *m = b->m;
+
+	for (size_t g = 0; b->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create) {
+			module_symbol(b, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
+			b->group_sym[g] = symbol(b, m->groups[g].resource_group);
+		}
+	route_table_syms(b);
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		module_symbol(b, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
+		if (!v->location)
+			b->location_sym[i] = symbol(b, arena_printf(b->a, "%s location",
+								  b->vnet_sym[v->index]));
+	}
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		if (v->existing && plan_first_table(&b->p, i))
+			subnet_symbols(b, v);
+	}
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			module_symbol(b, (struct plan_ref){ PLAN_VNET, (uint32_t)i, 0 });
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (plan_creates_gateway(&m->vnets[i]))
+			gateway_symbols(b, &m->vnets[i]);
+	for (size_t s = 0; s < 2 * m->npeerings; s++) {
+		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
+		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
+		b->side_sym[s] = symbol(b, arena_printf(b->a, "%s to %s",
+			b->vnet_sym[v->index], b->vnet_sym[o->index]));
+		module_symbol(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
+	}
 }
 
 /* "TYPE@VERSION" for each resource type written, versions from the one
@@ -684,73 +760,109 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	return root;
 }
 
-static void build(struct bicep *b)
+/* Stage s's main file and module files, in the stage's arena. At the
+ * subscription, the main file is in no group: it names every VNet with
+ * its scope. */
+static void make_files(struct bicep *b, uint32_t s)
+{
+	const struct plan_stage *st = &b->p.stages[s];
+
+	b->main = new_file(b, b->p.subscription_scope ? SIZE_MAX : 0, s);
+	b->main->main = true;
+	b->main->subscription = b->p.subscription_scope;
+	for (uint32_t d = st->first; d < st->first + st->n; d++) {
+		const struct plan_deployment *dp = &b->p.deployments[d];
+		struct bfile *f;
+		if (dp->top)
+			continue;
+		f = b->modules[d] = new_file(b, dp->group, s);
+		f->deployment = d;
+		f->subscription = dp->phase == PLAN_GROUPS;
+		f->symbol = b->module_sym[d];
+	}
+}
+
+/* Stage s's values, in the order name_all gives the symbols, which
+ * orders every list and parameter of its files. */
+static void build_stage(struct bicep *b, uint32_t s)
 {
 	const struct model *m = b->m;
+	const struct plan *p = &b->p;
+	const struct plan_stage *st = &p->stages[s];
+	const struct plan_by_stage *gs = &p->groups_by_stage, *vs = &p->vnets_by_stage;
+	const struct plan_by_stage *ts = &p->tables_by_stage, *ws = &p->gateways_by_stage;
+	const struct plan_by_stage *ss = &p->sides_by_stage;
 
-	for (size_t g = 0; b->p.subscription_scope && g < m->ngroups; g++)
-		if (m->groups[g].create)
-			add_group(b, g);
-	route_table_syms(b);
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		add_route_table(b, &m->route_tables[i]);
-	bool *linked = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*linked));
-	for (size_t i = 0; i < m->nroute_tables; i++) {
-		const struct m_vnet *v = m->route_tables[i].vnet;
-		if (v->existing && !linked[v->index])
+	make_files(b, s);
+	for (uint32_t k = gs->start[s]; k < gs->start[s + 1]; k++)
+		add_group(b, gs->at[k]);
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++)
+		add_route_table(b, &m->route_tables[ts->at[k]]);
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++) {
+		const struct m_vnet *v = m->route_tables[ts->at[k]].vnet;
+		if (v->existing && plan_first_table(&b->p, ts->at[k]))
 			add_subnet_links(b, v);
-		linked[v->index] = true;
 	}
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (!m->vnets[i].existing)
-			add_vnet(b, &m->vnets[i]);
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			add_gateway(b, &m->vnets[i]);
-	for (size_t s = 0; s < 2 * m->npeerings; s++) {
-		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
-		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
-		b->side_sym[s] = symbol(b, arena_printf(b->a, "%s to %s",
-			b->vnet_sym[v->index], b->vnet_sym[o->index]));
-		file_at(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
-	}
-	for (size_t s = 0; s < 2 * m->npeerings; s++)
-		add_side(b, s);
-	for (uint32_t d = 0; d < b->p.ndeployments; d++)
+	for (uint32_t k = vs->start[s]; k < vs->start[s + 1]; k++)
+		add_vnet(b, &m->vnets[vs->at[k]]);
+	for (uint32_t k = ws->start[s]; k < ws->start[s + 1]; k++)
+		add_gateway(b, &m->vnets[ws->at[k]]);
+	for (uint32_t k = ss->start[s]; k < ss->start[s + 1]; k++)
+		add_side(b, ss->at[k]);
+	for (uint32_t d = st->first; d < st->first + st->n; d++)
 		if (b->modules[d])
 			module_waits(b, b->modules[d]);
+}
+
+/* Stage s's main file, then its modules. */
+static bool render_stage(struct bicep *b, const struct tmpl *tm, struct peerc_result *r,
+			 uint32_t s, struct tval *common)
+{
+	const struct plan_stage *st = &b->p.stages[s];
+
+	if (!emit_loaded(tm, r, file_root(b, b->main, common), s ? b->stage_files[s] : NULL))
+		return false;
+	for (uint32_t d = st->first; d < st->first + st->n; d++)
+		if (b->modules[d] && !emit_loaded(tm, r, file_root(b, b->modules[d], common),
+						  module_path(b, b->modules[d])))
+			return false;
+	return true;
 }
 
 void emit_bicep(const struct model *m, const struct peerc_options *opts,
 		struct peerc_result *r)
 {
-	struct bicep b = { .a = r->arena, .m = m };
+	struct bicep b = { .a = r->arena, .keep = r->arena, .m = m };
 	struct arena *a = r->arena;
 	const struct tmpl *tm;
 
 	if (!plan_build(&b.p, m, plan_base(a, opts->output_name, r->source.name), a,
 			&r->diags))
 		return;
-	strmap_init(&b.symbols, a);
-	classify(&b, opts);
-	build(&b);
 	/* loaded once: every file renders it */
 	tm = tmpl_load(a, &r->diags, opts->template_dir,
 		       backend_find(PEERC_TARGET_BICEP)->dir, "main.bicep.tmpl", TMPL_BICEP);
 	if (!tm)
 		return;
+	strmap_init(&b.symbols, a);
+	classify(&b, opts);
+	name_all(&b);
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
 	tv_set(a, common, "creates_gateway", tv_bool(a, b.p.creates_gateway));
+	b.a = arena_new();
 	for (uint32_t s = 0; s < b.p.nstages; s++) {
 		const struct plan_stage *st = &b.p.stages[s];
-		if (!emit_loaded(tm, r, file_root(&b, b.mains[s], common),
-				 s ? b.stage_files[s] : NULL))
-			return;
+		build_stage(&b, s);
+		bool ok = render_stage(&b, tm, r, s, common);
+		/* the stage is written; its values point to nothing a later
+		 * stage renders */
+		arena_clear(b.a);
 		for (uint32_t d = st->first; d < st->first + st->n; d++)
-			if (b.modules[d] && !emit_loaded(tm, r, file_root(&b, b.modules[d], common),
-							 module_path(&b, b.modules[d])))
-				return;
+			b.modules[d] = NULL;
+		if (!ok)
+			break;
 	}
+	arena_free(b.a);
 }
