@@ -67,6 +67,9 @@ struct arm {
 	const char **stage_files; /* per stage: its file name */
 	struct strmap region_param; /* region -> struct region */
 	struct strmap param_names;  /* lower-cased names in use in the mains */
+	/* Where an expression is built before its copy in the arena: kept
+	 * from one to the next (hundreds of thousands a run). */
+	struct strbuf text, json;
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -83,16 +86,30 @@ static void put_arm_literal(struct strbuf *sb, const char *s)
 	sb_putc(sb, '\'');
 }
 
+/* t->text emptied, for an expression to be built in. */
+static struct strbuf *text_buffer(struct arm *t)
+{
+	sb_reset(&t->text);
+	return &t->text;
+}
+
+static const char *text_copy(struct arm *t)
+{
+	return arena_strndup(t->a, t->text.buf, t->text.len);
+}
+
 /* "[text]" as a JSON string: a raw value, since the engine would escape
  * the brackets of a string value. */
 static struct tval *expr_value(struct arm *t, const char *text)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	tmpl_quote(TMPL_JSON, arena_printf(t->a, "[%s]", text), &sb);
-	struct tval *v = tv_raw(t->a, arena_strdup(t->a, sb.buf));
-	sb_free(&sb);
-	return v;
+	struct strbuf *sb = text_buffer(t);
+
+	sb_putc(sb, '[');
+	sb_puts(sb, text);
+	sb_putc(sb, ']');
+	sb_reset(&t->json);
+	tmpl_quote(TMPL_JSON, sb->buf, &t->json);
+	return tv_raw(t->a, arena_strndup(t->a, t->json.buf, t->json.len));
 }
 
 /* resourceId() as seen from a template deployed to `from`, with the
@@ -104,38 +121,34 @@ static struct tval *expr_value(struct arm *t, const char *text)
 static const char *resource_id(struct arm *t, struct place from, struct place to,
 			       const char *type, const char *const *names)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "resourceId(");
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "resourceId(");
 	if (strcmp(from.sub, to.sub) != 0) {
-		put_arm_literal(&sb, to.sub);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, to.sub);
+		sb_puts(sb, ", ");
 	}
 	if (strcmp(from.sub, to.sub) != 0 || strcmp(from.rg, to.rg) != 0) {
-		put_arm_literal(&sb, to.rg);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, to.rg);
+		sb_puts(sb, ", ");
 	}
-	put_arm_literal(&sb, type);
+	put_arm_literal(sb, type);
 	for (; *names; names++) {
-		sb_puts(&sb, ", ");
-		put_arm_literal(&sb, *names);
+		sb_puts(sb, ", ");
+		put_arm_literal(sb, *names);
 	}
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 static const char *parameter_ref(struct arm *t, const char *name)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "parameters(");
-	put_arm_literal(&sb, name);
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "parameters(");
+	put_arm_literal(sb, name);
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 /* ------------------------------------------------------------------ places */
@@ -281,20 +294,18 @@ static struct tval *location_value(struct arm *t, struct scope *s, const char *r
 static const char *subscription_id(struct arm *t, const char *sub, const char *type,
 				   const char *name)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "subscriptionResourceId(");
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "subscriptionResourceId(");
 	if (strcmp(sub, t->home.sub) != 0) {
-		put_arm_literal(&sb, sub);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, sub);
+		sb_puts(sb, ", ");
 	}
-	put_arm_literal(&sb, type);
-	sb_puts(&sb, ", ");
-	put_arm_literal(&sb, name);
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	put_arm_literal(sb, type);
+	sb_puts(sb, ", ");
+	put_arm_literal(sb, name);
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 /* The deployment of scope s (nested) as the main template names it. */
@@ -803,6 +814,8 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 						  r->source.name), r->arena, &r->diags))
 		return;
 	t.a = r->arena;
+	sb_init(&t.text);
+	sb_init(&t.json);
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
 	c.api = api_values(&t);
@@ -823,4 +836,6 @@ void emit_arm(const struct model *m, const struct peerc_options *opts,
 			break;
 	}
 	arena_free(t.a);
+	sb_free(&t.text);
+	sb_free(&t.json);
 }
