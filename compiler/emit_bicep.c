@@ -33,7 +33,7 @@ struct bfile {
 	struct tval *subnets, *public_ips, *gateways, *peerings;
 	struct tval *deps;  /* a module's dependsOn in its main file */
 	struct tval *args;  /* a module's params in its main file */
-	/* VNet index -> declared in this file (created or existing) */
+	/* VNet symbols declared in this file (created or existing) */
 	struct strmap declared;
 };
 
@@ -216,6 +216,19 @@ static void put_quoted(struct strbuf *sb, const char *s)
 	tmpl_quote(TMPL_BICEP, s, sb);
 }
 
+/* "SYMBOL.member" as a raw value: formatted without printf, since every
+ * reference of the output is one. */
+static struct tval *raw_member(struct arena *a, const char *sym, const char *member)
+{
+	size_t n = strlen(sym), k = strlen(member);
+	char *s = arena_alloc(a, n + k + 2);
+
+	memcpy(s, sym, n);
+	s[n] = '.';
+	memcpy(s + n + 1, member, k + 1);
+	return tv_raw(a, s);
+}
+
 static struct tval *raw_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 static struct tval *raw_printf(struct arena *a, const char *fmt, ...)
@@ -247,17 +260,12 @@ static struct tval *scope_of(struct bicep *b, size_t group, bool subscription)
 	return v;
 }
 
-static const char *index_key(struct bicep *b, size_t i)
-{
-	return arena_printf(b->a, "%zu", i);
-}
-
 /* The symbol of v in f: v itself when f creates it, else an `existing`
  * declaration made on first use (scoped when v lives in another group). */
 static const char *vnet_in(struct bicep *b, struct bfile *f, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
-	const char *key = index_key(b, v->index);
+	const char *key = b->vnet_sym[v->index];
 
 	if (!strmap_get(&f->declared, key)) {
 		struct tval *e = tv_object(a);
@@ -337,7 +345,7 @@ static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
 {
 	struct bicep *b = ctx;
 
-	return raw_printf(b->a, "%s.id", b->rt_sym[rt - b->m->route_tables]);
+	return raw_member(b->a, b->rt_sym[rt - b->m->route_tables], "id");
 }
 
 static void add_vnet(struct bicep *b, const struct m_vnet *v)
@@ -351,7 +359,7 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v)
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->vnets, o);
-	strmap_put(&f->declared, index_key(b, v->index), f);
+	strmap_put(&f->declared, b->vnet_sym[v->index], f);
 }
 
 /* An existing VNet's subnets are not peerc's: a subnet resource is a PUT
@@ -382,7 +390,7 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 		tv_set(a, p, "name", tv_raw(a, param));
 		tv_set(a, p, "type", tv_raw(a, "object"));
 		tv_push(a, f->params, p);
-		tv_set(a, f->args, param, raw_printf(a, "%s.properties", live));
+		tv_set(a, f->args, param, raw_member(a, live, "properties"));
 		tv_set(a, o, "symbol", tv_raw(a, sym));
 		tv_set(a, o, "name", tv_string(a, v->subnets[i].name));
 		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
@@ -405,7 +413,7 @@ static struct tval *location_param(struct bicep *b, struct bfile *f,
 	tv_set(a, p, "name", tv_raw(a, name));
 	tv_set(a, p, "type", tv_raw(a, "string"));
 	tv_push(a, f->params, p);
-	tv_set(a, f->args, name, raw_printf(a, "%s.location", vnet_in(b, b->main, v)));
+	tv_set(a, f->args, name, raw_member(a, vnet_in(b, b->main, v), "location"));
 	return tv_raw(a, name);
 }
 
@@ -454,8 +462,8 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 		tv_set(a, ip, "tags", emit_tags(a, v->tags, v->ntags));
 		tv_push(a, f->public_ips, ip);
 		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
-		tv_set(a, c, "subnet_id", raw_printf(a, "%s.id", sn));
-		tv_set(a, c, "public_ip_id", raw_printf(a, "%s.id", is));
+		tv_set(a, c, "subnet_id", raw_member(a, sn, "id"));
+		tv_set(a, c, "public_ip_id", raw_member(a, is, "id"));
 		tv_push(a, configs, c);
 	}
 	/* The subnet is `existing`: the VNet it is in must be written first,
@@ -506,7 +514,7 @@ static void add_side(struct bicep *b, size_t side)
 	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
 	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
 	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
-	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
+	tv_set(a, o, "remote_id", raw_member(a, vnet_in(b, f, remote), "id"));
 	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->peerings, o);
 }
