@@ -98,12 +98,32 @@ static const char *text_copy(struct arm *t)
 	return arena_strndup(t->a, t->text.buf, t->text.len);
 }
 
+/* Whether JSON writes s as it is between its quotes: RFC 8259 escapes
+ * only '"', '\\' and the control characters, which the names in nearly
+ * every expression do not have. */
+static bool json_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return false;
+	return true;
+}
+
 /* "[text]" as a JSON string: a raw value, since the engine would escape
  * the brackets of a string value. */
 static struct tval *expr_value(struct arm *t, const char *text)
 {
-	struct strbuf *sb = text_buffer(t);
+	struct strbuf *sb;
 
+	if (json_plain(text)) {
+		size_t n = strlen(text);
+		char *v = arena_alloc(t->a, n + 5);
+		memcpy(v, "\"[", 2);
+		memcpy(v + 2, text, n);
+		memcpy(v + 2 + n, "]\"", 3);
+		return tv_raw(t->a, v);
+	}
+	sb = text_buffer(t);
 	sb_putc(sb, '[');
 	sb_puts(sb, text);
 	sb_putc(sb, ']');
