@@ -56,6 +56,8 @@ struct gateway_syms {
 struct bicep {
 	struct arena *a;           /* the stage's values */
 	struct arena *keep;
+	struct arena *names;       /* while the symbols are given: the text of
+				    * one, emptied once it is given */
 	const struct model *m;
 	struct plan p;
 	const char **vnet_sym;     /* parallel to model.vnets */
@@ -154,7 +156,11 @@ static bool reserved(const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	return unique_name(b->keep, &b->symbols, camel(b->keep, text), "", true, reserved);
+	const char *s = unique_name(b->keep, &b->symbols, camel(b->names, text), "", true,
+				    reserved);
+
+	arena_clear(b->names);
+	return s;
 }
 
 /* ------------------------------------------------------------------ files */
@@ -193,9 +199,9 @@ static void module_symbol(struct bicep *b, struct plan_ref r)
 
 	if (dp->top || b->module_sym[d])
 		return;
-	b->module_sym[d] = symbol(b, arena_printf(b->keep, "%s %s%s",
+	b->module_sym[d] = symbol(b, arena_printf(b->names, "%s %s%s",
 		b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
-		dp->chunk ? arena_printf(b->keep, " %u", dp->chunk + 1) : ""));
+		dp->chunk ? arena_printf(b->names, " %u", dp->chunk + 1) : ""));
 }
 
 /* The file of deployment d (of the stage being built): its main file when
@@ -334,9 +340,9 @@ static void route_table_syms(struct bicep *b)
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
 		b->rt_sym[i] = symbol(b, rt->kind == RT_TRANSIT ?
-			arena_printf(b->a, "%s via %s", b->vnet_sym[rt->vnet->index],
+			arena_printf(b->names, "%s via %s", b->vnet_sym[rt->vnet->index],
 				     b->vnet_sym[rt->hub->index]) :
-			arena_printf(b->a, "%s gateway routes", b->vnet_sym[rt->hub->index]));
+			arena_printf(b->names, "%s gateway routes", b->vnet_sym[rt->hub->index]));
 	}
 }
 
@@ -547,9 +553,10 @@ static void classify(struct bicep *b, const struct peerc_options *opts)
 /* The symbols of an existing spoke's subnet writes. */
 static void subnet_symbols(struct bicep *b, const struct m_vnet *v)
 {
-	struct arena *a = b->a;
+	struct arena *a = b->names;
 
-	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(struct subnet_syms));
+	b->subnet_sym[v->index] = arena_alloc(b->keep, (v->nsubnets + 1) *
+					      sizeof(struct subnet_syms));
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		struct subnet_syms *ss = &b->subnet_sym[v->index][i];
 		if (!v->subnets[i].route_table)
@@ -568,10 +575,10 @@ static void gateway_symbols(struct bicep *b, const struct m_vnet *v)
 	const char *vs = b->vnet_sym[v->index];
 
 	module_symbol(b, (struct plan_ref){ PLAN_GATEWAY, (uint32_t)v->index, 0 });
-	gs->gw = symbol(b, arena_printf(b->a, "%s gateway", vs));
-	gs->subnet = symbol(b, arena_printf(b->a, "%s gateway subnet", vs));
+	gs->gw = symbol(b, arena_printf(b->names, "%s gateway", vs));
+	gs->subnet = symbol(b, arena_printf(b->names, "%s gateway subnet", vs));
 	for (size_t k = 0; k < v->gw->npublic_ips; k++)
-		gs->ip[k] = symbol(b, arena_printf(b->a, "%s gateway ip%s", vs, k ? " 2" : ""));
+		gs->ip[k] = symbol(b, arena_printf(b->names, "%s gateway ip%s", vs, k ? " 2" : ""));
 }
 
 /* Every symbol of the output, in the order the stages use them (groups,
@@ -591,7 +598,7 @@ static void name_all(struct bicep *b)
 		const struct m_vnet *v = m->route_tables[i].vnet;
 		module_symbol(b, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
 		if (!v->location)
-			b->location_sym[i] = symbol(b, arena_printf(b->a, "%s location",
+			b->location_sym[i] = symbol(b, arena_printf(b->names, "%s location",
 								  b->vnet_sym[v->index]));
 	}
 	for (size_t i = 0; i < m->nroute_tables; i++) {
@@ -608,7 +615,7 @@ static void name_all(struct bicep *b)
 	for (size_t s = 0; s < 2 * m->npeerings; s++) {
 		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
 		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
-		b->side_sym[s] = symbol(b, arena_printf(b->a, "%s to %s",
+		b->side_sym[s] = symbol(b, arena_printf(b->names, "%s to %s",
 			b->vnet_sym[v->index], b->vnet_sym[o->index]));
 		module_symbol(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
 	}
@@ -853,8 +860,11 @@ void emit_bicep(const struct model *m, const struct peerc_options *opts,
 	if (!tm)
 		return;
 	strmap_init(&b.symbols, a);
+	b.names = arena_new();
 	classify(&b, opts);
 	name_all(&b);
+	arena_free(b.names);
+	b.names = NULL;
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
