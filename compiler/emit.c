@@ -4,6 +4,7 @@
 #include "ast.h"
 #include "emit.h"
 #include "model.h"
+#include "plan.h"
 #include "util.h"
 
 static const struct backend backends[] = {
@@ -100,15 +101,16 @@ static bool write_counted(void *ctx, const char *data, size_t len)
 	return c->k->write(c->k->ctx, data, len);
 }
 
-bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
-		       struct peerc_result *r, const char *file, enum tmpl_target t,
-		       const struct tval *root, const char *path, emit_tap *tap,
-		       void *tap_ctx)
+/* A loaded template rendered as output path: to the sink as it is made,
+ * else kept in the result. */
+static bool render_loaded(const struct tmpl *tm, struct peerc_result *r,
+			  const struct tval *root, const char *path, emit_tap *tap,
+			  void *tap_ctx)
 {
 	if (!r->sink) {
 		struct strbuf sb;
 		sb_init(&sb);
-		bool ok = emit_render(b, opts, r, file, t, root, &sb);
+		bool ok = tmpl_render(tm, root, &r->diags, &sb);
 		if (ok && tap)
 			tap(tap_ctx, sb.buf ? sb.buf : "", sb.len);
 		if (ok)
@@ -116,11 +118,9 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 		sb_free(&sb);
 		return ok;
 	}
-	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
-				    b->dir, file, t);
 	struct counted_sink c = { r->sink, 0, tap, tap_ctx };
 	struct tmpl_sink ts = { write_counted, &c };
-	if (!tm || !r->sink->open(r->sink->ctx, path))
+	if (!r->sink->open(r->sink->ctx, path))
 		return false;
 	/* closed even after an error, which the sink's owner then discards */
 	bool ok = tmpl_render_to(tm, root, &r->diags, &ts);
@@ -130,11 +130,41 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 	return ok;
 }
 
+bool emit_template_tap(const struct backend *b, const struct peerc_options *opts,
+		       struct peerc_result *r, const char *file, enum tmpl_target t,
+		       const struct tval *root, const char *path, emit_tap *tap,
+		       void *tap_ctx)
+{
+	struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
+				    b->dir, file, t);
+
+	return tm && render_loaded(tm, r, root, path, tap, tap_ctx);
+}
+
+bool emit_loaded(const struct tmpl *tm, struct peerc_result *r,
+		 const struct tval *root, const char *path)
+{
+	return render_loaded(tm, r, root, path, NULL, NULL);
+}
+
 bool emit_template(const struct backend *b, const struct peerc_options *opts,
 		   struct peerc_result *r, const char *file,
 		   enum tmpl_target t, const struct tval *root, const char *path)
 {
 	return emit_template_tap(b, opts, r, file, t, root, path, NULL, NULL);
+}
+
+void emit_stage_groups(struct arena *a, const struct plan *p, uint32_t s,
+		       emit_group_fn *group, struct tval **required,
+		       struct tval **created)
+{
+	uint32_t *gs = arena_alloc(a, (p->m->ngroups + 1) * sizeof(*gs));
+	size_t made, n = plan_stage_groups(p, s, gs, &made);
+
+	*required = tv_list(a);
+	*created = tv_list(a);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, i < n - made ? *required : *created, group(a, &p->m->groups[gs[i]]));
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

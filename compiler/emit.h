@@ -18,6 +18,7 @@ struct m_route_table;
 struct m_subnet;
 struct m_vnet;
 struct model;
+struct plan;
 struct strbuf;
 
 typedef void emit_fn(const struct model *m, const struct peerc_options *opts,
@@ -78,6 +79,11 @@ bool emit_template_tap(const struct backend *b, const struct peerc_options *opts
 		       const struct tval *root, const char *path, emit_tap *tap,
 		       void *tap_ctx);
 
+/* emit_template with a template tmpl_load gave, for a back end that
+ * renders one template for many files. */
+bool emit_loaded(const struct tmpl *tm, struct peerc_result *r,
+		 const struct tval *root, const char *path);
+
 /* The values every template sees as `peerc`: version and source (raw text
  * safe in a comment: the input's base name with control characters and
  * invalid UTF-8 as '?'), source_name (the same, as a string) and output
@@ -89,6 +95,16 @@ struct tval *emit_peerc_values(struct peerc_result *r, const struct peerc_option
 /* The file of stage `stage` (from 1; 0 is the main file itself) of an
  * output whose main file is `main`: "x.json" -> "x.stage2.json". */
 const char *emit_stage_file(struct arena *a, const char *main, uint32_t stage);
+
+/* A group as a target's stage file lists it. */
+typedef struct tval *emit_group_fn(struct arena *a, const struct m_group *g);
+
+/* The groups stage s of plan p deploys to (plan_stage_groups), each made
+ * by group: *required, those that must exist first, and *created, those
+ * peerc creates. */
+void emit_stage_groups(struct arena *a, const struct plan *p, uint32_t s,
+		       emit_group_fn *group, struct tval **required,
+		       struct tval **created);
 
 /* Text that cannot end a comment or break the output's encoding: control
  * characters and invalid UTF-8 become '?'. */

@@ -45,21 +45,31 @@ struct scope {
 	struct tval *args, *depends;
 };
 
+/* A location parameter of the main templates: one per region. */
+struct region {
+	const char *name, *what;
+	struct tval *dflt;  /* the region, as the parameter's default */
+	struct tval *ref;   /* "[parameters('NAME')]" */
+};
+
+/* The values of one stage are built, rendered and thrown away before the
+ * next stage's (in the arena a, emptied after each), so that a run holds
+ * one stage's values and text (up to 4 MB of output), not the whole
+ * output's: what outlives a stage is in keep. */
 struct arm {
-	struct arena *a;
+	struct arena *a;         /* the stage's values */
+	struct arena *keep;
 	const struct model *m;
 	struct plan p;
 	struct place home;       /* where the main templates deploy to */
-	const char *location;    /* of a subscription deployment */
-	struct scope **mains;    /* per stage */
-	struct scope **nested;   /* per deployment; NULL for a top one */
+	struct scope *main;      /* the stage's main template */
+	struct scope **nested;   /* per deployment of the stage; NULL for a top one */
 	const char **stage_files; /* per stage: its file name */
-	struct strmap region_param; /* region -> parameter name */
+	struct strmap region_param; /* region -> struct region */
 	struct strmap param_names;  /* lower-cased names in use in the mains */
-	/* The inner templates of the stage being rendered: emptied once its
-	 * main template is written, so that a run holds one stage's, not
-	 * the whole output's (up to 4 MB a stage, tens of stages). */
-	struct arena *inner;
+	/* Where an expression is built before its copy in the arena: kept
+	 * from one to the next (hundreds of thousands a run). */
+	struct strbuf text, json;
 };
 
 /* ------------------------------------------------------------ expressions */
@@ -76,16 +86,50 @@ static void put_arm_literal(struct strbuf *sb, const char *s)
 	sb_putc(sb, '\'');
 }
 
+/* t->text emptied, for an expression to be built in. */
+static struct strbuf *text_buffer(struct arm *t)
+{
+	sb_reset(&t->text);
+	return &t->text;
+}
+
+static const char *text_copy(struct arm *t)
+{
+	return arena_strndup(t->a, t->text.buf, t->text.len);
+}
+
+/* Whether JSON writes s as it is between its quotes: RFC 8259 escapes
+ * only '"', '\\' and the control characters, which the names in nearly
+ * every expression do not have. */
+static bool json_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return false;
+	return true;
+}
+
 /* "[text]" as a JSON string: a raw value, since the engine would escape
  * the brackets of a string value. */
 static struct tval *expr_value(struct arm *t, const char *text)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	tmpl_quote(TMPL_JSON, arena_printf(t->a, "[%s]", text), &sb);
-	struct tval *v = tv_raw(t->a, arena_strdup(t->a, sb.buf));
-	sb_free(&sb);
-	return v;
+	struct strbuf *sb;
+
+	if (json_plain(text)) {
+		size_t n = strlen(text);
+		char *v = arena_alloc(t->a, n + 5);
+		memcpy(v, "\"[", 2);
+		memcpy(v + 2, text, n);
+		memcpy(v + 2 + n, "]\"", 3);
+		return tv_raw(t->a, v);
+	}
+	sb = text_buffer(t);
+	sb_putc(sb, '[');
+	sb_puts(sb, text);
+	sb_putc(sb, ']');
+	sb_reset(&t->json);
+	tmpl_quote(TMPL_JSON, sb->buf, &t->json);
+	return tv_raw(t->a, arena_strndup(t->a, t->json.buf, t->json.len));
 }
 
 /* resourceId() as seen from a template deployed to `from`, with the
@@ -97,38 +141,34 @@ static struct tval *expr_value(struct arm *t, const char *text)
 static const char *resource_id(struct arm *t, struct place from, struct place to,
 			       const char *type, const char *const *names)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "resourceId(");
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "resourceId(");
 	if (strcmp(from.sub, to.sub) != 0) {
-		put_arm_literal(&sb, to.sub);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, to.sub);
+		sb_puts(sb, ", ");
 	}
 	if (strcmp(from.sub, to.sub) != 0 || strcmp(from.rg, to.rg) != 0) {
-		put_arm_literal(&sb, to.rg);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, to.rg);
+		sb_puts(sb, ", ");
 	}
-	put_arm_literal(&sb, type);
+	put_arm_literal(sb, type);
 	for (; *names; names++) {
-		sb_puts(&sb, ", ");
-		put_arm_literal(&sb, *names);
+		sb_puts(sb, ", ");
+		put_arm_literal(sb, *names);
 	}
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 static const char *parameter_ref(struct arm *t, const char *name)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "parameters(");
-	put_arm_literal(&sb, name);
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "parameters(");
+	put_arm_literal(sb, name);
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 /* ------------------------------------------------------------------ places */
@@ -140,9 +180,7 @@ static struct place group_place(const struct arm *t, size_t g)
 
 static struct scope *scope_of(const struct arm *t, uint32_t d)
 {
-	const struct plan_deployment *dp = &t->p.deployments[d];
-
-	return dp->top ? t->mains[dp->stage] : t->nested[d];
+	return t->p.deployments[d].top ? t->main : t->nested[d];
 }
 
 static struct scope *scope_at(const struct arm *t, struct plan_ref r)
@@ -218,11 +256,44 @@ static char *param_text(struct arena *a, const char *want)
 	return n;
 }
 
-/* A parameter name of the main templates, unique case-insensitively. */
-static char *main_param_name(struct arm *t, const char *want)
+/* The parameter of the main templates for `region`, named on its first
+ * use in the order the whole output uses them (name_regions), so that a
+ * stage's names do not depend on the stages before it: unique
+ * case-insensitively. */
+static void name_region(struct arm *t, const char *region)
 {
-	return unique_name(t->a, &t->param_names, param_text(t->a, want), "_",
-			   true, NULL);
+	struct arena *was = t->a;
+	struct region *rg;
+
+	if (!region || strmap_get(&t->region_param, region))
+		return;
+	t->a = t->keep;
+	rg = arena_alloc(t->a, sizeof(*rg));
+	rg->name = unique_name(t->a, &t->param_names, param_text(t->a,
+		arena_printf(t->a, "location_%s", region)), "_", true, NULL);
+	rg->what = arena_printf(t->a, "The region peerc places in %s", region);
+	rg->dflt = tv_string(t->a, region);
+	rg->ref = expr_value(t, parameter_ref(t, rg->name));
+	strmap_put(&t->region_param, region, rg);
+	t->a = was;
+}
+
+/* Every region in the order build_stage uses them. */
+static void name_regions(struct arm *t)
+{
+	const struct model *m = t->m;
+
+	for (size_t g = 0; t->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create)
+			name_region(t, m->groups[g].location);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			name_region(t, m->vnets[i].location);
+	for (size_t i = 0; i < m->nroute_tables; i++)
+		name_region(t, m->route_tables[i].vnet->location);
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (plan_creates_gateway(&m->vnets[i]))
+			name_region(t, m->vnets[i].location);
 }
 
 /* The location of a resource in scope s, in `region`: one parameter of the
@@ -230,17 +301,12 @@ static char *main_param_name(struct arm *t, const char *want)
  * the nested deployments that need it. */
 static struct tval *location_value(struct arm *t, struct scope *s, const char *region)
 {
-	char *name = strmap_get(&t->region_param, region);
-	const char *what = arena_printf(t->a, "The region peerc places in %s", region);
+	struct region *rg = strmap_get(&t->region_param, region);
 
-	if (!name) {
-		name = main_param_name(t, arena_printf(t->a, "location_%s", region));
-		strmap_put(&t->region_param, region, name);
-	}
-	declare_typed(t, t->mains[s->stage], name, "string", tv_string(t->a, region), what);
+	declare_typed(t, t->main, rg->name, "string", rg->dflt, rg->what);
 	if (!s->main)
-		pass_typed(t, s, name, "string", expr_value(t, parameter_ref(t, name)), what);
-	return expr_value(t, parameter_ref(t, name));
+		pass_typed(t, s, rg->name, "string", rg->ref, rg->what);
+	return rg->ref;
 }
 
 /* subscriptionResourceId() of a resource of subscription sub, as a
@@ -248,20 +314,18 @@ static struct tval *location_value(struct arm *t, struct scope *s, const char *r
 static const char *subscription_id(struct arm *t, const char *sub, const char *type,
 				   const char *name)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "subscriptionResourceId(");
+	struct strbuf *sb = text_buffer(t);
+
+	sb_puts(sb, "subscriptionResourceId(");
 	if (strcmp(sub, t->home.sub) != 0) {
-		put_arm_literal(&sb, sub);
-		sb_puts(&sb, ", ");
+		put_arm_literal(sb, sub);
+		sb_puts(sb, ", ");
 	}
-	put_arm_literal(&sb, type);
-	sb_puts(&sb, ", ");
-	put_arm_literal(&sb, name);
-	sb_putc(&sb, ')');
-	const char *r = arena_strdup(t->a, sb.buf);
-	sb_free(&sb);
-	return r;
+	put_arm_literal(sb, type);
+	sb_puts(sb, ", ");
+	put_arm_literal(sb, name);
+	sb_putc(sb, ')');
+	return text_copy(t);
 }
 
 /* The deployment of scope s (nested) as the main template names it. */
@@ -535,7 +599,7 @@ static struct tval *document_values(struct arm *t, const struct scope *s,
 	tv_set(a, root, "subscription_scope", tv_bool(a, !*s->at.rg && *s->at.sub));
 	tv_set(a, root, "subscription_id", tv_string(a, s->at.sub));
 	tv_set(a, root, "resource_group", tv_string(a, s->at.rg));
-	tv_set(a, root, "location", tv_string(a, t->location ? t->location : ""));
+	tv_set(a, root, "location", tv_string(a, t->p.location ? t->p.location : ""));
 	tv_set(a, root, "resource_groups", s->resource_groups);
 	tv_set(a, root, "parameters", s->params);
 	tv_set(a, root, "vnets", s->vnets);
@@ -586,11 +650,11 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 	 * deployment, which needs a location for its record. */
 	tv_set(a, o, "subscription_id", tv_string(a, other_sub ? s->at.sub : ""));
 	tv_set(a, o, "resource_group", tv_string(a, other_group ? s->at.rg : ""));
-	tv_set(a, o, "location", tv_string(a, to_sub ? t->location : ""));
+	tv_set(a, o, "location", tv_string(a, to_sub ? t->p.location : ""));
 	tv_set(a, o, "depends_on", s->depends);
 	tv_set(a, o, "parameters", s->args);
-	tv_set(a, o, "template", tv_raw(a, arena_strdup(t->inner, sb.buf)));
-	tv_push(a, t->mains[d->stage]->deployments, o);
+	tv_set(a, o, "template", tv_raw(a, arena_strdup(a, sb.buf)));
+	tv_push(a, t->main->deployments, o);
 	bool ok = sb.len <= PLAN_MAX_DEFINITION_BYTES;
 	if (!ok)
 		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
@@ -604,7 +668,7 @@ static bool add_deployment(struct arm *t, const struct tmpl *tm, struct peerc_re
 /* The home group, or with create_resource_groups the main subscription
  * (deployed in the region of the first group created). A file without
  * VNets deploys nothing, to no group in particular. */
-static struct place home_place(struct arm *t)
+static struct place home_place(const struct arm *t)
 {
 	static const struct place nowhere = { "", "" };
 	const struct model *m = t->m;
@@ -613,84 +677,64 @@ static struct place home_place(struct arm *t)
 		return nowhere;
 	if (!t->p.subscription_scope)
 		return (struct place){ m->groups[0].subscription, m->groups[0].resource_group };
-	for (size_t g = 0; !t->location; g++)
-		if (m->groups[g].create)
-			t->location = m->groups[g].location;
 	return (struct place){ m->subscriptions[0], "" };
 }
 
-static void make_scopes(struct arm *t, const struct peerc_options *opts)
+/* Stage s's main template and nested deployments, in the stage's arena. */
+static void make_scopes(struct arm *t, uint32_t s)
 {
-	const struct plan *p = &t->p;
-	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
-			   opts->output_name : "azuredeploy.json";
+	const struct plan_stage *st = &t->p.stages[s];
 
-	t->home = home_place(t);
-	t->mains = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->mains));
-	t->stage_files = arena_alloc(t->a, (p->nstages + 1) * sizeof(*t->stage_files));
-	for (uint32_t s = 0; s < p->nstages; s++) {
-		t->mains[s] = new_scope(t, t->home, s);
-		t->mains[s]->main = true;
-		t->stage_files[s] = s ? emit_stage_file(t->a, file, s) : file;
-	}
-	t->nested = arena_alloc(t->a, (p->ndeployments + 1) * sizeof(*t->nested));
-	for (uint32_t d = 0; d < p->ndeployments; d++) {
-		const struct plan_deployment *dp = &p->deployments[d];
+	t->main = new_scope(t, t->home, s);
+	t->main->main = true;
+	for (uint32_t d = st->first; d < st->first + st->n; d++) {
+		const struct plan_deployment *dp = &t->p.deployments[d];
 		if (dp->top)
 			continue;
 		struct place at = group_place(t, dp->group);
 		if (dp->phase == PLAN_GROUPS)
 			at.rg = "";
-		t->nested[d] = new_scope(t, at, dp->stage);
+		t->nested[d] = new_scope(t, at, s);
 		t->nested[d]->name = dp->name;
 	}
 }
 
-static void build(struct arm *t)
+/* Stage s's resources, in the order of the whole output's (groups, VNets,
+ * route tables, gateways, peering halves, each in model order), which
+ * orders every list and parameter of its templates. */
+static void build_stage(struct arm *t, uint32_t s)
 {
 	const struct model *m = t->m;
+	const struct plan *p = &t->p;
+	const struct plan_by_stage *gs = &p->groups_by_stage, *vs = &p->vnets_by_stage;
+	const struct plan_by_stage *ts = &p->tables_by_stage, *ws = &p->gateways_by_stage;
+	const struct plan_by_stage *ss = &p->sides_by_stage;
 
-	for (size_t g = 0; t->p.subscription_scope && g < m->ngroups; g++)
-		if (m->groups[g].create)
-			add_group(t, g);
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (!m->vnets[i].existing)
-			add_vnet(t, &m->vnets[i]);
+	make_scopes(t, s);
+	for (uint32_t k = gs->start[s]; k < gs->start[s + 1]; k++)
+		add_group(t, gs->at[k]);
+	for (uint32_t k = vs->start[s]; k < vs->start[s + 1]; k++)
+		add_vnet(t, &m->vnets[vs->at[k]]);
 	/* an existing VNet's subnet writes, once each, after its first table */
-	bool *linked = arena_alloc(t->a, (m->nvnets + 1) * sizeof(*linked));
-	for (size_t i = 0; i < m->nroute_tables; i++) {
-		const struct m_vnet *v = m->route_tables[i].vnet;
-		add_route_table(t, &m->route_tables[i]);
-		if (v->existing && !linked[v->index])
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++) {
+		const struct m_vnet *v = m->route_tables[ts->at[k]].vnet;
+		add_route_table(t, &m->route_tables[ts->at[k]]);
+		if (v->existing && plan_first_table(p, ts->at[k]))
 			link_subnets(t, v);
-		linked[v->index] = true;
 	}
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			add_gateway(t, &m->vnets[i]);
-	for (size_t i = 0; i < 2 * m->npeerings; i++)
-		add_side(t, i);
+	for (uint32_t k = ws->start[s]; k < ws->start[s + 1]; k++)
+		add_gateway(t, &m->vnets[ws->at[k]]);
+	for (uint32_t k = ss->start[s]; k < ss->start[s + 1]; k++)
+		add_side(t, ss->at[k]);
 }
 
-/* The groups stage s deploys to that peerc creates (created), else those
- * that must exist first. */
-static struct tval *stage_groups(struct arm *t, uint32_t s, bool created)
+static struct tval *group_value(struct arena *a, const struct m_group *g)
 {
-	struct arena *a = t->a;
-	uint32_t *gs = arena_alloc(a, (t->m->ngroups + 1) * sizeof(*gs));
-	size_t n = plan_stage_groups(&t->p, s, gs);
-	struct tval *list = tv_list(a);
+	struct tval *o = tv_object(a);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct m_group *g = &t->m->groups[gs[i]];
-		if ((g->create && t->p.subscription_scope) != created)
-			continue;
-		struct tval *o = tv_object(a);
-		tv_set(a, o, "subscriptionId", tv_string(a, g->subscription));
-		tv_set(a, o, "resourceGroup", tv_string(a, g->resource_group));
-		tv_push(a, list, o);
-	}
-	return list;
+	tv_set(a, o, "subscriptionId", tv_string(a, g->subscription));
+	tv_set(a, o, "resourceGroup", tv_string(a, g->resource_group));
+	return o;
 }
 
 /* How to deploy stage s: to the home group, or to the subscription when
@@ -702,7 +746,7 @@ static const char *deploy_command(struct arm *t, uint32_t s)
 			"with Network Contributor on every subscription the template names "
 			"and the right to create resource groups: az deployment sub create "
 			"--subscription %s --location %s --template-file %s.", t->home.sub,
-			t->location, t->stage_files[s]);
+			t->p.location, t->stage_files[s]);
 	return arena_printf(t->a, "Deploy to the resource group and subscription in "
 		"deployTo, signed in with Network Contributor on every subscription the "
 		"template names: az deployment group create --subscription %s "
@@ -716,14 +760,11 @@ static const char *deploy_command(struct arm *t, uint32_t s)
 static struct tval *stage_meta(struct arm *t, uint32_t s)
 {
 	struct arena *a = t->a;
-	const struct model *m = t->m;
-	struct tval *meta = tv_object(a), *files = tv_list(a);
-	bool gateway = false;
+	struct tval *meta = tv_object(a), *files = tv_list(a), *required, *created;
 	uint32_t n = t->p.nstages;
 	const char *order = "";
 
-	for (size_t i = 0; i < m->nvnets; i++)
-		gateway = gateway || plan_creates_gateway(&m->vnets[i]);
+	emit_stage_groups(a, &t->p, s, group_value, &required, &created);
 	for (uint32_t k = 0; n > 1 && k < n; k++)
 		tv_push(a, files, tv_string(a, t->stage_files[k]));
 	if (n > 1)
@@ -735,8 +776,8 @@ static struct tval *stage_meta(struct arm *t, uint32_t s)
 					 t->stage_files[s - 1]) : "");
 	tv_set(a, meta, "stage", tv_int(a, n > 1 ? s + 1 : 0));
 	tv_set(a, meta, "stages", files);
-	tv_set(a, meta, "required_groups", stage_groups(t, s, false));
-	tv_set(a, meta, "created_groups", stage_groups(t, s, true));
+	tv_set(a, meta, "required_groups", required);
+	tv_set(a, meta, "created_groups", created);
 	tv_set(a, meta, "description", tv_string(a, arena_printf(a,
 		"%s The nested deployments run in the order of their dependsOn.%s %s%s ARM "
 		"templates cannot re-sync a peering after a peered VNet's address space "
@@ -746,7 +787,7 @@ static struct tval *stage_meta(struct arm *t, uint32_t s)
 		order, t->p.subscription_scope ? "peerc creates the resource groups in "
 		"createdResourceGroups; the ones in requiredResourceGroups must exist first." :
 		"peerc creates no resource group: the ones in requiredResourceGroups must "
-		"exist first.", gateway ? " Creating a virtual network gateway takes 30 to 45 "
+		"exist first.", t->p.creates_gateway ? " Creating a virtual network gateway takes 30 to 45 "
 		"minutes; the peerings that use or offer it wait for it, and every deployment "
 		"sends the gateway again." : "")));
 	return meta;
@@ -765,7 +806,7 @@ static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_resu
 	if (!ok)
 		return false;
 	sb_init(&sb);
-	ok = tmpl_render(tm, document_values(t, t->mains[s], c, stage_meta(t, s)),
+	ok = tmpl_render(tm, document_values(t, t->main, c, stage_meta(t, s)),
 			 &r->diags, &sb);
 	if (ok && sb.len > PLAN_MAX_REQUEST_BYTES) {
 		diag_add(&r->diags, DIAG_ERROR, "template-size", LOC_NONE,
@@ -776,31 +817,45 @@ static bool render_stage(struct arm *t, const struct tmpl *tm, struct peerc_resu
 	if (ok)
 		emit_add_output(r, s ? t->stage_files[s] : NULL, sb.buf, sb.len);
 	sb_free(&sb);
-	/* the inner templates are in the text now; their values point to
-	 * nothing a later stage renders */
-	arena_clear(t->inner);
 	return ok;
 }
 
 void emit_arm(const struct model *m, const struct peerc_options *opts,
 	      struct peerc_result *r)
 {
-	struct arm t = { .a = r->arena, .m = m };
+	struct arm t = { .keep = r->arena, .m = m };
 	struct common c = { emit_peerc_values(r, opts, "azuredeploy.json"), NULL };
-	const struct tmpl *tm = tmpl_load(t.a, &r->diags, opts->template_dir,
+	const struct tmpl *tm = tmpl_load(r->arena, &r->diags, opts->template_dir,
 		backend_find(PEERC_TARGET_ARM)->dir, "azuredeploy.json.tmpl", TMPL_ARM);
+	const char *file = opts->output_name && strcmp(opts->output_name, "-") != 0 ?
+			   opts->output_name : "azuredeploy.json";
 
-	if (!tm || !plan_build(&t.p, m, plan_base(t.a, opts->output_name, r->source.name),
-			       t.a, &r->diags))
+	if (!tm || !plan_build(&t.p, m, plan_base(r->arena, opts->output_name,
+						  r->source.name), r->arena, &r->diags))
 		return;
+	t.a = r->arena;
+	sb_init(&t.text);
+	sb_init(&t.json);
 	strmap_init(&t.region_param, t.a);
 	strmap_init(&t.param_names, t.a);
 	c.api = api_values(&t);
-	make_scopes(&t, opts);
-	build(&t);
-	t.inner = arena_new();
+	t.home = home_place(&t);
+	t.nested = arena_alloc(t.a, (t.p.ndeployments + 1) * sizeof(*t.nested));
+	t.stage_files = arena_alloc(t.a, (t.p.nstages + 1) * sizeof(*t.stage_files));
 	for (uint32_t s = 0; s < t.p.nstages; s++)
-		if (!render_stage(&t, tm, r, s, &c))
+		t.stage_files[s] = s ? emit_stage_file(t.a, file, s) : file;
+	name_regions(&t);
+	t.a = arena_new();
+	for (uint32_t s = 0; s < t.p.nstages; s++) {
+		build_stage(&t, s);
+		bool ok = render_stage(&t, tm, r, s, &c);
+		/* the stage is text now; its values point to nothing a later
+		 * stage renders */
+		arena_clear(t.a);
+		if (!ok)
 			break;
-	arena_free(t.inner);
+	}
+	arena_free(t.a);
+	sb_free(&t.text);
+	sb_free(&t.json);
 }

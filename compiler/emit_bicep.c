@@ -33,23 +33,44 @@ struct bfile {
 	struct tval *subnets, *public_ips, *gateways, *peerings;
 	struct tval *deps;  /* a module's dependsOn in its main file */
 	struct tval *args;  /* a module's params in its main file */
-	/* VNet index -> declared in this file (created or existing) */
+	/* VNet symbols declared in this file (created or existing) */
 	struct strmap declared;
 };
 
+/* The symbols of an existing spoke's subnet write: the resource, the live
+ * subnet its main file reads, and the parameter that passes it. */
+struct subnet_syms {
+	const char *sym, *live, *param;
+};
+
+/* The symbols of a created gateway, its GatewaySubnet and public IPs. */
+struct gateway_syms {
+	const char *gw, *subnet, *ip[2];
+};
+
+/* Every symbol is given first, in one pass over the whole output
+ * (name_all); then each stage's values are built, rendered and thrown
+ * away before the next stage's (in the arena a, emptied after each), so
+ * that a run holds one stage's values, not the whole output's: what
+ * outlives a stage is in keep. */
 struct bicep {
-	struct arena *a;
+	struct arena *a;           /* the stage's values */
+	struct arena *keep;
+	struct arena *names;       /* while the symbols are given: the text of
+				    * one, emptied once it is given */
 	const struct model *m;
 	struct plan p;
 	const char **vnet_sym;     /* parallel to model.vnets */
 	const char **rt_sym;       /* parallel to model.route_tables */
-	const char **gateway_sym;  /* parallel to model.vnets */
+	const char **location_sym; /* parallel to model.route_tables: the
+				    * parameter of a spoke's location, or NULL */
+	struct gateway_syms *gateway_sym; /* parallel to model.vnets */
 	const char **group_sym;    /* parallel to model.groups: a created one's */
-	const char *location;      /* of a subscription deployment */
 	const char **side_sym;     /* 2 * peering + side */
-	const char ***subnet_sym;  /* [VNet][subnet]: an existing spoke's writes */
-	struct bfile **mains;      /* per stage */
-	struct bfile **modules;    /* per deployment; made on first use */
+	struct subnet_syms **subnet_sym; /* [VNet][subnet]: an existing spoke's writes */
+	const char **module_sym;   /* per deployment: its module's; NULL for a top one */
+	struct bfile *main;        /* the stage's main file */
+	struct bfile **modules;    /* per deployment of the stage; NULL for a top one */
 	const char **stage_files;  /* per stage */
 	struct strmap symbols;     /* every identifier in use */
 };
@@ -135,7 +156,11 @@ static bool reserved(const char *s)
  * differ only in case on some systems. */
 static const char *symbol(struct bicep *b, const char *text)
 {
-	return unique_name(b->a, &b->symbols, camel(b->a, text), "", true, reserved);
+	const char *s = unique_name(b->keep, &b->symbols, camel(b->names, text), "", true,
+				    reserved);
+
+	arena_clear(b->names);
+	return s;
 }
 
 /* ------------------------------------------------------------------ files */
@@ -163,26 +188,27 @@ static struct bfile *new_file(struct bicep *b, size_t group, uint32_t stage)
 	return f;
 }
 
-/* The file of deployment d: its stage's main file when the plan makes it
- * the main template's own, else its module, made (and given its symbol)
- * on first use, so that symbols come in the order resources do. camel()
- * splits the phase's name at its '-', so the words are plan's own. */
+/* The symbol of the module of the deployment r is in (none for the main
+ * template's own), given on first use, so that symbols come in the order
+ * resources do. camel() splits the phase's name at its '-', so the words
+ * are plan's own. */
+static void module_symbol(struct bicep *b, struct plan_ref r)
+{
+	uint32_t d = plan_at(&b->p, r);
+	const struct plan_deployment *dp = &b->p.deployments[d];
+
+	if (dp->top || b->module_sym[d])
+		return;
+	b->module_sym[d] = symbol(b, arena_printf(b->names, "%s %s%s",
+		b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
+		dp->chunk ? arena_printf(b->names, " %u", dp->chunk + 1) : ""));
+}
+
+/* The file of deployment d (of the stage being built): its main file when
+ * the plan makes it the main template's own, else its module. */
 static struct bfile *file_of(struct bicep *b, uint32_t d)
 {
-	const struct plan_deployment *dp = &b->p.deployments[d];
-	struct bfile **f = &b->modules[d];
-
-	if (dp->top)
-		return b->mains[dp->stage];
-	if (!*f) {
-		*f = new_file(b, dp->group, dp->stage);
-		(*f)->deployment = d;
-		(*f)->subscription = dp->phase == PLAN_GROUPS;
-		(*f)->symbol = symbol(b, arena_printf(b->a, "%s %s%s",
-			b->m->groups[dp->group].resource_group, plan_phase_name(dp->phase),
-			dp->chunk ? arena_printf(b->a, " %u", dp->chunk + 1) : ""));
-	}
-	return *f;
+	return b->p.deployments[d].top ? b->main : b->modules[d];
 }
 
 static struct bfile *file_at(struct bicep *b, struct plan_ref r)
@@ -194,6 +220,19 @@ static struct bfile *file_at(struct bicep *b, struct plan_ref r)
 static void put_quoted(struct strbuf *sb, const char *s)
 {
 	tmpl_quote(TMPL_BICEP, s, sb);
+}
+
+/* "SYMBOL.member" as a raw value: formatted without printf, since every
+ * reference of the output is one. */
+static struct tval *raw_member(struct arena *a, const char *sym, const char *member)
+{
+	size_t n = strlen(sym), k = strlen(member);
+	char *s = arena_alloc(a, n + k + 2);
+
+	memcpy(s, sym, n);
+	s[n] = '.';
+	memcpy(s + n + 1, member, k + 1);
+	return tv_raw(a, s);
 }
 
 static struct tval *raw_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
@@ -227,17 +266,12 @@ static struct tval *scope_of(struct bicep *b, size_t group, bool subscription)
 	return v;
 }
 
-static const char *index_key(struct bicep *b, size_t i)
-{
-	return arena_printf(b->a, "%zu", i);
-}
-
 /* The symbol of v in f: v itself when f creates it, else an `existing`
  * declaration made on first use (scoped when v lives in another group). */
 static const char *vnet_in(struct bicep *b, struct bfile *f, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
-	const char *key = index_key(b, v->index);
+	const char *key = b->vnet_sym[v->index];
 
 	if (!strmap_get(&f->declared, key)) {
 		struct tval *e = tv_object(a);
@@ -258,11 +292,11 @@ static const char *ref_symbol(const struct bicep *b, struct plan_ref r)
 	case PLAN_VNET:
 		return b->vnet_sym[r.index];
 	case PLAN_GATEWAY:
-		return b->gateway_sym[r.index];
+		return b->gateway_sym[r.index].gw;
 	case PLAN_SIDE:
 		return b->side_sym[r.index];
 	case PLAN_SUBNET:
-		return b->subnet_sym[r.index][r.sub];
+		return b->subnet_sym[r.index][r.sub].sym;
 	case PLAN_GROUP:
 		return b->group_sym[r.index];
 	default:
@@ -306,9 +340,9 @@ static void route_table_syms(struct bicep *b)
 	for (size_t i = 0; i < m->nroute_tables; i++) {
 		const struct m_route_table *rt = &m->route_tables[i];
 		b->rt_sym[i] = symbol(b, rt->kind == RT_TRANSIT ?
-			arena_printf(b->a, "%s via %s", b->vnet_sym[rt->vnet->index],
+			arena_printf(b->names, "%s via %s", b->vnet_sym[rt->vnet->index],
 				     b->vnet_sym[rt->hub->index]) :
-			arena_printf(b->a, "%s gateway routes", b->vnet_sym[rt->hub->index]));
+			arena_printf(b->names, "%s gateway routes", b->vnet_sym[rt->hub->index]));
 	}
 }
 
@@ -317,7 +351,7 @@ static struct tval *table_ref(void *ctx, const struct m_route_table *rt)
 {
 	struct bicep *b = ctx;
 
-	return raw_printf(b->a, "%s.id", b->rt_sym[rt - b->m->route_tables]);
+	return raw_member(b->a, b->rt_sym[rt - b->m->route_tables], "id");
 }
 
 static void add_vnet(struct bicep *b, const struct m_vnet *v)
@@ -331,7 +365,7 @@ static void add_vnet(struct bicep *b, const struct m_vnet *v)
 	tv_set(a, o, "symbol", tv_raw(a, b->vnet_sym[v->index]));
 	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->vnets, o);
-	strmap_put(&f->declared, index_key(b, v->index), f);
+	strmap_put(&f->declared, b->vnet_sym[v->index], f);
 }
 
 /* An existing VNet's subnets are not peerc's: a subnet resource is a PUT
@@ -345,20 +379,16 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 {
 	struct arena *a = b->a;
 
-	b->subnet_sym[v->index] = arena_alloc(a, (v->nsubnets + 1) * sizeof(char *));
 	for (size_t i = 0; i < v->nsubnets; i++) {
 		const struct m_route_table *table = v->subnets[i].route_table;
 		if (!table)
 			continue;
 		struct plan_ref r = { PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i };
-		struct bfile *f = file_at(b, r), *main = b->mains[f->stage];
+		struct bfile *f = file_at(b, r), *main = b->main;
 		const char *rt = b->rt_sym[table - b->m->route_tables];
-		const char *sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
-							 v->subnets[i].name));
-		const char *live = symbol(b, arena_printf(a, "%s live", sym));
-		const char *param = symbol(b, arena_printf(a, "%s properties", sym));
+		const struct subnet_syms *ss = &b->subnet_sym[v->index][i];
+		const char *sym = ss->sym, *live = ss->live, *param = ss->param;
 		struct tval *e = tv_object(a), *o = tv_object(a), *p = tv_object(a);
-		b->subnet_sym[v->index][i] = sym;
 		tv_set(a, e, "symbol", tv_raw(a, live));
 		tv_set(a, e, "parent", tv_raw(a, vnet_in(b, main, v)));
 		tv_set(a, e, "name", tv_string(a, v->subnets[i].name));
@@ -366,7 +396,7 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
 		tv_set(a, p, "name", tv_raw(a, param));
 		tv_set(a, p, "type", tv_raw(a, "object"));
 		tv_push(a, f->params, p);
-		tv_set(a, f->args, param, raw_printf(a, "%s.properties", live));
+		tv_set(a, f->args, param, raw_member(a, live, "properties"));
 		tv_set(a, o, "symbol", tv_raw(a, sym));
 		tv_set(a, o, "name", tv_string(a, v->subnets[i].name));
 		tv_set(a, o, "parent", tv_raw(a, vnet_in(b, f, v)));
@@ -381,18 +411,15 @@ static void add_subnet_links(struct bicep *b, const struct m_vnet *v)
  * a resource's location cannot be read at run time (ARM's reference() is
  * not allowed there): the main file reads it and passes it to f. */
 static struct tval *location_param(struct bicep *b, struct bfile *f,
-				   const struct m_vnet *v)
+				   const struct m_vnet *v, const char *name)
 {
 	struct arena *a = b->a;
-	const char *name = symbol(b, arena_printf(a, "%s location",
-						  b->vnet_sym[v->index]));
 	struct tval *p = tv_object(a);
 
 	tv_set(a, p, "name", tv_raw(a, name));
 	tv_set(a, p, "type", tv_raw(a, "string"));
 	tv_push(a, f->params, p);
-	tv_set(a, f->args, name, raw_printf(a, "%s.location",
-					    vnet_in(b, b->mains[f->stage], v)));
+	tv_set(a, f->args, name, raw_member(a, vnet_in(b, b->main, v), "location"));
 	return tv_raw(a, name);
 }
 
@@ -408,7 +435,7 @@ static void add_route_table(struct bicep *b, const struct m_route_table *rt)
 	tv_set(a, o, "symbol", tv_raw(a, b->rt_sym[i]));
 	tv_set(a, o, "name", tv_string(a, rt->name));
 	tv_set(a, o, "location", v->location ? tv_string(a, v->location) :
-					       location_param(b, f, v));
+					       location_param(b, f, v, b->location_sym[i]));
 	tv_set(a, o, "tags", emit_tags(a, v->tags, v->ntags));
 	tv_set(a, o, "routes", emit_routes(a, rt));
 	tv_set(a, o, "propagate", tv_bool(a, rt->propagate));
@@ -423,19 +450,17 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 	const struct m_gateway *gw = v->gw;
 	struct plan_ref r = { PLAN_GATEWAY, (uint32_t)v->index, 0 };
 	struct bfile *f = file_at(b, r);
-	const char *vs = b->vnet_sym[v->index];
-	const char *gs = symbol(b, arena_printf(a, "%s gateway", vs));
-	const char *sn = symbol(b, arena_printf(a, "%s gateway subnet", vs));
+	const struct gateway_syms *syms = &b->gateway_sym[v->index];
+	const char *gs = syms->gw, *sn = syms->subnet;
 	struct tval *o = tv_object(a), *configs = tv_list(a), *e = tv_object(a);
 
-	b->gateway_sym[v->index] = gs;
 	tv_set(a, e, "symbol", tv_raw(a, sn));
 	tv_set(a, e, "parent", tv_raw(a, vnet_in(b, f, v)));
 	tv_set(a, e, "name", tv_string(a, "GatewaySubnet"));
 	tv_push(a, f->existing_subnets, e);
 	for (size_t k = 0; k < gw->npublic_ips; k++) {
 		struct tval *ip = tv_object(a), *c = tv_object(a);
-		const char *is = symbol(b, arena_printf(a, "%s gateway ip%s", vs, k ? " 2" : ""));
+		const char *is = syms->ip[k];
 		tv_set(a, ip, "symbol", tv_raw(a, is));
 		tv_set(a, ip, "name", tv_string(a, gw->public_ips[k]));
 		tv_set(a, ip, "location", tv_string(a, v->location));
@@ -443,8 +468,8 @@ static void add_gateway(struct bicep *b, const struct m_vnet *v)
 		tv_set(a, ip, "tags", emit_tags(a, v->tags, v->ntags));
 		tv_push(a, f->public_ips, ip);
 		tv_set(a, c, "name", tv_string(a, k ? "vnetGatewayConfig2" : "vnetGatewayConfig"));
-		tv_set(a, c, "subnet_id", raw_printf(a, "%s.id", sn));
-		tv_set(a, c, "public_ip_id", raw_printf(a, "%s.id", is));
+		tv_set(a, c, "subnet_id", raw_member(a, sn, "id"));
+		tv_set(a, c, "public_ip_id", raw_member(a, is, "id"));
 		tv_push(a, configs, c);
 	}
 	/* The subnet is `existing`: the VNet it is in must be written first,
@@ -469,7 +494,6 @@ static void add_group(struct bicep *b, size_t g)
 	struct bfile *f = file_at(b, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
 	struct tval *o = tv_object(a);
 
-	b->group_sym[g] = symbol(b, b->m->groups[g].resource_group);
 	tv_set(a, o, "symbol", tv_raw(a, b->group_sym[g]));
 	tv_set(a, o, "name", tv_string(a, b->m->groups[g].resource_group));
 	tv_set(a, o, "location", tv_string(a, b->m->groups[g].location));
@@ -496,7 +520,7 @@ static void add_side(struct bicep *b, size_t side)
 	tv_set(a, o, "forwarded", tv_bool(a, s->setting[SET_FORWARDED]));
 	tv_set(a, o, "gateway_transit", tv_bool(a, s->setting[SET_GATEWAY_TRANSIT]));
 	tv_set(a, o, "remote_gateway", tv_bool(a, s->setting[SET_REMOTE_GATEWAY]));
-	tv_set(a, o, "remote_id", raw_printf(a, "%s.id", vnet_in(b, f, remote)));
+	tv_set(a, o, "remote_id", raw_member(a, vnet_in(b, f, remote), "id"));
 	tv_set(a, o, "depends_on", waits(b, f, r));
 	tv_push(a, f->peerings, o);
 }
@@ -515,23 +539,86 @@ static void classify(struct bicep *b, const struct peerc_options *opts)
 	b->gateway_sym = arena_alloc(b->a, n * sizeof(*b->gateway_sym));
 	b->subnet_sym = arena_alloc(b->a, n * sizeof(*b->subnet_sym));
 	b->side_sym = arena_alloc(b->a, (2 * m->npeerings + 1) * sizeof(*b->side_sym));
+	b->location_sym = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*b->location_sym));
 	b->modules = arena_alloc(b->a, (p->ndeployments + 1) * sizeof(*b->modules));
-	b->mains = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->mains));
+	b->module_sym = arena_alloc(b->a, (p->ndeployments + 1) * sizeof(*b->module_sym));
 	b->stage_files = arena_alloc(b->a, (p->nstages + 1) * sizeof(*b->stage_files));
 	b->group_sym = arena_alloc(b->a, (m->ngroups + 1) * sizeof(*b->group_sym));
-	for (uint32_t s = 0; s < p->nstages; s++) {
-		/* At the subscription, the main file is in no group: it names
-		 * every VNet with its scope. */
-		b->mains[s] = new_file(b, p->subscription_scope ? SIZE_MAX : 0, s);
-		b->mains[s]->main = true;
-		b->mains[s]->subscription = p->subscription_scope;
+	for (uint32_t s = 0; s < p->nstages; s++)
 		b->stage_files[s] = s ? emit_stage_file(b->a, file, s) : file;
-	}
-	for (size_t g = 0; p->subscription_scope && !b->location; g++)
-		if (m->groups[g].create)
-			b->location = m->groups[g].location;
 	for (size_t i = 0; i < m->nvnets; i++)
 		b->vnet_sym[i] = symbol(b, m->vnets[i].handle);
+}
+
+/* The symbols of an existing spoke's subnet writes. */
+static void subnet_symbols(struct bicep *b, const struct m_vnet *v)
+{
+	struct arena *a = b->names;
+
+	b->subnet_sym[v->index] = arena_alloc(b->keep, (v->nsubnets + 1) *
+					      sizeof(struct subnet_syms));
+	for (size_t i = 0; i < v->nsubnets; i++) {
+		struct subnet_syms *ss = &b->subnet_sym[v->index][i];
+		if (!v->subnets[i].route_table)
+			continue;
+		module_symbol(b, (struct plan_ref){ PLAN_SUBNET, (uint32_t)v->index, (uint32_t)i });
+		ss->sym = symbol(b, arena_printf(a, "%s %s", b->vnet_sym[v->index],
+						 v->subnets[i].name));
+		ss->live = symbol(b, arena_printf(a, "%s live", ss->sym));
+		ss->param = symbol(b, arena_printf(a, "%s properties", ss->sym));
+	}
+}
+
+static void gateway_symbols(struct bicep *b, const struct m_vnet *v)
+{
+	struct gateway_syms *gs = &b->gateway_sym[v->index];
+	const char *vs = b->vnet_sym[v->index];
+
+	module_symbol(b, (struct plan_ref){ PLAN_GATEWAY, (uint32_t)v->index, 0 });
+	gs->gw = symbol(b, arena_printf(b->names, "%s gateway", vs));
+	gs->subnet = symbol(b, arena_printf(b->names, "%s gateway subnet", vs));
+	for (size_t k = 0; k < v->gw->npublic_ips; k++)
+		gs->ip[k] = symbol(b, arena_printf(b->names, "%s gateway ip%s", vs, k ? " 2" : ""));
+}
+
+/* Every symbol of the output, in the order the stages use them (groups,
+ * route tables, subnet writes, VNets, gateways, peering halves), so that
+ * a symbol does not depend on which stage it is in. */
+static void name_all(struct bicep *b)
+{
+	const struct model *m = b->m;
+
+	for (size_t g = 0; b->p.subscription_scope && g < m->ngroups; g++)
+		if (m->groups[g].create) {
+			module_symbol(b, (struct plan_ref){ PLAN_GROUP, (uint32_t)g, 0 });
+			b->group_sym[g] = symbol(b, m->groups[g].resource_group);
+		}
+	route_table_syms(b);
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		module_symbol(b, (struct plan_ref){ PLAN_ROUTE_TABLE, (uint32_t)i, 0 });
+		if (!v->location)
+			b->location_sym[i] = symbol(b, arena_printf(b->names, "%s location",
+								  b->vnet_sym[v->index]));
+	}
+	for (size_t i = 0; i < m->nroute_tables; i++) {
+		const struct m_vnet *v = m->route_tables[i].vnet;
+		if (v->existing && plan_first_table(&b->p, i))
+			subnet_symbols(b, v);
+	}
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (!m->vnets[i].existing)
+			module_symbol(b, (struct plan_ref){ PLAN_VNET, (uint32_t)i, 0 });
+	for (size_t i = 0; i < m->nvnets; i++)
+		if (plan_creates_gateway(&m->vnets[i]))
+			gateway_symbols(b, &m->vnets[i]);
+	for (size_t s = 0; s < 2 * m->npeerings; s++) {
+		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
+		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
+		b->side_sym[s] = symbol(b, arena_printf(b->names, "%s to %s",
+			b->vnet_sym[v->index], b->vnet_sym[o->index]));
+		module_symbol(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
+	}
 }
 
 /* "TYPE@VERSION" for each resource type written, versions from the one
@@ -599,25 +686,13 @@ static struct tval *modules_value(struct bicep *b, uint32_t s)
 	return list;
 }
 
-/* The groups stage s deploys to that peerc creates (created), else those
- * that must exist first. */
-static struct tval *stage_groups(struct bicep *b, uint32_t s, bool created)
+static struct tval *group_value(struct arena *a, const struct m_group *g)
 {
-	struct arena *a = b->a;
-	uint32_t *gs = arena_alloc(a, (b->m->ngroups + 1) * sizeof(*gs));
-	size_t n = plan_stage_groups(&b->p, s, gs);
-	struct tval *list = tv_list(a);
+	struct tval *o = tv_object(a);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct m_group *g = &b->m->groups[gs[i]];
-		if ((g->create && b->p.subscription_scope) != created)
-			continue;
-		struct tval *o = tv_object(a);
-		tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
-		tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
-		tv_push(a, list, o);
-	}
-	return list;
+	tv_set(a, o, "subscription", tv_raw(a, emit_comment_text(a, g->subscription)));
+	tv_set(a, o, "resource_group", tv_raw(a, emit_comment_text(a, g->resource_group)));
+	return o;
 }
 
 /* What a stage's main file says of the stages. */
@@ -661,8 +736,8 @@ static void target_values(struct bicep *b, struct tval *root, const struct bfile
 	tv_set(a, root, "subscription_scope", tv_bool(a, f->subscription));
 	tv_set(a, root, "deploy_subscription", tv_raw(a, emit_comment_text(a, sub)));
 	tv_set(a, root, "deploy_group", tv_raw(a, emit_comment_text(a, rg)));
-	tv_set(a, root, "deploy_location", tv_raw(a, b->location ?
-						  emit_comment_text(a, b->location) : ""));
+	tv_set(a, root, "deploy_location", tv_raw(a, b->p.location ?
+						  emit_comment_text(a, b->p.location) : ""));
 }
 
 static struct tval *file_root(struct bicep *b, const struct bfile *f,
@@ -686,84 +761,126 @@ static struct tval *file_root(struct bicep *b, const struct bfile *f,
 	tv_set(a, root, "route_tables", f->route_tables);
 	tv_set(a, root, "subnets", f->subnets);
 	tv_set(a, root, "peerings", f->peerings);
-	tv_set(a, root, "modules", f->main ? modules_value(b, f->stage) : tv_list(a));
-	tv_set(a, root, "prerequisites", f->main ? stage_groups(b, f->stage, false) : tv_list(a));
-	tv_set(a, root, "created_groups", f->main ? stage_groups(b, f->stage, true) : tv_list(a));
+	if (f->main) {
+		struct tval *required, *created;
+		emit_stage_groups(a, &b->p, f->stage, group_value, &required, &created);
+		tv_set(a, root, "modules", modules_value(b, f->stage));
+		tv_set(a, root, "prerequisites", required);
+		tv_set(a, root, "created_groups", created);
+	} else {
+		tv_set(a, root, "modules", tv_list(a));
+		tv_set(a, root, "prerequisites", tv_list(a));
+		tv_set(a, root, "created_groups", tv_list(a));
+	}
 	return root;
 }
 
-static bool any_gateway(const struct model *m)
+/* Stage s's main file and module files, in the stage's arena. At the
+ * subscription, the main file is in no group: it names every VNet with
+ * its scope. */
+static void make_files(struct bicep *b, uint32_t s)
 {
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			return true;
-	return false;
+	const struct plan_stage *st = &b->p.stages[s];
+
+	b->main = new_file(b, b->p.subscription_scope ? SIZE_MAX : 0, s);
+	b->main->main = true;
+	b->main->subscription = b->p.subscription_scope;
+	for (uint32_t d = st->first; d < st->first + st->n; d++) {
+		const struct plan_deployment *dp = &b->p.deployments[d];
+		struct bfile *f;
+		if (dp->top)
+			continue;
+		f = b->modules[d] = new_file(b, dp->group, s);
+		f->deployment = d;
+		f->subscription = dp->phase == PLAN_GROUPS;
+		f->symbol = b->module_sym[d];
+	}
 }
 
-static void build(struct bicep *b)
+/* Stage s's values, in the order name_all gives the symbols, which
+ * orders every list and parameter of its files. */
+static void build_stage(struct bicep *b, uint32_t s)
 {
 	const struct model *m = b->m;
+	const struct plan *p = &b->p;
+	const struct plan_stage *st = &p->stages[s];
+	const struct plan_by_stage *gs = &p->groups_by_stage, *vs = &p->vnets_by_stage;
+	const struct plan_by_stage *ts = &p->tables_by_stage, *ws = &p->gateways_by_stage;
+	const struct plan_by_stage *ss = &p->sides_by_stage;
 
-	for (size_t g = 0; b->p.subscription_scope && g < m->ngroups; g++)
-		if (m->groups[g].create)
-			add_group(b, g);
-	route_table_syms(b);
-	for (size_t i = 0; i < m->nroute_tables; i++)
-		add_route_table(b, &m->route_tables[i]);
-	bool *linked = arena_alloc(b->a, (m->nvnets + 1) * sizeof(*linked));
-	for (size_t i = 0; i < m->nroute_tables; i++) {
-		const struct m_vnet *v = m->route_tables[i].vnet;
-		if (v->existing && !linked[v->index])
+	make_files(b, s);
+	for (uint32_t k = gs->start[s]; k < gs->start[s + 1]; k++)
+		add_group(b, gs->at[k]);
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++)
+		add_route_table(b, &m->route_tables[ts->at[k]]);
+	for (uint32_t k = ts->start[s]; k < ts->start[s + 1]; k++) {
+		const struct m_vnet *v = m->route_tables[ts->at[k]].vnet;
+		if (v->existing && plan_first_table(&b->p, ts->at[k]))
 			add_subnet_links(b, v);
-		linked[v->index] = true;
 	}
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (!m->vnets[i].existing)
-			add_vnet(b, &m->vnets[i]);
-	for (size_t i = 0; i < m->nvnets; i++)
-		if (plan_creates_gateway(&m->vnets[i]))
-			add_gateway(b, &m->vnets[i]);
-	for (size_t s = 0; s < 2 * m->npeerings; s++) {
-		const struct m_vnet *v = m->peerings[s / 2].side[s % 2].vnet;
-		const struct m_vnet *o = m->peerings[s / 2].side[!(s % 2)].vnet;
-		b->side_sym[s] = symbol(b, arena_printf(b->a, "%s to %s",
-			b->vnet_sym[v->index], b->vnet_sym[o->index]));
-		file_at(b, (struct plan_ref){ PLAN_SIDE, (uint32_t)s, 0 });
-	}
-	for (size_t s = 0; s < 2 * m->npeerings; s++)
-		add_side(b, s);
-	for (uint32_t d = 0; d < b->p.ndeployments; d++)
+	for (uint32_t k = vs->start[s]; k < vs->start[s + 1]; k++)
+		add_vnet(b, &m->vnets[vs->at[k]]);
+	for (uint32_t k = ws->start[s]; k < ws->start[s + 1]; k++)
+		add_gateway(b, &m->vnets[ws->at[k]]);
+	for (uint32_t k = ss->start[s]; k < ss->start[s + 1]; k++)
+		add_side(b, ss->at[k]);
+	for (uint32_t d = st->first; d < st->first + st->n; d++)
 		if (b->modules[d])
 			module_waits(b, b->modules[d]);
+}
+
+/* Stage s's main file, then its modules. */
+static bool render_stage(struct bicep *b, const struct tmpl *tm, struct peerc_result *r,
+			 uint32_t s, struct tval *common)
+{
+	const struct plan_stage *st = &b->p.stages[s];
+
+	if (!emit_loaded(tm, r, file_root(b, b->main, common), s ? b->stage_files[s] : NULL))
+		return false;
+	for (uint32_t d = st->first; d < st->first + st->n; d++)
+		if (b->modules[d] && !emit_loaded(tm, r, file_root(b, b->modules[d], common),
+						  module_path(b, b->modules[d])))
+			return false;
+	return true;
 }
 
 void emit_bicep(const struct model *m, const struct peerc_options *opts,
 		struct peerc_result *r)
 {
-	struct bicep b = { .a = r->arena, .m = m };
+	struct bicep b = { .a = r->arena, .keep = r->arena, .m = m };
 	struct arena *a = r->arena;
-	const struct backend *be = backend_find(PEERC_TARGET_BICEP);
+	const struct tmpl *tm;
 
 	if (!plan_build(&b.p, m, plan_base(a, opts->output_name, r->source.name), a,
 			&r->diags))
 		return;
+	/* loaded once: every file renders it */
+	tm = tmpl_load(a, &r->diags, opts->template_dir,
+		       backend_find(PEERC_TARGET_BICEP)->dir, "main.bicep.tmpl", TMPL_BICEP);
+	if (!tm)
+		return;
 	strmap_init(&b.symbols, a);
+	b.names = arena_new();
 	classify(&b, opts);
-	build(&b);
+	name_all(&b);
+	arena_free(b.names);
+	b.names = NULL;
 	struct tval *common = tv_object(a);
 	tv_set(a, common, "peerc", emit_peerc_values(r, opts, "main.bicep"));
 	tv_set(a, common, "types", type_values(&b));
-	tv_set(a, common, "creates_gateway", tv_bool(a, m->nvnets && any_gateway(m)));
+	tv_set(a, common, "creates_gateway", tv_bool(a, b.p.creates_gateway));
+	b.a = arena_new();
 	for (uint32_t s = 0; s < b.p.nstages; s++) {
 		const struct plan_stage *st = &b.p.stages[s];
-		if (!emit_template(be, opts, r, "main.bicep.tmpl", TMPL_BICEP,
-				   file_root(&b, b.mains[s], common),
-				   s ? b.stage_files[s] : NULL))
-			return;
+		build_stage(&b, s);
+		bool ok = render_stage(&b, tm, r, s, common);
+		/* the stage is written; its values point to nothing a later
+		 * stage renders */
+		arena_clear(b.a);
 		for (uint32_t d = st->first; d < st->first + st->n; d++)
-			if (b.modules[d] && !emit_template(be, opts, r, "main.bicep.tmpl",
-					TMPL_BICEP, file_root(&b, b.modules[d], common),
-					module_path(&b, b.modules[d])))
-				return;
+			b.modules[d] = NULL;
+		if (!ok)
+			break;
 	}
+	arena_free(b.a);
 }

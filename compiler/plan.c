@@ -32,13 +32,6 @@ enum plan_phase plan_side_phase(const struct m_peering *p, int k)
 	return p->first >= 0 && p->first != k ? PLAN_REMOTE_GATEWAYS : PLAN_PEERINGS;
 }
 
-/* An existing spoke's table goes where the main template reads the live
- * subnets; a created spoke's is written with its VNet. */
-static bool table_looked_up(const struct m_vnet *spoke)
-{
-	return spoke->existing || !spoke->location;
-}
-
 /* ------------------------------------------------------------------- names */
 
 /* A character Azure takes in a deployment's name. */
@@ -122,16 +115,6 @@ static bool same_ref(struct plan_ref x, struct plan_ref y)
 	return x.kind == y.kind && x.index == y.index && x.sub == y.sub;
 }
 
-/* The last subnet of an existing VNet that peerc writes (one that takes a
- * route table), or SIZE_MAX. */
-static size_t last_written_subnet(const struct m_vnet *v)
-{
-	for (size_t k = v->nsubnets; k-- > 0;)
-		if (v->subnets[k].route_table)
-			return k;
-	return SIZE_MAX;
-}
-
 static uint32_t table_index(const struct plan *p, const struct m_route_table *rt)
 {
 	return (uint32_t)(rt - p->m->route_tables);
@@ -142,15 +125,13 @@ static uint32_t table_index(const struct plan *p, const struct m_route_table *rt
  * ready for a peering: azure.md 6.3); else nothing. */
 static bool anchor(const struct plan *p, const struct m_vnet *v, struct plan_ref *out)
 {
-	size_t last;
-
 	if (!v->existing) {
 		*out = ref(PLAN_VNET, v->index, 0);
 		return true;
 	}
-	if ((last = last_written_subnet(v)) == SIZE_MAX)
+	if (p->last_subnet[v->index] == PLAN_NONE)
 		return false;
-	*out = ref(PLAN_SUBNET, v->index, last);
+	*out = ref(PLAN_SUBNET, v->index, p->last_subnet[v->index]);
 	return true;
 }
 
@@ -203,9 +184,9 @@ size_t plan_waits(const struct plan *p, struct plan_ref r, struct plan_ref *out)
 
 	switch (r.kind) {
 	case PLAN_GROUP:
+		break;
 	case PLAN_PUBLIC_IP:
-		if (r.kind == PLAN_PUBLIC_IP)
-			wait_group(p, &m->vnets[r.index], out, &n);
+		wait_group(p, &m->vnets[r.index], out, &n);
 		break;
 	case PLAN_VNET:
 		/* the tables its subnets name, in their order */
@@ -663,7 +644,7 @@ static void unit_cost(struct builder *b, struct unit *u)
 			u->bytes += est_table(p, p->tables[k]) +
 				    (v->location ? 0 : est_parameter(v, NULL));
 		}
-		for (size_t k = 0; v->existing && k < v->nsubnets; k++)
+		for (size_t k = 0; k < v->nsubnets; k++)
 			if (v->subnets[k].route_table) {
 				u->resources++;
 				u->params++;
@@ -713,8 +694,10 @@ static void make_units(struct builder *b)
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (!m->vnets[i].existing)
 			add_unit(b, &all, &n, &cap, U_VNET, i, m->vnets[i].group, PLAN_NETWORK);
+	/* An existing spoke's tables go where the main template reads the
+	 * live subnets; a created spoke's are written with its VNet. */
 	for (size_t i = 0; i < m->nvnets; i++)
-		if (table_looked_up(&m->vnets[i]) && p->table_start[i + 1] > p->table_start[i])
+		if (m->vnets[i].existing && p->table_start[i + 1] > p->table_start[i])
 			add_unit(b, &all, &n, &cap, U_TABLE, i, m->vnets[i].group, PLAN_LOOKUP);
 	for (size_t i = 0; i < m->nvnets; i++)
 		if (plan_creates_gateway(&m->vnets[i]))
@@ -794,8 +777,7 @@ static size_t unit_resources(const struct builder *b, const struct unit *u,
 		for (uint32_t k = p->table_start[v->index];
 		     k < p->table_start[v->index + 1] && n < max; k++)
 			out[n++] = ref(PLAN_ROUTE_TABLE, p->tables[k], 0);
-		for (size_t k = 0; u->kind == U_TABLE && v->existing && k < v->nsubnets &&
-				   n < max; k++)
+		for (size_t k = 0; u->kind == U_TABLE && k < v->nsubnets && n < max; k++)
 			if (v->subnets[k].route_table)
 				out[n++] = ref(PLAN_SUBNET, v->index, k);
 		break;
@@ -961,9 +943,11 @@ static size_t ref_id(const struct model *m, struct plan_ref r)
 	}
 }
 
-/* Each nested deployment's waits: the deployments (of its stage) and the
- * main template's resources its resources wait for, in the order its
- * resources are listed and then their waits, each once. */
+/* Each nested deployment's waits: the deployments and the main template's
+ * resources its resources wait for, in the order its resources are listed
+ * and then their waits, each once. Computed once the deployments are
+ * chosen, before they are packed into stages (stage_waits keeps those of
+ * each deployment's own stage). */
 static void compute_waits(struct builder *b)
 {
 	struct plan *p = b->p;
@@ -986,10 +970,8 @@ static void compute_waits(struct builder *b)
 				size_t nw = plan_waits(p, res[i], w);
 				for (size_t k = 0; k < nw; k++) {
 					uint32_t e = plan_at(p, w[k]);
-					if (e == d || e == PLAN_NONE || p->deployments[e].stage < dp->stage)
+					if (e == d)
 						continue;
-					if (p->deployments[e].stage > dp->stage)
-						BUG();
 					uint32_t *mark = p->deployments[e].top ?
 						&res_mark[ref_id(m, w[k])] : &dep_mark[e];
 					if (*mark == d + 1)
@@ -1000,8 +982,7 @@ static void compute_waits(struct builder *b)
 						b->waits = xrealloc(b->waits, b->waits_cap *
 								    sizeof(*b->waits));
 					}
-					b->waits[n++] = (struct plan_wait){ e,
-						p->deployments[e].top ? w[k] : ref(PLAN_VNET, 0, 0) };
+					b->waits[n++] = (struct plan_wait){ e, w[k] };
 					dp->nwaits++;
 				}
 			}
@@ -1009,7 +990,33 @@ static void compute_waits(struct builder *b)
 	}
 	free(dep_mark);
 	free(res_mark);
-	p->waits = b->waits;
+}
+
+/* The waits of each deployment on its own stage, into the plan's arena:
+ * an earlier stage has finished before a stage is deployed, and no wait
+ * goes to a later one (stages are cut in the order every wait goes back
+ * in). */
+static void stage_waits(struct builder *b)
+{
+	struct plan *p = b->p;
+	uint32_t n = 0;
+
+	p->waits = arena_alloc(b->a, (b->waits_cap + 1) * sizeof(*p->waits));
+	for (uint32_t d = 0; d < p->ndeployments; d++) {
+		struct plan_deployment *dp = &p->deployments[d];
+		uint32_t from = dp->waits, nw = dp->nwaits;
+		dp->waits = n;
+		dp->nwaits = 0;
+		for (uint32_t i = from; i < from + nw; i++) {
+			uint32_t at = p->deployments[b->waits[i].deployment].stage;
+			if (at > dp->stage)
+				BUG();
+			if (at < dp->stage)
+				continue;
+			p->waits[n++] = b->waits[i];
+			dp->nwaits++;
+		}
+	}
 }
 
 /* ----------------------------------------------------------------- stages */
@@ -1039,9 +1046,17 @@ static bool try_top(struct builder *b)
 {
 	struct plan *p = b->p;
 	uint32_t n = p->ndeployments, top = PLAN_NONE, resources = 0;
-	uint32_t *saved = xcalloc(b->nunits + 1, sizeof(*saved));
+	uint32_t *saved;
 	size_t bytes = 0;
 
+	/* Every unit's bytes are in the request, the top one's or nested:
+	 * an output past that needs no trial. */
+	for (size_t u = 0; u < b->nunits; u++)
+		bytes += b->units[u].bytes;
+	if (!stage_fits(b, 0, bytes))
+		return false;
+	bytes = 0;
+	saved = xcalloc(b->nunits + 1, sizeof(*saved));
 	memcpy(saved, b->unit_at, b->nunits * sizeof(*saved));
 	for (uint32_t d = 0; d < n; d++) {
 		if (p->deployments[d].group != 0 || p->deployments[d].phase == PLAN_LOOKUP)
@@ -1158,6 +1173,9 @@ static void reorder(struct builder *b)
 	}
 	for (size_t u = 0; u < b->nunits; u++)
 		b->unit_at[u] = to[b->unit_at[u]];
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t k = 0; k < ds[i].nwaits; k++)
+			b->waits[ds[i].waits + k].deployment = to[b->waits[ds[i].waits + k].deployment];
 	free(p->deployments);
 	free(b->first_unit);
 	p->deployments = ds;
@@ -1312,11 +1330,12 @@ static void check_history(struct builder *b)
 
 /* ----------------------------------------------------------------- stages */
 
-size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out)
+size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out,
+			 size_t *created)
 {
 	const struct plan_stage *st = &p->stages[s];
 	bool *seen = xcalloc(p->m->ngroups + 1, sizeof(*seen));
-	size_t n = 0;
+	size_t n = 0, k = 0;
 
 	if (p->m->ngroups && !p->subscription_scope) {
 		seen[0] = true;
@@ -1330,7 +1349,83 @@ size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out)
 		out[n++] = d->group;
 	}
 	free(seen);
+	/* the created ones after the others, stably */
+	uint32_t *made = xcalloc(n + 1, sizeof(*made));
+	*created = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p->subscription_scope && p->m->groups[out[i]].create)
+			made[(*created)++] = out[i];
+		else
+			out[k++] = out[i];
+	}
+	memcpy(out + k, made, *created * sizeof(*made));
+	free(made);
 	return n;
+}
+
+/* The resources of one kind by stage: n of them, stage(p, i) of each
+ * (PLAN_NONE: not of the kind), counted then placed in model order. */
+static struct plan_by_stage of_kind_by_stage(const struct plan *p, struct arena *a, size_t n,
+				     uint32_t (*stage)(const struct plan *, size_t))
+{
+	struct plan_by_stage r;
+	uint32_t *at = xcalloc(n + 1, sizeof(*at));
+
+	r.start = arena_alloc(a, (p->nstages + 2) * sizeof(*r.start));
+	for (size_t i = 0; i < n; i++) {
+		at[i] = stage(p, i);
+		if (at[i] != PLAN_NONE)
+			r.start[at[i] + 2]++;
+	}
+	for (uint32_t s = 0; s < p->nstages; s++)
+		r.start[s + 2] += r.start[s + 1];
+	r.at = arena_alloc(a, (r.start[p->nstages + 1] + 1) * sizeof(*r.at));
+	for (size_t i = 0; i < n; i++)
+		if (at[i] != PLAN_NONE)
+			r.at[r.start[at[i] + 1]++] = (uint32_t)i;
+	free(at);
+	return r;
+}
+
+static uint32_t stage_at(const struct plan *p, uint32_t d)
+{
+	return d == PLAN_NONE ? PLAN_NONE : p->deployments[d].stage;
+}
+
+static uint32_t group_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->group_at[i]);
+}
+
+static uint32_t vnet_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->vnet_at[i]);
+}
+
+static uint32_t table_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->table_at[i]);
+}
+
+static uint32_t gateway_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->gateway_at[i]);
+}
+
+static uint32_t side_stage(const struct plan *p, size_t i)
+{
+	return stage_at(p, p->side_at[i]);
+}
+
+static void by_stages(struct plan *p, struct arena *a)
+{
+	const struct model *m = p->m;
+
+	p->groups_by_stage = of_kind_by_stage(p, a, m->ngroups, group_stage);
+	p->vnets_by_stage = of_kind_by_stage(p, a, m->nvnets, vnet_stage);
+	p->tables_by_stage = of_kind_by_stage(p, a, m->nroute_tables, table_stage);
+	p->gateways_by_stage = of_kind_by_stage(p, a, m->nvnets, gateway_stage);
+	p->sides_by_stage = of_kind_by_stage(p, a, 2 * m->npeerings, side_stage);
 }
 
 /* ------------------------------------------------------------------ build */
@@ -1351,7 +1446,12 @@ static void allocate(struct builder *b)
 	ALLOC_NONE(gateway_at, m->nvnets);
 	ALLOC_NONE(side_at, 2 * m->npeerings);
 	ALLOC_NONE(group_at, m->ngroups);
+	ALLOC_NONE(last_subnet, m->nvnets);
 #undef ALLOC_NONE
+	for (size_t v = 0; v < m->nvnets; v++)
+		for (size_t k = 0; m->vnets[v].existing && k < m->vnets[v].nsubnets; k++)
+			if (m->vnets[v].subnets[k].route_table)
+				p->last_subnet[v] = (uint32_t)k;
 	/* the tables of each VNet: counted, then placed in model order */
 	p->table_start = arena_alloc(b->a, (m->nvnets + 2) * sizeof(*p->table_start));
 	p->tables = arena_alloc(b->a, (m->nroute_tables + 1) * sizeof(*p->tables));
@@ -1413,7 +1513,12 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 
 	*p = (struct plan){ .m = m, .base = base };
 	for (size_t g = 0; g < m->ngroups; g++)
-		p->subscription_scope = p->subscription_scope || m->groups[g].create;
+		if (m->groups[g].create && !p->subscription_scope) {
+			p->subscription_scope = true;
+			p->location = m->groups[g].location;
+		}
+	for (size_t i = 0; i < m->nvnets; i++)
+		p->creates_gateway = p->creates_gateway || plan_creates_gateway(&m->vnets[i]);
 	allocate(&b);
 	make_chain(p, a);
 	make_units(&b);
@@ -1428,12 +1533,9 @@ bool plan_build(struct plan *p, const struct model *m, const char *base,
 	decide(&b);
 	reorder(&b);
 	place(&b);
-	compute_waits(&b);
-	p->waits = arena_alloc(a, (b.waits_cap + 1) * sizeof(*p->waits));
-	for (uint32_t d = 0; d < p->ndeployments; d++)
-		for (uint32_t i = 0; i < p->deployments[d].nwaits; i++)
-			p->waits[p->deployments[d].waits + i] = b.waits[p->deployments[d].waits + i];
+	stage_waits(&b);
 	make_stages(&b);
+	by_stages(p, a);
 	name_deployments(&b);
 	check_history(&b);
 	builder_free(&b);

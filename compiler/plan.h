@@ -132,7 +132,8 @@ struct plan_deployment {
 
 /* What a nested deployment waits for: another nested deployment of its
  * stage, or a resource of its stage's main template (deployment is then
- * that stage's top one). */
+ * that stage's top one); resource is the first of its resources waited
+ * for there. */
 struct plan_wait {
 	uint32_t deployment;
 	struct plan_ref resource;
@@ -142,6 +143,14 @@ struct plan_stage {
 	uint32_t first, n;  /* its deployments, top first */
 	size_t bytes;       /* estimated size of its whole request */
 	uint32_t nresources; /* its main template's own, nested deployments counted */
+};
+
+/* Resources of one kind by stage, each stage's in model order:
+ * at[start[s] .. start[s + 1]) are the indices of stage s's, so that a
+ * back end builds one stage's values at a time in the order it would
+ * build the whole output's. */
+struct plan_by_stage {
+	uint32_t *start, *at;
 };
 
 struct plan {
@@ -160,11 +169,24 @@ struct plan {
 	/* Per half (2 * peering + side): the halves before it that touch its
 	 * local and its remote VNet, PLAN_NONE where none. */
 	uint32_t (*chain)[2];
+	/* Per VNet: the last of its subnets that peerc writes (an existing
+	 * VNet's that takes a route table), PLAN_NONE where none. */
+	uint32_t *last_subnet;
+	/* Whether peerc creates any gateway: every stage's text says so. */
+	bool creates_gateway;
+	/* The region of a subscription deployment (the first created
+	 * group's), or NULL when the main templates target a group. */
+	const char *location;
 	struct plan_deployment *deployments; /* by stage, then group, phase, chunk */
 	uint32_t ndeployments;
 	struct plan_wait *waits;
 	struct plan_stage *stages;
 	uint32_t nstages;
+	/* The groups peerc creates (when subscription_scope), the VNets it
+	 * creates, the route tables, the VNets whose gateway it creates, and
+	 * the halves, by stage. */
+	struct plan_by_stage groups_by_stage, vnets_by_stage, tables_by_stage;
+	struct plan_by_stage gateways_by_stage, sides_by_stage;
 };
 
 /* The plan of m, its names namespaced by base (plan_base). False after
@@ -210,13 +232,23 @@ size_t plan_depends(const struct plan *p, struct plan_ref r, struct plan_wait *o
 /* The groups stage s deploys to, each once (of model.groups, into out,
  * which holds model.ngroups): the home group first unless the main
  * templates target the subscription, then in the order of the stage's
- * deployments. Returns how many. */
-size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out);
+ * deployments. Returns how many; *created (at most that) is how many of
+ * them peerc creates, which out lists after the others, each part in
+ * that order. */
+size_t plan_stage_groups(const struct plan *p, uint32_t s, uint32_t *out,
+			 size_t *created);
 
 /* Whether peerc creates the gateway of v. */
 static inline bool plan_creates_gateway(const struct m_vnet *v)
 {
 	return v->gw && v->gw->source == GWSRC_CREATED;
+}
+
+/* Whether route table i of model.route_tables is the first of the VNet it
+ * lives in: an existing VNet's subnet writes are listed after it. */
+static inline bool plan_first_table(const struct plan *p, size_t i)
+{
+	return p->tables[p->table_start[p->m->route_tables[i].vnet->index]] == i;
 }
 
 /* The name a phase gives its deployments: "network", "remote-gateways". */
