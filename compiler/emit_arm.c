@@ -537,6 +537,7 @@ static void add_group(struct arm *t, size_t g)
 
 	tv_set(t->a, o, "name", tv_string(t->a, t->m->groups[g].resource_group));
 	tv_set(t->a, o, "location", location_value(t, s, t->m->groups[g].location));
+	tv_set(t->a, o, "tags", tags_value(t, t->m->groups[g].tags, t->m->groups[g].ntags));
 	tv_push(t->a, s->resource_groups, o);
 }
 

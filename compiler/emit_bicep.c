@@ -497,6 +497,7 @@ static void add_group(struct bicep *b, size_t g)
 	tv_set(a, o, "symbol", tv_raw(a, b->group_sym[g]));
 	tv_set(a, o, "name", tv_string(a, b->m->groups[g].resource_group));
 	tv_set(a, o, "location", tv_string(a, b->m->groups[g].location));
+	tv_set(a, o, "tags", emit_tags(a, b->m->groups[g].tags, b->m->groups[g].ntags));
 	tv_push(a, f->resource_groups, o);
 }
 

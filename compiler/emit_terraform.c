@@ -430,6 +430,7 @@ static struct tval *build_groups(struct tf *t, struct tval *prerequisites)
 		tv_set(a, o, "provider", tv_raw(a, alias ? JOIN(a, "azurerm.", alias) : ""));
 		tv_set(a, o, "name", tv_string(a, mg->resource_group));
 		tv_set(a, o, "location", tv_string(a, mg->location));
+		tv_set(a, o, "tags", emit_tags(a, mg->tags, mg->ntags));
 		tv_push(a, list, o);
 		if (t->opts->adopt && live_has_group(t->opts->adopt, mg->subscription,
 						     mg->resource_group))

@@ -172,6 +172,11 @@ struct m_group {
 	 * for a group that holds an existing VNet, which must exist. */
 	bool create;
 	const char *location;
+	/* A created group's tags: the defaults' (the language gives a group
+	 * none of its own, and a file has one defaults), so that a policy
+	 * requiring a tag on resource groups passes. Shared by all groups. */
+	const struct m_tag *tags;
+	size_t ntags;
 };
 
 /* A hub statement, for the back ends that draw the topology (the ones that

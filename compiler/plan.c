@@ -541,7 +541,8 @@ static size_t est_side(const struct plan *p, size_t s)
 static size_t est_group(const struct plan *p, size_t g)
 {
 	return est_head(p, ref(PLAN_GROUP, g, 0), json_len(p->m->groups[g].resource_group),
-			est_location(p->m->groups[g].location), NULL, 0);
+			est_location(p->m->groups[g].location), p->m->groups[g].tags,
+			p->m->groups[g].ntags);
 }
 
 /* What a nested deployment adds around its template in the main one: its

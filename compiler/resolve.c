@@ -987,14 +987,16 @@ static bool tag_kept(struct strmap *seen, const struct m_tag *tags, size_t n,
 /* Tags: own first, in written order, then the defaults' keys not given.
  * The array is made once, for all there may be: no map or grown copies
  * left behind in every VNet. */
-static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *own)
+static struct m_tag *merge_tags(struct resolver *r, const struct attr *own, size_t *ntags)
 {
 	struct strmap map, *seen = NULL;
 	size_t n = 0, max = count_attrs(own) + count_attrs(r->dflt.tags);
+	struct m_tag *tags;
 
+	*ntags = 0;
 	if (!max)
-		return;
-	v->tags = arena_alloc(r->a, max * sizeof(*v->tags));
+		return NULL;
+	tags = arena_alloc(r->a, max * sizeof(*tags));
 	if (max > LOOK_BACK_MAX) {
 		strmap_init_n(&map, arena_new(), max);
 		seen = &map;
@@ -1003,14 +1005,15 @@ static void set_tags(struct resolver *r, struct m_vnet *v, const struct attr *ow
 		const struct attr *list = pass == 0 ? own : r->dflt.tags;
 		for (const struct attr *e = list; e; e = e->next) {
 			if (!e->values || e->values->kind != VAL_STRING ||
-			    tag_kept(seen, v->tags, n, e->name))
+			    tag_kept(seen, tags, n, e->name))
 				continue;
-			v->tags[n++] = (struct m_tag){ e->name, e->values->u.str };
+			tags[n++] = (struct m_tag){ e->name, e->values->u.str };
 		}
 	}
-	v->ntags = n;
+	*ntags = n;
 	if (seen)
 		arena_free(seen->arena);
+	return tags;
 }
 
 static void resolve_vnet(struct resolver *r, struct m_vnet *v)
@@ -1031,7 +1034,7 @@ static void resolve_vnet(struct resolver *r, struct m_vnet *v)
 		apply_id(r, v, sv, vb.id);
 	apply_defaults(r, v, sv);
 	res_gateway_finish(r, v, sv);
-	set_tags(r, v, vb.tags);
+	v->tags = merge_tags(r, vb.tags, &v->ntags);
 }
 
 static const struct attr_table site_table = { "a site", NULL, 0 };
@@ -1239,6 +1242,21 @@ static void group_creation(struct model *m)
 			m->groups[m->vnets[i].group].create = false;
 }
 
+/* A group has no tags of its own: a created one takes the defaults' (one
+ * array for all), so that the file's tags reach every resource it creates. */
+static void group_tags(struct resolver *r)
+{
+	struct model *m = &r->s->model;
+	size_t n;
+	const struct m_tag *tags = merge_tags(r, NULL, &n);
+
+	for (size_t i = 0; i < m->ngroups; i++)
+		if (m->groups[i].create) {
+			m->groups[i].tags = tags;
+			m->groups[i].ntags = n;
+		}
+}
+
 static void groups(struct resolver *r)
 {
 	struct model *m = &r->s->model;
@@ -1255,6 +1273,7 @@ static void groups(struct resolver *r)
 	}
 	sb_free(&gi.key);
 	group_creation(m);
+	group_tags(r);
 }
 
 /* ------------------------------------------------ require and deny */

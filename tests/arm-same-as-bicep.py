@@ -8,6 +8,8 @@ compares:
   route tables: name, location, routes (name, prefix, next hop);
   subnet writes of existing VNets: VNet, subnet, prefix, route table;
   gateways, public IPs, created resource groups;
+  the tags of every created resource, by type and name (a created group's
+    are the defaults');
   the deployments (compiler/plan.h): each stage's nested deployments (Bicep
     modules) by name, with their scope and what each waits for (other
     deployments by name, main-template resources by type and name), and
@@ -42,7 +44,7 @@ T_GROUP = "Microsoft.Resources/resourceGroups"
 def facts():
     return {"vnets": {}, "peerings": {}, "route_tables": {}, "subnet_writes": {},
             "gateways": {}, "public_ips": {}, "resource_groups": {},
-            "deployments": {}, "main_waits": {}}
+            "deployments": {}, "main_waits": {}, "tags": {}}
 
 
 def routes(props):
@@ -132,9 +134,19 @@ def arm(path):
     return out
 
 
+def arm_tag(v):
+    """A tag's value as written: ARM escapes a leading [ as [[ and writes
+    an empty value as an expression (the test toolkit rejects "")."""
+    if v == "[string('')]":
+        return ""
+    return v[1:] if v.startswith("[[") else v
+
+
 def arm_template(doc, params, out):
     for r in doc["resources"]:
         t, p = r["type"], r.get("properties", {})
+        if "tags" in r:
+            out["tags"][(t, r["name"])] = {k: arm_tag(v) for k, v in r["tags"].items()}
         if t == T_VNET:
             out["vnets"][r["name"]] = (
                 arm_value(r["location"], params),
@@ -244,6 +256,8 @@ def bicep(path):
             continue
         t, v = d.type.split("@")[0], d.value
         p = v.get("properties")
+        if v.get("tags") is not None:
+            out["tags"][(t, v.get("name"))] = {k: tv for k, _, tv, _ in v.get("tags").items}
         if t == T_VNET:
             out["vnets"][v.get("name")] = (
                 literal(v.get("location")),

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Every Terraform golden (examples/*.tf, tests/golden/**/*.tf) parsed by a
 # real HCL parser and checked against the azurerm argument schema
-# (tests/azurerm-schema.json); then the hostile-strings fixture compiled
-# and its names and tags read back exactly as the .peer file has them.
+# (tests/azurerm-schema.json); then the hostile-strings and group-tags
+# fixtures compiled and their names and tags read back exactly as the .peer
+# file has them (a created resource group's: the defaults' tags).
 set -u
 : "${PEERC:?PEERC must name the peerc binary}"
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -34,15 +35,17 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fixture=$top_srcdir/tests/golden/terraform/hostile-strings.peer
-"$PEERC" -t ast -o "$work/ast.json" "$fixture" || status=1
-"$PEERC" -o "$work/main.tf" "$fixture" || status=1
-"$PEERC" -o "$work/again.tf" "$fixture" || status=1
-cmp -s "$work/main.tf" "$work/again.tf" || {
-	echo "FAIL: two runs wrote different bytes"
-	status=1
-}
-node "$js" "$hcl2json_prefix" --roundtrip "$work/ast.json" "$work/main.tf" || status=1
-node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" "$work/main.tf" || status=1
+for fixture in "$top_srcdir/tests/golden/terraform/hostile-strings.peer" \
+	       "$top_srcdir/tests/golden/group-tags/group-tags.peer"; do
+	"$PEERC" -t ast -o "$work/ast.json" "$fixture" || status=1
+	"$PEERC" -o "$work/main.tf" "$fixture" || status=1
+	"$PEERC" -o "$work/again.tf" "$fixture" || status=1
+	cmp -s "$work/main.tf" "$work/again.tf" || {
+		echo "FAIL: $fixture: two runs wrote different bytes"
+		status=1
+	}
+	node "$js" "$hcl2json_prefix" --roundtrip "$work/ast.json" "$work/main.tf" || status=1
+	node "$js" "$hcl2json_prefix" "$top_srcdir/tests/azurerm-schema.json" "$work/main.tf" || status=1
+done
 [ "$status" = 0 ] && echo "$(echo "$goldens" | wc -l) goldens and the round trip pass"
 exit $status
