@@ -439,10 +439,10 @@ void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *
 	usage_error(e, "invalid --color '%s': auto, always or never", arg);
 }
 
-static void parse_diagnostics_format(struct cli_opts *o, const char *arg,
-				     struct usage_error *e)
+void cli_parse_diagnostics_format(const char *arg, enum diag_format *f,
+				  struct usage_error *e)
 {
-	if (diag_format_find(arg, &o->diagnostics_format))
+	if (diag_format_find(arg, f))
 		return;
 	usage_error(e, "invalid --diagnostics-format '%s': text, json, sarif or "
 		    "github", arg);
@@ -557,7 +557,7 @@ static void handle(struct cli_opts *o, int key, const char *arg,
 		parse_max_errors(o, arg, e);
 		break;
 	case OPT_DIAGNOSTICS_FORMAT:
-		parse_diagnostics_format(o, arg, e);
+		cli_parse_diagnostics_format(arg, &o->diagnostics_format, e);
 		break;
 	case OPT_TEMPLATE_DIR:
 		if (!*arg)
@@ -748,20 +748,16 @@ bool cli_color(enum cli_color mode)
 	return isatty(STDERR_FILENO);
 }
 
-/* After a usage error or --help (either stops the reading of options): the
- * --diagnostics-format given anywhere on the command line, so that even the
- * report of a mistake before it comes in the format asked for. Nothing else
- * is taken. */
-static void find_format(struct cli_opts *o, int argc, char **argv,
-			const char *shorts, const struct option *longs)
+void cli_find_format(int argc, char **argv, const char *shorts,
+		     const struct option *longs, int key, enum diag_format *f)
 {
 	struct usage_error ignored = { .set = false };
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1)
-		if (c == OPT_DIAGNOSTICS_FORMAT)
-			parse_diagnostics_format(o, optarg, &ignored);
+		if (c == key)
+			cli_parse_diagnostics_format(optarg, f, &ignored);
 }
 
 /* Every message of a run goes through one sink, on standard error.
@@ -830,7 +826,8 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	if (!err.set && o->action == CLI_COMPILE)
 		finish(o, argc, argv, after_a, &err);
 	if (err.set || o->action != CLI_COMPILE)
-		find_format(o, argc, argv, shorts, longs);
+		cli_find_format(argc, argv, shorts, longs, OPT_DIAGNOSTICS_FORMAT,
+				&o->diagnostics_format);
 	o->color = cli_color(o->color_mode);
 	if (!err.set)
 		return EXIT_OK;
@@ -840,20 +837,6 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	diag_sink_plain(&sink, DIAG_NOTE, "usage",
 			"try 'peerc --help' for more information");
 	close_sink(&sink, rules, EXIT_USAGE);
-	return EXIT_USAGE;
-}
-
-int cli_command_usage(const char *command, bool color, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_print_plain(stderr, DIAG_ERROR, color, "%s", msg);
-	diag_print_plain(stderr, DIAG_NOTE, color,
-			 "try 'peerc %s --help' for more information", command);
 	return EXIT_USAGE;
 }
 
@@ -1228,7 +1211,7 @@ static int compile(const struct cli_opts *o, struct diag_sink *sink)
 	if (o->nimport_from) {
 		live_init(&adopt, live_arena);
 		int status = subcmd_load_live(&adopt, o->import_from, o->nimport_from,
-					      o->color);
+					      sink);
 		if (status != EXIT_OK) {
 			sb_free(&in);
 			sb_free(&prev);

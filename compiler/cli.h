@@ -82,10 +82,15 @@ void cli_parse_color(const char *arg, enum cli_color *mode, struct usage_error *
 /* Whether to color messages on stderr: auto is a terminal without NO_COLOR. */
 bool cli_color(enum cli_color mode);
 
-/* A usage error of `peerc COMMAND`: the message, then a note pointing to
- * 'peerc COMMAND --help'. Returns EXIT_USAGE. */
-int cli_command_usage(const char *command, bool color, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
+/* --diagnostics-format's argument into *f, else a usage error. */
+void cli_parse_diagnostics_format(const char *arg, enum diag_format *f,
+				  struct usage_error *e);
+/* After a usage error or --help (either stops the reading of options):
+ * the --diagnostics-format (option key) given anywhere in argv into *f,
+ * so that even the report of a mistake before it comes in the format
+ * asked for. Nothing else is taken; an invalid one is ignored. */
+void cli_find_format(int argc, char **argv, const char *shorts,
+		     const struct option *longs, int key, enum diag_format *f);
 
 /* Fills o from argv. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli_opts *o, int argc, char **argv);

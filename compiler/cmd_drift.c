@@ -1,7 +1,7 @@
 /* `peerc drift`: the command line of compiler/drift.c. Findings go to
  * standard output, as diagnostics (the file's line and column, the source
  * line, a caret) or as JSON (doc/import.md); problems with the inputs go
- * to standard error. */
+ * to standard error, in --diagnostics-format. */
 #include "common.h"
 
 #include <getopt.h>
@@ -21,8 +21,9 @@ enum { OPT_FORMAT = 256 };
 
 static const struct cli_option drift_options[] = {
 	{ "format", OPT_FORMAT, required_argument, "FORMAT", NULL,
-	  "text (the default: one diagnostic a finding) or\n"
-	  "json (doc/import.md describes it)" },
+	  "the findings on standard output: text (the\n"
+	  "default: one diagnostic a finding) or json\n"
+	  "(doc/import.md describes it)" },
 	SUBCMD_COMMON_OPTIONS,
 };
 
@@ -47,7 +48,10 @@ static const struct subcmd drift_cmd = {
 	"  az network vnet list -o json >live.json\n"
 	"  peerc drift topology.peer live.json\n"
 	"                          in CI: fail when the estate has drifted\n"
-	"  peerc drift --format=json topology.peer hub.json apps.json",
+	"  peerc drift --format=json topology.peer hub.json apps.json\n"
+	"  peerc drift --diagnostics-format=github topology.peer live.json\n"
+	"                          in GitHub Actions: the design's errors\n"
+	"                          annotate the pull request",
 };
 
 struct drift_args {
@@ -148,7 +152,8 @@ static void print_json(const struct peerc_result *r, const struct drift_report *
 	json_decref(root);
 }
 
-static struct peerc_result *compile_design(const char *path, bool color, int *status)
+static struct peerc_result *compile_design(const char *path, struct diag_sink *sink,
+					   int *status)
 {
 	struct peerc_options opts = { .target = PEERC_TARGET_NONE, .max_errors = 50 };
 	struct strbuf in;
@@ -157,9 +162,9 @@ static struct peerc_result *compile_design(const char *path, bool color, int *st
 	int err = file_read(path, &in, INPUT_MAX);
 	if (err) {
 		char why[128];
-		diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s", path,
-				 file_error(err, INPUT_MAX, "an input file", why,
-					    sizeof(why)));
+		diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s", path,
+				file_error(err, INPUT_MAX, "an input file", why,
+					   sizeof(why)));
 		sb_free(&in);
 		*status = EXIT_USAGE;
 		return NULL;
@@ -167,7 +172,7 @@ static struct peerc_result *compile_design(const char *path, bool color, int *st
 	struct peerc_result *r = peerc_compile(&opts, strcmp(path, "-") == 0 ?
 					       "<stdin>" : path, in.buf, in.len);
 	sb_free(&in);
-	diag_print_all(stderr, &r->source, &r->diags, color);
+	diag_sink_list(sink, &r->source, &r->diags);
 	if (peerc_failed(r)) {
 		peerc_result_free(r);
 		*status = EXIT_USAGE;
@@ -176,35 +181,32 @@ static struct peerc_result *compile_design(const char *path, bool color, int *st
 	return r;
 }
 
-int cmd_drift(int argc, char **argv)
+/* Everything after the options. */
+static int run(const struct drift_args *da, int argc, char **argv,
+	       struct subcmd_state *st)
 {
-	struct drift_args da = { false };
-	struct subcmd_state st;
-	int status = subcmd_parse(&drift_cmd, argc, argv, drift_option, &da, &st);
+	int status;
 
-	if (status != EXIT_OK || st.done)
-		return status;
-	if (argc - st.first < 2)
-		return cli_command_usage(drift_cmd.name, st.color, "%s",
-					  argc == st.first ? "no input: give FILE.peer "
-					  "and the JSON of 'az network vnet list'" :
-					  "no JSON file: give the output of 'az network "
-					  "vnet list -o json' after FILE.peer");
-	struct peerc_result *r = compile_design(argv[st.first], st.color, &status);
+	if (argc - st->first < 2)
+		return subcmd_usage(st, "%s", argc == st->first ? "no input: give "
+				    "FILE.peer and the JSON of 'az network vnet list'" :
+				    "no JSON file: give the output of 'az network "
+				    "vnet list -o json' after FILE.peer");
+	struct peerc_result *r = compile_design(argv[st->first], &st->sink, &status);
 	if (!r)
 		return status;
 	struct arena *a = arena_new();
 	struct live l;
 	live_init(&l, a);
-	status = subcmd_load_live(&l, (const char *const *)argv + st.first + 1,
-				  (size_t)(argc - st.first - 1), st.color);
+	status = subcmd_load_live(&l, (const char *const *)argv + st->first + 1,
+				  (size_t)(argc - st->first - 1), &st->sink);
 	if (status == EXIT_OK) {
 		struct drift_report rep;
 		drift_compare(r->sema, &l, a, &rep);
-		if (da.json)
+		if (da->json)
 			print_json(r, &rep);
 		else
-			print_text(r, &rep, a, st.color);
+			print_text(r, &rep, a, st->color);
 		status = rep.n ? EXIT_ERRORS : EXIT_OK;
 	} else {
 		status = EXIT_USAGE;
@@ -212,4 +214,15 @@ int cmd_drift(int argc, char **argv)
 	arena_free(a);
 	peerc_result_free(r);
 	return status;
+}
+
+int cmd_drift(int argc, char **argv)
+{
+	struct drift_args da = { false };
+	struct subcmd_state st;
+	int status = subcmd_parse(&drift_cmd, argc, argv, drift_option, &da, &st);
+
+	if (status == EXIT_OK && !st.done)
+		status = run(&da, argc, argv, &st);
+	return subcmd_finish(&st, status);
 }

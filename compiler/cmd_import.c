@@ -70,30 +70,69 @@ static const char *import_option(void *ctx, int key, const char *arg)
 }
 
 /* Compiles the text written: diagnostics point into it by its name. */
-static bool self_check(const char *name, const struct strbuf *text, bool color)
+static bool self_check(const char *name, const struct strbuf *text,
+		       struct diag_sink *sink)
 {
 	struct peerc_options opts = { .target = PEERC_TARGET_NONE, .max_errors = 50 };
 	struct peerc_result *r = peerc_compile(&opts, name, text->buf, text->len);
 	bool ok = !peerc_failed(r);
 
-	diag_print_all(stderr, &r->source, &r->diags, color);
+	diag_sink_list(sink, &r->source, &r->diags);
 	peerc_result_free(r);
 	return ok;
 }
 
-static int write_out(const char *output, const struct strbuf *text, bool color)
+static int write_out(const char *output, const struct strbuf *text,
+		     struct diag_sink *sink)
 {
-	struct diag_sink sink;
 	struct output_file f = { output, text->buf, text->len, false };
 	bool ok;
 
-	diag_sink_init(&sink, stderr, DIAG_FORMAT_TEXT, color, NULL, 0);
 	if (!output || strcmp(output, "-") == 0)
-		ok = output_stdout(text->buf, text->len, &sink);
+		ok = output_stdout(text->buf, text->len, sink);
 	else
-		ok = output_write(&f, 1, false, &sink);
-	int status = ok ? EXIT_OK : EXIT_USAGE;
-	diag_sink_finish(&sink, status);
+		ok = output_write(&f, 1, false, sink);
+	return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+/* Everything after the options. */
+static int run(const struct import_args *ia, int argc, char **argv,
+	       struct subcmd_state *st)
+{
+	if (st->first == argc)
+		return subcmd_usage(st, "no JSON file: give the output of "
+				    "'az network vnet list -o json'");
+	int status;
+	struct import_options opts = ia->opts;
+	struct arena *a = arena_new();
+	struct live l;
+	struct strbuf text;
+	live_init(&l, a);
+	sb_init(&text);
+	status = subcmd_load_live(&l, (const char *const *)argv + st->first,
+				  (size_t)(argc - st->first), &st->sink);
+	/* A .peer file with no VNet does not compile (no-vnets): its output
+	 * would delete whatever an earlier one made. */
+	if (status == EXIT_OK && l.nvnets == 0) {
+		diag_sink_plain(&st->sink, DIAG_ERROR, "live-json", "the JSON "
+				"holds no virtual network: nothing to import");
+		status = EXIT_ERRORS;
+	}
+	if (status == EXIT_OK) {
+		struct diag_list diags;
+		diag_list_init(&diags, a, NULL, 0);
+		opts.inputs = (const char *const *)argv + st->first;
+		opts.ninputs = (size_t)(argc - st->first);
+		import_estate(&l, &opts, &diags, &text);
+		diag_sink_list(&st->sink, NULL, &diags);
+		bool ok = self_check(ia->output && strcmp(ia->output, "-") != 0 ?
+				     ia->output : "<import>", &text, &st->sink);
+		status = write_out(ia->output, &text, &st->sink);
+		if (status == EXIT_OK && !ok)
+			status = EXIT_ERRORS;
+	}
+	sb_free(&text);
+	arena_free(a);
 	return status;
 }
 
@@ -103,40 +142,7 @@ int cmd_import(int argc, char **argv)
 	struct subcmd_state st;
 	int status = subcmd_parse(&import_cmd, argc, argv, import_option, &ia, &st);
 
-	if (status != EXIT_OK || st.done)
-		return status;
-	if (st.first == argc)
-		return cli_command_usage(import_cmd.name, st.color,
-					  "no JSON file: give the output of "
-					  "'az network vnet list -o json'");
-	struct arena *a = arena_new();
-	struct live l;
-	struct strbuf text;
-	live_init(&l, a);
-	sb_init(&text);
-	status = subcmd_load_live(&l, (const char *const *)argv + st.first,
-				  (size_t)(argc - st.first), st.color);
-	/* A .peer file with no VNet does not compile (no-vnets): its output
-	 * would delete whatever an earlier one made. */
-	if (status == EXIT_OK && l.nvnets == 0) {
-		diag_print_plain(stderr, DIAG_ERROR, st.color, "the JSON holds no "
-				 "virtual network: nothing to import");
-		status = EXIT_ERRORS;
-	}
-	if (status == EXIT_OK) {
-		struct diag_list diags;
-		diag_list_init(&diags, a, NULL, 0);
-		ia.opts.inputs = (const char *const *)argv + st.first;
-		ia.opts.ninputs = (size_t)(argc - st.first);
-		import_estate(&l, &ia.opts, &diags, &text);
-		diag_print_all(stderr, NULL, &diags, st.color);
-		bool ok = self_check(ia.output && strcmp(ia.output, "-") != 0 ?
-				     ia.output : "<import>", &text, st.color);
-		status = write_out(ia.output, &text, st.color);
-		if (status == EXIT_OK && !ok)
-			status = EXIT_ERRORS;
-	}
-	sb_free(&text);
-	arena_free(a);
-	return status;
+	if (status == EXIT_OK && !st.done)
+		status = run(&ia, argc, argv, &st);
+	return subcmd_finish(&st, status);
 }

@@ -18,8 +18,7 @@
 struct fmt_opts {
 	bool check;  /* --check or --diff: write nothing */
 	bool diff;
-	bool color;
-	struct diag_sink sink; /* text: every message after the options */
+	struct diag_sink *sink; /* every message after the options */
 };
 
 enum { OPT_CHECK = 256, OPT_DIFF };
@@ -67,7 +66,7 @@ static int worse(int a, int b)
 static int report_stale(struct fmt_opts *o, const char *path,
 			const struct strbuf *in, const struct peerc_output *out)
 {
-	diag_sink_plain(&o->sink, DIAG_NOTE, "stale", "%s is not formatted", path);
+	diag_sink_plain(o->sink, DIAG_NOTE, "stale", "%s is not formatted", path);
 	if (!o->diff)
 		return EXIT_STALE;
 	struct strbuf d, a, b;
@@ -77,7 +76,7 @@ static int report_stale(struct fmt_opts *o, const char *path,
 	sb_printf(&a, "a/%s", path);
 	sb_printf(&b, "b/%s", path);
 	textdiff_unified(&d, a.buf, in->buf, in->len, b.buf, out->data, out->len);
-	bool ok = output_stdout(d.buf, d.len, &o->sink);
+	bool ok = output_stdout(d.buf, d.len, o->sink);
 	sb_free(&d);
 	sb_free(&a);
 	sb_free(&b);
@@ -93,11 +92,11 @@ static int deliver(struct fmt_opts *o, const char *path, bool is_stdin,
 	if (o->check)
 		return same ? EXIT_OK : report_stale(o, path, in, out);
 	if (is_stdin)
-		return output_stdout(out->data, out->len, &o->sink) ? EXIT_OK : EXIT_USAGE;
+		return output_stdout(out->data, out->len, o->sink) ? EXIT_OK : EXIT_USAGE;
 	if (same)
 		return EXIT_OK;
 	struct output_file f = { path, out->data, out->len, false };
-	return output_write(&f, 1, false, &o->sink) ? EXIT_OK : EXIT_USAGE;
+	return output_write(&f, 1, false, o->sink) ? EXIT_OK : EXIT_USAGE;
 }
 
 static int format_one(struct fmt_opts *o, const char *path)
@@ -110,7 +109,7 @@ static int format_one(struct fmt_opts *o, const char *path)
 	sb_init(&in);
 	int err = file_read(path, &in, INPUT_MAX);
 	if (err) {
-		diag_sink_plain(&o->sink, DIAG_ERROR, "io", "cannot read %s: %s",
+		diag_sink_plain(o->sink, DIAG_ERROR, "io", "cannot read %s: %s",
 				is_stdin ? "standard input" : path,
 				file_error(err, INPUT_MAX, "an input file", why,
 					   sizeof(why)));
@@ -119,11 +118,29 @@ static int format_one(struct fmt_opts *o, const char *path)
 	}
 	struct peerc_result *r = peerc_format(name, in.buf, in.len);
 	int status = EXIT_ERRORS;
-	diag_sink_list(&o->sink, &r->source, &r->diags);
+	diag_sink_list(o->sink, &r->source, &r->diags);
 	if (r->noutputs == 1)
 		status = deliver(o, name, is_stdin, &in, &r->outputs[0]);
 	peerc_result_free(r);
 	sb_free(&in);
+	return status;
+}
+
+/* Everything after the options. */
+static int run(struct fmt_opts *o, int argc, char **argv, struct subcmd_state *st)
+{
+	int status = EXIT_OK;
+
+	if (st->first == argc)
+		return subcmd_usage(st, "no input file (- reads standard input)");
+	o->sink = &st->sink;
+	for (int i = st->first; i < argc; i++)
+		status = worse(status, format_one(o, argv[i]));
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		diag_sink_plain(o->sink, DIAG_ERROR, "io",
+				"cannot write to standard output");
+		status = EXIT_USAGE;
+	}
 	return status;
 }
 
@@ -133,20 +150,7 @@ int fmt_main(int argc, char **argv)
 	struct subcmd_state st;
 	int status = subcmd_parse(&fmt_cmd, argc, argv, fmt_option, &o, &st);
 
-	if (status != EXIT_OK || st.done)
-		return status;
-	o.color = st.color;
-	if (st.first == argc)
-		return cli_command_usage(fmt_cmd.name, o.color,
-					 "no input file (- reads standard input)");
-	diag_sink_init(&o.sink, stderr, DIAG_FORMAT_TEXT, o.color, NULL, 0);
-	for (int i = st.first; i < argc; i++)
-		status = worse(status, format_one(&o, argv[i]));
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		diag_sink_plain(&o.sink, DIAG_ERROR, "io",
-				"cannot write to standard output");
-		status = EXIT_USAGE;
-	}
-	diag_sink_finish(&o.sink, status);
-	return status;
+	if (status == EXIT_OK && !st.done)
+		status = run(&o, argc, argv, &st);
+	return subcmd_finish(&st, status);
 }

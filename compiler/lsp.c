@@ -518,11 +518,12 @@ int lsp_main(int argc, char **argv)
 	struct subcmd_state st;
 	int status = subcmd_parse(&lsp_cmd, argc, argv, lsp_option, &la, &st);
 
+	if (status == EXIT_OK && !st.done && st.first < argc)
+		status = subcmd_usage(&st, "peerc lsp takes no file: the client "
+				      "opens them");
+	subcmd_finish(&st, status);
 	if (status != EXIT_OK || st.done)
 		return status;
-	if (st.first < argc)
-		return cli_command_usage(lsp_cmd.name, st.color, "peerc lsp takes no file: "
-					 "the client opens them");
 	/* A client that goes away must end the server, not kill it mid-write. */
 	signal(SIGPIPE, SIG_IGN);
 	return lsp_serve(0, 1, &la.cfg);

@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "live.h"
 #include "output.h"
+#include "rules.h"
 #include "subcmd.h"
 #include "util.h"
 
@@ -18,16 +19,26 @@ static void print_help(const struct subcmd *c)
 	puts("\nReport bugs to: <" PACKAGE_BUGREPORT ">");
 }
 
+static void open_sink(struct subcmd_state *st, enum diag_format f)
+{
+	size_t n = 0;
+
+	st->rules = f == DIAG_FORMAT_SARIF ? rules_all(&n) : NULL;
+	diag_sink_init(&st->sink, stderr, f, st->color, st->rules, n);
+}
+
 int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 		 subcmd_option_fn *fn, void *ctx, struct subcmd_state *st)
 {
 	struct option *longs = xcalloc(c->noptions + 1, sizeof(*longs));
 	char *shorts = xcalloc(2 * c->noptions + 2, 1);
 	enum cli_color mode = CLI_COLOR_AUTO;
+	enum diag_format format = DIAG_FORMAT_TEXT;
 	struct usage_error err = { .set = false };
 	int k;
 
 	memset(st, 0, sizeof(*st));
+	st->cmd = c;
 	cli_getopt_tables(c->options, c->noptions, longs, shorts);
 	opterr = 0;
 	optind = 1;
@@ -40,6 +51,8 @@ int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 			st->done = true;
 		else if (k == SUBCMD_COLOR)
 			cli_parse_color(optarg, &mode, &err);
+		else if (k == SUBCMD_DIAGNOSTICS_FORMAT)
+			cli_parse_diagnostics_format(optarg, &format, &err);
 		else
 			text = fn(ctx, k, optarg);
 		if (text) {
@@ -47,19 +60,46 @@ int subcmd_parse(const struct subcmd *c, int argc, char **argv,
 			err.set = true;
 		}
 	}
+	st->first = optind;
+	if (err.set || st->done)
+		cli_find_format(argc, argv, shorts, longs,
+				SUBCMD_DIAGNOSTICS_FORMAT, &format);
 	free(longs);
 	free(shorts);
 	st->color = cli_color(mode);
-	st->first = optind;
+	open_sink(st, format);
 	if (err.set)
-		return cli_command_usage(c->name, st->color, "%s", err.msg);
+		return subcmd_usage(st, "%s", err.msg);
 	if (st->done)
 		print_help(c);
 	return EXIT_OK;
 }
 
+int subcmd_usage(struct subcmd_state *st, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_sink_plain(&st->sink, DIAG_ERROR, "usage", "%s", msg);
+	diag_sink_plain(&st->sink, DIAG_NOTE, "usage",
+			"try 'peerc %s --help' for more information",
+			st->cmd->name);
+	return EXIT_USAGE;
+}
+
+int subcmd_finish(struct subcmd_state *st, int status)
+{
+	diag_sink_finish(&st->sink, status);
+	free(st->rules);
+	st->rules = NULL;
+	return status;
+}
+
 int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
-		     bool color)
+		     struct diag_sink *sink)
 {
 	struct diag_list diags;
 	struct strbuf text;
@@ -71,10 +111,10 @@ int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
 		int err = file_read(paths[i], &text, LIVE_JSON_MAX);
 		if (err) {
 			char why[128];
-			diag_print_plain(stderr, DIAG_ERROR, color, "cannot read %s: %s",
-					 strcmp(paths[i], "-") == 0 ? "standard input" :
-					 paths[i], file_error(err, LIVE_JSON_MAX, "a JSON file",
-							      why, sizeof(why)));
+			diag_sink_plain(sink, DIAG_ERROR, "io", "cannot read %s: %s",
+					strcmp(paths[i], "-") == 0 ? "standard input" :
+					paths[i], file_error(err, LIVE_JSON_MAX, "a JSON file",
+							     why, sizeof(why)));
 			status = EXIT_USAGE;
 		} else if (!live_read(l, strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i],
 				      text.buf, text.len, &diags)) {
@@ -83,7 +123,7 @@ int subcmd_load_live(struct live *l, const char *const *paths, size_t n,
 		sb_reset(&text);
 	}
 	sb_free(&text);
-	diag_print_all(stderr, NULL, &diags, color);
+	diag_sink_list(sink, NULL, &diags);
 	live_link(l);
 	return status;
 }
