@@ -1,6 +1,7 @@
 #!/bin/sh
-# --diagnostics-format=json|sarif|github on every fixture and on runs that
-# fail before or after compiling (tests/diag/formats.py says what is
+# --diagnostics-format=json|sarif|github on every fixture, on runs that
+# fail before or after compiling and on the subcommands fmt, import and
+# drift (tests/diag/formats.py says what is
 # compared), then every SARIF log through Microsoft's SARIF Multitool
 # (`validate` with its SARIF and GitHub rules: the JSON schema, SARIF's
 # own rules and what GitHub code scanning requires of an upload). The

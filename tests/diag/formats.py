@@ -2,8 +2,10 @@
 """--diagnostics-format: every format against its consumer, on every fixture.
 
 For each NAME.peer under tests/golden/ and examples/ (run as tests/golden.sh
-runs it, with NAME.args) and for a set of runs that fail on the command line,
-on I/O or with stale output, peerc runs once per format. Then:
+runs it, with NAME.args), for a set of runs that fail on the command line,
+on I/O or with stale output, and for runs of peerc fmt, peerc import and
+peerc drift (usage mistakes, unreadable files, JSON that is not a VNet
+list, a design with errors, findings), peerc runs once per format. Then:
 
 - the exit status and standard output are the text run's (the contract
   holds in every format, and the format touches standard error only);
@@ -250,12 +252,16 @@ def check_github(what, stderr, doc, cwd):
 
 
 nsarif = 0
+SUBCOMMANDS = ("import", "drift", "fmt")
 
 
 def check_run(what, args, cwd):
     global nsarif
     def with_format(fmt):
         flag = f"--diagnostics-format={fmt}"
+        if args and args[0] in SUBCOMMANDS:
+            # last: after a usage error too, the whole line is searched
+            return args + [flag]
         return args[:-1] + [flag, args[-1]] if args else [flag]
 
     status, stdout, stderr = run(with_format("text"), cwd)
@@ -337,12 +343,59 @@ special = {
     "help": ["--help"],
     "explain": ["--explain", "vnet-hub-weu", "nobody", hub],
 }
+# The subcommands: every message on standard error in the format asked
+# for, their own output (drift's findings, fmt's text and diff, import's
+# .peer file) on standard output as in the text run.
+# absolute and without "..": SARIF's file URIs must not hold such segments
+live = os.path.realpath(os.path.join(TOP, "tests/import/fixtures"))
+bad = os.path.realpath(os.path.join(TOP, "tests/import/bad"))
+design = os.path.realpath(os.path.join(TOP, "tests/import/expected/hub-spoke.peer"))
+with open(os.path.join(scratch, "unformatted.peer"), "w") as f:
+    f.write(open(design).read().replace("\n  ", "\n      ", 3))
+with open(os.path.join(scratch, "broken.peer"), "w") as f:
+    f.write(open(design).read() + "\npeer vnet-hub-weu <-> {\n")
+special.update({
+    "fmt: no input": ["fmt"],
+    "fmt: unknown option": ["fmt", "--no-such-option", "unformatted.peer"],
+    "fmt: bad --color": ["fmt", "--color=blue", "unformatted.peer"],
+    "fmt: missing file": ["fmt", "no-such-file.peer"],
+    "fmt: syntax error": ["fmt", "--check", "broken.peer"],
+    "fmt: not formatted": ["fmt", "--check", "unformatted.peer"],
+    "fmt: diff": ["fmt", "--diff", "unformatted.peer", design],
+    "fmt: help": ["fmt", "--help"],
+    "drift: no input": ["drift"],
+    "drift: no JSON": ["drift", design],
+    "drift: bad --format": ["drift", "--format=xml", design, live + "/hub-spoke.json"],
+    "drift: missing design": ["drift", "no-such-file.peer", live + "/hub-spoke.json"],
+    "drift: design with errors": ["drift", "broken.peer", live + "/hub-spoke.json"],
+    "drift: missing JSON": ["drift", design, "no-such-file.json"],
+    "drift: not a VNet list": ["drift", design, bad + "/not-a-list.json"],
+    "drift: JSON that does not parse": ["drift", design, bad + "/truncated.json"],
+    "drift: findings": ["drift", design, live + "/drift-setting.json"],
+    "drift: findings as JSON": ["drift", "--format=json", design, live + "/drift-setting.json"],
+    "drift: in sync": ["drift", design, live + "/hub-spoke.json"],
+    # the main command's --import-from reads the JSON as they do
+    "--import-from not a VNet list": ["-o", "fresh.tf", "--import-from",
+                                      bad + "/wrong-types.json", hub],
+    "import: no input": ["import"],
+    "import: unknown option": ["import", "--peerings", live + "/hub-spoke.json"],
+    "import: missing JSON": ["import", "no-such-file.json"],
+    "import: not a VNet list": ["import", bad + "/wrong-types.json"],
+    "import: half-peering warnings": ["import", live + "/half-peering.json"],
+    "import: to stdout": ["import", live + "/hub-spoke.json"],
+    "import: unwritable output": ["import", "-o", "/nonexistent-dir/x.peer",
+                                  live + "/hub-spoke.json"],
+})
 for what, args in special.items():
     if what == "bad format":
         # the format itself is the mistake: every run reports it as text
         s, _, err = run(args, scratch)
         if s != 2 or not err.startswith(b"peerc: error: invalid --diagnostics-format"):
             fail(what, f"status {s}: {err!r}")
+        for sub in SUBCOMMANDS:
+            s, _, err = run([sub, "--diagnostics-format=xml", hub], scratch)
+            if s != 2 or not err.startswith(b"peerc: error: invalid --diagnostics-format"):
+                fail(f"{sub}: {what}", f"status {s}: {err!r}")
         continue
     check_run(what, args, scratch)
     count += 1
